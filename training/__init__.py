@@ -1,0 +1,1 @@
+"""Training wing: the only package that imports TensorFlow/Keras; writes run records under runs/."""
