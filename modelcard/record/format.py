@@ -1,0 +1,102 @@
+"""Constants of the run-record format and the skeleton every writer starts from.
+
+Starting every record from `new_record` means a writer (training, evaluate, record) can never
+forget a required section: the schema reserves hardware, emissions and efficiency up front and
+collectors fill them in later.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+import secrets
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from .. import __version__
+
+SCHEMA_VERSION = "1.0"
+RUN_JSON = "run.json"
+PREDICTIONS_DIR = "predictions"
+HISTORY_CSV = "history.csv"
+MODEL_FILE = "model.keras"
+
+# Packages whose versions are worth recording for reproducibility (missing ones are skipped).
+TRACKED_PACKAGES = (
+    "modelcard", "numpy", "pandas", "scikit-learn", "fairlearn", "jinja2", "matplotlib",
+    "tensorflow", "tensorflow-cpu", "keras", "codecarbon", "pillow",
+)
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with seconds, e.g. '2026-11-21T23:02:40Z'."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_run_id(now: _dt.datetime | None = None) -> str:
+    """A readable, sortable id: UTC time plus 6 random hex digits, so runs started in the same
+    second never collide (the run folder is also created exclusively, see store.create_run_dir)."""
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the tracked packages, read from metadata (no imports, so no TF)."""
+    found = {}
+    for name in TRACKED_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def git_commit(cwd: Path | None = None) -> tuple[str | None, bool | None]:
+    """(commit sha, dirty) of the working tree, or (None, None) outside a git checkout."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True,
+                             timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cwd,
+                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        return sha or None, bool(dirty)
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+
+
+def new_record(run_id: str, name: str, created_by: str, *, command_line: list[str] | None = None,
+               config: dict | None = None) -> dict:
+    """A complete, schema-valid record with status `running` and every section reserved."""
+    commit, dirty = git_commit(Path(__file__).resolve().parent)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "run_id": run_id,
+        "name": name,
+        "status": "running",
+        "created_by": created_by,
+        "command_line": list(command_line if command_line is not None else sys.argv),
+        "config": dict(config or {}),
+        "data": {"source": "", "class_names": [], "content_hash": None, "splits": {},
+                 "skipped_files": [], "duplicates": None},
+        "model": None,
+        "training": None,
+        "evaluations": {},
+        "hardware": None,
+        "emissions": None,
+        "efficiency": None,
+        "provenance": {
+            "started_at": utc_now(),
+            "ended_at": None,
+            "git_commit": commit,
+            "git_dirty": dirty,
+            "packages": package_versions(),
+            "python": platform.python_version(),
+            "platform": platform.platform(terse=True),
+            "modelcard_version": __version__,
+        },
+        "sweep": None,
+        "artifacts": {"predictions": {}, "history": None, "model": None},
+        "warnings": [],
+        "error": None,
+    }

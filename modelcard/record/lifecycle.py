@@ -1,0 +1,83 @@
+"""`open_run`: the one way to create a run, so every writer gets the same guarantees.
+
+The record is written with status `running` as soon as the folder exists; it is rewritten
+(atomically) whenever the writer calls `save()`, and on exit it becomes `complete`, or
+`interrupted` (Ctrl-C) / `failed` (any other exception) with what was done so far and the
+error. `latest` only ever picks `complete` runs, so a half-done run is never mistaken for one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .. import atomic
+from ..errors import UserError
+from .format import HISTORY_CSV, PREDICTIONS_DIR, RUN_JSON, new_record, utc_now
+from .predictions import Predictions, write_predictions
+from .store import create_run_dir, write_record
+
+
+@dataclass
+class RunWriter:
+    """A run folder being written: `record` is the live dict, `save()` validates and persists it."""
+
+    path: Path
+    record: dict
+
+    @property
+    def run_id(self) -> str:
+        return self.record["run_id"]
+
+    def save(self) -> None:
+        write_record(self.path, self.record)
+
+    def add_predictions(self, eval_set: str, preds: Predictions) -> str:
+        """Write `predictions/<eval_set>.npz` and register it; returns the relative path."""
+        rel = f"{PREDICTIONS_DIR}/{eval_set}.npz"
+        write_predictions(self.path / rel, preds)
+        self.record["artifacts"]["predictions"][eval_set] = rel
+        return rel
+
+    def history_path(self) -> Path:
+        """Where `history.csv` goes; the writer sets `artifacts.history` once it exists."""
+        return self.path / HISTORY_CSV
+
+
+@contextlib.contextmanager
+def open_run(runs_dir: Path, name: str, created_by: str, *, command_line: list[str] | None = None,
+             config: dict | None = None) -> Iterator[RunWriter]:
+    """Create a fresh `runs_dir/<run_id>/`, yield a `RunWriter`, and set the final status
+    (complete / interrupted / failed) however the block ends."""
+    run_id, run_dir = create_run_dir(runs_dir)
+    writer = RunWriter(run_dir, new_record(run_id, name, created_by, command_line=command_line, config=config))
+    writer.save()
+    try:
+        yield writer
+    except KeyboardInterrupt:
+        _finish(writer, "interrupted", KeyboardInterrupt("interrupted by the user (Ctrl-C)"))
+        raise
+    except BaseException as exc:
+        _finish(writer, "failed", exc)
+        raise
+    else:
+        _finish(writer, "complete", None)
+
+
+def _finish(writer: RunWriter, status: str, exc: BaseException | None) -> None:
+    writer.record["status"] = status
+    writer.record["provenance"]["ended_at"] = utc_now()
+    if exc is not None:
+        first_line = (str(exc).splitlines() or [""])[0][:500]
+        writer.record["error"] = {"type": type(exc).__name__, "message": first_line}
+    try:
+        writer.save()
+    except UserError:
+        if status == "complete":
+            raise
+        # A failed run may hold half-filled sections; keep what was done rather than lose it.
+        text = json.dumps(writer.record, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+        atomic.write_text(writer.path / RUN_JSON, text)

@@ -1,0 +1,42 @@
+"""Validate a run record on read, so a malformed or foreign `run.json` fails with one clear
+line instead of a KeyError deep inside rendering."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+
+import jsonschema
+
+from ..errors import UserError
+from .format import SCHEMA_VERSION
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files(__package__).joinpath("run.schema.json").read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate_record(record: object, where: str = "run.json") -> dict:
+    """Return `record` if it matches the schema; otherwise raise a one-line `UserError`."""
+    if not isinstance(record, dict):
+        raise UserError(f"{where}: not a run record (expected a JSON object)")
+    version = record.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise UserError(f"{where}: schema_version {version!r} is not supported (this modelcard reads "
+                        f"{SCHEMA_VERSION!r}); re-create the run or upgrade modelcard")
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(record))
+    if error is not None:
+        field = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        message = error.message.replace("\n", " ")
+        if len(message) > 160:
+            message = message[:157] + "..."
+        raise UserError(f"{where}: malformed run record at {field}: {message}")
+    if record["status"] == "complete":
+        if len(record["data"]["class_names"]) < 2:
+            raise UserError(f"{where}: a complete run needs at least 2 class names in data.class_names")
+        if not record["evaluations"]:
+            raise UserError(f"{where}: a complete run needs at least one entry in evaluations")
+    return record
