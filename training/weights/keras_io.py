@@ -1,0 +1,63 @@
+"""Saving and loading Keras `.weights.h5` files safely.
+
+Keras writes weights straight to the given path, so a crash could leave a half-written file
+that a later run would trust. We save to a temp name in the same folder (Keras insists on the
+`.weights.h5` suffix) and `os.replace` it into place, like `modelcard.atomic` does for text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from modelcard.errors import UserError
+
+SUFFIX = ".weights.h5"
+
+
+def save_weights_atomic(model, path: Path) -> Path:
+    """Write `model`'s weights to `path` (must end in .weights.h5) via temp file + rename."""
+    path = Path(path)
+    if not path.name.endswith(SUFFIX):
+        raise UserError(f"weights file name {path.name} must end in {SUFFIX}; rename it")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=SUFFIX, dir=path.parent)
+    os.close(fd)
+    try:
+        model.save_weights(tmp, overwrite=True)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def load_weights_file(model, path: Path, what: str) -> None:
+    """Load a `.weights.h5` file into `model`; UserError (naming `what`) if missing or mismatched."""
+    path = Path(path)
+    if not path.name.endswith(SUFFIX):
+        raise UserError(f"{what} {path} is not a Keras {SUFFIX} file; pass a path ending in {SUFFIX}")
+    if not path.is_file():
+        raise UserError(f"{what} {path} does not exist; check the path")
+    try:
+        model.load_weights(path)
+    except (ValueError, OSError, KeyError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(
+            f"{what} {path} does not fit this {model.name} architecture ({first_line[:160]}); use the --backbone and --alpha it was saved with"
+        ) from None
+
+
+def set_layer_weights(model, layer_weights: dict) -> None:
+    """Assign {layer name: weights list} to `model`, insisting every weighted layer is covered."""
+    weighted = {layer.name for layer in model.layers if layer.weights}
+    missing, extra = sorted(weighted - set(layer_weights)), sorted(set(layer_weights) - weighted)
+    if missing or extra:
+        raise ValueError(f"weights do not match {model.name}: missing {missing[:5]}, unexpected {extra[:5]}")
+    for name in sorted(weighted):
+        model.get_layer(name).set_weights(layer_weights[name])
