@@ -1,0 +1,120 @@
+"""Vectorised percentile bootstrap: all metrics from one shared set of resamples.
+
+Resample indices are drawn once per chunk as a `(chunk, n)` int64 array from
+`np.random.default_rng(seed)` (the stream does not depend on the chunk size), the per-sample
+facts are gathered by those indices, and every metric is computed for all rows at once with
+flat `np.bincount`s (see `rows.py`). Sharing the resamples keeps the intervals consistent with
+each other (e.g. per-group scores and their difference come from the same draws).
+Undefined values (a class or group absent from a resample) are NaN and left out of its interval.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from ..errors import UserError
+from .inputs import encode_groups, validate_groups, validate_options, validate_predictions
+from .rows import group_rows, metric_rows
+from .samples import PerSample, per_sample
+
+#: Elements of one `(chunk, n)` index block; bounds memory to a few tens of MB per chunk.
+CHUNK_ELEMENTS = 1 << 21
+METHOD = "percentile"
+
+
+@dataclass(frozen=True)
+class GroupDistribution:
+    """Resampled per-group metrics for one slice column; arrays are `(n_resamples, n_groups)`."""
+
+    names: list[str]
+    accuracy: np.ndarray
+    f1_macro: np.ndarray
+    count: np.ndarray
+    accuracy_difference: np.ndarray  # (n_resamples,): max - min accuracy over groups present
+    f1_macro_difference: np.ndarray
+
+
+@dataclass(frozen=True)
+class BootstrapDistribution:
+    """Every metric on every resample: scalars `(B,)`, per-class `(B, k)`, slices by column."""
+
+    n_resamples: int
+    seed: int
+    scalars: dict[str, np.ndarray]
+    per_class: dict[str, np.ndarray]
+    slices: dict[str, GroupDistribution]
+
+
+def resample_indices(n: int, n_resamples: int, seed: int, chunk_size: int | None = None) -> Iterator[np.ndarray]:
+    """Yield `(rows, n)` blocks of bootstrap indices, `n_resamples` rows in all, seeded."""
+    rng = np.random.default_rng(seed)
+    chunk_size = chunk_size or max(1, CHUNK_ELEMENTS // n)
+    for start in range(0, n_resamples, chunk_size):
+        yield rng.integers(0, n, size=(min(chunk_size, n_resamples - start), n), dtype=np.int64)
+
+
+def _spread(values: np.ndarray) -> np.ndarray:
+    """`max - min` over groups present in each resample (NaN-aware), as `MetricFrame.difference`."""
+    valid = ~np.isnan(values)
+    high = np.where(valid, values, -np.inf).max(axis=-1)
+    low = np.where(valid, values, np.inf).min(axis=-1)
+    return np.where(valid.any(axis=-1), high - low, np.nan)
+
+
+def _joined(parts: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
+    """Stack the per-chunk results of each metric along the resample axis."""
+    return {name: np.concatenate(chunks) for name, chunks in parts.items()}
+
+
+def bootstrap_samples(samples: PerSample, groups: Mapping[str, tuple[list[str], np.ndarray]] | None = None, *,
+                      n_resamples: int = 1000, seed: int = 0, chunk_size: int | None = None) -> BootstrapDistribution:
+    """Resample validated per-sample facts; `groups` maps column -> (names, per-sample codes)."""
+    n = samples.y_true.shape[-1]
+    groups = dict(groups or {})
+    scalars: dict[str, list[np.ndarray]] = {}
+    per_class: dict[str, list[np.ndarray]] = {}
+    by_group: dict[str, dict[str, list[np.ndarray]]] = {column: {} for column in groups}
+    for indices in resample_indices(n, n_resamples, seed, chunk_size):
+        rows = samples.take(indices)
+        for name, values in metric_rows(rows).items():
+            target = per_class if name.startswith("per_class_") else scalars
+            target.setdefault(name.removeprefix("per_class_"), []).append(values)
+        for column, (names, codes) in groups.items():
+            for name, values in group_rows(rows, codes[indices], len(names)).items():
+                by_group[column].setdefault(name, []).append(values)
+    slices = {}
+    for column, (names, _) in groups.items():
+        values = _joined(by_group[column])
+        slices[column] = GroupDistribution(
+            names=list(names), accuracy=values["accuracy"], f1_macro=values["f1_macro"], count=values["count"],
+            accuracy_difference=_spread(values["accuracy"]), f1_macro_difference=_spread(values["f1_macro"]))
+    return BootstrapDistribution(n_resamples=n_resamples, seed=seed, scalars=_joined(scalars),
+                                 per_class=_joined(per_class), slices=slices)
+
+
+def bootstrap_metrics(y_true, y_prob, class_names: Sequence[str], groups: Mapping[str, object] | None = None, *,
+                      n_resamples: int = 1000, seed: int = 0, n_bins: int = 15) -> BootstrapDistribution:
+    """Validate the inputs, then return every metric on each of `n_resamples` seeded resamples."""
+    y_true, y_prob, _ = validate_predictions(y_true, y_prob, class_names)
+    validate_options(n_resamples=n_resamples, confidence=0.5, n_bins=n_bins, min_group_size=1, top_confusions=0)
+    if n_resamples < 1:
+        raise UserError("n_resamples must be >= 1 to draw a bootstrap distribution; use e.g. 1000")
+    encoded = {column: encode_groups(values) for column, values in validate_groups(groups, len(y_true)).items()}
+    return bootstrap_samples(per_sample(y_true, y_prob, n_bins), encoded, n_resamples=n_resamples, seed=seed)
+
+
+def percentile_interval(samples: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval along axis 0, skipping NaN resamples; NaN where none is defined."""
+    alpha = (1.0 - confidence) / 2.0
+    samples = np.asarray(samples, dtype=np.float64)
+    if samples.shape[0] == 0:
+        empty = np.full(samples.shape[1:], np.nan)
+        return empty, empty.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: nothing to bound
+        low, high = np.nanquantile(samples, [alpha, 1.0 - alpha], axis=0)
+    return low, high

@@ -1,0 +1,33 @@
+"""Confusion matrix (scikit-learn) and the class pairs the model mixes up most often."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from sklearn.metrics import confusion_matrix
+
+from .inputs import validate_label_pair
+
+
+def top_confusions(counts: np.ndarray, class_names: Sequence[str], top: int = 10) -> list[dict]:
+    """Off-diagonal cells with a count, by count descending then (true, predicted) names.
+
+    `rate` is the share of the true class's samples that went to the predicted class.
+    """
+    support = counts.sum(axis=1)
+    cells = [(-int(counts[t, p]), class_names[t], class_names[p], t) for t, p in zip(*np.nonzero(counts)) if t != p]
+    return [{"true": true, "predicted": predicted, "count": -negative, "rate": float(-negative / support[t])}
+            for negative, true, predicted, t in sorted(cells)[:top]]
+
+
+def confusion_summary(y_true, y_pred, class_names: Sequence[str], top: int = 10) -> dict:
+    """`{"confusion_matrix": {"labels", "counts"}, "top_confusions": [...]}`; rows are true classes."""
+    names = list(class_names)
+    k = len(names)
+    y_true, y_pred = validate_label_pair(y_true, y_pred, k)
+    counts = confusion_matrix(y_true, y_pred, labels=np.arange(k))
+    return {
+        "confusion_matrix": {"labels": names, "counts": counts.astype(int).tolist()},
+        "top_confusions": top_confusions(counts, names, top),
+    }

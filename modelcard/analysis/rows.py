@@ -1,0 +1,42 @@
+"""Every reported metric for each row of gathered samples: one code path for points and resamples.
+
+A row is either the evaluation set itself (the point estimate) or one bootstrap resample of
+it; inputs are `PerSample` vectors of shape `(rows, m)` and outputs have a leading `rows` axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .calibration import ece_rows
+from .counts import class_counts, scores_from_counts
+from .samples import PerSample
+
+#: Scalar metrics in output order; top-5 accuracy only exists when there are more than 5 classes.
+SCALAR_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "top5_accuracy",
+                  "precision_macro", "recall_macro", "f1_macro",
+                  "precision_weighted", "recall_weighted", "f1_weighted", "ece")
+PER_CLASS_METRICS = ("precision", "recall", "f1")
+GROUP_METRICS = ("accuracy", "f1_macro")
+
+
+def metric_rows(rows: PerSample) -> dict[str, np.ndarray]:
+    """Scalars `(r,)` keyed as in `SCALAR_METRICS` plus `per_class_<metric>` arrays `(r, k)`."""
+    counts = class_counts(rows.y_true, rows.y_pred, rows.correct, rows.n_classes)
+    scores = scores_from_counts(counts)
+    scores["log_loss"] = rows.nll.mean(axis=-1)
+    if rows.top_k_hit is not None:
+        scores["top5_accuracy"] = rows.top_k_hit.mean(axis=-1)
+    scores["ece"] = ece_rows(rows.calibration_bin, rows.correct - rows.confidence, rows.n_bins)
+    return scores
+
+
+def group_rows(rows: PerSample, groups: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
+    """Per-group accuracy, macro-F1 and count, each `(r, n_groups)`; NaN for absent groups.
+
+    `groups` holds each gathered sample's group code, so groups are resampled inside the
+    overall resamples (their sizes vary as they would in a new draw of the evaluation set).
+    """
+    counts = class_counts(rows.y_true, rows.y_pred, rows.correct, rows.n_classes, cells=groups, n_cells=n_groups)
+    scores = scores_from_counts(counts)
+    return {"accuracy": scores["accuracy"], "f1_macro": scores["f1_macro"], "count": counts.support.sum(axis=-1)}

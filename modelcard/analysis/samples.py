@@ -1,0 +1,63 @@
+"""Per-sample facts (prediction, correctness, loss, top-5 hit, calibration bin) computed once.
+
+Every metric is a mean or a count over these vectors, so a bootstrap resample only gathers
+them by index (`take`) instead of recomputing anything from the probability matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from .calibration import bin_index
+
+TOP_K = 5
+
+
+@dataclass(frozen=True)
+class PerSample:
+    """Per-sample vectors of shape `(..., m)`; `top_k_hit` is None when k <= TOP_K."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    correct: np.ndarray
+    nll: np.ndarray
+    top_k_hit: np.ndarray | None
+    confidence: np.ndarray
+    calibration_bin: np.ndarray
+    n_classes: int
+    n_bins: int
+
+    def take(self, indices: np.ndarray) -> "PerSample":
+        """The same facts for the samples at `indices` (any shape, e.g. `(resamples, n)`)."""
+        gathered = {f.name: getattr(self, f.name)[indices] for f in fields(self)
+                    if isinstance(getattr(self, f.name), np.ndarray)}
+        return replace(self, **gathered)
+
+
+def top_k_hits(y_true: np.ndarray, y_prob: np.ndarray, k: int = TOP_K) -> np.ndarray:
+    """Whether the true class is among the top `k` scores, with sklearn's tie order.
+
+    `top_k_accuracy_score` ranks by a stable ascending argsort reversed; doing the same keeps
+    the per-sample hits (and so every resample) equal to sklearn's on tied scores too.
+    """
+    ranked = np.argsort(y_prob, axis=1, kind="mergesort")[:, ::-1][:, :k]
+    return (ranked == y_true[:, None]).any(axis=1)
+
+
+def per_sample(y_true: np.ndarray, y_prob: np.ndarray, n_bins: int) -> PerSample:
+    """Facts for validated `y_true (n,)` and `y_prob (n, k)`; the prediction is the argmax.
+
+    The loss clips probabilities to `[eps, 1 - eps]` like sklearn's `log_loss`.
+    """
+    n, k = y_prob.shape
+    y_pred = y_prob.argmax(axis=1)
+    correct = (y_pred == y_true).astype(np.float64)
+    eps = np.finfo(y_prob.dtype).eps
+    nll = -np.log(np.clip(y_prob[np.arange(n), y_true], eps, 1 - eps))
+    confidence = y_prob.max(axis=1)
+    hits = top_k_hits(y_true, y_prob).astype(np.float64) if k > TOP_K else None
+    return PerSample(y_true=y_true, y_pred=y_pred, correct=correct, nll=nll, top_k_hit=hits,
+                     confidence=confidence, calibration_bin=bin_index(confidence, n_bins),
+                     n_classes=k, n_bins=n_bins)
