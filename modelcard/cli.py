@@ -1,0 +1,173 @@
+"""The `modelcard` command line: build, runs, record (card side) and train, evaluate (lazy).
+
+User mistakes end as one line on stderr and exit code 2, never a traceback. This module
+imports nothing heavy at start-up: each command imports what it needs, and TensorFlow is only
+ever imported inside `train`/`evaluate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import UserError
+
+FORMATS = ("md", "html", "json")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a wrong flag in one line (plus where to get help), exit 2."""
+
+    def error(self, message: str):  # noqa: D102 - argparse API
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _add_runs_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runs-dir", metavar="DIR", default=None,
+                   help="folder holding run records (default: $MODELCARD_RUNS or ./runs)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="modelcard", description="Model cards and responsible-AI reports written from "
+                     "measured training runs: every number traces back to a run record.")
+    parser.add_argument("--version", action="version", version=f"modelcard {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    b = sub.add_parser("build", help="render cards (Markdown, HTML, MCT JSON) from a run record",
+                       description="Render a run record plus card.yaml into cards/<name>.md, .html and "
+                       ".mct.json with SVG figures. Sections with no facts and no human text are named "
+                       "as missing (listed on stderr), never padded.")
+    b.add_argument("--run", default="latest", metavar="latest|RUN_ID|PATH",
+                   help="which run: `latest` (newest complete run, the default), a run id, or a run folder")
+    b.add_argument("--out", default="cards", metavar="DIR", help="output folder (default: cards/)")
+    b.add_argument("--card-info", default=None, metavar="YAML",
+                   help="human-written card information (default: ./card.yaml when it exists)")
+    b.add_argument("--format", default=",".join(FORMATS), metavar="md,html,json",
+                   help="comma-separated output formats (default: all three)")
+    b.add_argument("--templates", default=None, metavar="DIR", help="override the Jinja templates folder")
+    _add_runs_dir(b)
+    b.set_defaults(handler=_cmd_build)
+
+    r = sub.add_parser("runs", help="list run records with status, name, date and headline metric")
+    r.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_runs_dir(r)
+    r.set_defaults(handler=_cmd_runs)
+
+    rec = sub.add_parser("record", help="create a complete run record from predictions made anywhere",
+                         description="Create a run record from a predictions file made by any framework. "
+                         "CSV: a `label` column (true class name), optional `id`, the --slice columns, and "
+                         "one probability column per class headed by the class name. NPZ: y_prob, y_true, "
+                         "class_names, optional ids and attribute arrays.")
+    rec.add_argument("--predictions", required=True, metavar="FILE", help="a .csv or .npz predictions file")
+    rec.add_argument("--name", default=None, help="model name for the run (default: the file name)")
+    rec.add_argument("--slice", action="append", default=[], metavar="COLUMN",
+                     help="attribute column to slice metrics by (fairlearn MetricFrame); repeatable")
+    rec.add_argument("--normalize", action="store_true", help="rescale probability rows that do not sum to 1")
+    rec.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples for CIs (default 1000)")
+    rec.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    _add_runs_dir(rec)
+    rec.set_defaults(handler=_cmd_record)
+
+    from . import cli_training  # argparse definitions only; training is imported lazily
+
+    cli_training.register(sub)
+    for name in ("train", "evaluate"):
+        _add_runs_dir(sub.choices[name])
+    return parser
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .record import resolve_run, resolve_runs_dir
+    from .render.build import build_cards
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"unknown --format {','.join(unknown) or '(empty)'}; choose from {','.join(FORMATS)}")
+    runs_dir = resolve_runs_dir(args.runs_dir)
+    run = resolve_run(args.run, runs_dir)
+    result = build_cards(run, Path(args.out), card_info=Path(args.card_info) if args.card_info else None,
+                         formats=formats, templates_dir=Path(args.templates) if args.templates else None,
+                         runs_dir=runs_dir)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if result.gaps:
+        print(f"{len(result.gaps)} section(s) not provided:", file=sys.stderr)
+        for gap in result.gaps:
+            print(f"  - {gap}", file=sys.stderr)
+    for path in result.written:
+        print(path)
+    return 0
+
+
+def _headline(record: dict) -> dict | None:
+    evaluation = record["evaluations"].get("test") or next(iter(record["evaluations"].values()), None)
+    return evaluation["metrics"]["accuracy"] if evaluation else None
+
+
+def _cmd_runs(args: argparse.Namespace) -> int:
+    from .record import list_runs, resolve_runs_dir
+
+    runs_dir = resolve_runs_dir(args.runs_dir)
+    runs, bad = list_runs(runs_dir)
+    rows = [{"run_id": r.run_id, "status": r.record["status"], "name": r.record["name"],
+             "started_at": r.record["provenance"]["started_at"], "created_by": r.record["created_by"],
+             "sweep_id": (r.record["sweep"] or {}).get("sweep_id"),
+             "test_accuracy": _headline(r.record), "path": str(r.path)} for r in runs]
+    if args.json:
+        print(json.dumps({"runs_dir": str(runs_dir), "runs": rows,
+                          "invalid": [{"path": str(p), "error": e} for p, e in bad]}, indent=2, sort_keys=True))
+        return 0
+    if not rows and not bad:
+        print(f"no runs in {runs_dir}", file=sys.stderr)
+        return 0
+    table = [("RUN_ID", "STATUS", "NAME", "STARTED (UTC)", "TEST ACCURACY [95% CI]")]
+    for row in rows:
+        acc = row["test_accuracy"]
+        metric = "-" if not acc or acc["value"] is None else (
+            f"{acc['value']:.3f}" + (f" [{acc['ci_low']:.3f}, {acc['ci_high']:.3f}]" if acc["ci_low"] is not None else ""))
+        table.append((row["run_id"], row["status"], row["name"], row["started_at"].replace("T", " ").rstrip("Z"), metric))
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+    for path, error in bad:
+        print(f"warning: skipped {path}: {error}", file=sys.stderr)
+    return 0
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    from .record import resolve_runs_dir
+    from .record_command import record_predictions
+
+    if args.n_resamples < 100:
+        raise UserError(f"--n-resamples {args.n_resamples} is too small for a 95% CI; use at least 100")
+    path = record_predictions(Path(args.predictions), resolve_runs_dir(args.runs_dir), name=args.name,
+                              slices=args.slice, normalize=args.normalize, n_resamples=args.n_resamples,
+                              seed=args.seed, command_line=["modelcard", *args.argv])
+    print(path)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `modelcard` console script; returns the exit code."""
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
+    args.argv = argv
+    try:
+        return args.handler(args)
+    except UserError as exc:
+        print(f"modelcard {args.command}: error: {exc}", file=sys.stderr)
+        return UserError.exit_code
+    except KeyboardInterrupt:
+        print(f"modelcard {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""`modelcard record`: a complete run record from predictions made by any framework.
+
+Everything is parsed and analysed before the run folder is created, so a bad file leaves no
+trace in `runs/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Sequence
+
+from .analysis import evaluate_predictions
+from .predictions_file import class_counts, load_predictions_file
+from .record import open_run
+
+EVAL_SET = "test"
+
+
+def file_sha256(path: Path) -> str:
+    """Streaming sha256 of a file, as `sha256:<hex>` (the record's content-hash form)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
+def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = None,
+                       slices: Sequence[str] = (), normalize: bool = False, n_resamples: int = 1000,
+                       seed: int = 0, command_line: list[str] | None = None) -> Path:
+    """Validate `predictions`, analyse them, and write a `complete` run; returns its folder."""
+    predictions = Path(predictions)
+    preds = load_predictions_file(predictions, slices, normalize=normalize)
+    evaluation = evaluate_predictions(preds.y_true, preds.y_prob, preds.class_names,
+                                      groups=preds.attributes or None, n_resamples=n_resamples, seed=seed)
+    evaluation["source"] = f"predictions file {predictions.name}"
+    config = {"predictions": str(predictions), "slices": list(slices), "normalize": normalize,
+              "n_resamples": n_resamples, "seed": seed}
+    with open_run(runs_dir, name or predictions.stem, "record", command_line=command_line, config=config) as run:
+        run.record["data"].update({
+            "source": f"predictions:{predictions.name}",
+            "description": f"labelled predictions imported from {predictions.name}",
+            "license": None,
+            "root": None,
+            "class_names": list(preds.class_names),
+            "content_hash": file_sha256(predictions),
+            "n_files": None,
+            "split_method": "given",
+            "splits": {EVAL_SET: {"n": int(len(preds.y_true)), "class_counts": class_counts(preds.y_true, preds.class_names)}},
+        })
+        run.add_predictions(EVAL_SET, preds)
+        run.record["evaluations"][EVAL_SET] = evaluation
+        if normalize:
+            run.record["warnings"].append("probability rows were rescaled to sum to 1 (--normalize)")
+        run.save()
+    return run.path
