@@ -1,1 +1,1 @@
-"""Training wing: the only package that imports TensorFlow/Keras; writes run records under runs/."""
+"""Training wing: the only package that may import TensorFlow/Keras (imported lazily, per module)."""

@@ -1,0 +1,126 @@
+"""Turn inspected files into a `Dataset`: skip bad files, group duplicates, split, hash.
+
+Why here and not in each source: a folder, the demo data, a tfds download and an evaluation set
+must follow the same leakage and hashing rules, so they all end in `build_dataset`.
+
+Content hash (exact definition): for every usable image, the line
+`"<class name>\\t<relative POSIX path>\\t<sha256 hex of the file bytes>\\n"`; lines sorted,
+concatenated, UTF-8 encoded, sha256'd, written `"sha256:<hex>"`. Skipped and ignored files do
+not count; renaming, relabelling or changing any byte of an image changes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from modelcard.errors import UserError
+
+from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample, SkippedFile
+from .phash import HASH_NAME, NEAR_THRESHOLD, near_duplicates
+from .scan import Inspected
+from .split import UnionFind, stratified_group_split
+
+
+@dataclass(frozen=True)
+class SplitPlan:
+    """How to split: `predefined` maps relpath -> split name; otherwise stratified by fractions/seed."""
+
+    names: tuple[str, ...]
+    predefined: dict[str, str] | None = None
+    fractions: dict[str, float] | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where the files came from, as the card will tell it."""
+
+    source: str
+    description: str | None
+    license: str | None
+    root: Path | None
+
+
+def content_hash(lines: list[tuple[str, str, str]]) -> str:
+    """sha256 over sorted `class\\trelpath\\tsha256` lines (see the module docstring)."""
+    text = "".join(f"{cls}\t{rel}\t{sha}\n" for cls, rel, sha in sorted(lines))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _exact_groups(shas: list[str]) -> tuple[int, int]:
+    """(groups with more than one file, files in those groups)."""
+    sizes: dict[str, int] = defaultdict(int)
+    for sha in shas:
+        sizes[sha] += 1
+    big = [n for n in sizes.values() if n > 1]
+    return len(big), sum(big)
+
+
+def _check_no_train_test_copies(ok: list[Inspected], assignment: list[str]) -> None:
+    """Predefined splits cannot be regrouped: a byte-identical train/test pair is a user error."""
+    train = {item.sha256: item.candidate.relpath for item, split in zip(ok, assignment) if split == "train"}
+    for item, split in zip(ok, assignment):
+        if split == "test" and item.sha256 in train:
+            raise UserError(
+                f"'{item.candidate.relpath}' (test) is byte-identical to '{train[item.sha256]}' (train), which leaks test data "
+                "into training; delete one copy, or drop the train/val/test folders to let modelcard split the data"
+            )
+
+
+def build_dataset(
+    inspected: list[Inspected], class_names: list[str], info: SourceInfo, plan: SplitPlan, ignored: int
+) -> Dataset:
+    """Build the checked, split `Dataset` from inspected candidates (any order)."""
+    where = info.root or info.source
+    if len(class_names) < 2:
+        found = ", ".join(class_names) or "none"
+        raise UserError(f"{where} has {len(class_names)} class folder(s) ({found}); a classifier needs at least 2: add one subfolder of images per class")
+    ok = sorted((i for i in inspected if i.reason is None), key=lambda i: i.candidate.relpath)
+    skipped = sorted((SkippedFile(i.candidate.relpath, i.reason) for i in inspected if i.reason is not None), key=lambda s: s.path)
+    if not ok:
+        raise UserError(f"{where} holds no readable images (jpg, png, gif, bmp or webp); put them in one subfolder per class")
+    index_of = {name: k for k, name in enumerate(class_names)}
+    labels = [index_of[i.candidate.class_name] for i in ok]
+
+    groups = UnionFind(len(ok))
+    first_with_sha: dict[str, int] = {}
+    for k, item in enumerate(ok):
+        groups.union(first_with_sha.setdefault(item.sha256, k), k)
+    matches = [m for m in near_duplicates([i.phashes for i in ok]) if ok[m.i].sha256 != ok[m.j].sha256]
+    for m in matches:
+        groups.union(m.i, m.j)
+    group_ids = groups.groups()
+
+    if plan.predefined is None:
+        assignment = stratified_group_split(labels, group_ids, class_names, plan.fractions, plan.seed)
+    else:
+        assignment = [plan.predefined[i.candidate.relpath] for i in ok]
+        _check_no_train_test_copies(ok, assignment)
+
+    splits: dict[str, list[Sample]] = {name: [] for name in plan.names}
+    for item, label, group, split in zip(ok, labels, group_ids, assignment):
+        c = item.candidate
+        splits[split].append(Sample(c.path, c.relpath, label, item.sha256, group, item.tf_ready))
+    exact_groups, exact_files = _exact_groups([i.sha256 for i in ok])
+    pairs = [
+        NearDuplicatePair(ok[m.i].candidate.relpath, ok[m.j].candidate.relpath, m.kind, m.distance, assignment[m.i] != assignment[m.j])
+        for m in matches
+    ]
+    return Dataset(
+        source=info.source,
+        description=info.description,
+        license=info.license,
+        root=info.root,
+        class_names=list(class_names),
+        splits=splits,
+        split_method="predefined" if plan.predefined is not None else "stratified",
+        split_fractions=None if plan.predefined is not None else dict(plan.fractions),
+        split_seed=None if plan.predefined is not None else plan.seed,
+        skipped=skipped,
+        ignored_count=ignored,
+        duplicates=DuplicateReport(exact_groups, exact_files, sorted(pairs, key=lambda p: (p.a, p.b)), NEAR_THRESHOLD, HASH_NAME),
+        content_hash=content_hash([(i.candidate.class_name, i.candidate.relpath, i.sha256) for i in ok]),
+    )

@@ -1,0 +1,123 @@
+"""The loaded dataset and its run-record summary (the record's `data` section).
+
+Why a fixed summary shape: the card renders these exact keys, and the same inputs must give
+byte-identical records, so every list is sorted and every path is POSIX, relative to the root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One usable image: its file, class index, content hash and leakage group.
+
+    `tf_ready` is True when TensorFlow decodes the file itself to the same pixels as
+    `load_rgb`; other files are flattened to PNG first (see `Dataset.tf_inputs`).
+    """
+
+    path: Path
+    relpath: str
+    label: int
+    sha256: str
+    group: int
+    tf_ready: bool = True
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """An image-named file that would not decode, and why (relative path)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NearDuplicatePair:
+    """Two different files that look alike (`kind`: identical, mirror or flip)."""
+
+    a: str
+    b: str
+    kind: str
+    distance: int
+    cross_split: bool
+
+
+@dataclass(frozen=True)
+class DuplicateReport:
+    """Exact duplicate groups (files with equal sha256) and near-duplicate pairs found."""
+
+    exact_groups: int
+    exact_files: int
+    near_pairs: list[NearDuplicatePair]
+    near_threshold: int
+    hash: str
+
+
+@dataclass
+class Dataset:
+    """A resolved data source, split and checked; `summary()` is what the run record stores."""
+
+    source: str
+    description: str | None
+    license: str | None
+    root: Path | None
+    class_names: list[str]
+    splits: dict[str, list[Sample]]
+    split_method: str
+    split_fractions: dict[str, float] | None
+    split_seed: int | None
+    skipped: list[SkippedFile]
+    ignored_count: int
+    duplicates: DuplicateReport
+    content_hash: str
+
+    @property
+    def n_files(self) -> int:
+        return sum(len(samples) for samples in self.splits.values())
+
+    def class_counts(self, split: str) -> dict[str, int]:
+        """Images per class in `split`, every class listed (zeros included)."""
+        counts = dict.fromkeys(self.class_names, 0)
+        for sample in self.splits[split]:
+            counts[self.class_names[sample.label]] += 1
+        return counts
+
+    def summary(self) -> dict:
+        """The JSON-ready `data` section of a run record (keys and lists in a fixed order)."""
+        return {
+            "source": self.source,
+            "description": self.description,
+            "license": self.license,
+            "root": None if self.root is None else str(self.root),
+            "class_names": list(self.class_names),
+            "content_hash": self.content_hash,
+            "n_files": self.n_files,
+            "split_method": self.split_method,
+            "split_fractions": None if self.split_fractions is None else dict(self.split_fractions),
+            "split_seed": self.split_seed,
+            "splits": {name: {"n": len(samples), "class_counts": self.class_counts(name)} for name, samples in self.splits.items()},
+            "skipped_files": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "ignored_files": self.ignored_count,
+            "duplicates": {
+                "exact_groups": self.duplicates.exact_groups,
+                "exact_files": self.duplicates.exact_files,
+                "near_pairs": [
+                    {"a": p.a, "b": p.b, "kind": p.kind, "distance": p.distance, "cross_split": p.cross_split}
+                    for p in self.duplicates.near_pairs
+                ],
+                "near_threshold": self.duplicates.near_threshold,
+                "hash": self.duplicates.hash,
+            },
+        }
+
+    def tf_inputs(self, split: str, cache_dir: Path) -> tuple[list[str], list[int]]:
+        """(paths, labels) for tf.data: every path decodes with `tf.io.decode_image(channels=3)`
+        to exactly the `load_rgb` pixels; files TF cannot decode that way are flattened once to
+        PNG under `cache_dir` (keyed by their sha256)."""
+        from .prepared import tf_ready_path
+
+        samples = self.splits[split]
+        return [str(tf_ready_path(s, cache_dir)) for s in samples], [s.label for s in samples]

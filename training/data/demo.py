@@ -1,0 +1,122 @@
+"""`--data demo`: real photo cut-outs from the Debian package `tuxpaint-stamps-default` (GPL-2+).
+
+Why this data: it installs offline from the distribution's archive, and it is real photos, so a
+demo run measures something. Class set (8 classes, about 230 images, package 2022.06.04-1):
+
+| class      | folder (recursive)  | images |
+| ---------- | ------------------- | ------ |
+| birds      | animals/birds       | 35     |
+| flowers    | plants/flowers      | 24     |
+| fruit      | food/fruit          | 26     |
+| household  | household           | 31     |
+| mammals    | animals/mammals     | 64     |
+| space      | space               | 16     |
+| vegetables | food/vegetables     | 18     |
+| vehicles   | vehicles            | 17     |
+
+How it was chosen: folders of mostly photographs with at least 15 raster images once the rules
+below are applied. Rules: PNG/JPG only (SVGs are drawings); drop the `_mirror`/`_flip`
+variants (copies of another stamp); skip `cartoon/` subfolders (drawings) and `toys/` and
+`plastic/` (a teddy bear is not a mammal, a plastic flower is not a flower). Left out: `symbols`
+(letters and signs), `seasonal` and `clothes` (mostly drawings), `town` (mostly cartoons and
+road signs), insects (9 photos) and fish (11). See docs/demo-data.md.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from modelcard.errors import UserError
+
+from .assemble import SourceInfo, SplitPlan, build_dataset
+from .dataset import Dataset
+from .images import is_image_name
+from .scan import Candidate, inspect_all, walk_files
+from .split import SPLITS, validate_fractions
+
+PACKAGE = "tuxpaint-stamps-default"
+STAMPS_ROOT = Path("/usr/share/tuxpaint/stamps")
+INSTALL_HINT = f"demo data needs the Debian package {PACKAGE}: run `sudo apt-get install {PACKAGE}`"
+
+#: class name -> folder under the stamps root.
+DEMO_CLASSES: dict[str, str] = {
+    "birds": "animals/birds",
+    "flowers": "plants/flowers",
+    "fruit": "food/fruit",
+    "household": "household",
+    "mammals": "animals/mammals",
+    "space": "space",
+    "vegetables": "food/vegetables",
+    "vehicles": "vehicles",
+}
+EXCLUDED_SUBFOLDERS = frozenset({"cartoon", "toys", "plastic"})
+RASTER_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg"})
+_VARIANT = re.compile(r"_(mirror|flip)$")
+
+
+def package_version() -> str | None:
+    """The installed package version from dpkg, or None where dpkg is unavailable."""
+    if shutil.which("dpkg-query") is None:
+        return None
+    done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", PACKAGE], capture_output=True, text=True, check=False)
+    version = done.stdout.strip() if done.returncode == 0 else ""
+    return version or None
+
+
+def stamps_root() -> Path:
+    """Where the stamps live; a UserError with the install command if the package is missing."""
+    if STAMPS_ROOT.is_dir():
+        return STAMPS_ROOT
+    if shutil.which("dpkg") is not None:
+        done = subprocess.run(["dpkg", "-L", PACKAGE], capture_output=True, text=True, check=False)
+        for line in done.stdout.splitlines():
+            if line.rstrip("/").endswith("/tuxpaint/stamps") and Path(line).is_dir():
+                return Path(line)
+    raise UserError(INSTALL_HINT)
+
+
+def is_demo_image(path: Path, class_folder: Path) -> bool:
+    """A raster photo stamp: not a mirror/flip variant, not under an excluded subfolder."""
+    inner = path.relative_to(class_folder).parts[:-1]
+    return (
+        path.suffix.lower() in RASTER_EXTENSIONS
+        and is_image_name(path)
+        and not _VARIANT.search(path.stem)
+        and not EXCLUDED_SUBFOLDERS.intersection(inner)
+    )
+
+
+def demo_candidates(root: Path) -> tuple[list[Candidate], int]:
+    """The demo class files (sorted) and how many other files in those folders were ignored."""
+    candidates: list[Candidate] = []
+    ignored = 0
+    for name, folder in sorted(DEMO_CLASSES.items()):
+        class_folder = root / folder
+        if not class_folder.is_dir():
+            raise UserError(f"{class_folder} is missing, so {PACKAGE} looks incomplete; reinstall it: `sudo apt-get install --reinstall {PACKAGE}`")
+        for path in walk_files(class_folder):
+            if is_demo_image(path, class_folder):
+                candidates.append(Candidate(name, path, path.relative_to(root).as_posix()))
+            else:
+                ignored += 1
+    return candidates, ignored
+
+
+def load_demo(fractions: dict[str, float], seed: int, progress: bool = True) -> Dataset:
+    """The demo dataset, split stratified and seeded like any folder."""
+    root = stamps_root()
+    candidates, ignored = demo_candidates(root)
+    version = package_version()
+    package = f"Debian package {PACKAGE}" + (f" {version}" if version else "")
+    info = SourceInfo(
+        source="demo",
+        description=f"Tux Paint stamps: photo cut-outs on transparent backgrounds (composited onto white), "
+        f"{len(DEMO_CLASSES)} classes, from the {package}",
+        license=f"GPL-2.0-or-later ({package})",
+        root=root,
+    )
+    plan = SplitPlan(SPLITS, fractions=validate_fractions(fractions), seed=seed)
+    return build_dataset(inspect_all(candidates, progress), sorted(DEMO_CLASSES), info, plan, ignored)

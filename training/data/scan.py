@@ -1,0 +1,98 @@
+"""Find candidate image files and inspect each one: hash, full decode, perceptual hash.
+
+Why a full decode here: a file that only fails halfway through training is far more costly than
+one skipped (and listed with its reason) up front. Each file is read once; the bytes give the
+sha256 and, decoded from memory, the pHash. Pillow releases the GIL while decoding, so a thread
+pool uses every core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .images import decode_bytes, failure_reason, is_image_name, tf_decodes_identically, to_rgb
+from .phash import phash_variants
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file that claims to be an image of class `class_name`; `relpath` is POSIX, from the root."""
+
+    class_name: str
+    path: Path
+    relpath: str
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """What one read of a candidate learned; `reason` is set (and the rest empty) when it failed."""
+
+    candidate: Candidate
+    sha256: str = ""
+    phashes: tuple[int, int, int] = (0, 0, 0)
+    tf_ready: bool = False
+    reason: str | None = None
+
+
+def _visible(name: str) -> bool:
+    return not name.startswith(".")
+
+
+def walk_files(folder: Path) -> list[Path]:
+    """Every non-hidden file below `folder`, recursively, in sorted (deterministic) order."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if _visible(d))
+        found.extend(Path(dirpath) / f for f in sorted(filenames) if _visible(f))
+    return sorted(found)
+
+
+def class_folders(root: Path) -> list[Path]:
+    """The visible subfolders of `root`, sorted: one per class."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and _visible(p.name))
+
+
+def candidates_in_class_folders(root: Path, base: Path | None = None) -> tuple[list[Candidate], list[str], int]:
+    """Candidates of a `root/<class>/...` tree, its class names, and how many files were ignored.
+
+    Files that are not images by extension (and files lying directly in `root`) are ignored,
+    only counted. `base` is the folder relative paths start from (default `root`).
+    """
+    base = base or root
+    folders = class_folders(root)
+    ignored = sum(1 for p in root.iterdir() if p.is_file() and _visible(p.name))
+    candidates: list[Candidate] = []
+    for folder in folders:
+        for path in walk_files(folder):
+            if is_image_name(path):
+                candidates.append(Candidate(folder.name, path, path.relative_to(base).as_posix()))
+            else:
+                ignored += 1
+    return candidates, [f.name for f in folders], ignored
+
+
+def inspect(candidate: Candidate) -> Inspected:
+    """Hash and fully decode one file; any failure becomes a reason, never an exception."""
+    try:
+        data = candidate.path.read_bytes()
+        img = decode_bytes(data)
+        tf_ready = tf_decodes_identically(img)
+        phashes = phash_variants(to_rgb(img))
+    except Exception as exc:  # noqa: BLE001 - a bad file must be listed, not crash the run
+        return Inspected(candidate, reason=failure_reason(exc))
+    return Inspected(candidate, hashlib.sha256(data).hexdigest(), phashes, tf_ready)
+
+
+def inspect_all(candidates: list[Candidate], progress: bool = True, desc: str = "checking images") -> list[Inspected]:
+    """Inspect every candidate (threaded, order preserved); progress bar on stderr if a TTY."""
+    workers = max(1, min(8, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(inspect, candidates)
+        bar = tqdm(results, total=len(candidates), desc=desc, unit="img", disable=None if progress else True)
+        return list(bar)
