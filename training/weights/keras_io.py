@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 from modelcard.errors import UserError
@@ -44,13 +45,23 @@ def load_weights_file(model, path: Path, what: str) -> None:
         raise UserError(f"{what} {path} is not a Keras {SUFFIX} file; pass a path ending in {SUFFIX}")
     if not path.is_file():
         raise UserError(f"{what} {path} does not exist; check the path")
-    try:
-        model.load_weights(path)
-    except (ValueError, OSError, KeyError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    # Keras warns (once per nested container) instead of failing when parts of a file do not
+    # match; a partly loaded backbone must never pass as pretrained, so such warnings are errors.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model.load_weights(path)
+            problem = next((str(w.message) for w in caught if "Skipping" in str(w.message)), None)
+        except (ValueError, OSError, KeyError) as exc:
+            problem = str(exc).strip() or type(exc).__name__
+    if problem is not None:
         raise UserError(
-            f"{what} {path} does not fit this {model.name} architecture ({first_line[:160]}); use the --backbone and --alpha it was saved with"
-        ) from None
+            f"{what} {path} does not fit this {model.name} architecture ({problem.splitlines()[0].split(". Example")[0][:160]}); "
+            "use the --backbone and --alpha it was saved with"
+        )
+    for w in caught:
+        if not issubclass(w.category, DeprecationWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def set_layer_weights(model, layer_weights: dict) -> None:
