@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from fairlearn.metrics import MetricFrame
 from sklearn.metrics import accuracy_score, f1_score
 
-from modelcard.analysis import evaluate_predictions, point_metrics
+from modelcard.analysis import confusion_summary, evaluate_predictions, point_metrics, slice_metrics
 from modelcard.errors import UserError
 from test_analysis_data import names, random_predictions
 
@@ -146,3 +149,29 @@ def test_bad_options_raise_user_errors(option):
     y_true, y_prob = random_predictions(40, 4, seed=3)
     with pytest.raises(UserError):
         evaluate_predictions(y_true, y_prob, names(4), **option)
+
+
+def test_building_blocks_validate_their_own_inputs():
+    with pytest.raises(UserError, match="one prediction per label"):
+        confusion_summary([0, 1, 1], [0, 1], ["a", "b"])
+    with pytest.raises(UserError, match="outside"):
+        confusion_summary([0, 2], [0, 1], ["a", "b"])
+    with pytest.raises(UserError, match="one value per sample"):
+        slice_metrics([0, 1, 1], [0, 1, 0], {"g": ["a", "b"]})
+
+
+def test_slice_metrics_is_what_the_evaluation_reports(setup, evaluation):
+    y_true, y_prob, groups = setup
+    summaries = slice_metrics(y_true, y_prob.argmax(axis=1), groups)
+    for summary, block in zip(summaries, evaluation["slices"]):
+        assert summary.column == block["column"]
+        assert summary.accuracy == [g["accuracy"]["value"] for g in block["groups"]]
+        assert summary.worst_group == block["worst_group"]
+
+
+def test_importing_the_analysis_never_loads_tensorflow():
+    code = ("import sys, modelcard.analysis; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in {'tensorflow', 'keras'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.strip() == "[]"

@@ -100,7 +100,7 @@ def bootstrap_metrics(y_true, y_prob, class_names: Sequence[str], groups: Mappin
                       n_resamples: int = 1000, seed: int = 0, n_bins: int = 15) -> BootstrapDistribution:
     """Validate the inputs, then return every metric on each of `n_resamples` seeded resamples."""
     y_true, y_prob, _ = validate_predictions(y_true, y_prob, class_names)
-    validate_options(n_resamples=n_resamples, confidence=0.5, n_bins=n_bins, min_group_size=1, top_confusions=0)
+    validate_options(n_resamples=n_resamples, seed=seed, n_bins=n_bins)
     if n_resamples < 1:
         raise UserError("n_resamples must be >= 1 to draw a bootstrap distribution; use e.g. 1000")
     encoded = {column: encode_groups(values) for column, values in validate_groups(groups, len(y_true)).items()}

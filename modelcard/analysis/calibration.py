@@ -3,6 +3,11 @@
 Confidence is the top-class probability; bins are `(lower, upper]` on `linspace(0, 1, n_bins + 1)`
 (the first also takes 0). ECE = sum over bins of |accuracy - mean confidence| * n_bin / n,
 which equals sum over bins of |sum(correct - confidence)| / n: the form used for resamples.
+
+ECE is biased upward on small samples (binning noise never cancels inside an absolute value),
+and a resample is a small sample too: for a well calibrated model the percentile interval of
+ECE can sit almost entirely above the point value. Read its interval as "how noisy", not as
+an unbiased range.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 from sklearn.metrics import confusion_matrix
 
-from .inputs import validate_label_pair
+from .inputs import validate_label_pair, validate_options
 
 
 def top_confusions(counts: np.ndarray, class_names: Sequence[str], top: int = 10) -> list[dict]:
@@ -23,6 +23,7 @@ def top_confusions(counts: np.ndarray, class_names: Sequence[str], top: int = 10
 
 def confusion_summary(y_true, y_pred, class_names: Sequence[str], top: int = 10) -> dict:
     """`{"confusion_matrix": {"labels", "counts"}, "top_confusions": [...]}`; rows are true classes."""
+    validate_options(top_confusions=top)
     names = list(class_names)
     k = len(names)
     y_true, y_pred = validate_label_pair(y_true, y_pred, k)

@@ -11,7 +11,6 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..errors import UserError
 from .bootstrap import METHOD, BootstrapDistribution, bootstrap_samples, percentile_interval
 from .confusion import confusion_summary
 from .inputs import encode_groups, validate_groups, validate_options, validate_predictions
@@ -61,10 +60,8 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
 
     `n_resamples=0` skips the bootstrap (all `ci_low`/`ci_high` are None).
     """
-    validate_options(n_resamples=n_resamples, confidence=confidence, n_bins=n_bins,
+    validate_options(n_resamples=n_resamples, seed=seed, confidence=confidence, n_bins=n_bins,
                      min_group_size=min_group_size, top_confusions=top_confusions)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise UserError(f"seed must be a whole number >= 0, got {seed!r}; use e.g. 0")
     y_true, y_prob, names = validate_predictions(y_true, y_prob, class_names)
     columns = validate_groups(groups, y_true.shape[0])
     samples = per_sample(y_true, y_prob, n_bins)

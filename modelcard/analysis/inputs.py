@@ -96,18 +96,23 @@ def validate_groups(groups: Mapping[str, object] | None, n: int) -> dict[str, np
     return checked
 
 
-def validate_options(*, n_resamples: int, confidence: float, n_bins: int, min_group_size: int, top_confusions: int) -> None:
-    """Reject option values that would make the analysis meaningless."""
-    if int(n_resamples) != n_resamples or n_resamples < 0:
-        raise UserError(f"n_resamples must be a whole number >= 0, got {n_resamples}; use e.g. 1000 (0 skips the intervals)")
-    if not 0.0 < confidence < 1.0:
-        raise UserError(f"confidence must lie strictly between 0 and 1, got {confidence}; use e.g. 0.95")
-    if int(n_bins) != n_bins or n_bins < 1:
-        raise UserError(f"n_bins must be a whole number >= 1, got {n_bins}; use e.g. 15")
-    if int(min_group_size) != min_group_size or min_group_size < 1:
-        raise UserError(f"min_group_size must be a whole number >= 1, got {min_group_size}; use e.g. 30")
-    if int(top_confusions) != top_confusions or top_confusions < 0:
-        raise UserError(f"top_confusions must be a whole number >= 0, got {top_confusions}; use e.g. 10")
+def _check_whole(name: str, value, minimum: int, example: str) -> None:
+    """A whole number (not a bool) of at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise UserError(f"{name} must be a whole number >= {minimum}, got {value!r}; use e.g. {example}")
+
+
+def validate_options(*, n_resamples=None, seed=None, confidence=None, n_bins=None, min_group_size=None,
+                     top_confusions=None) -> None:
+    """Reject option values that would make the analysis meaningless; None means not given."""
+    wholes = (("n_resamples", n_resamples, 0, "1000 (0 skips the intervals)"), ("seed", seed, 0, "0"),
+              ("n_bins", n_bins, 1, "15"), ("min_group_size", min_group_size, 1, "30"),
+              ("top_confusions", top_confusions, 0, "10"))
+    for name, value, minimum, example in wholes:
+        if value is not None:
+            _check_whole(name, value, minimum, example)
+    if confidence is not None and not (isinstance(confidence, (int, float)) and 0.0 < confidence < 1.0):
+        raise UserError(f"confidence must lie strictly between 0 and 1, got {confidence!r}; use e.g. 0.95")
 
 
 def encode_groups(values: np.ndarray) -> tuple[list[str], np.ndarray]:

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from .calibration import reliability_bins
-from .inputs import validate_predictions
+from .inputs import validate_options, validate_predictions
 from .rows import PER_CLASS_METRICS, SCALAR_METRICS, metric_rows
 from .samples import PerSample, per_sample
 
@@ -37,6 +37,7 @@ def point_from_samples(samples: PerSample) -> PointMetrics:
 
 def point_metrics(y_true, y_prob, class_names: Sequence[str], n_bins: int = 15) -> PointMetrics:
     """Accuracy, balanced accuracy, log loss, top-5, macro/weighted P/R/F1, ECE and per-class scores."""
+    validate_options(n_bins=n_bins)
     y_true, y_prob, _ = validate_predictions(y_true, y_prob, class_names)
     return point_from_samples(per_sample(y_true, y_prob, n_bins))
 
@@ -48,6 +49,7 @@ def calibration_from_samples(samples: PerSample) -> list[dict]:
 
 def expected_calibration_error(y_true, y_prob, n_bins: int = 15) -> tuple[float, list[dict]]:
     """`(ece, reliability bins)` on top-class confidence; bins are `(lower, upper]`, equal width."""
+    validate_options(n_bins=n_bins)
     k = np.shape(y_prob)[-1] if np.ndim(y_prob) == 2 else 0
     y_true, y_prob, _ = validate_predictions(y_true, y_prob, [f"class {i}" for i in range(k)])
     samples = per_sample(y_true, y_prob, n_bins)

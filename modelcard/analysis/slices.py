@@ -14,7 +14,7 @@ import numpy as np
 from fairlearn.metrics import MetricFrame, count
 from sklearn.metrics import accuracy_score, f1_score
 
-from .inputs import encode_groups, validate_groups, validate_label_pair
+from .inputs import encode_groups, validate_groups, validate_label_pair, validate_options
 
 
 def f1_macro(y_true, y_pred) -> float:
@@ -66,6 +66,7 @@ def summarise_slice(column: str, y_true: np.ndarray, y_pred: np.ndarray, values:
 
 def slice_metrics(y_true, y_pred, groups: Mapping[str, object], *, min_group_size: int = 30) -> list[SliceSummary]:
     """Per-group metrics for every slice column, columns in sorted order."""
+    validate_options(min_group_size=min_group_size)
     y_true, y_pred = validate_label_pair(y_true, y_pred, None)
     return [summarise_slice(column, y_true, y_pred, values, min_group_size)
             for column, values in validate_groups(groups, y_true.shape[0]).items()]
