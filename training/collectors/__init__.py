@@ -1,0 +1,22 @@
+"""Collectors: measured facts about a training run that are not about accuracy.
+
+* `collect_hardware()` -> `record["hardware"]` (CPU, memory, GPUs TensorFlow can use).
+* `EmissionsCollector` -> `record["emissions"]` (codecarbon, offline; estimates say so).
+* `measure_latency`, `peak_rss_mb`, `Throughput`, `file_size_bytes`, `efficiency_section`
+  -> `record["efficiency"]`.
+
+Training-side only: TensorFlow and codecarbon are imported lazily, inside the functions that
+need them, so importing this package stays cheap. Key lists: docs/run-record.md.
+"""
+
+from .efficiency import (EFFICIENCY_KEYS, Throughput, efficiency_section, file_size_bytes,
+                         measure_latency, peak_rss_mb)
+from .emissions import (DEFAULT_COUNTRY_ISO_CODE, EMISSIONS_KEYS, EmissionsCollector,
+                        check_country_iso_code)
+from .hardware import HARDWARE_KEYS, collect_hardware
+
+__all__ = [
+    "EFFICIENCY_KEYS", "Throughput", "efficiency_section", "file_size_bytes", "measure_latency",
+    "peak_rss_mb", "DEFAULT_COUNTRY_ISO_CODE", "EMISSIONS_KEYS", "EmissionsCollector",
+    "check_country_iso_code", "HARDWARE_KEYS", "collect_hardware",
+]

@@ -1,0 +1,134 @@
+"""Speeds, latency, memory and size of a run (`record["efficiency"]`).
+
+A card states what a model costs to run, not only how accurate it is. These helpers time
+real work with `time.perf_counter`; they never invent a figure: what was not measured is
+`None` (null in the record). Timings swing between runs on shared machines, so the card
+should compare figures from one run, and the latency is a median after warm-up.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+import statistics
+import sys
+import time
+from typing import Any, Callable
+
+EFFICIENCY_KEYS = ("train_images_per_s", "extract_images_per_s", "predict_images_per_s",
+                   "latency_ms_per_image", "peak_rss_mb", "model_file_bytes", "batch_size",
+                   "input_size")
+_INTEGER_KEYS = frozenset({"model_file_bytes", "batch_size", "input_size"})
+
+
+class Throughput:
+    """Time one stage and report images per second.
+
+    >>> with Throughput(n_images=len(x)) as stage:
+    ...     model.predict(x)
+    >>> stage.images_per_s
+
+    `n_images` may also be set inside the block, once it is known (e.g. epochs x samples).
+    """
+
+    def __init__(self, n_images: int | None = None):
+        self.n_images = n_images
+        self.seconds: float | None = None
+        self._started: float | None = None
+
+    def __enter__(self) -> "Throughput":
+        self._started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.seconds = time.perf_counter() - self._started
+
+    @property
+    def images_per_s(self) -> float | None:
+        """Images per second, or None if the stage has not finished or n_images is unknown."""
+        if self.seconds is None or not self.n_images or self.seconds <= 0:
+            return None
+        return self.n_images / self.seconds
+
+
+def _materialize(output: Any) -> None:
+    """Wait for an asynchronous result (a TF tensor on a GPU) so the timing covers the work."""
+    if hasattr(output, "numpy"):
+        output.numpy()
+
+
+def _call_times_s(fn: Callable[[Any], Any], batch: Any, repeats: int, warmup: int) -> list[float]:
+    """Seconds per call of `fn(batch)`, `repeats` times after `warmup` untimed calls."""
+    for _ in range(warmup):
+        _materialize(fn(batch))
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        _materialize(fn(batch))
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def measure_latency(predict_fn: Callable[[Any], Any], batch: Any, *, repeats: int = 20,
+                    warmup: int = 3, batch_repeats: int = 5) -> dict:
+    """Single-image latency and batched throughput of `predict_fn`.
+
+    `predict_fn` takes an array of images (`batch`, first axis = images) and returns the
+    predictions, e.g. `model.predict_on_batch`. Latency is timed on `batch[:1]`: median and
+    90th percentile over `repeats` calls after `warmup` calls (the first calls pay for
+    tracing and memory allocation). Throughput is the whole batch, median of
+    `batch_repeats` calls. Returns `{latency_ms_per_image, latency_ms_p90, batch_size,
+    batch_images_per_s, repeats}`.
+    """
+    if repeats < 1 or batch_repeats < 1 or warmup < 0:
+        raise ValueError("repeats and batch_repeats must be >= 1 and warmup >= 0")
+    batch_size = len(batch)
+    if batch_size < 1:
+        raise ValueError("measure_latency needs a batch with at least one image")
+    single_ms = [1000.0 * s for s in _call_times_s(predict_fn, batch[:1], repeats, warmup)]
+    batch_s = statistics.median(_call_times_s(predict_fn, batch, batch_repeats, min(warmup, 1)))
+    p90 = (statistics.quantiles(single_ms, n=10, method="inclusive")[-1]
+           if len(single_ms) > 1 else single_ms[0])
+    return {
+        "latency_ms_per_image": statistics.median(single_ms),
+        "latency_ms_p90": p90,
+        "batch_size": batch_size,
+        "batch_images_per_s": batch_size / batch_s if batch_s > 0 else None,
+        "repeats": repeats,
+    }
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def file_size_bytes(path: str | os.PathLike | None) -> int | None:
+    """Size of a saved model file, or None when there is no such file."""
+    if path is None or not os.path.isfile(path):
+        return None
+    return os.path.getsize(path)
+
+
+def efficiency_section(**measurements: Any) -> dict:
+    """`record["efficiency"]` with every key present: null where nothing was measured.
+
+    Keyword names are the record's keys (`EFFICIENCY_KEYS`); an unknown name is a
+    programming error (TypeError). NaN or infinite values become None: the record has no NaN.
+    """
+    unknown = sorted(set(measurements) - set(EFFICIENCY_KEYS))
+    if unknown:
+        raise TypeError(f"efficiency_section() got unknown keys {unknown}; expected {EFFICIENCY_KEYS}")
+    section = {}
+    for key in EFFICIENCY_KEYS:
+        value = measurements.get(key)
+        if value is not None:
+            value = float(value)
+            if not math.isfinite(value):
+                value = None
+            elif key in _INTEGER_KEYS:
+                value = int(value)
+        section[key] = value
+    return section
