@@ -11,13 +11,13 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .bootstrap import METHOD, BootstrapDistribution, bootstrap_samples, percentile_interval
+from .bootstrap import METHOD, BootstrapDistribution, GroupDistribution, bootstrap_samples, percentile_interval
 from .confusion import confusion_summary
 from .inputs import encode_groups, validate_groups, validate_options, validate_predictions
 from .point import calibration_from_samples, point_from_samples
 from .rows import GROUP_METRICS, PER_CLASS_METRICS
 from .samples import per_sample
-from .slices import summarise_slice
+from .slices import SliceSummary, summarise_slice
 
 
 def _number(value) -> float | None:
@@ -39,14 +39,15 @@ def _with_interval(value, resampled: np.ndarray | None, confidence: float) -> di
     return metric(value, low, high)
 
 
-def _slice_entries(summary, resampled, confidence: float, min_group_size: int) -> dict:
-    """One slice column in output form; `resampled` is its GroupDistribution or None."""
+def _slice_entries(summary: SliceSummary, resampled: GroupDistribution | None, confidence: float,
+                   min_group_size: int) -> dict:
+    """One slice column in output form; `resampled` is None when no bootstrap was run."""
     groups = []
-    for g, name in enumerate(summary.groups):
-        entry = {"group": name, "count": summary.count[g], "unreliable": summary.unreliable[g]}
-        for name_ in GROUP_METRICS:
-            draws = None if resampled is None else getattr(resampled, name_)[:, g]
-            entry[name_] = _with_interval(getattr(summary, name_)[g], draws, confidence)
+    for g, group_name in enumerate(summary.groups):
+        entry = {"group": group_name, "count": summary.count[g], "unreliable": summary.unreliable[g]}
+        for metric_name in GROUP_METRICS:
+            draws = None if resampled is None else getattr(resampled, metric_name)[:, g]
+            entry[metric_name] = _with_interval(getattr(summary, metric_name)[g], draws, confidence)
         groups.append(entry)
     return {"column": summary.column, "min_group_size": min_group_size, "groups": groups,
             "difference": dict(summary.difference), "ratio": dict(summary.ratio),
@@ -58,6 +59,10 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
                          min_group_size: int = 30, top_confusions: int = 10) -> dict:
     """Every metric a model card reports, each scalar with a percentile bootstrap interval.
 
+    All intervals come from the same `n_resamples` seeded resamples of the whole set; slice
+    groups are resampled inside them (not per group), so a group's size varies as it would in
+    a fresh evaluation set, and a resample without the group is left out of its interval.
+    Undefined intervals (e.g. precision of a class never predicted) are None.
     `n_resamples=0` skips the bootstrap (all `ci_low`/`ci_high` are None).
     """
     validate_options(n_resamples=n_resamples, seed=seed, confidence=confidence, n_bins=n_bins,
