@@ -1,6 +1,8 @@
 """BackboneSpec validation: bad flags fail as one-line UserErrors before TensorFlow loads."""
 
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +43,11 @@ def test_valid_specs_and_sources():
 
 
 def test_spec_validation_does_not_import_tensorflow():
-    BackboneSpec(input_size=96)
-    if "tensorflow" in sys.modules:
-        pytest.skip("another test in this process already imported TensorFlow")
-    assert "keras" not in sys.modules
+    code = (
+        "import sys; from training.backbones import BackboneSpec; BackboneSpec(input_size=96); "
+        "from training.weights import convert, source, torch_legacy; "
+        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -12,21 +12,23 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
+from typing import Iterator
 
 from modelcard.errors import UserError
 
 SUFFIX = ".weights.h5"
 
 
-def save_weights_atomic(model, path: Path) -> Path:
-    """Write `model`'s weights to `path` (must end in .weights.h5) via temp file + rename."""
+@contextlib.contextmanager
+def atomic_output_path(path: Path, suffix: str) -> Iterator[str]:
+    """Yield a temp path ending in `suffix` beside `path` for a library to write; on success
+    fsync it and rename it over `path`, on failure delete it. For writers (Keras) that insist
+    on a file name rather than a file object, so `modelcard.atomic.atomic_open` cannot serve."""
     path = Path(path)
-    if not path.name.endswith(SUFFIX):
-        raise UserError(f"weights file name {path.name} must end in {SUFFIX}; rename it")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=SUFFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(fd)
     try:
-        model.save_weights(tmp, overwrite=True)
+        yield tmp
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -35,6 +37,15 @@ def save_weights_atomic(model, path: Path) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def save_weights_atomic(model, path: Path) -> Path:
+    """Write `model`'s weights to `path` (must end in .weights.h5), never half-written."""
+    path = Path(path)
+    if not path.name.endswith(SUFFIX):
+        raise UserError(f"weights file name {path.name} must end in {SUFFIX}; rename it")
+    with atomic_output_path(path, SUFFIX) as tmp:
+        model.save_weights(tmp, overwrite=True)
     return path
 
 
@@ -55,8 +66,9 @@ def load_weights_file(model, path: Path, what: str) -> None:
         except (ValueError, OSError, KeyError) as exc:
             problem = str(exc).strip() or type(exc).__name__
     if problem is not None:
+        summary = problem.splitlines()[0].split(". Example")[0][:160]
         raise UserError(
-            f"{what} {path} does not fit this {model.name} architecture ({problem.splitlines()[0].split(". Example")[0][:160]}); "
+            f"{what} {path} does not fit this {model.name} architecture ({summary}); "
             "use the --backbone and --alpha it was saved with"
         )
     for w in caught:
