@@ -6,8 +6,8 @@ Public API (no TensorFlow is imported here; only `tfds:` sources import it, lazi
 - `load_eval_set(name, directory, class_names, ...) -> Dataset`: an extra labelled set.
 - `parse_eval_set_option("NAME=DIR") -> (name, Path)`.
 - `Dataset.summary()`: the run record's `data` section.
-- `Dataset.tf_inputs(split, cache_dir)`: (paths, labels) that `tf.io.decode_image(channels=3)`
-  decodes to exactly the pixels of `load_rgb`.
+- `Dataset.tf_inputs(split, cache_dir)`: (paths, labels) that `tf_decode.decode_rgb` (imports
+  TensorFlow; use it inside tf.data) decodes to exactly the pixels of `load_rgb`.
 - `load_rgb(path) -> np.ndarray`: one image as RGB uint8, alpha composited onto white.
 """
 

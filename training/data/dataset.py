@@ -114,8 +114,8 @@ class Dataset:
         }
 
     def tf_inputs(self, split: str, cache_dir: Path) -> tuple[list[str], list[int]]:
-        """(paths, labels) for tf.data: every path decodes with `tf.io.decode_image(channels=3)`
-        to exactly the `load_rgb` pixels; files TF cannot decode that way are flattened once to
+        """(paths, labels) for tf.data: every path decodes with `tf_decode.decode_rgb` to exactly
+        the `load_rgb` pixels; files TF cannot decode that way are flattened once to
         PNG under `cache_dir` (keyed by their sha256)."""
         from .prepared import tf_ready_path
 

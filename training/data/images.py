@@ -64,7 +64,7 @@ def load_rgb(path: Path | str) -> np.ndarray:
 
 
 def tf_decodes_identically(img: Image.Image) -> bool:
-    """True when `tf.io.decode_image(channels=3)` gives the same pixels as `to_rgb(img)`.
+    """True when `tf_decode.decode_rgb` gives the same pixels as `to_rgb(img)`.
 
     Only 8-bit RGB or grey PNG/JPEG without transparency qualifies; every other file (alpha,
     palette, GIF, BMP, WebP, 16-bit, CMYK) is converted once to a flat PNG before tf.data sees it.

@@ -19,6 +19,7 @@ from scipy.fft import dctn
 #: Largest Hamming distance (of 64 bits) reported as a near duplicate.
 NEAR_THRESHOLD = 6
 HASH_NAME = "pHash 64-bit"
+FLAT_STD = 2.0  # grey levels: below this an image has no structure to hash
 KINDS = ("identical", "mirror", "flip")
 _BLOCK = 1024  # rows compared at once: bounds memory at BLOCK x n uint64 per variant
 
@@ -31,9 +32,15 @@ def phash(gray: Image.Image) -> int:
     return int.from_bytes(np.packbits(bits).tobytes(), "big")
 
 
-def phash_variants(rgb: Image.Image) -> tuple[int, int, int]:
-    """Hashes of the image, of its left-right mirror and of its up-down flip."""
+def phash_variants(rgb: Image.Image) -> tuple[int, int, int] | None:
+    """Hashes of the image, of its left-right mirror and of its up-down flip.
+
+    None for a flat image (grey-level spread below `FLAT_STD`): its hash is noise, and every
+    plain image of any colour would otherwise "match" every other.
+    """
     gray = rgb.convert("L")
+    if float(np.asarray(gray.resize((32, 32), Image.Resampling.BILINEAR), dtype=np.float64).std()) < FLAT_STD:
+        return None
     return phash(gray), phash(ImageOps.mirror(gray)), phash(ImageOps.flip(gray))
 
 
@@ -47,16 +54,18 @@ class NearMatch:
     distance: int
 
 
-def near_duplicates(variants: list[tuple[int, int, int]], threshold: int = NEAR_THRESHOLD) -> list[NearMatch]:
+def near_duplicates(variants: list[tuple[int, int, int] | None], threshold: int = NEAR_THRESHOLD) -> list[NearMatch]:
     """All pairs i < j whose best variant distance is <= threshold, sorted by (i, j).
 
     For each pair the kind with the smallest distance wins; ties prefer identical, then mirror,
-    then flip. Vectorised (xor + popcount on uint64 blocks), so thousands of images take seconds.
+    then flip. Flat images (None) match nothing. Vectorised (xor + popcount on uint64 blocks),
+    so thousands of images take seconds.
     """
-    n = len(variants)
+    hashed = [k for k, v in enumerate(variants) if v is not None]
+    n = len(hashed)
     if n < 2:
         return []
-    table = np.array(variants, dtype=np.uint64).reshape(n, 3)
+    table = np.array([variants[k] for k in hashed], dtype=np.uint64).reshape(n, 3)
     plain = table[:, 0]
     matches: list[NearMatch] = []
     for start in range(0, n, _BLOCK):
@@ -68,5 +77,5 @@ def near_duplicates(variants: list[tuple[int, int, int]], threshold: int = NEAR_
         r, c = np.nonzero(best <= threshold)
         keep = start + r < c
         for row, col in zip(r[keep].tolist(), c[keep].tolist()):
-            matches.append(NearMatch(start + row, col, KINDS[best_kind[row, col]], int(best[row, col])))
+            matches.append(NearMatch(hashed[start + row], hashed[col], KINDS[best_kind[row, col]], int(best[row, col])))
     return sorted(matches, key=lambda m: (m.i, m.j))

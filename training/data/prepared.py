@@ -1,7 +1,7 @@
 """Paths that TensorFlow decodes to exactly the pixels `load_rgb` gives.
 
-Why: the fast feature pipeline decodes with `tf.io.decode_image(channels=3)` inside tf.data,
-which ignores alpha (a transparent background would come out black or noisy, not white) and
+Why: the fast feature pipeline decodes inside tf.data (`training.data.tf_decode.decode_rgb`),
+and TF drops alpha (a transparent background would come out black or noisy, not white) and
 cannot read every format. Files that TF decodes identically (8-bit RGB or grey PNG/JPEG without
 transparency) are used in place; every other file is flattened once with Pillow (alpha onto
 white) to a lossless PNG in `cache_dir/rgb-v1/<sha256>.png`, written atomically and reused.

@@ -35,7 +35,7 @@ class Inspected:
 
     candidate: Candidate
     sha256: str = ""
-    phashes: tuple[int, int, int] = (0, 0, 0)
+    phashes: tuple[int, int, int] | None = None
     tf_ready: bool = False
     reason: str | None = None
 
