@@ -86,18 +86,13 @@ def test_exact_duplicates_stay_in_one_split(tmp_path):
     original = (root / "cat" / "00.png").read_bytes()
     for k in range(3):
         (root / "cat" / f"copy{k}.png").write_bytes(original)
+    copied = hashlib.sha256(original).hexdigest()
     for seed in range(6):
         ds = load(root, seed=seed)
-        splits = {s.split for s in _where(ds) if s.sha == hashlib.sha256(original).hexdigest()}
+        splits = {name for name, samples in ds.splits.items() for s in samples if s.sha256 == copied}
         assert len(splits) == 1
         assert ds.summary()["duplicates"]["exact_groups"] == 1
         assert ds.summary()["duplicates"]["exact_files"] == 4
-
-
-def _where(ds):
-    from types import SimpleNamespace
-
-    return [SimpleNamespace(split=name, sha=s.sha256, relpath=s.relpath) for name, samples in ds.splits.items() for s in samples]
 
 
 def test_mirrored_and_flipped_copies_are_reported(tmp_path):
