@@ -1,0 +1,55 @@
+"""The two-wing rule: the card side never imports TensorFlow, Keras or `training`.
+
+Checked twice: statically (no such import anywhere in modelcard/ except the lazy one in the
+train/evaluate handlers) and dynamically (a real `modelcard build` in a fresh interpreter
+leaves no trace of them in sys.modules).
+"""
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.predictions_fixtures import write_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+FORBIDDEN = ("tensorflow", "keras", "training", "codecarbon")
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node, node.module
+
+
+def test_modelcard_has_no_top_level_training_imports():
+    offenders = []
+    for path in sorted((ROOT / "modelcard").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top_level = {id(n) for n in tree.body}
+        for node, name in _imports(path):
+            if name.split(".")[0] in FORBIDDEN:
+                lazy_ok = path.name == "cli_training.py" and id(node) not in top_level
+                if not lazy_ok:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert offenders == []
+
+
+def test_build_runs_without_tensorflow(tmp_path):
+    csv_path = write_csv(tmp_path / "p.csv")
+    script = f"""
+import sys, json
+from modelcard.cli import main
+assert main(["record", "--predictions", {str(csv_path)!r}, "--runs-dir", {str(tmp_path / 'runs')!r}, "--n-resamples", "100"]) == 0
+assert main(["build", "--runs-dir", {str(tmp_path / 'runs')!r}, "--out", {str(tmp_path / 'cards')!r}]) == 0
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {FORBIDDEN!r})))
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+    assert sorted(p.suffix for p in (tmp_path / "cards").iterdir() if p.is_file()) == [".html", ".json", ".md"]
