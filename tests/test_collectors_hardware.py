@@ -1,6 +1,8 @@
 """Hardware facts, checked against the OS's own reports (/proc, os, TensorFlow)."""
 
 import json
+import subprocess
+import sys
 import os
 import re
 from pathlib import Path
@@ -63,3 +65,11 @@ def test_collect_hardware_matches_the_os_and_tensorflow():
     assert hardware["tf_devices"] == [d.name for d in tf.config.list_physical_devices()]
     assert any(name.endswith("CPU:0") for name in hardware["tf_devices"])
     assert hardware["platform"] and hardware["cpu_model"]
+
+
+def test_importing_the_collectors_loads_neither_tensorflow_nor_codecarbon():
+    code = ("import sys, training.collectors; "
+            "print(sorted(m for m in ('tensorflow', 'keras', 'codecarbon') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
