@@ -97,7 +97,7 @@ def test_empty_and_missing_files(tmp_path, runs_dir, capsys):
 
 
 def test_runs_lists_and_json(tmp_path, runs_dir, capsys):
-    _run(["record", "--predictions", str(write_csv(tmp_path / "x.csv")), "--n-resamples", "100"], capsys)
+    _run(["record", "--predictions", str(write_csv(tmp_path / "x.csv")), "--slice", "setting", "--n-resamples", "100"], capsys)
     code, out, _ = _run(["runs"], capsys)
     assert code == 0 and "complete" in out and "x" in out and "[" in out
     code, out, _ = _run(["runs", "--json"], capsys)
