@@ -33,7 +33,7 @@ def test_classifier_head_and_parameter_counts():
     keras.utils.set_random_seed(0)
     backbone, _ = build_backbone(BackboneSpec(alpha=0.35, input_size=96, weights="none"))
     classifier = build_classifier(backbone, n_classes=3, dropout=0.2)
-    probs = classifier.predict(preprocess_fn("mobilenetv2")(_random_images()), verbose=0)
+    probs = np.asarray(classifier(preprocess_fn("mobilenetv2")(_random_images()), training=False))
     assert probs.shape == (2, 3)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
     backbone.trainable = False
@@ -57,7 +57,7 @@ def test_weights_file_round_trip(tmp_path):
     keras.utils.set_random_seed(2)
     loaded, info = build_backbone(BackboneSpec(alpha=0.35, input_size=96, weights=str(path)))
     x = preprocess_fn("mobilenetv2")(_random_images())
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), original.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(loaded(x, training=False)), np.asarray(original(x, training=False)), rtol=1e-5, atol=1e-6)
     assert info.source == "file" and info.pretrained and info.path == str(path)
     assert info.sha256 == hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
