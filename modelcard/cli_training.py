@@ -1,0 +1,130 @@
+"""`modelcard train` and `modelcard evaluate`: argparse definitions and thin handlers.
+
+Nothing heavy is imported here: `training` (and with it TensorFlow) is imported inside the
+handlers, so `modelcard --help`, `build` and `runs` stay fast and work without TensorFlow.
+Every training flag defaults to None so a TOML `--config` value is only overridden by flags
+that were actually given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .errors import UserError
+
+# Flag -> config key for the scalar overrides (the config module converts and checks types).
+TRAIN_FLAGS = {
+    "--data": ("data", "demo, tfds:NAME, or a folder with one subfolder per class (optionally under train/ val/ test/)"),
+    "--name": ("name", "run name used for card files (default: <data>-<backbone>)"),
+    "--mode": ("mode", "head (default: frozen backbone, cached features) or finetune (top blocks trained, augmentation)"),
+    "--backbone": ("backbone", "mobilenetv2 (default), resnet50v2, efficientnetb0 or densenet121"),
+    "--alpha": ("alpha", "MobileNetV2 width multiplier (default 1.0)"),
+    "--input-size": ("input_size", "square input size in pixels, 96-224 (default 160)"),
+    "--weights": ("weights", "offline (default, bundled ImageNet MobileNetV2), imagenet (needs internet), none, or a .weights.h5 file"),
+    "--optimizer": ("optimizer", "adam (default), adamw, sgd (with momentum) or rmsprop"),
+    "--learning-rate": ("learning_rate", "learning rate (default: per optimizer; finetune uses 1/100 of it x batch/32)"),
+    "--momentum": ("momentum", "SGD momentum (default 0.9)"),
+    "--batch-size": ("batch_size", "batch size (default 32)"),
+    "--epochs": ("epochs", "maximum epochs (default 10)"),
+    "--patience": ("patience", "early-stopping patience on val_loss, best weights restored (default 3)"),
+    "--dropout": ("dropout", "dropout before the softmax head (default 0.2)"),
+    "--seed": ("seed", "seed for keras.utils.set_random_seed, recorded (default 0)"),
+    "--finetune-blocks": ("finetune_blocks", "finetune mode: how many top backbone blocks to unfreeze (default 2)"),
+    "--strategy": ("strategy", "tf.distribute strategy: default, mirrored or multiworker (reads TF_CONFIG)"),
+    "--select": ("select", "sweep selection rule METRIC:max|min (default val_accuracy:max; or val_loss:min)"),
+    "--cache-dir": ("cache_dir", "feature cache folder (default $MODELCARD_CACHE or ~/.cache/modelcard)"),
+    "--country": ("country_iso_code", "ISO 3166 alpha-3 country for codecarbon's carbon intensity (default USA)"),
+}
+
+
+def register(subparsers) -> None:
+    """Add the `train` and `evaluate` subcommands to the `modelcard` parser."""
+    t = subparsers.add_parser(
+        "train", help="train an image classifier (transfer learning) and write a run record",
+        description="Train a classifier on a frozen (head mode) or partly unfrozen (finetune mode) ImageNet "
+        "backbone, evaluate it on the test split and any --eval-set, and write runs/<run_id>/ with the "
+        "record, predictions, history.csv and model.keras. Settings come from --config TOML, then flags.")
+    t.add_argument("--config", metavar="TOML", default=None, help="TOML file of settings (same keys as the flags, "
+                   "with underscores; tables [eval_sets] and [sweep]); flags override it")
+    for flag, (key, text) in TRAIN_FLAGS.items():
+        t.add_argument(flag, dest=key, default=None, metavar=key.upper(), help=text)
+    t.add_argument("--no-feature-cache", dest="feature_cache", action="store_const", const=False, default=None,
+                   help="do not read or write the on-disk feature cache (head mode)")
+    t.add_argument("--sweep", action="append", default=[], metavar="KEY=V1,V2",
+                   help="sweep a setting (optimizer, batch_size, learning_rate, dropout, epochs, ...); "
+                   "repeat for a grid; one run per configuration, all sharing a sweep id")
+    t.add_argument("--eval-set", action="append", default=[], metavar="NAME=DIR",
+                   help="extra labelled set with the same class folders, evaluated like the test split; repeatable")
+    t.set_defaults(handler=_cmd_train)
+
+    e = subparsers.add_parser(
+        "evaluate", help="evaluate a saved .keras model on labelled images and write a run record",
+        description="Load a model trained elsewhere with keras.saving.load_model (it must take raw RGB "
+        "0-255 pixels), predict on DIR (its test/ split when it has train/ val/ test/, else every image) and on "
+        "any --eval-set, and write a complete run record.")
+    e.add_argument("--model", required=True, metavar="M.keras", help="the model file")
+    e.add_argument("--data", required=True, metavar="DIR", help="labelled folder, one subfolder per class")
+    e.add_argument("--name", default=None, help="run name (default: the model file name)")
+    e.add_argument("--eval-set", action="append", default=[], metavar="NAME=DIR", help="extra labelled set; repeatable")
+    e.add_argument("--input-size", type=int, default=None, metavar="PX",
+                   help="resize images to this square size (default: from the model's Resizing layer or input shape)")
+    e.add_argument("--batch-size", type=int, default=32, help="prediction batch size (default 32)")
+    e.add_argument("--country", default="USA", help="ISO 3166 alpha-3 country for codecarbon (default USA)")
+    e.set_defaults(handler=_cmd_evaluate)
+
+
+def _quiet_tensorflow() -> None:
+    """Silence TF's C++ info logs (and libpng's sRGB profile warnings it relays) before import."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _eval_sets(values: list[str]) -> dict[str, str]:
+    from training.data import parse_eval_set_option
+
+    sets: dict[str, str] = {}
+    for value in values:
+        name, directory = parse_eval_set_option(value)
+        if name in sets:
+            raise UserError(f"--eval-set name {name!r} is given twice; give each set its own name")
+        sets[name] = str(directory)
+    return sets
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    _quiet_tensorflow()
+    from pathlib import Path
+
+    from training.config import load_config
+    from training.sweep import parse_sweep_options
+    from training.train_command import train
+
+    from .record import resolve_runs_dir
+
+    overrides = {key: getattr(args, key) for key, _ in TRAIN_FLAGS.values()}
+    overrides["feature_cache"] = args.feature_cache
+    overrides["sweep"] = parse_sweep_options(args.sweep) or None
+    overrides["eval_sets"] = _eval_sets(args.eval_set) or None
+    config = load_config(Path(args.config) if args.config else None, overrides)
+    paths = train(config, resolve_runs_dir(args.runs_dir), ["modelcard", *getattr(args, "argv", sys.argv[1:])])
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    _quiet_tensorflow()
+    from pathlib import Path
+
+    from training.evaluate_command import evaluate
+
+    from .record import resolve_runs_dir
+
+    if args.batch_size < 1:
+        raise UserError(f"--batch-size {args.batch_size} must be at least 1")
+    path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
+                    eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
+                    country_iso_code=args.country, command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
+    print(path)
+    return 0

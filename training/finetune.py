@@ -1,0 +1,53 @@
+"""Fine-tuning: unfreeze the top N blocks of the backbone and train on augmented images.
+
+Blocks are found from Keras Applications' layer names (`block_16_*` in MobileNetV2,
+`conv5_block3_*` in ResNet50V2/DenseNet121, `block7a_*` in EfficientNetB0); layers after the
+last block (e.g. MobileNetV2's `Conv_1`) belong to it. BatchNorm layers stay frozen, which in
+Keras 3 also keeps them in inference mode, so small batches cannot wreck their statistics.
+"""
+
+from __future__ import annotations
+
+import re
+
+from modelcard.errors import UserError
+
+BLOCK_NAME = re.compile(r"^(block_?\d+[a-z]?|conv\d+_block\d+)_")
+
+
+def block_ids(layer_names: list[str]) -> list[str | None]:
+    """The block each layer belongs to (None before the first block: the stem)."""
+    ids, current = [], None
+    for name in layer_names:
+        match = BLOCK_NAME.match(name)
+        if match:
+            current = match.group(1)
+        ids.append(current)
+    return ids
+
+
+def unfreeze_top_blocks(backbone_model, n_blocks: int) -> list[str]:
+    """Make the last `n_blocks` blocks trainable (BatchNorm excepted); returns their names."""
+    import keras
+
+    names = [layer.name for layer in backbone_model.layers]
+    ids = block_ids(names)
+    order = list(dict.fromkeys(i for i in ids if i is not None))
+    if not order:
+        raise UserError(f"cannot find blocks in backbone {backbone_model.name}; use --mode head")
+    top = set(order[-n_blocks:])
+    backbone_model.trainable = True
+    for layer, block in zip(backbone_model.layers, ids):
+        layer.trainable = block in top and not isinstance(layer, keras.layers.BatchNormalization)
+    return [b for b in order if b in top]
+
+
+def augmentation(seed: int):
+    """Random flip, rotation and zoom, applied to training batches in the tf.data pipeline."""
+    import keras
+
+    return keras.Sequential([
+        keras.layers.RandomFlip("horizontal", seed=seed),
+        keras.layers.RandomRotation(0.1, fill_mode="reflect", seed=seed),
+        keras.layers.RandomZoom(0.1, fill_mode="reflect", seed=seed),
+    ], name="augmentation")

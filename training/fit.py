@@ -1,0 +1,93 @@
+"""Fitting a compiled Keras model with early stopping, returning what the record needs.
+
+The same function fits the head on cached features (head mode) and the whole classifier on
+images (finetune mode), so both modes get identical optimizers, stopping and history.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass
+
+from .progress import epoch_logger
+
+# Test-only hook: raise KeyboardInterrupt after this many epochs, to test Ctrl-C handling
+# deterministically (a real SIGINT would race a fit that lasts a fraction of a second).
+INTERRUPT_ENV = "MODELCARD_TEST_INTERRUPT_AFTER_EPOCH"
+LOSS = "sparse_categorical_crossentropy"
+
+
+@dataclass
+class FitResult:
+    """The outcome of one fit; the model holds the best epoch's weights."""
+
+    history: dict[str, list[float | None]]
+    epochs_run: int
+    best_epoch: int  # 1-based
+    fit_s: float
+
+    @property
+    def best(self) -> dict[str, float | None]:
+        """Each history metric at the best epoch (the one whose weights were kept)."""
+        return {k: v[self.best_epoch - 1] for k, v in self.history.items()}
+
+
+def make_optimizer(name: str, learning_rate: float, momentum: float = 0.9):
+    """adam, adamw, sgd (with momentum) or rmsprop at `learning_rate`."""
+    import keras
+
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate)
+    if name == "adamw":
+        return keras.optimizers.AdamW(learning_rate)
+    if name == "sgd":
+        return keras.optimizers.SGD(learning_rate, momentum=momentum)
+    if name == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate)
+    raise ValueError(f"unknown optimizer {name!r}")
+
+
+def compile_classifier(model, optimizer: str, learning_rate: float, momentum: float) -> None:
+    """Compile for integer labels, reporting accuracy (what the history and selection use)."""
+    model.compile(optimizer=make_optimizer(optimizer, learning_rate, momentum), loss=LOSS,
+                  metrics=["accuracy"], jit_compile=False)
+
+
+def _test_interrupt_callbacks() -> list:
+    """The test-only interrupt callback, when the environment asks for it."""
+    after = os.environ.get(INTERRUPT_ENV)
+    if not after:
+        return []
+    import keras
+
+    class InterruptAfter(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch + 1 >= int(after):
+                raise KeyboardInterrupt(f"{INTERRUPT_ENV}={after}")
+
+    return [InterruptAfter()]
+
+
+def _clean(values) -> list[float | None]:
+    return [None if v is None or not math.isfinite(float(v)) else float(v) for v in values]
+
+
+def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: int, patience: int,
+        label: str = "") -> FitResult:
+    """`model.fit` with EarlyStopping on val_loss (best weights restored) and a line per epoch.
+
+    `x`/`y` are arrays (then `batch_size` applies) or `x` is a batched tf.data dataset.
+    """
+    import keras
+
+    stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+    callbacks = [stopper, epoch_logger(label), *_test_interrupt_callbacks()]
+    start = time.perf_counter()
+    hist = model.fit(x, y, validation_data=validation_data, batch_size=batch_size, epochs=epochs,
+                     shuffle=True, verbose=0, callbacks=callbacks)
+    fit_s = time.perf_counter() - start
+    history = {k: _clean(v) for k, v in sorted(hist.history.items())}
+    epochs_run = len(history.get("loss", []))
+    return FitResult(history=history, epochs_run=epochs_run, best_epoch=int(stopper.best_epoch) + 1, fit_s=fit_s)

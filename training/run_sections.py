@@ -1,0 +1,72 @@
+"""Filling a training run's record sections from what was measured.
+
+Kept apart from the orchestration so each section's shape is readable in one place and
+shared by `train` (every sweep member) and `evaluate`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from modelcard import atomic
+from modelcard.record import RunWriter
+
+from .config import TrainConfig
+from .fit import FitResult
+
+
+def data_section(dataset, eval_sets: dict) -> dict:
+    """The record's `data`: the dataset summary plus the extra evaluation sets."""
+    section = dataset.summary()
+    section["eval_sets"] = {name: {"source": str(ds.root), "n": ds.n_files, "class_counts": ds.class_counts("eval")}
+                            for name, ds in sorted(eval_sets.items())}
+    return section
+
+
+def model_section(spec, weights: dict, *, dropout: float, n_classes: int, preprocessing: str,
+                  total_params: int, trainable_params: int, file_info: dict | None) -> dict:
+    """The record's `model`; `file_info` is `{file_bytes, file_sha256}` of the saved model, if any."""
+    return {
+        "backbone": spec.name,
+        "alpha": spec.alpha,
+        "input_size": spec.input_size,
+        "weights": weights,
+        "head": {"dropout": dropout, "units": n_classes},
+        "preprocessing": preprocessing,
+        "total_params": int(total_params),
+        "trainable_params": int(trainable_params),
+        "file_bytes": None if file_info is None else file_info["file_bytes"],
+        "file_sha256": None if file_info is None else file_info["file_sha256"],
+    }
+
+
+def training_section(config: TrainConfig, result: FitResult, timings: dict, distribution: dict, **extra) -> dict:
+    """The record's `training` for one fitted configuration."""
+    return {
+        "mode": config.mode,
+        "optimizer": config.optimizer,
+        "learning_rate": config.effective_learning_rate(),
+        "batch_size": config.batch_size,
+        "epochs_requested": config.epochs,
+        "epochs_run": result.epochs_run,
+        "best_epoch": result.best_epoch,
+        "early_stopping": {"monitor": "val_loss", "patience": config.patience, "restore_best_weights": True},
+        "seed": config.seed,
+        "history": result.history,
+        "timings": {k: (None if v is None else round(float(v), 4)) for k, v in sorted(timings.items())},
+        "distribution": distribution,
+        **extra,
+    }
+
+
+def write_history(writer: RunWriter, history: dict[str, list]) -> None:
+    """`history.csv`: one row per epoch, columns `epoch` then the Keras metrics (sorted)."""
+    names = sorted(history)
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(["epoch", *names])
+    for epoch in range(len(history[names[0]]) if names else 0):
+        out.writerow([epoch + 1, *("" if history[n][epoch] is None else repr(history[n][epoch]) for n in names)])
+    atomic.write_text(writer.history_path(), buf.getvalue())
+    writer.record["artifacts"]["history"] = writer.history_path().name

@@ -1,0 +1,102 @@
+"""Sweeps: a grid of configurations, a rule that picks one, and the table every member records.
+
+No TensorFlow here: the grid and the selection are plain data, so they are checked before any
+expensive work starts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from dataclasses import dataclass, replace
+
+from modelcard.errors import UserError
+
+from .config import SWEEPABLE, TrainConfig, coerce
+
+# selection metric -> which history value of the member it reads (at the best epoch)
+SELECTION_METRICS = ("val_accuracy", "val_loss")
+DIRECTIONS = ("max", "min")
+
+
+def parse_sweep_options(items: list[str]) -> dict[str, list]:
+    """`["optimizer=adam,sgd", "batch_size=32,64"]` -> `{"optimizer": ["adam","sgd"], "batch_size": [32, 64]}`."""
+    axes: dict[str, list] = {}
+    for item in items:
+        key, sep, values = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key or not values.strip():
+            raise UserError(f"--sweep {item!r} is not KEY=V1,V2,...; e.g. --sweep optimizer=adam,sgd")
+        if key not in SWEEPABLE:
+            raise UserError(f"cannot sweep {key!r}; sweepable keys: {', '.join(SWEEPABLE)}")
+        if key in axes:
+            raise UserError(f"--sweep {key} is given twice; list all its values once, comma-separated")
+        parsed = [coerce(key, v.strip(), f"--sweep {key}") for v in values.split(",") if v.strip()]
+        if len(set(map(repr, parsed))) != len(parsed):
+            raise UserError(f"--sweep {key} repeats a value; list each value once")
+        axes[key] = parsed
+    return axes
+
+
+def expand(config: TrainConfig) -> list[dict]:
+    """Every combination of the sweep's values, in the order given (first axis slowest)."""
+    if not config.sweep:
+        return [{}]
+    keys = list(config.sweep)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*(config.sweep[k] for k in keys))]
+
+
+def member_config(config: TrainConfig, parameters: dict) -> TrainConfig:
+    """The effective config of one member: the base config with its sweep values applied."""
+    return replace(config, **parameters).resolved()
+
+
+def new_sweep_id() -> str:
+    return "sweep-" + secrets.token_hex(4)
+
+
+@dataclass(frozen=True)
+class SelectionRule:
+    """`metric:direction`, e.g. `val_accuracy:max` (the default) or `val_loss:min`."""
+
+    metric: str
+    direction: str
+
+    @classmethod
+    def parse(cls, text: str) -> "SelectionRule":
+        metric, _, direction = text.partition(":")
+        if metric not in SELECTION_METRICS or direction not in DIRECTIONS:
+            raise UserError(f"--select {text!r} is not understood; use METRIC:max|min with METRIC one of "
+                            f"{', '.join(SELECTION_METRICS)} (e.g. val_accuracy:max); test metrics are never used to choose")
+        return cls(metric, direction)
+
+    def __str__(self) -> str:
+        return f"{self.metric}:{self.direction}"
+
+    def choose(self, values: list[float | None]) -> int | None:
+        """Index of the best value (first one on ties); None when no member has a value."""
+        scored = [(v if self.direction == "max" else -v, -i) for i, v in enumerate(values) if v is not None]
+        return -max(scored)[1] if scored else None
+
+
+def member_row(record: dict, parameters: dict, status: str) -> dict:
+    """One row of the sweep table, read from a member's record (`status`: how the member ended)."""
+    training = record.get("training") or {}
+    best_epoch = training.get("best_epoch")
+    history = training.get("history") or {}
+
+    def at_best(metric: str):
+        values = history.get(metric) or []
+        return values[best_epoch - 1] if best_epoch and len(values) >= best_epoch else None
+
+    test = (record.get("evaluations") or {}).get("test")
+    return {
+        "run_id": record["run_id"],
+        "parameters": dict(parameters),
+        "status": status,
+        "val_accuracy": at_best("val_accuracy"),
+        "val_loss": at_best("val_loss"),
+        "test_accuracy": test["metrics"]["accuracy"] if test else None,
+        "fit_s": (training.get("timings") or {}).get("fit_s"),
+        "epochs_run": training.get("epochs_run"),
+    }

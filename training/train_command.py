@@ -1,0 +1,371 @@
+"""`modelcard train`: load data, train one configuration or a sweep, evaluate, record.
+
+Order of work, and why:
+1. Config, backbone spec, sweep grid and data are checked before any run folder exists, so a
+   user mistake leaves nothing behind in `runs/`.
+2. Every configuration's run folder is opened at once (`open_run`, status `running`), so
+   Ctrl-C or a crash anywhere marks all of them `interrupted`/`failed` with what was done.
+3. Head mode extracts backbone features once per split (cached on disk) and fits only a small
+   head per configuration; finetune mode trains each configuration end to end.
+4. The selection rule picks one member: it alone gets the full `model.keras`; the others keep
+   their head weights. Every member then records the whole sweep table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from modelcard.errors import UserError
+from modelcard.record import RunWriter, open_run
+
+from . import sweep as sweeps
+from .backbones import BackboneSpec, build_backbone, count_params
+from .config import TrainConfig
+from .data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
+from .data.sources import DEFAULT_SEED, default_cache_dir
+from .evaluation import record_evaluation, slice_attributes
+from .features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
+from .fit import FitResult, compile_classifier, fit
+from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
+                         save_model_atomic)
+from .progress import log
+from .run_sections import data_section, model_section, training_section, write_history
+
+EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size
+MODEL_FILE = "model.keras"
+HEAD_WEIGHTS_FILE = "head.weights.h5"
+RANDOM_WEIGHTS_WARNING = ("no pretrained weights were used (--weights none): the backbone is random, "
+                          "so these results say nothing about a real model")
+
+
+@dataclass
+class LoadedData:
+    """The training data and the extra evaluation sets, loaded and checked."""
+
+    dataset: Dataset
+    eval_sets: dict[str, Dataset]
+    data_cache: Path
+
+    def evaluation_sets(self) -> dict[str, tuple[Dataset, str, str]]:
+        """{record set name: (dataset, split, source text)}: `test` first, then the extras."""
+        sets = {"test": (self.dataset, "test", "test split")}
+        for name, ds in sorted(self.eval_sets.items()):
+            sets[name] = (ds, "eval", f"eval set {ds.root}")
+        return sets
+
+    def inputs(self, dataset: Dataset, split: str) -> tuple[list[str], np.ndarray]:
+        paths, labels = dataset.tf_inputs(split, self.data_cache)
+        return paths, np.asarray(labels, dtype=np.int64)
+
+
+@dataclass
+class Member:
+    """One configuration of the run (a sweep has several; a plain run has one)."""
+
+    index: int
+    parameters: dict
+    config: TrainConfig
+    writer: RunWriter
+    result: FitResult | None = None
+    head: object = None
+    extractor: object = None
+    timings: dict = field(default_factory=dict)
+    train_ips: float | None = None
+
+    def metric(self, name: str) -> float | None:
+        return None if self.result is None else self.result.best.get(name)
+
+
+def load_data(config: TrainConfig) -> LoadedData:
+    """Resolve `--data` and every `--eval-set` (UserError before anything is written)."""
+    data_cache = default_cache_dir()
+    dataset = resolve_source(config.data, seed=DEFAULT_SEED, cache_dir=data_cache)
+    for split in ("train", "val", "test"):
+        if not dataset.splits.get(split):
+            raise UserError(f"the {split} split of --data {config.data} is empty; add images (a few per class at least)")
+    eval_sets = {name: load_eval_set(name, Path(directory), dataset.class_names)
+                 for name, directory in sorted(config.eval_sets.items())}
+    return LoadedData(dataset, eval_sets, data_cache)
+
+
+def base_name(config: TrainConfig, dataset: Dataset) -> str:
+    if config.name:
+        return config.name
+    source = Path(dataset.source).name if dataset.source not in ("demo",) else "demo"
+    return f"{source.replace(':', '-') or 'data'}-{config.backbone}"
+
+
+SHORT = {"batch_size": "bs", "learning_rate": "lr", "dropout": "dropout", "epochs": "ep", "patience": "pat",
+         "seed": "seed", "momentum": "mom", "finetune_blocks": "ftb"}
+
+
+def member_name(base: str, parameters: dict) -> str:
+    """`demo-mobilenetv2-adam-bs32`: distinct per member, so cards do not overwrite each other."""
+    parts = [str(v) if k == "optimizer" else f"{SHORT.get(k, k)}{v}" for k, v in parameters.items()]
+    return "-".join([base, *parts])
+
+
+def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[Path]:
+    """Run `modelcard train` for `config`; returns the run folders (selected one first)."""
+    rule = sweeps.SelectionRule.parse(config.select)
+    spec = BackboneSpec(config.backbone, config.alpha, config.input_size, config.weights)
+    for name, directory in config.eval_sets.items():
+        parse_eval_set_option(f"{name}={directory}")
+    grid = sweeps.expand(config)
+    data = load_data(config)
+
+    import keras
+
+    from .collectors import EmissionsCollector, collect_hardware
+    from .distribute import describe, make_strategy
+
+    strategy = make_strategy(config.strategy)
+    distribution = describe(config.strategy, strategy)
+    hardware = collect_hardware()
+    sweep_id = sweeps.new_sweep_id() if len(grid) > 1 else None
+    base = base_name(config, data.dataset)
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        members = []
+        for index, parameters in enumerate(grid):
+            member_cfg = sweeps.member_config(config, parameters)
+            name = member_name(base, parameters) if sweep_id else base
+            writer = stack.enter_context(open_run(runs_dir, name, "train", command_line=command_line,
+                                                  config=member_cfg.to_dict()))
+            writer.record["data"] = data_section(data.dataset, data.eval_sets)
+            writer.record["hardware"] = hardware
+            if spec.weights == "none":
+                writer.record["warnings"].append(RANDOM_WEIGHTS_WARNING)
+            if sweep_id:
+                writer.record["sweep"] = {"sweep_id": sweep_id, "index": index, "parameters": parameters,
+                                          "selected": None, "selection_rule": str(rule), "members": []}
+            writer.save()
+            members.append(Member(index, parameters, member_cfg, writer))
+        log(f"runs: {', '.join(m.writer.run_id for m in members)}")
+        with EmissionsCollector(config.country_iso_code) as emissions, strategy.scope():
+            engine = HeadEngine(config, spec, data) if config.mode == "head" else FinetuneEngine(config, spec, data)
+            for member in members:
+                engine.train_member(member, distribution, len(members))
+            chosen = members[_choose(rule, members)]
+            engine.finish(members, chosen)
+        _record_emissions(members, emissions, len(members))
+        _record_sweep(members, chosen, rule, sweep_id)
+        log(f"total {time.perf_counter() - started:.1f}s; selected {chosen.writer.run_id}")
+    return [chosen.writer.path] + [m.writer.path for m in members if m is not chosen]
+
+
+def _choose(rule: sweeps.SelectionRule, members: list[Member]) -> int:
+    index = rule.choose([m.metric(rule.metric) for m in members])
+    return 0 if index is None else index
+
+
+def _record_emissions(members: list[Member], emissions, n: int) -> None:
+    result = emissions.result()
+    for member in members:
+        member.writer.record["emissions"] = result
+        if emissions.warning:
+            member.writer.record["warnings"].append(emissions.warning)
+        if result is not None and n > 1:
+            member.writer.record["warnings"].append(
+                f"emissions cover the whole sweep of {n} configurations (shared data loading and feature extraction included)")
+
+
+def _record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | None) -> None:
+    table = [sweeps.member_row(m.writer.record, m.parameters, status="complete") for m in members]
+    for member in members:
+        if sweep_id:
+            member.writer.record["sweep"].update({"selected": member is chosen, "members": table})
+        member.writer.save()
+
+
+class HeadEngine:
+    """Head mode: a frozen backbone, features extracted once per split, a head fit per member."""
+
+    def __init__(self, config: TrainConfig, spec: BackboneSpec, data: LoadedData):
+        import keras
+
+        self.config, self.spec, self.data = config, spec, data
+        keras.utils.set_random_seed(config.seed)  # a random backbone (--weights none) follows the seed
+        backbone, info = build_backbone(spec)
+        backbone.trainable = False
+        self.weights = info.to_dict()
+        self.extractor = build_extractor(backbone, spec.name, spec.input_size)
+        self.preprocessing = preprocessing_text(spec.name, spec.input_size)
+        wid = weights_id(info.sha256, info.source, config.seed)
+        root = cache_root(config.cache_dir) if config.feature_cache else None
+        start = time.perf_counter()
+        self.features: dict[tuple[str, str], np.ndarray] = {}
+        self.from_cache = True
+        n_extracted = 0
+        sets = [("train", data.dataset, "train"), ("val", data.dataset, "val")]
+        sets += [(name, ds, split) for name, (ds, split, _) in data.evaluation_sets().items()]
+        for set_name, ds, split in sets:
+            paths, _ = data.inputs(ds, split)
+            key = FeatureKey(ds.content_hash, split, samples_digest([s.sha256 for s in ds.splits[split]]),
+                             spec.name, spec.alpha, wid, spec.input_size, self.preprocessing)
+            feats, cached = split_features(
+                key, lambda: extract(self.extractor, paths, spec.input_size, EXTRACT_BATCH, f"extracting {set_name}"),
+                len(paths), root)
+            if not cached:
+                log(f"features for split {set_name!r}: extracted {len(paths)} images")
+                n_extracted += len(paths)
+            self.from_cache &= cached
+            self.features[(set_name, split)] = feats
+        self.extract_s = time.perf_counter() - start
+        self.extract_ips = n_extracted / self.extract_s if n_extracted and self.extract_s > 0 else None
+        self.total_params = count_params(self.extractor)[0]
+        self.attributes: dict[str, dict] = {}
+
+    def _xy(self, set_name: str, split: str, ds: Dataset):
+        return self.features[(set_name, split)], np.asarray([s.label for s in ds.splits[split]], dtype=np.int64)
+
+    def train_member(self, member: Member, distribution: dict, n_members: int) -> None:
+        import keras
+
+        cfg, ds = member.config, self.data.dataset
+        train_x, train_y = self._xy("train", "train", ds)
+        val = self._xy("val", "val", ds)
+        keras.utils.set_random_seed(cfg.seed)
+        head = build_head(train_x.shape[1], len(ds.class_names), cfg.dropout)
+        compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum)
+        label = f"[{member.index + 1}/{n_members}] " if n_members > 1 else ""
+        result = fit(head, train_x, train_y, validation_data=val, batch_size=cfg.batch_size, epochs=cfg.epochs,
+                     patience=cfg.patience, label=label)
+        member.result, member.head = result, head
+        record = member.writer.record
+        member.timings = {"feature_extraction_s": self.extract_s, "fit_s": result.fit_s}
+        record["training"] = training_section(cfg, result, member.timings, distribution,
+                                              features_from_cache=self.from_cache)
+        write_history(member.writer, result.history)
+        head_params = count_params(head)
+        record["model"] = model_section(self.spec, self.weights, dropout=cfg.dropout, n_classes=len(ds.class_names),
+                                        preprocessing=self.preprocessing, total_params=self.total_params + head_params[0],
+                                        trainable_params=head_params[1], file_info=None)
+        member.writer.save()
+        start = time.perf_counter()
+        for set_name, (eval_ds, split, source) in self.data.evaluation_sets().items():
+            x = self.features[(set_name, split)]
+            probs = head.predict(x, batch_size=256, verbose=0)
+            record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source,
+                              attributes=self._attributes(set_name, eval_ds, split))
+        member.timings["evaluation_s"] = time.perf_counter() - start
+        record["training"]["timings"] = training_section(cfg, result, member.timings, distribution)["timings"]
+        from .weights.keras_io import save_weights_atomic
+
+        save_weights_atomic(head, member.writer.path / HEAD_WEIGHTS_FILE)
+        record["artifacts"]["head_weights"] = HEAD_WEIGHTS_FILE
+        member.writer.save()
+        n_train = len(train_y) * result.epochs_run
+        member.train_ips = n_train / result.fit_s if result.fit_s > 0 else None
+
+    def _attributes(self, set_name: str, ds: Dataset, split: str):
+        """Slice attributes of a set, read from the files once for all members."""
+        if set_name not in self.attributes:
+            self.attributes[set_name] = slice_attributes(ds.splits[split])
+        return self.attributes[set_name]
+
+    def finish(self, members: list[Member], chosen: Member) -> None:
+        """Save the chosen member's full model and record efficiency for every member."""
+        full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.record["name"])
+        finish_chosen(chosen, full, self.spec, self.data)
+        for member in members:
+            extra = chosen.writer.record["efficiency"] if member is chosen else {}
+            member.writer.record["efficiency"] = efficiency(member, self.extract_ips, extra, self.spec)
+            member.writer.save()
+
+
+class FinetuneEngine:
+    """Finetune mode: each member unfreezes the top blocks and trains on augmented images."""
+
+    def __init__(self, config: TrainConfig, spec: BackboneSpec, data: LoadedData):
+        self.config, self.spec, self.data = config, spec, data
+        self.preprocessing = preprocessing_text(spec.name, spec.input_size)
+
+    def train_member(self, member: Member, distribution: dict, n_members: int) -> None:
+        import keras
+
+        from .features import image_dataset
+        from .finetune import augmentation, unfreeze_top_blocks
+
+        cfg, ds, size = member.config, self.data.dataset, self.spec.input_size
+        keras.utils.set_random_seed(cfg.seed)
+        backbone, info = build_backbone(self.spec)
+        blocks = unfreeze_top_blocks(backbone, cfg.finetune_blocks)
+        extractor = build_extractor(backbone, self.spec.name, size)
+        head = build_head(int(extractor.output_shape[-1]), len(ds.class_names), cfg.dropout)
+        pixels = keras.Input((size, size, 3), name="pixels")
+        model = keras.Model(pixels, head(extractor(pixels)), name="finetune")
+        compile_classifier(model, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum)
+        train_paths, train_y = self.data.inputs(ds, "train")
+        val_paths, val_y = self.data.inputs(ds, "val")
+        train_ds = image_dataset(train_paths, size, cfg.batch_size, labels=train_y, augment=augmentation(cfg.seed),
+                                 shuffle_seed=cfg.seed)
+        val_ds = image_dataset(val_paths, size, cfg.batch_size, labels=val_y)
+        label = f"[{member.index + 1}/{n_members}] " if n_members > 1 else ""
+        result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
+                     patience=cfg.patience, label=label)
+        member.result, member.head, member.extractor = result, head, extractor
+        member.timings = {"fit_s": result.fit_s}
+        record = member.writer.record
+        record["training"] = training_section(cfg, result, member.timings, distribution, unfrozen_blocks=blocks)
+        write_history(member.writer, result.history)
+        total, trainable = count_params(model)
+        record["model"] = model_section(self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),
+                                        preprocessing=self.preprocessing, total_params=total,
+                                        trainable_params=trainable, file_info=None)
+        record["warnings"].append(f"fine-tuned: the top {len(blocks)} backbone blocks were trained "
+                                  f"({', '.join(blocks)}), BatchNorm layers kept frozen; training used "
+                                  "random flips, rotations and zooms")
+        if info.source == "none" and RANDOM_WEIGHTS_WARNING not in record["warnings"]:
+            record["warnings"].append(RANDOM_WEIGHTS_WARNING)
+        member.writer.save()
+        start = time.perf_counter()
+        for set_name, (eval_ds, split, source) in self.data.evaluation_sets().items():
+            paths, _ = self.data.inputs(eval_ds, split)
+            probs = extract(model, paths, size, EXTRACT_BATCH, f"predicting {set_name}")
+            record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source)
+        member.timings["evaluation_s"] = time.perf_counter() - start
+        record["training"]["timings"] = training_section(cfg, result, member.timings, distribution)["timings"]
+        member.train_ips = len(train_y) * result.epochs_run / result.fit_s if result.fit_s > 0 else None
+        # Every fine-tuned member has its own backbone weights, so each keeps its full model.
+        full = build_full_model(extractor, head, size, name=record["name"])
+        finish_chosen(member, full, self.spec, self.data)
+        member.writer.save()
+
+    def finish(self, members: list[Member], chosen: Member) -> None:
+        for member in members:
+            member.writer.record["efficiency"] = efficiency(member, None, member.writer.record["efficiency"], self.spec)
+            member.writer.save()
+
+
+def finish_chosen(member: Member, full, spec: BackboneSpec, data: LoadedData) -> None:
+    """Save `model.keras`, record its size and hash, and time it on real test images."""
+    from .collectors import measure_latency
+    from .features import image_dataset
+
+    record = member.writer.record
+    file_info = save_model_atomic(full, member.writer.path / MODEL_FILE)
+    record["artifacts"]["model"] = MODEL_FILE
+    total, trainable = count_params(full)
+    record["model"].update({**file_info, "total_params": total, "trainable_params": trainable})
+    paths, _ = data.inputs(data.dataset, "test")
+    batch = next(iter(image_dataset(paths, spec.input_size, EXTRACT_BATCH))).numpy()
+    latency = measure_latency(full.predict_on_batch, batch, repeats=10, warmup=2, batch_repeats=3)
+    record["efficiency"] = {"latency_ms_per_image": latency["latency_ms_per_image"],
+                            "predict_images_per_s": latency["batch_images_per_s"],
+                            "model_file_bytes": file_info["file_bytes"]}
+    member.writer.save()
+
+
+def efficiency(member: Member, extract_ips: float | None, measured: dict | None, spec: BackboneSpec) -> dict:
+    """The record's `efficiency` for a member (latency only where a full model was saved)."""
+    from .collectors import efficiency_section, peak_rss_mb
+
+    return efficiency_section(train_images_per_s=member.train_ips, extract_images_per_s=extract_ips,
+                              peak_rss_mb=peak_rss_mb(), batch_size=member.config.batch_size,
+                              input_size=spec.input_size, **(measured or {}))
