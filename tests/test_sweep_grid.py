@@ -1,0 +1,75 @@
+"""Sweeps: grid parsing, the selection rule, and a real 2x2 sweep sharing one extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from modelcard.errors import UserError
+from modelcard.record import read_record
+from training.config import TrainConfig
+from training.sweep import SelectionRule, expand, parse_sweep_options
+from train_fixtures import make_folder, run_cli
+
+
+def test_parse_sweep_options_types_values():
+    axes = parse_sweep_options(["optimizer=adam,sgd", "batch_size=32,64", "learning_rate=0.01,1e-3"])
+    assert axes == {"optimizer": ["adam", "sgd"], "batch_size": [32, 64], "learning_rate": [0.01, 0.001]}
+
+
+@pytest.mark.parametrize("item", ["optimizer", "backbone=a,b", "batch_size=x", "optimizer=adam,adam", "=1"])
+def test_parse_sweep_options_rejects_bad_items(item):
+    with pytest.raises(UserError):
+        parse_sweep_options([item])
+
+
+def test_expand_is_the_full_grid_first_axis_slowest():
+    config = TrainConfig(sweep={"optimizer": ["adam", "sgd"], "batch_size": [8, 16]})
+    assert expand(config) == [{"optimizer": "adam", "batch_size": 8}, {"optimizer": "adam", "batch_size": 16},
+                              {"optimizer": "sgd", "batch_size": 8}, {"optimizer": "sgd", "batch_size": 16}]
+    assert expand(TrainConfig()) == [{}]
+
+
+def test_selection_rule_picks_best_and_first_on_ties():
+    assert SelectionRule.parse("val_accuracy:max").choose([0.5, 0.9, 0.9, None]) == 1
+    assert SelectionRule.parse("val_loss:min").choose([0.5, 0.2, None, 0.3]) == 1
+    assert SelectionRule.parse("val_loss:min").choose([None, None]) is None
+    with pytest.raises(UserError):
+        SelectionRule.parse("test_accuracy:max")
+
+
+@pytest.mark.tf
+def test_two_by_two_sweep_records_four_runs_from_one_extraction(tmp_path, capsys):
+    data = make_folder(tmp_path / "data", per_class=8)
+    argv = ["train", "--data", str(data), "--weights", "none", "--input-size", "96", "--epochs", "1",
+            "--runs-dir", str(tmp_path / "runs"), "--cache-dir", str(tmp_path / "cache"),
+            "--sweep", "optimizer=adam,sgd", "--sweep", "batch_size=8,16"]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err[-2000:]
+    paths = [Path(p) for p in out.split()]
+    assert len(paths) == 4
+    recs = [read_record(p) for p in paths]
+    assert len({r["sweep"]["sweep_id"] for r in recs}) == 1
+    assert [r["sweep"]["selected"] for r in recs] == [True, False, False, False]  # selected printed first
+    for r in recs:
+        assert r["status"] == "complete"
+        by_index = sorted(recs, key=lambda x: x["sweep"]["index"])
+        assert [m["run_id"] for m in r["sweep"]["members"]] == [x["run_id"] for x in by_index]
+        assert r["sweep"]["selection_rule"] == "val_accuracy:max"
+    assert sorted((r["config"]["optimizer"], r["config"]["batch_size"]) for r in recs) == [
+        ("adam", 8), ("adam", 16), ("sgd", 8), ("sgd", 16)]
+    # one extraction per split, shared by every configuration; the others reuse it
+    assert err.count("extracted") == 3
+    assert len(list((tmp_path / "cache" / "features").glob("*.npz"))) == 3
+    assert [(p / "model.keras").exists() for p in paths] == [True, False, False, False]
+    assert all((p / "head.weights.h5").exists() for p in paths)
+    # the table's numbers are each member's own best-epoch values
+    chosen = recs[0]
+    row = next(m for m in chosen["sweep"]["members"] if m["run_id"] == chosen["run_id"])
+    assert row["val_accuracy"] == max(m["val_accuracy"] for m in chosen["sweep"]["members"])
+    assert row["test_accuracy"] == chosen["evaluations"]["test"]["metrics"]["accuracy"]
+
+    # a second run with the same data and backbone reads the cache instead of extracting
+    code, out, err = run_cli(argv[:-4], capsys)
+    assert code == 0 and err.count("extracted") == 0 and err.count("loaded from cache") == 3
