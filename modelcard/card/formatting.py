@@ -1,0 +1,91 @@
+"""How numbers look on a card, in one place so Markdown, HTML and JSON always agree.
+
+Scores in [0, 1] are shown with 3 decimals (0.912), intervals as "[0.871, 0.948]"; counts with
+thousands separators; undefined values as an en dash. Machine formats (front matter, MCT JSON
+values) use the record's full-precision numbers instead.
+"""
+
+from __future__ import annotations
+
+MISSING = "–"
+
+
+def num(value, digits: int = 3) -> str:
+    """A score or other real number with fixed decimals, e.g. 0.912."""
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.{digits}f}"
+
+
+def sig(value, digits: int = 3) -> str:
+    """A physical quantity with significant digits (emissions span many magnitudes), e.g. 3.91e-04."""
+    if value is None:
+        return MISSING
+    return f"{value:.{digits}g}"
+
+
+def count(value) -> str:
+    """A whole number with thousands separators, e.g. 2,268,232."""
+    return MISSING if value is None else f"{int(value):,}"
+
+
+def ci(metric) -> str:
+    """The interval of a metric object, e.g. "[0.871, 0.948]" (or a dash without bootstrap)."""
+    low, high = _get(metric, "ci_low"), _get(metric, "ci_high")
+    if low is None or high is None:
+        return MISSING
+    return f"[{num(low)}, {num(high)}]"
+
+
+def metric(metric) -> str:
+    """Value and interval in one string, e.g. "0.912 [0.871, 0.948]"."""
+    interval = ci(metric)
+    value = num(_get(metric, "value"))
+    return value if interval == MISSING else f"{value} {interval}"
+
+
+def seconds(value) -> str:
+    """A duration, e.g. "41.2 s" or "1.2 h"."""
+    if value is None:
+        return MISSING
+    if value >= 3600:
+        return f"{value / 3600:.2f} h"
+    if value >= 120:
+        return f"{value / 60:.1f} min"
+    return f"{value:.1f} s"
+
+
+def size(n_bytes) -> str:
+    """A file size in MB (10^6 bytes) with the exact byte count, e.g. "9.61 MB (9,605,431 bytes)"."""
+    if n_bytes is None:
+        return MISSING
+    return f"{n_bytes / 1e6:.2f} MB ({int(n_bytes):,} bytes)"
+
+
+def plain(item) -> str:
+    """Any record value (config entries, parameters) as short text, e.g. "adam" or "0.001"."""
+    if item is None:
+        return MISSING
+    if isinstance(item, bool):
+        return str(item).lower()
+    if isinstance(item, float):
+        return f"{item:g}"
+    if isinstance(item, (list, tuple)):
+        return ", ".join(plain(v) for v in item)
+    if isinstance(item, dict):
+        return ", ".join(f"{k}={plain(v)}" for k, v in sorted(item.items()))
+    return str(item)
+
+
+def _get(metric, key):
+    if metric is None:
+        return None
+    return metric.get(key) if isinstance(metric, dict) else getattr(metric, key)
+
+
+FILTERS = {"num": num, "sig": sig, "count": count, "ci": ci, "metric": metric, "seconds": seconds,
+           "size": size, "plain": plain}

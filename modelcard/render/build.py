@@ -1,0 +1,161 @@
+"""`build_cards`: run record + card.yaml -> cards/<name>.md, .html, .mct.json and SVG figures.
+
+Everything is rendered in memory first and only then written, each file atomically, so a
+failure (bad template, bad input) never leaves a half-written or mixed-version card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from markupsafe import Markup
+
+from .. import atomic
+from ..card import CARD_INFO_FILE, assemble_card, gap_line, load_card_info
+from ..card.assemble import slugify
+from ..errors import UserError
+from ..record import RunRef, list_runs
+from .environment import environment, macros, templates_dir
+from .figures import Figure, build_figures, inline_svg
+from .frontmatter import dump_front_matter
+from .mct import dump_mct, mct_document, validate_mct
+from .sections import SECTIONS
+
+FORMATS = ("md", "html", "json")
+
+
+@dataclass
+class BuildResult:
+    """What `build_cards` did: files written, missing human sections, and warnings for the reader."""
+
+    written: list[Path] = field(default_factory=list)   # sorted
+    gaps: list[str] = field(default_factory=list)       # e.g. "Uses / Out-of-scope use: add `uses.out_of_scope` to card.yaml"
+    warnings: list[str] = field(default_factory=list)   # e.g. "run ... is not complete (status: failed) ..."
+
+
+@dataclass(frozen=True)
+class _FigureView:
+    name: str
+    title: str
+    caption: str
+    inline: Markup
+
+
+def _card_info_path(card_info: Path | None) -> Path | None:
+    if card_info is not None:
+        return Path(card_info)
+    default = Path(CARD_INFO_FILE)
+    return default if default.is_file() else None
+
+
+def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
+    """The record's own member table; only when it is empty, the sibling runs found in `runs_dir`."""
+    sweep = run.record.get("sweep")
+    if not sweep or sweep["members"] or runs_dir is None:
+        return None
+    runs, _ = list_runs(Path(runs_dir))
+    members = []
+    for other in runs:
+        s = other.record.get("sweep") or {}
+        if s.get("sweep_id") != sweep["sweep_id"]:
+            continue
+        test = (other.record["evaluations"].get("test") or {}).get("metrics", {}).get("accuracy")
+        history = (other.record["training"] or {}).get("history") or {}
+        best = (other.record["training"] or {}).get("best_epoch")
+        def at_best(key):
+            values = history.get(key) or []
+            i = (best - 1) if best and best <= len(values) else len(values) - 1
+            return values[i] if values else None
+        members.append({"run_id": other.run_id, "parameters": s.get("parameters", {}), "status": other.record["status"],
+                        "val_accuracy": at_best("val_accuracy"), "val_loss": at_best("val_loss"), "test_accuracy": test,
+                        "fit_s": ((other.record["training"] or {}).get("timings") or {}).get("fit_s"),
+                        "epochs_run": (other.record["training"] or {}).get("epochs_run"), "selected": s.get("selected")})
+    return members or None
+
+
+def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
+                 templates_dir_override: Path | None = None, runs_dir: Path | None = None):
+    """Render in memory: returns (card, {relative path: bytes or str})."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    info = load_card_info(_card_info_path(card_info))
+    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    figures = build_figures(card)
+    card.figure_names = [f.name for f in figures]
+    figdir = f"figures/{card.slug}"
+    outputs: dict[str, str | bytes] = {}
+    folder = templates_dir(templates_dir_override)
+    env = environment(folder)
+    views = {f.name: _FigureView(f.name, f.title, f.caption, Markup(inline_svg(f.svg))) for f in figures}
+    context = {"card": card, "sections": SECTIONS, "figures": views, "figdir": figdir}
+    if "md" in formats:
+        text = env.get_template("card.md.jinja").render(context, m=macros(env, "md"), front_matter=dump_front_matter(card))
+        outputs[f"{card.slug}.md"] = _tidy_markdown(text)
+        for f in figures:
+            outputs[f"{figdir}/{f.name}.svg"] = f.svg
+    if "html" in formats:
+        css = (folder / "html" / "style.css").read_text(encoding="utf-8")
+        text = env.get_template("card.html.jinja").render(context, m=macros(env, "html"), css=Markup(css))
+        outputs[f"{card.slug}.html"] = _tidy_lines(text)
+    if "json" in formats:
+        doc = mct_document(card, figures)
+        validate_mct(doc)
+        outputs[f"{card.slug}.mct.json"] = dump_mct(doc)
+    return card, outputs
+
+
+def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
+                templates_dir: Path | None = None, runs_dir: Path | None = None) -> BuildResult:
+    """Render the run's card in every requested format and write them under `out_dir`."""
+    out_dir = atomic.ensure_writable_dir(Path(out_dir))
+    card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
+                                 runs_dir=runs_dir)
+    written = []
+    for rel, content in sorted(outputs.items()):
+        path = out_dir / rel
+        if path.parent != out_dir:
+            atomic.ensure_writable_dir(path.parent)
+        if isinstance(content, bytes):
+            atomic.write_bytes(path, content)
+        else:
+            atomic.write_text(path, content)
+        written.append(path)
+    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps], warnings=list(card.warnings))
+
+
+def _tidy_lines(text: str) -> str:
+    """Strip trailing spaces and drop empty lines outside `<pre>` (HTML ignores them there)."""
+    out, in_pre = [], False
+    for line in text.splitlines():
+        if "<pre" in line:
+            in_pre = True
+        if in_pre or line.strip():
+            out.append(line.rstrip() if not in_pre else line)
+        if "</pre>" in line:
+            in_pre = False
+    return "\n".join(out) + "\n"
+
+
+def _tidy_markdown(text: str) -> str:
+    """Collapse runs of blank lines (template whitespace) to one, keeping code blocks intact."""
+    out, blank, fence = [], False, None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if fence is None and stripped.startswith("```"):
+            fence = stripped[: len(stripped) - len(stripped.lstrip("`"))]
+        elif fence is not None and stripped == fence:
+            fence = None
+            out.append(line.rstrip())
+            blank = False
+            continue
+        if fence is None and not stripped:
+            blank = bool(out)
+            continue
+        if blank:
+            out.append("")
+            blank = False
+        out.append(line if fence is not None else line.rstrip())
+    return "\n".join(out) + "\n"
