@@ -108,7 +108,7 @@ def load_card_info(path: Path | None) -> CardInfo:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
-        at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
+        at = f" (line {where.line + 1}, column {where.column + 1}: {getattr(exc, 'problem', '')})" if where else ""
         raise UserError(f"{path} is not valid YAML{at}; fix the syntax (see docs/card-yaml.md)") from None
     if raw is None:
         return CardInfo()

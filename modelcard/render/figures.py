@@ -10,6 +10,7 @@ declares `image/png`.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from ..card.assemble import slugify
@@ -104,9 +105,10 @@ def _png(fig) -> bytes:
 
 
 def inline_svg(svg: str) -> str:
-    """The `<svg>` element alone (no XML declaration or DOCTYPE), to embed in HTML."""
+    """The `<svg>` element alone, to embed in HTML: no XML declaration, DOCTYPE or RDF metadata."""
     start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
+    body = svg[start:] if start >= 0 else svg
+    return re.sub(r"\s*<metadata>.*?</metadata>", "", body, count=1, flags=re.DOTALL)
 
 
 def _confusion_caption(ev: EvalSet) -> str:
