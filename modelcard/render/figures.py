@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 
 from ..card.assemble import slugify
@@ -82,7 +83,9 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
                           _ci_caption(ev, f"accuracy per `{s.column}` group") + " Hatched bars: groups too small to judge.",
                           lambda ev=ev, s=s: _slice(plt, s)))
     figures = []
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC), warnings.catch_warnings():
+        # Text stays text in the SVG (fonttype none): browsers draw glyphs DejaVu Sans lacks (e.g. 猫).
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         for name, title, caption, draw in specs:
             fig = draw()
             try:
