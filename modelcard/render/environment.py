@@ -11,6 +11,7 @@ templates are cached by Jinja's bytecode cache (per user, in the temp folder), l
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import jinja2
@@ -41,12 +42,16 @@ def templates_dir(override: Path | None = None) -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+_ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
 def md_text(value) -> Markup:
-    """Prose for Markdown: `&`, `<`, `>` become entities so no HTML gets through; Markdown stays."""
+    """Prose for Markdown: `<`, `>` (and an `&` that would start an entity) become entities, so
+    no HTML gets through; a plain `&` stays readable in the raw file reviewers diff."""
     if isinstance(value, Markup):
         return value
-    text = str(value)
-    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    text = _ENTITY_START.sub("&amp;", str(value))
+    return Markup(text.replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def md_cell(value) -> Markup:
