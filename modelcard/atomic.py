@@ -22,8 +22,11 @@ def ensure_writable_dir(path: Path) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create output folder {path}: {exc.strerror}; choose another with --out") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise UserError(f"output folder {path} is not writable; fix its permissions or choose another with --out")
+    try:  # probe with a real file: permission bits alone miss read-only mounts and root's view
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError:
+        raise UserError(f"output folder {path} is not writable; fix its permissions or choose another with --out") from None
     return path
 
 

@@ -117,3 +117,16 @@ def test_wrong_flag_is_one_line_exit_2():
 def test_help_everywhere(cmd):
     proc = subprocess.run([sys.executable, "-m", "modelcard", *cmd, "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "usage: modelcard" in proc.stdout
+
+
+def test_build_errors_are_one_line(tmp_path, runs_dir, capsys):
+    code, _, err = _run(["build"], capsys)
+    assert code == 2 and "no complete run" in err and err.count("\n") == 1
+    _run(["record", "--predictions", str(write_csv(tmp_path / "x.csv")), "--slice", "setting", "--n-resamples", "100"], capsys)
+    (tmp_path / "afile").write_text("")
+    code, _, err = _run(["build", "--out", str(tmp_path / "afile" / "cards")], capsys)
+    assert code == 2 and "cannot create output folder" in err and err.count("\n") == 1
+    (tmp_path / "bad.yaml").write_text("model_name: x\nsurprise: 1\n")
+    code, _, err = _run(["build", "--out", str(tmp_path / "cards"), "--card-info", str(tmp_path / "bad.yaml")], capsys)
+    assert code == 2 and "surprise" in err and err.count("\n") == 1
+    assert not (tmp_path / "cards").exists() or not any((tmp_path / "cards").rglob("*.md"))
