@@ -121,3 +121,15 @@ def test_crash_mid_write_keeps_previous_file(tmp_path, monkeypatch):
             raise Boom
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["card.md"]
+
+
+def test_latest_prefers_the_selected_member_of_the_newest_sweep(tmp_path):
+    members = []
+    for i in range(3):
+        with open_run(tmp_path, f"cfg{i}", "train") as w:
+            _complete(w)
+            w.record["sweep"] = {"sweep_id": "s1", "index": i, "parameters": {"i": i}, "selected": i == 1,
+                                 "selection_rule": "val_accuracy:max", "members": []}
+            w.save()
+        members.append(w)
+    assert resolve_run("latest", tmp_path).record["name"] == "cfg1"

@@ -151,7 +151,7 @@ def _details(record: dict, info: CardInfo, name: str) -> ModelDetails:
         developers=list(info.developers), shared_by=info.shared_by, license=info.license, version=info.version,
         finetuned_from=finetuned, backbone=model["backbone"] if model else None,
         alpha=model.get("alpha") if model else None, input_size=model.get("input_size") if model else None,
-        weights=weights, external_model=record["created_by"] == "record" or model is None, class_names=list(classes),
+        weights=weights, external_model=record["created_by"] == "record", class_names=list(classes),
         repository=info.repository, paper=info.paper, demo=info.demo, run_id=record["run_id"],
         created_by=record["created_by"],
     )
@@ -166,13 +166,25 @@ def _model_path(record: dict, run_path: Path) -> str | None:
     return (base / rel).as_posix()
 
 
+def _no_model_note(record: dict) -> str:
+    """Why there is no model file to load, in the words that fit how the run was made."""
+    sweep = record["sweep"]
+    if record["created_by"] == "train" and sweep and not sweep.get("selected"):
+        chosen = [m["run_id"] for m in sweep["members"] if m.get("selected")]
+        where = f" Build the card of the selected run {chosen[0]} to get one." if chosen else ""
+        return ("There is no model file to load: this sweep configuration was not selected, so only its "
+                "head weights were kept." + where)
+    if record["created_by"] == "record":
+        return ("There is no model file to load: this card documents predictions made by an "
+                "external model (`modelcard record`), so use that model's own instructions.")
+    return "There is no model file to load: this run did not save one."
+
+
 def _get_started(record: dict, run_path: Path) -> GetStarted:
     path = _model_path(record, run_path)
     model = record["model"]
     if not path or not model:
-        return GetStarted(code=None, model_path=None,
-                          note="There is no model file to load: this card documents predictions made by an "
-                               "external model (`modelcard record`), so use that model's own instructions.")
+        return GetStarted(code=None, model_path=None, note=_no_model_note(record))
     size = model.get("input_size") or 224
     classes = record["data"]["class_names"]
     class_list = "[\n" + "".join(f"    {_py_string(c)},\n" for c in classes) + "]"

@@ -1,7 +1,7 @@
 """Where runs live and how a `--run` argument (latest | RUN_ID | PATH) becomes one run folder.
 
-`latest` means the newest run whose status is `complete`; running, failed and interrupted
-runs are never chosen implicitly (they can still be asked for by id, with a warning).
+`latest` means the newest run whose status is `complete` (for a sweep: its selected
+configuration); running, failed and interrupted runs are never chosen implicitly (they can still be asked for by id, with a warning).
 """
 
 from __future__ import annotations
@@ -92,6 +92,16 @@ def list_runs(runs_dir: Path) -> tuple[list[RunRef], list[tuple[Path, str]]]:
     return good, bad
 
 
+def _selected_member(newest: RunRef, complete: list[RunRef]) -> RunRef:
+    """If the newest run belongs to a sweep, its chosen configuration stands for the sweep."""
+    sweep = newest.record["sweep"]
+    if not sweep:
+        return newest
+    chosen = [r for r in complete if (r.record["sweep"] or {}).get("sweep_id") == sweep["sweep_id"]
+              and r.record["sweep"].get("selected")]
+    return chosen[-1] if chosen else newest
+
+
 def resolve_run(ref: str, runs_dir: Path) -> RunRef:
     """Turn `latest`, a run id, or a path (run folder or its run.json) into a validated run."""
     runs_dir = Path(runs_dir)
@@ -102,7 +112,7 @@ def resolve_run(ref: str, runs_dir: Path) -> RunRef:
             where = f"{runs_dir}" + ("" if runs_dir.is_dir() else " (it does not exist)")
             raise UserError(f"no complete run in {where}; create one with `modelcard train` or "
                             "`modelcard record`, or pass --runs-dir")
-        return complete[-1]
+        return _selected_member(complete[-1], complete)
     candidate = Path(ref)
     if candidate.name == RUN_JSON and candidate.is_file():
         candidate = candidate.parent
