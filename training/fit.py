@@ -49,10 +49,30 @@ def make_optimizer(name: str, learning_rate: float, momentum: float = 0.9):
     raise ValueError(f"unknown optimizer {name!r}")
 
 
-def compile_classifier(model, optimizer: str, learning_rate: float, momentum: float) -> None:
+def compile_classifier(model, optimizer: str, learning_rate: float, momentum: float, steps_per_execution: int = 1) -> None:
     """Compile for integer labels, reporting accuracy (what the history and selection use)."""
     model.compile(optimizer=make_optimizer(optimizer, learning_rate, momentum), loss=LOSS,
-                  metrics=["accuracy"], jit_compile=False)
+                  metrics=["accuracy"], jit_compile=False, steps_per_execution=steps_per_execution)
+
+
+def feature_datasets(train_x, train_y, val_x, val_y, batch_size: int, seed: int):
+    """(train, val, steps per epoch) for a head fit on in-memory features.
+
+    Why not `fit(x, y)` on arrays: per-configuration overhead decides a sweep's cost, and most
+    of it is tracing. Fixed-shape batches (the remainder is dropped, reshuffled each epoch, so
+    every sample is still used) trace once, the validation set is one batch, and running a whole
+    epoch per call (`steps_per_execution`) removes the per-step Python round trips.
+    """
+    import tensorflow as tf
+
+    n = len(train_y)
+    drop = n >= batch_size
+    train = (tf.data.Dataset.from_tensor_slices((train_x, train_y))
+             .shuffle(n, seed=seed, reshuffle_each_iteration=True)
+             .batch(batch_size, drop_remainder=drop).prefetch(tf.data.AUTOTUNE))
+    val = tf.data.Dataset.from_tensor_slices((val_x, val_y)).batch(max(1, len(val_y)))
+    steps = n // batch_size if drop else 1
+    return train, val, steps
 
 
 def _test_interrupt_callbacks() -> list:
@@ -85,8 +105,9 @@ def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: in
     stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
     callbacks = [stopper, epoch_logger(label), *_test_interrupt_callbacks()]
     start = time.perf_counter()
-    hist = model.fit(x, y, validation_data=validation_data, batch_size=batch_size, epochs=epochs,
-                     shuffle=True, verbose=0, callbacks=callbacks)
+    arrays = y is not None
+    hist = model.fit(x, y, validation_data=validation_data, batch_size=batch_size if arrays else None, epochs=epochs,
+                     shuffle=arrays, verbose=0, callbacks=callbacks)
     fit_s = time.perf_counter() - start
     history = {k: _clean(v) for k, v in sorted(hist.history.items())}
     epochs_run = len(history.get("loss", []))

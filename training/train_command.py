@@ -30,7 +30,7 @@ from .data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
 from .data.sources import DEFAULT_SEED, default_cache_dir
 from .evaluation import record_evaluation, slice_attributes
 from .features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
-from .fit import FitResult, compile_classifier, fit
+from .fit import FitResult, compile_classifier, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
 from .progress import log
@@ -231,10 +231,11 @@ class HeadEngine:
         train_x, train_y = self._xy("train", "train", ds)
         val = self._xy("val", "val", ds)
         keras.utils.set_random_seed(cfg.seed)
+        train_ds, val_ds, steps = feature_datasets(train_x, train_y, *val, cfg.batch_size, cfg.seed)
         head = build_head(train_x.shape[1], len(ds.class_names), cfg.dropout)
-        compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum)
+        compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
         label = f"[{member.index + 1}/{n_members}] " if n_members > 1 else ""
-        result = fit(head, train_x, train_y, validation_data=val, batch_size=cfg.batch_size, epochs=cfg.epochs,
+        result = fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
                      patience=cfg.patience, label=label)
         member.result, member.head = result, head
         record = member.writer.record
