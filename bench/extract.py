@@ -1,0 +1,96 @@
+"""Feature extraction from files vs `model.predict` on the same images preloaded as an array.
+
+Target: extraction from files reaches >= 0.8x the throughput of predicting on the preloaded
+array (both at 160 px, MobileNetV2 with the offline weights, measured side by side after a
+warm-up). Also reports peak RSS of extraction-only subprocesses at 1k and 5k images: the
+pipeline streams, so it should not grow with the number of images.
+
+    .venv/bin/python bench/extract.py [--images 500] [--rss 1000,5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+SIZE, BATCH = 160, 32
+
+
+def extractor():
+    from training.backbones import BackboneSpec, build_backbone
+    from training.full_model import build_extractor
+
+    backbone, _ = build_backbone(BackboneSpec("mobilenetv2", 1.0, SIZE, "offline"))
+    return build_extractor(backbone, "mobilenetv2", SIZE)
+
+
+def image_paths(folder: Path) -> list[str]:
+    return sorted(str(p) for p in folder.rglob("*.jpg"))
+
+
+def throughput(paths: list[str]) -> tuple[float, float]:
+    """(images/s from files via training.features.extract, images/s of model.predict on an array)."""
+    import numpy as np
+
+    from training.features import extract, image_dataset
+
+    model = extractor()
+    preloaded = np.concatenate([b.numpy() for b in image_dataset(paths, SIZE, BATCH)])
+    extract(model, paths[:64], SIZE, BATCH)  # warm-up both paths
+    model.predict(preloaded[:64], batch_size=BATCH, verbose=0)
+    start = time.perf_counter()
+    extract(model, paths, SIZE, BATCH)
+    files_s = time.perf_counter() - start
+    start = time.perf_counter()
+    model.predict(preloaded, batch_size=BATCH, verbose=0)
+    array_s = time.perf_counter() - start
+    return len(paths) / files_s, len(paths) / array_s
+
+
+def rss_child(folder: str) -> None:
+    """Subprocess body: extract every image of `folder`, print peak RSS (MiB) as JSON."""
+    from training.collectors import peak_rss_mb
+    from training.features import extract
+
+    paths = image_paths(Path(folder))
+    extract(extractor(), paths, SIZE, BATCH)
+    print(json.dumps({"n": len(paths), "peak_rss_mb": peak_rss_mb()}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=500)
+    parser.add_argument("--rss", default="1000,5000", help="image counts for the peak-RSS check ('' to skip)")
+    parser.add_argument("--rss-child", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rss_child:
+        return rss_child(args.rss_child)
+    from augmented_data import augmented_folder
+
+    with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
+        paths = image_paths(augmented_folder(Path(tmp) / "tp", args.images))
+        files_ips, array_ips = throughput(paths)
+        print(f"{len(paths)} images at {SIZE} px: from files {files_ips:.1f} img/s, preloaded array "
+              f"{array_ips:.1f} img/s; ratio {files_ips / array_ips:.2f} (target >= 0.8)")
+        for n in [int(x) for x in args.rss.split(",") if x]:
+            folder = augmented_folder(Path(tmp) / f"rss{n}", n)
+            done = subprocess.run([sys.executable, __file__, "--rss-child", str(folder)], capture_output=True, text=True)
+            if done.returncode != 0:
+                sys.exit(done.stderr[-2000:])
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"peak RSS extracting {result['n']} images: {result['peak_rss_mb']:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
