@@ -8,11 +8,10 @@ very same sub-model, so head-on-cached-features predictions equal the saved mode
 
 from __future__ import annotations
 
-import contextlib
-import os
 import tempfile
 from pathlib import Path
 
+from modelcard import atomic
 from modelcard.errors import UserError
 
 from .weights.source import sha256_of
@@ -78,20 +77,14 @@ def build_full_model(extractor, head, input_size: int, name: str = "classifier")
 
 
 def save_model_atomic(model, path: Path) -> dict:
-    """Save `model` as `.keras` via a temp file in the same folder and a rename (Keras writes in
-    place and insists on the suffix), without the optimizer state; returns
-    `{file_bytes, file_sha256}`."""
+    """Save `model` as `.keras` (no optimizer state) without ever leaving a half-written file:
+    Keras writes to a path it names itself, so stage it in a temp folder beside `path`, then
+    publish the bytes with `modelcard.atomic`. Returns `{file_bytes, file_sha256}`."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".keras", dir=path.parent)
-    os.close(fd)
-    try:
-        model.save(tmp, include_optimizer=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with tempfile.TemporaryDirectory(prefix=".save-", dir=path.parent) as tmp:
+        staged = Path(tmp) / "model.keras"
+        model.save(staged, include_optimizer=False)
+        atomic.write_bytes(path, staged.read_bytes())
     return {"file_bytes": path.stat().st_size, "file_sha256": sha256_of(path)}
 
 

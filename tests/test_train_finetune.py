@@ -1,0 +1,25 @@
+"""`--mode finetune`: top blocks unfrozen (BatchNorm kept frozen), augmented images, full model saved."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelcard.record import read_record
+from train_fixtures import make_folder, run_cli
+
+pytestmark = pytest.mark.tf
+
+
+def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
+    data = make_folder(tmp_path / "data", per_class=6)
+    code, out, err = run_cli(["train", "--data", str(data), "--mode", "finetune", "--weights", "none",
+                              "--input-size", "96", "--epochs", "1", "--finetune-blocks", "1",
+                              "--runs-dir", str(tmp_path / "runs")], capsys)
+    assert code == 0, err[-2000:]
+    record = read_record(out.strip())
+    assert record["status"] == "complete" and record["training"]["mode"] == "finetune"
+    assert record["training"]["unfrozen_blocks"] == ["block_16"]
+    assert record["config"]["learning_rate"] == pytest.approx(1e-5)  # adam 1e-3 / 100 at batch 32
+    # head (1280*3+3) plus block_16 and Conv_1 weights without their BatchNorm layers
+    assert 1280 * 3 + 3 < record["model"]["trainable_params"] < record["model"]["total_params"] / 2
+    assert record["artifacts"]["model"] == "model.keras" and (tmp_path / "runs").exists()
