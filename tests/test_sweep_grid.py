@@ -67,6 +67,7 @@ def test_two_by_two_sweep_records_four_runs_from_one_extraction(tmp_path, capsys
     # the table's numbers are each member's own best-epoch values
     chosen = recs[0]
     row = next(m for m in chosen["sweep"]["members"] if m["run_id"] == chosen["run_id"])
+    assert [m["run_id"] for m in chosen["sweep"]["members"] if m["selected"]] == [chosen["run_id"]]
     assert row["val_accuracy"] == max(m["val_accuracy"] for m in chosen["sweep"]["members"])
     assert row["test_accuracy"] == chosen["evaluations"]["test"]["metrics"]["accuracy"]
 

@@ -176,7 +176,8 @@ def _record_emissions(members: list[Member], emissions, n: int) -> None:
 
 
 def _record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | None) -> None:
-    table = [sweeps.member_row(m.writer.record, m.parameters, status="complete") for m in members]
+    table = [{**sweeps.member_row(m.writer.record, m.parameters, status="complete"), "selected": m is chosen}
+             for m in members]
     for member in members:
         if sweep_id:
             member.writer.record["sweep"].update({"selected": member is chosen, "members": table})
