@@ -31,15 +31,15 @@ def ensure_writable_dir(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temp file beside `path`; on clean exit rename it over `path`, else delete it."""
+def atomic_path(path: Path, suffix: str = ".tmp") -> Iterator[Path]:
+    """Yield a temp file name beside `path`; on clean exit fsync it and rename it over `path`,
+    else delete it. For writers (such as Keras) that insist on a file name, not a file object."""
     path = Path(path)
-    binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "\n") as fh:
-            yield fh
-            fh.flush()
+        yield Path(tmp)
+        with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
@@ -47,6 +47,15 @@ def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> 
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Open a temp file beside `path`; on clean exit rename it over `path`, else delete it."""
+    binary = "b" in mode
+    with atomic_path(path) as tmp:
+        with open(tmp, mode, encoding=None if binary else encoding, newline=None if binary else "\n") as fh:
+            yield fh
 
 
 def write_text(path: Path, text: str) -> None:

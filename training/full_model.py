@@ -8,7 +8,6 @@ very same sub-model, so head-on-cached-features predictions equal the saved mode
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from modelcard import atomic
@@ -78,13 +77,11 @@ def build_full_model(extractor, head, input_size: int, name: str = "classifier")
 
 def save_model_atomic(model, path: Path) -> dict:
     """Save `model` as `.keras` (no optimizer state) without ever leaving a half-written file:
-    Keras writes to a path it names itself, so stage it in a temp folder beside `path`, then
-    publish the bytes with `modelcard.atomic`. Returns `{file_bytes, file_sha256}`."""
+    Keras writes to a temp name beside `path` that is renamed into place on success.
+    Returns `{file_bytes, file_sha256}`."""
     path = Path(path)
-    with tempfile.TemporaryDirectory(prefix=".save-", dir=path.parent) as tmp:
-        staged = Path(tmp) / "model.keras"
-        model.save(staged, include_optimizer=False)
-        atomic.write_bytes(path, staged.read_bytes())
+    with atomic.atomic_path(path, ".keras") as tmp:
+        model.save(str(tmp), include_optimizer=False)
     return {"file_bytes": path.stat().st_size, "file_sha256": sha256_of(path)}
 
 

@@ -2,41 +2,18 @@
 
 Keras writes weights straight to the given path, so a crash could leave a half-written file
 that a later run would trust. We save to a temp name in the same folder (Keras insists on the
-`.weights.h5` suffix) and `os.replace` it into place, like `modelcard.atomic` does for text.
+`.weights.h5` suffix) and rename it into place with `modelcard.atomic.atomic_path`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import warnings
 from pathlib import Path
-from typing import Iterator
 
+from modelcard import atomic
 from modelcard.errors import UserError
 
 SUFFIX = ".weights.h5"
-
-
-@contextlib.contextmanager
-def atomic_output_path(path: Path, suffix: str) -> Iterator[str]:
-    """Yield a temp path ending in `suffix` beside `path` for a library to write; on success
-    fsync it and rename it over `path`, on failure delete it. For writers (Keras) that insist
-    on a file name rather than a file object, so `modelcard.atomic.atomic_open` cannot serve."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        yield tmp
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def save_weights_atomic(model, path: Path) -> Path:
@@ -44,8 +21,8 @@ def save_weights_atomic(model, path: Path) -> Path:
     path = Path(path)
     if not path.name.endswith(SUFFIX):
         raise UserError(f"weights file name {path.name} must end in {SUFFIX}; rename it")
-    with atomic_output_path(path, SUFFIX) as tmp:
-        model.save_weights(tmp, overwrite=True)
+    with atomic.atomic_path(path, SUFFIX) as tmp:
+        model.save_weights(str(tmp), overwrite=True)
     return path
 
 
