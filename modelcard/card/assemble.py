@@ -206,6 +206,10 @@ def _get_started(record: dict, run_path: Path) -> GetStarted:
     note = (f"The saved model includes its own preprocessing: give it raw 0-255 RGB images resized to "
             f"{size}x{size} pixels. Outputs are softmax probabilities over {len(classes)} classes in the order of "
             "`CLASS_NAMES`. The path is relative to the folder the run was made in.")
+    if not (run_path / record["artifacts"]["model"]).is_file():
+        sha = model.get("file_sha256")
+        note += (" The model file is not stored beside this record (it was left out when the record was "
+                 "copied)" + (f"; the file this run saved has sha256 {sha}." if sha else "."))
     return GetStarted(code=code, model_path=path, note=note)
 
 
