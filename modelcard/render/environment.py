@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..card import formatting
 from ..card.assemble import slugify
@@ -70,10 +70,20 @@ def md_fence(code: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def html_inline(value) -> Markup:
+    """Text for HTML: every character escaped, then `code spans` shown as <code> (as Markdown would)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(str(value)))))
+
+
 def html_paragraphs(value) -> Markup:
     """Human text as HTML paragraphs (blank lines split them), every character escaped."""
     parts = [p.strip() for p in str(value).split("\n\n") if p.strip()]
-    return Markup("").join(Markup("<p>{}</p>").format(p) for p in parts)
+    return Markup("").join(Markup("<p>{}</p>").format(html_inline(p)) for p in parts)
 
 
 def signed(value) -> str:
@@ -100,7 +110,7 @@ def environment(folder: Path) -> jinja2.Environment:
     env.filters.update(formatting.FILTERS)
     env.filters.update({"signed": signed, "slug": slugify, "plain_pair": plain_pair, "zip_rows": zip_rows,
                         "md_text": md_text, "md_cell": md_cell, "md_fence": md_fence,
-                        "html_paragraphs": html_paragraphs})
+                        "html_paragraphs": html_paragraphs, "html_inline": html_inline})
     return env
 
 
