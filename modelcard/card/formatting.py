@@ -81,6 +81,30 @@ def plain(item) -> str:
     return str(item)
 
 
+# Record keys of `training.timings` and `efficiency` -> (label, formatter) for the Speeds table.
+QUANTITIES = {
+    "feature_extraction_s": ("feature extraction (0 s when read from the feature cache)", seconds),
+    "fit_s": ("training (fit)", seconds),
+    "evaluation_s": ("evaluation", seconds),
+    "total_s": ("total", seconds),
+    "train_images_per_s": ("training speed (images/s)", lambda v: sig(v, 4)),
+    "extract_images_per_s": ("feature extraction speed (images/s)", lambda v: sig(v, 4)),
+    "predict_images_per_s": ("batched prediction speed, full model (images/s)", lambda v: sig(v, 4)),
+    "latency_ms_per_image": ("single-image latency, full model (ms, median)", lambda v: sig(v, 3)),
+    "latency_ms_p90": ("single-image latency, full model (ms, 90th percentile)", lambda v: sig(v, 3)),
+    "peak_rss_mb": ("peak memory of the process (MiB)", lambda v: sig(v, 4)),
+    "model_file_bytes": ("model file size", size),
+    "batch_size": ("batch size of the speed measurements", plain),
+    "input_size": ("input size (px)", plain),
+}
+
+
+def quantity_row(key: str, value) -> list[str]:
+    """[label, formatted value] for a timing or efficiency entry; unknown keys shown as recorded."""
+    label, formatter = QUANTITIES.get(key, (key.replace("_", " "), plain))
+    return [label, formatter(value) if value is not None else MISSING]
+
+
 def _get(metric, key):
     if metric is None:
         return None
@@ -88,4 +112,4 @@ def _get(metric, key):
 
 
 FILTERS = {"num": num, "sig": sig, "count": count, "ci": ci, "metric": metric, "seconds": seconds,
-           "size": size, "plain": plain}
+           "size": size, "plain": plain, "quantity_row": quantity_row}
