@@ -120,7 +120,10 @@ def test_help_everywhere(cmd):
 
 
 def test_build_errors_are_one_line(tmp_path, runs_dir, capsys):
-    code, _, err = _run(["build"], capsys)
+    code, _, err = _run(["build"], capsys)  # no runs folder at all
+    assert code == 2 and "no complete run" in err and "does not exist" in err and err.count("\n") == 1
+    runs_dir.mkdir()
+    code, _, err = _run(["build"], capsys)  # an empty runs folder
     assert code == 2 and "no complete run" in err and err.count("\n") == 1
     _run(["record", "--predictions", str(write_csv(tmp_path / "x.csv")), "--slice", "setting", "--n-resamples", "100"], capsys)
     (tmp_path / "afile").write_text("")

@@ -35,10 +35,12 @@ def trained(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("train")
     data = make_folder(tmp / "data")
+    shifted = make_folder(tmp / "shifted", per_class=5, seed=7)  # an extra labelled set, other images
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(["train", "--data", str(data), "--weights", "offline", "--input-size", "96", "--epochs", "3",
-                     "--runs-dir", str(tmp / "runs"), "--cache-dir", str(tmp / "cache"), "--name", "tiny"])
+                     "--runs-dir", str(tmp / "runs"), "--cache-dir", str(tmp / "cache"), "--name", "tiny",
+                     "--eval-set", f"shifted={shifted}"])
     assert code == 0, err.getvalue()[-2000:]
     return Path(out.getvalue().strip()), data, tmp
 
@@ -93,3 +95,15 @@ def test_saved_model_loads_plainly_and_matches_head_predictions(trained, tmp_pat
     assert done.returncode == 0, done.stderr[-2000:]
     probs = np.asarray(json.loads(done.stdout.strip().splitlines()[-1]))
     np.testing.assert_allclose(probs, preds.y_prob[0], atol=1e-5)
+
+
+def test_eval_set_is_evaluated_like_the_test_split(trained):
+    run_dir, _, _ = trained
+    record = read_record(run_dir)
+    assert sorted(record["evaluations"]) == ["shifted", "test"]
+    preds = read_predictions(run_dir / record["artifacts"]["predictions"]["shifted"])
+    assert len(preds.y_true) == 15 and preds.class_names == record["data"]["class_names"]
+    metrics = record["evaluations"]["shifted"]["metrics"]
+    assert metrics["accuracy"]["value"] == pytest.approx(accuracy_score(preds.y_true, preds.y_prob.argmax(axis=1)))
+    assert metrics["accuracy"]["ci_low"] <= metrics["accuracy"]["value"] <= metrics["accuracy"]["ci_high"]
+    assert record["data"]["eval_sets"]["shifted"]["n"] == 15
