@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent setup on a fresh Debian machine with Python 3.11: Debian demo data, a venv in
 # .venv with every package pinned, and the two wheels that must be installed with --no-deps
-# (their declared requirements cannot resolve on Python 3.11; see docs/dependencies.md).
+# (their declared requirements cannot resolve on Python 3.11; see README, Dependencies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
