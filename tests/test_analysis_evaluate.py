@@ -51,7 +51,8 @@ def test_shape_is_exactly_the_record_format(evaluation):
     assert evaluation["calibration"]["ece"] == evaluation["metrics"]["ece"]
     assert [s["column"] for s in evaluation["slices"]] == ["camera", "lighting"]
     for block in evaluation["slices"]:
-        assert set(block) == {"column", "min_group_size", "groups", "difference", "ratio", "worst_group"}
+        assert set(block) == {"column", "min_group_size", "groups", "difference", "difference_ci", "ratio",
+                              "worst_group"}
         assert [g["group"] for g in block["groups"]] == sorted(g["group"] for g in block["groups"])
         for group in block["groups"]:
             assert set(group) == {"group", "count", "unreliable", "accuracy", "f1_macro"}
@@ -93,6 +94,9 @@ def test_slices_equal_fairlearn_metricframe(setup, evaluation):
             assert group["accuracy"]["ci_low"] <= group["accuracy"]["ci_high"]
         for name in ("accuracy", "f1_macro"):
             assert block["difference"][name] == pytest.approx(frame.difference()[name])
+            interval = block["difference_ci"][name]
+            assert interval["value"] == block["difference"][name]
+            assert 0 <= interval["ci_low"] <= interval["ci_high"]
             assert block["ratio"][name] == pytest.approx(frame.ratio()[name])
             assert block["worst_group"][name] == frame.by_group[name].idxmin()
     lighting = next(b for b in evaluation["slices"] if b["column"] == "lighting")

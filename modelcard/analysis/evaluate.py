@@ -49,8 +49,12 @@ def _slice_entries(summary: SliceSummary, resampled: GroupDistribution | None, c
             draws = None if resampled is None else getattr(resampled, metric_name)[:, g]
             entry[metric_name] = _with_interval(getattr(summary, metric_name)[g], draws, confidence)
         groups.append(entry)
+    difference_ci = {name: _with_interval(summary.difference[name],
+                                          None if resampled is None else getattr(resampled, f"{name}_difference"),
+                                          confidence)
+                     for name in GROUP_METRICS}
     return {"column": summary.column, "min_group_size": min_group_size, "groups": groups,
-            "difference": dict(summary.difference), "ratio": dict(summary.ratio),
+            "difference": dict(summary.difference), "difference_ci": difference_ci, "ratio": dict(summary.ratio),
             "worst_group": dict(summary.worst_group)}
 
 

@@ -292,7 +292,8 @@ def _eval_set(name: str, ev: dict) -> EvalSet:
     slices = [Slice(column=s["column"], min_group_size=s.get("min_group_size"),
                     groups=[SliceGroup(str(g["group"]), int(g["count"]), bool(g.get("unreliable")),
                                        _metric(g.get("accuracy")), _metric(g.get("f1_macro"))) for g in s["groups"]],
-                    difference=s["difference"], ratio=s["ratio"], worst_group=s["worst_group"]) for s in ev["slices"]]
+                    difference=s["difference"], difference_ci=s.get("difference_ci"), ratio=s["ratio"],
+                    worst_group=s["worst_group"]) for s in ev["slices"]]
     return EvalSet(name=name, source=ev.get("source"), n_samples=ev["n_samples"], n_classes=ev["n_classes"],
                    bootstrap=dict(ev["bootstrap"]), metrics=metrics, per_class=per_class,
                    confusion_labels=list(ev["confusion_matrix"]["labels"]),
@@ -335,7 +336,9 @@ def _measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluat
         for s in ev.slices:
             worst = s.worst_group.get("accuracy") if isinstance(s.worst_group, dict) else s.worst_group
             diff = s.difference.get("accuracy") if isinstance(s.difference, dict) else None
-            found.append(f"On {ev.name}, accuracy differs by {fmt.num(diff)} across `{s.column}` groups; "
+            interval = (s.difference_ci or {}).get("accuracy")
+            spread = fmt.num(diff) + (f" (95% CI {fmt.ci(interval)})" if interval and interval.get("ci_low") is not None else "")
+            found.append(f"On {ev.name}, accuracy differs by {spread} across `{s.column}` groups; "
                          f"the worst group is {worst!s}.")
             small = [g.group for g in s.groups if g.unreliable]
             if small:

@@ -203,7 +203,8 @@ class Slice:
     column: str                       # e.g. "background"
     min_group_size: int | None        # e.g. 30
     groups: list[SliceGroup]
-    difference: Any                   # e.g. {"accuracy": {"value": 0.12, ...}} or a Metric
+    difference: Any                   # e.g. {"accuracy": 0.12, "f1_macro": 0.15}
+    difference_ci: Any                # e.g. {"accuracy": {"value": 0.12, "ci_low": 0.03, "ci_high": 0.2}} (None in old records)
     ratio: Any                        # e.g. {"accuracy": {"value": 0.86, ...}}
     worst_group: Any                  # e.g. "indoor"
 
