@@ -372,14 +372,14 @@ def _environment(record: dict, info: CardInfo) -> EnvironmentalImpact:
         parts = [f"{hw['cpu_model']} ({hw.get('cpu_count') or '?'} cores)"]
         if hw.get("gpu_models"):
             parts.append(", ".join(hw["gpu_models"]))
-        hardware = Stated(", ".join(parts), "measured (hardware collector)")
+        hardware = Stated(", ".join(parts), "measured by the hardware collector")
     else:
         hardware = _declared(declared.hardware_type)
     if em.get("duration_s") is not None:
-        hours = Stated(f"{em['duration_s'] / 3600:.3f} h ({fmt.seconds(em['duration_s'])})", "measured (codecarbon)")
+        hours = Stated(f"{em['duration_s'] / 3600:.3f} h ({fmt.seconds(em['duration_s'])})", "measured by codecarbon")
     elif (record["training"] or {}).get("timings", {}) and (record["training"]["timings"] or {}).get("total_s"):
         total = record["training"]["timings"]["total_s"]
-        hours = Stated(f"{total / 3600:.3f} h ({fmt.seconds(total)})", "measured (run timings)")
+        hours = Stated(f"{total / 3600:.3f} h ({fmt.seconds(total)})", "measured from the run timings")
     else:
         hours = Stated(None, "not recorded")
     provider = Stated(em["cloud_provider"], "detected by codecarbon") if em.get("cloud_provider") else \
@@ -390,7 +390,7 @@ def _environment(record: dict, info: CardInfo) -> EnvironmentalImpact:
         region = _declared(declared.cloud_region)
     elif em.get("country_iso_code") or em.get("region"):
         where = ", ".join(str(v) for v in (em.get("region"), em.get("country_iso_code")) if v)
-        region = Stated(where, "country given to codecarbon (grid carbon intensity)")
+        region = Stated(where, "country given to codecarbon for the grid carbon intensity")
     else:
         region = Stated(None, "not recorded")
     if em.get("emissions_kg") is not None:
@@ -403,7 +403,7 @@ def _environment(record: dict, info: CardInfo) -> EnvironmentalImpact:
 
 
 def _declared(value: str | None) -> Stated:
-    return Stated(value, "declared in card.yaml (assumed, not measured)") if value else Stated(None, "not recorded")
+    return Stated(value, "declared in card.yaml: assumed, not measured") if value else Stated(None, "not recorded")
 
 
 def _specs(record: dict) -> TechnicalSpecs:
