@@ -367,7 +367,7 @@ def _environment(record: dict, info: CardInfo) -> EnvironmentalImpact:
     em = record.get("emissions") or {}
     hw = record.get("hardware") or {}
     declared = info.environment
-    how_em = "measured (codecarbon)" if em.get("measured") else "estimated (codecarbon)"
+    how_em = "measured by codecarbon" if em.get("measured") else "estimated by codecarbon, see below"
     if hw.get("cpu_model"):
         parts = [f"{hw['cpu_model']} ({hw.get('cpu_count') or '?'} cores)"]
         if hw.get("gpu_models"):
