@@ -9,3 +9,18 @@ class UserError(Exception):
     """A problem caused by user input; `str(err)` is the one line shown to the user."""
 
     exit_code = 2
+
+
+def read_user_text(path, if_missing: str) -> str:
+    """Read a UTF-8 file the user pointed at; a missing or unreadable file becomes one line.
+
+    `if_missing` is the whole message for a file that does not exist (it should say how to fix it).
+    """
+    from pathlib import Path
+
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(if_missing) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read {path}: {exc}; check the file and its permissions") from None

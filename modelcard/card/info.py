@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import UserError
+from ..errors import UserError, read_user_text
 
 CARD_INFO_FILE = "card.yaml"
 
@@ -98,12 +98,7 @@ def load_card_info(path: Path | None) -> CardInfo:
     if path is None:
         return CardInfo()
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"card info file {path} does not exist; pass an existing --card-info file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read card info file {path}: {exc}; check the file and its permissions") from None
+    text = read_user_text(path, f"card info file {path} does not exist; pass an existing --card-info file")
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import atomic
-from ..errors import UserError
+from ..errors import UserError, read_user_text
 from .format import RUN_JSON, new_run_id
 from .validate import validate_record
 
@@ -40,12 +40,7 @@ def resolve_runs_dir(runs_dir: str | os.PathLike | None = None) -> Path:
 def read_record(run_dir: Path) -> dict:
     """Read and validate `run_dir/run.json`, with a one-line error for every way it can be bad."""
     path = Path(run_dir) / RUN_JSON
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path} does not exist; is {run_dir} a run folder? (see `modelcard runs`)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read {path}: {exc}") from None
+    text = read_user_text(path, f"{path} does not exist; is {run_dir} a run folder? (see `modelcard runs`)")
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
