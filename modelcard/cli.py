@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--format", default=",".join(FORMATS), metavar="md,html,json",
                    help="comma-separated output formats (default: all three)")
     b.add_argument("--templates", default=None, metavar="DIR", help="override the Jinja templates folder")
+    b.add_argument("--mct-graphics", action="store_true",
+                   help="embed the figures as PNG in the .mct.json too (slower; the MCT schema takes only PNG)")
     _add_runs_dir(b)
     b.set_defaults(handler=_cmd_build)
 
@@ -93,7 +95,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     run = resolve_run(args.run, runs_dir)
     result = build_cards(run, Path(args.out), card_info=Path(args.card_info) if args.card_info else None,
                          formats=formats, templates_dir=Path(args.templates) if args.templates else None,
-                         runs_dir=runs_dir)
+                         runs_dir=runs_dir, mct_graphics=args.mct_graphics)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if result.gaps:

@@ -301,3 +301,23 @@ def test_sweep_members_from_sibling_runs(tmp_path):
     md = (tmp_path / "cards" / "demo-mobilenetv2.md").read_text(encoding="utf-8")
     table = md.split("#### Hyperparameter Sweep", 1)[1].split("####", 1)[0]
     assert "| 32 | sgd |" in table and "| 32 | adam |" in table and "selected (this card)" in table
+
+
+def test_mct_graphics_are_png_and_validate(tmp_path):
+    import base64
+
+    run = cf.write_run(tmp_path, cf.base_record())
+    plain = build_cards(run, tmp_path / "plain", formats=["json"])
+    with_graphics = build_cards(run, tmp_path / "rich", formats=["json"], mct_graphics=True)
+    doc = json.loads(next(p for p in with_graphics.written if p.name.endswith(".mct.json")).read_text(encoding="utf-8"))
+    assert not list(_mct_validator().iter_errors(doc))
+    collection = doc["quantitative_analysis"]["graphics"]["collection"]
+    full = build_cards(run, tmp_path / "full")  # the same figures as SVG files
+    assert len(collection) == len([p for p in full.written if p.suffix == ".svg"]) >= 3
+    for graphic in collection:
+        assert base64.b64decode(graphic["image"]).startswith(b"\x89PNG\r\n\x1a\n")
+    plain_doc = json.loads(next(p for p in plain.written if p.name.endswith(".mct.json")).read_text(encoding="utf-8"))
+    assert "graphics" not in plain_doc["quantitative_analysis"]
+    # rasterising is deterministic too
+    again = build_cards(run, tmp_path / "again", formats=["json"], mct_graphics=True)
+    assert [p.read_bytes() for p in again.written] == [p.read_bytes() for p in with_graphics.written]

@@ -3,8 +3,8 @@
 matplotlib is imported only here and only when figures are built, so importing the renderer
 stays cheap. Determinism: the SVG backend, a fixed hash salt for element ids, no date or
 creator metadata, text kept as text (`svg.fonttype: none`) in DejaVu Sans, which ships with
-matplotlib. The same figures can also be rasterised to PNG for the MCT JSON, whose schema
-declares `image/png`.
+matplotlib. With `modelcard build --mct-graphics` the same figures are also rasterised to PNG
+for the MCT JSON, whose schema declares `image/png`.
 """
 
 from __future__ import annotations
