@@ -23,9 +23,20 @@ def _complete(writer, classes=("a", "b")):
         "slices": []}
 
 
-def test_run_ids_sort_and_never_collide(tmp_path):
-    ids = {new_run_id() for _ in range(2000)}
-    assert len(ids) == 2000
+def test_run_ids_sort_and_never_collide(tmp_path, monkeypatch):
+    import datetime as dt
+
+    import modelcard.record.store as store
+
+    early = new_run_id(dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=dt.timezone.utc))
+    late = new_run_id(dt.datetime(2026, 1, 1, 0, 0, 1, tzinfo=dt.timezone.utc))
+    assert sorted([late, early]) == [early, late]
+    # Even when the random suffix repeats, the exclusive mkdir makes the second run draw again.
+    drawn = iter(["20260101T000000Z-aaaaaa", "20260101T000000Z-aaaaaa", "20260101T000000Z-bbbbbb"])
+    monkeypatch.setattr(store, "new_run_id", lambda: next(drawn))
+    assert [create_run_dir(tmp_path / "same")[0] for _ in range(2)] == ["20260101T000000Z-aaaaaa",
+                                                                       "20260101T000000Z-bbbbbb"]
+    monkeypatch.undo()
     made = []
 
     def make():
