@@ -76,8 +76,12 @@ def register(subparsers) -> None:
 
 
 def _quiet_tensorflow() -> None:
-    """Silence TF's C++ info logs (and libpng's sRGB profile warnings it relays) before import."""
+    """Silence TF's C++ info logs (and libpng's sRGB profile warnings it relays) before import,
+    and its Python-side notes (e.g. retracing each sweep member's small head) to errors only."""
+    import logging
+
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
 def _eval_sets(values: list[str]) -> dict[str, str]:
