@@ -77,26 +77,3 @@ class SelectionRule:
         """Index of the best value (first one on ties); None when no member has a value."""
         scored = [(v if self.direction == "max" else -v, -i) for i, v in enumerate(values) if v is not None]
         return -max(scored)[1] if scored else None
-
-
-def member_row(record: dict, parameters: dict, status: str) -> dict:
-    """One row of the sweep table, read from a member's record (`status`: how the member ended)."""
-    training = record.get("training") or {}
-    best_epoch = training.get("best_epoch")
-    history = training.get("history") or {}
-
-    def at_best(metric: str):
-        values = history.get(metric) or []
-        return values[best_epoch - 1] if best_epoch and len(values) >= best_epoch else None
-
-    test = (record.get("evaluations") or {}).get("test")
-    return {
-        "run_id": record["run_id"],
-        "parameters": dict(parameters),
-        "status": status,
-        "val_accuracy": at_best("val_accuracy"),
-        "val_loss": at_best("val_loss"),
-        "test_accuracy": test["metrics"]["accuracy"] if test else None,
-        "fit_s": (training.get("timings") or {}).get("fit_s"),
-        "epochs_run": training.get("epochs_run"),
-    }

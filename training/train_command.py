@@ -22,6 +22,7 @@ import numpy as np
 
 from modelcard.errors import UserError
 from modelcard.record import RunWriter, open_run
+from modelcard.record.sweep_table import member_row
 
 from . import sweep as sweeps
 from .backbones import BackboneSpec, build_backbone, count_params
@@ -176,8 +177,7 @@ def _record_emissions(members: list[Member], emissions, n: int) -> None:
 
 
 def _record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | None) -> None:
-    table = [{**sweeps.member_row(m.writer.record, m.parameters, status="complete"), "selected": m is chosen}
-             for m in members]
+    table = [member_row(m.writer.record, m.parameters, status="complete", selected=m is chosen) for m in members]
     for member in members:
         if sweep_id:
             member.writer.record["sweep"].update({"selected": member is chosen, "members": table})

@@ -17,6 +17,7 @@ from ..card import CARD_INFO_FILE, assemble_card, gap_line, load_card_info
 from ..card.assemble import slugify
 from ..errors import UserError
 from ..record import RunRef, list_runs
+from ..record.sweep_table import member_row
 from .environment import environment, macros, templates_dir
 from .figures import Figure, build_figures, inline_svg
 from .frontmatter import dump_front_matter
@@ -56,22 +57,9 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     if not sweep or sweep["members"] or runs_dir is None:
         return None
     runs, _ = list_runs(Path(runs_dir))
-    members = []
-    for other in runs:
-        s = other.record.get("sweep") or {}
-        if s.get("sweep_id") != sweep["sweep_id"]:
-            continue
-        test = (other.record["evaluations"].get("test") or {}).get("metrics", {}).get("accuracy")
-        history = (other.record["training"] or {}).get("history") or {}
-        best = (other.record["training"] or {}).get("best_epoch")
-        def at_best(key):
-            values = history.get(key) or []
-            i = (best - 1) if best and best <= len(values) else len(values) - 1
-            return values[i] if values else None
-        members.append({"run_id": other.run_id, "parameters": s.get("parameters", {}), "status": other.record["status"],
-                        "val_accuracy": at_best("val_accuracy"), "val_loss": at_best("val_loss"), "test_accuracy": test,
-                        "fit_s": ((other.record["training"] or {}).get("timings") or {}).get("fit_s"),
-                        "epochs_run": (other.record["training"] or {}).get("epochs_run"), "selected": s.get("selected")})
+    members = [member_row(other.record, other.record["sweep"].get("parameters", {}), other.record["status"],
+                          other.record["sweep"].get("selected"))
+               for other in runs if (other.record.get("sweep") or {}).get("sweep_id") == sweep["sweep_id"]]
     return members or None
 
 
