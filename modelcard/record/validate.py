@@ -10,7 +10,7 @@ from importlib import resources
 import jsonschema
 
 from ..errors import UserError
-from .format import SCHEMA_VERSION
+from .format import READABLE_SCHEMA_VERSIONS
 
 
 @functools.lru_cache(maxsize=1)
@@ -24,9 +24,9 @@ def validate_record(record: object, where: str = "run.json") -> dict:
     if not isinstance(record, dict):
         raise UserError(f"{where}: not a run record (expected a JSON object)")
     version = record.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_SCHEMA_VERSIONS:
         raise UserError(f"{where}: schema_version {version!r} is not supported (this modelcard reads "
-                        f"{SCHEMA_VERSION!r}); re-create the run or upgrade modelcard")
+                        f"{', '.join(repr(v) for v in READABLE_SCHEMA_VERSIONS)}); re-create the run or upgrade modelcard")
     error = jsonschema.exceptions.best_match(_validator().iter_errors(record))
     if error is not None:
         field = "/".join(str(p) for p in error.absolute_path) or "(top level)"

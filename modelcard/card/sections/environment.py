@@ -1,0 +1,50 @@
+"""Environmental Impact: hardware, hours, provider, region and emissions, each with how it is known."""
+
+from __future__ import annotations
+
+from .. import formatting as fmt
+from ..info import CardInfo
+from ..model import EnvironmentalImpact, Stated
+
+
+def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
+    em = record.get("emissions") or {}
+    hw = record.get("hardware") or {}
+    declared = info.environment
+    how_em = "measured by codecarbon" if em.get("measured") else "estimated by codecarbon, see below"
+    if hw.get("cpu_model"):
+        parts = [f"{hw['cpu_model']} ({hw.get('cpu_count') or '?'} cores)"]
+        if hw.get("gpu_models"):
+            parts.append(", ".join(hw["gpu_models"]))
+        hardware = Stated(", ".join(parts), "measured by the hardware collector")
+    else:
+        hardware = _declared(declared.hardware_type)
+    if em.get("duration_s") is not None:
+        hours = Stated(f"{em['duration_s'] / 3600:.3f} h ({fmt.seconds(em['duration_s'])})", "measured by codecarbon")
+    elif (record["training"] or {}).get("timings", {}) and (record["training"]["timings"] or {}).get("total_s"):
+        total = record["training"]["timings"]["total_s"]
+        hours = Stated(f"{total / 3600:.3f} h ({fmt.seconds(total)})", "measured from the run timings")
+    else:
+        hours = Stated(None, "not recorded")
+    provider = Stated(em["cloud_provider"], "detected by codecarbon") if em.get("cloud_provider") else \
+        _declared(declared.cloud_provider)
+    if em.get("cloud_region"):
+        region = Stated(em["cloud_region"], "detected by codecarbon")
+    elif declared.cloud_region:
+        region = _declared(declared.cloud_region)
+    elif em.get("country_iso_code") or em.get("region"):
+        where = ", ".join(str(v) for v in (em.get("region"), em.get("country_iso_code")) if v)
+        region = Stated(where, "country given to codecarbon for the grid carbon intensity")
+    else:
+        region = Stated(None, "not recorded")
+    if em.get("emissions_kg") is not None:
+        carbon = Stated(f"{fmt.sig(em['emissions_kg'] * 1000)} g CO2eq ({fmt.sig(em['emissions_kg'])} kg)", how_em)
+    else:
+        carbon = Stated(None, "not recorded")
+    return EnvironmentalImpact(hardware_type=hardware, hours_used=hours, cloud_provider=provider, cloud_region=region,
+                               carbon_emitted=carbon, emissions=dict(sorted(em.items())) if em else None,
+                               measured=em.get("measured") if em else None, method=em.get("method") if em else None)
+
+
+def _declared(value: str | None) -> Stated:
+    return Stated(value, "declared in card.yaml: assumed, not measured") if value else Stated(None, "not recorded")

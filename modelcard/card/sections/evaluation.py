@@ -1,0 +1,46 @@
+"""Evaluation: metrics with intervals per evaluation set, per class, slices, shift gaps."""
+
+from __future__ import annotations
+
+from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
+from .common import metric_from
+
+METRIC_ORDER = ("accuracy", "balanced_accuracy", "top5_accuracy", "f1_macro", "precision_macro", "recall_macro",
+                "f1_weighted", "precision_weighted", "recall_weighted", "log_loss", "ece")
+
+
+def _eval_set(name: str, ev: dict) -> EvalSet:
+    metrics = {k: metric_from(ev["metrics"][k]) for k in METRIC_ORDER if k in ev["metrics"]}
+    metrics.update({k: metric_from(v) for k, v in sorted(ev["metrics"].items()) if k not in metrics})
+    per_class = [PerClass(p["class_name"], int(p["support"]), metric_from(p["precision"]), metric_from(p["recall"]),
+                          metric_from(p["f1"])) for p in ev["per_class"]]
+    slices = [Slice(column=s["column"], min_group_size=s.get("min_group_size"),
+                    groups=[SliceGroup(str(g["group"]), int(g["count"]), bool(g.get("unreliable")),
+                                       metric_from(g.get("accuracy")), metric_from(g.get("f1_macro"))) for g in s["groups"]],
+                    difference=s["difference"], difference_ci=s.get("difference_ci"), ratio=s["ratio"],
+                    worst_group=s["worst_group"]) for s in ev["slices"]]
+    return EvalSet(name=name, source=ev.get("source"), n_samples=ev["n_samples"], n_classes=ev["n_classes"],
+                   bootstrap=dict(ev["bootstrap"]), metrics=metrics, per_class=per_class,
+                   confusion_labels=list(ev["confusion_matrix"]["labels"]),
+                   confusion_counts=[list(r) for r in ev["confusion_matrix"]["counts"]],
+                   top_confusions=list(ev["top_confusions"]), calibration=dict(ev["calibration"]), slices=slices)
+
+
+def evaluation(record: dict) -> Evaluation:
+    names = sorted(record["evaluations"], key=lambda n: (n != "test", n))
+    sets = [_eval_set(n, record["evaluations"][n]) for n in names]
+    gaps = []
+    if len(sets) > 1:
+        ref = sets[0]
+        for other in sets[1:]:
+            for key in ("accuracy", "f1_macro"):
+                a, b = ref.metrics.get(key), other.metrics.get(key)
+                if a is None or b is None:
+                    continue
+                diff = None if a.value is None or b.value is None else b.value - a.value
+                gaps.append(ShiftGap(key, ref.name, other.name, a.value, b.value, diff))
+    factors = ["class (per-class scores)"]
+    factors += sorted({f"{s.column} (slice attribute)" for e in sets for s in e.slices})
+    if len(sets) > 1:
+        factors.append("evaluation set (distribution shift between sets)")
+    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors)
