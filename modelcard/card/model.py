@@ -322,3 +322,6 @@ class Card:
     base_model: str | None             # e.g. "google/mobilenet_v2_1.0_224" when pretrained
     status: str = "complete"           # e.g. "failed"
     figure_names: list[str] = field(default_factory=list)  # filled by the renderer
+    # Run files that are missing or whose sha256 differs from the one recorded when they were
+    # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
+    artifact_problems: list[str] = field(default_factory=list)
