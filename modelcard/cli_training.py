@@ -36,6 +36,7 @@ TRAIN_FLAGS = {
     "--select": ("select", "sweep selection rule METRIC:max|min (default val_accuracy:max; or val_loss:min)"),
     "--cache-dir": ("cache_dir", "feature cache folder (default $MODELCARD_CACHE or ~/.cache/modelcard)"),
     "--country": ("country_iso_code", "ISO 3166 alpha-3 country for codecarbon's carbon intensity (default USA)"),
+    "--label-issues": ("label_issues", "cleanlab (default: estimate label errors for the data card) or none (skip)"),
 }
 
 
@@ -72,6 +73,8 @@ def register(subparsers) -> None:
                    help="resize images to this square size (default: from the model's Resizing layer or input shape)")
     e.add_argument("--batch-size", type=int, default=32, help="prediction batch size (default 32)")
     e.add_argument("--country", default="USA", help="ISO 3166 alpha-3 country for codecarbon (default USA)")
+    e.add_argument("--label-issues", choices=("cleanlab", "none"), default="cleanlab",
+                   help="cleanlab (default: estimate label errors from the predictions) or none (skip)")
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -129,6 +132,6 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         raise UserError(f"--batch-size {args.batch_size} must be at least 1")
     path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
                     eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
-                    country_iso_code=args.country, command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
+                    country_iso_code=args.country, label_issues=args.label_issues != "none", command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
     print(path)
     return 0

@@ -17,6 +17,7 @@ from modelcard.errors import UserError
 MODES = ("head", "finetune")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 STRATEGIES = ("default", "mirrored", "multiworker")
+LABEL_ISSUES = ("cleanlab", "none")
 # Learning rates that work for a linear head on pooled features; fine-tuning divides by 100.
 HEAD_LEARNING_RATES = {"adam": 1e-3, "adamw": 1e-3, "sgd": 1e-2, "rmsprop": 1e-3}
 FINETUNE_LR_FACTOR = 0.01
@@ -47,6 +48,7 @@ class TrainConfig:
     feature_cache: bool = True
     cache_dir: str | None = None
     country_iso_code: str = "USA"
+    label_issues: str = "cleanlab"  # "none" skips the estimated label errors of the data card
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -73,6 +75,7 @@ SCALARS = {
     "weights": str, "optimizer": str, "learning_rate": float, "momentum": float, "batch_size": int,
     "epochs": int, "patience": int, "dropout": float, "seed": int, "finetune_blocks": int,
     "strategy": str, "select": str, "feature_cache": bool, "cache_dir": str, "country_iso_code": str,
+    "label_issues": str,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
@@ -156,6 +159,7 @@ def validate(config: TrainConfig) -> TrainConfig:
         (config.learning_rate is None or config.learning_rate > 0, f"--learning-rate {config.learning_rate} must be positive"),
         (config.finetune_blocks >= 1, f"--finetune-blocks {config.finetune_blocks} must be at least 1"),
         (config.seed >= 0, f"--seed {config.seed} must be 0 or more"),
+        (config.label_issues in LABEL_ISSUES, f"--label-issues {config.label_issues!r} is unknown; choose {' or '.join(LABEL_ISSUES)}"),
     ]
     for ok, message in checks:
         if not ok:

@@ -19,6 +19,7 @@ from .data import load_eval_set, resolve_source
 from .data.folder import check_folder, predefined_split_folders
 from .data.scan import candidates_in_class_folders
 from .data.sources import default_cache_dir
+from .data_card import DataCardCollector
 from .evaluation import record_evaluation
 from .features import extract
 from .full_model import model_input_size
@@ -61,7 +62,8 @@ def backbone_name(model) -> str:
 
 
 def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, eval_sets: dict[str, str],
-             input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str]) -> Path:
+             input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str],
+             label_issues: bool = True) -> Path:
     """Predict with the model on DIR and each eval set, analyse, and write a complete run."""
     dataset, split, source = load_main_set(Path(data))
     extra = {n: load_eval_set(n, Path(d), dataset.class_names) for n, d in sorted(eval_sets.items())}
@@ -114,6 +116,11 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
 
             batch = next(iter(image_dataset(inputs[MAIN_SET], size, batch_size))).numpy()
             latency = measure_latency(model.predict_on_batch, batch, repeats=10, warmup=2, batch_repeats=3)
+            data_card = DataCardCollector({MAIN_SET: dataset.splits[split]}, dataset.class_names,
+                                          run.record["data"]["duplicates"], created_by="evaluate",
+                                          label_issues=label_issues)
+            data_card.collect()
+            data_card.write(run, MAIN_SET)
         run.record["emissions"] = emissions.result()
         if emissions.warning:
             run.record["warnings"].append(emissions.warning)

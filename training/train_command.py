@@ -29,6 +29,7 @@ from .backbones import BackboneSpec, build_backbone, count_params
 from .config import TrainConfig
 from .data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
 from .data.sources import DEFAULT_SEED, default_cache_dir
+from .data_card import DataCardCollector
 from .evaluation import record_evaluation, slice_attributes
 from .features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
 from .fit import FitResult, compile_classifier, feature_datasets, fit
@@ -150,14 +151,25 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
         log(f"runs: {', '.join(m.writer.run_id for m in members)}")
         with EmissionsCollector(config.country_iso_code) as emissions, strategy.scope():
             engine = HeadEngine(config, spec, data) if config.mode == "head" else FinetuneEngine(config, spec, data)
+            data_card = data_card_collector(data.dataset, config)
+            data_card.measure_train(engine.train_features, engine.features_note)
             for member in members:
                 engine.train_member(member, distribution, len(members))
+                data_card.write(member.writer)
             chosen = members[_choose(rule, members)]
             engine.finish(members, chosen)
         _record_emissions(members, emissions, len(members))
         _record_sweep(members, chosen, rule, sweep_id)
         log(f"total {time.perf_counter() - started:.1f}s; selected {chosen.writer.run_id}")
     return [chosen.writer.path] + [m.writer.path for m in members if m is not chosen]
+
+
+def data_card_collector(dataset: Dataset, config: TrainConfig) -> DataCardCollector:
+    """The data card of the training data (composition and cleanvision collected here, once)."""
+    collector = DataCardCollector(dataset.splits, dataset.class_names, dataset.summary()["duplicates"],
+                                  created_by="train", label_issues=config.label_issues != "none", seed=config.seed)
+    collector.collect()
+    return collector
 
 
 def _choose(rule: sweeps.SelectionRule, members: list[Member]) -> int:
@@ -186,6 +198,8 @@ def _record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | N
 
 class HeadEngine:
     """Head mode: a frozen backbone, features extracted once per split, a head fit per member."""
+
+    features_note = None
 
     def __init__(self, config: TrainConfig, spec: BackboneSpec, data: LoadedData):
         import keras
@@ -221,6 +235,10 @@ class HeadEngine:
         self.extract_ips = n_extracted / self.extract_s if n_extracted and self.extract_s > 0 else None
         self.total_params = count_params(self.extractor)[0]
         self.attributes: dict[str, dict] = {}
+
+    def train_features(self) -> np.ndarray:
+        """The training split's cached backbone features (for the data card's K-fold heads)."""
+        return self.features[("train", "train")]
 
     def _xy(self, set_name: str, split: str, ds: Dataset):
         return self.features[(set_name, split)], np.asarray([s.label for s in ds.splits[split]], dtype=np.int64)
@@ -283,6 +301,12 @@ class HeadEngine:
 
 class FinetuneEngine:
     """Finetune mode: each member unfreezes the top blocks and trains on augmented images."""
+
+    features_note = "finetune mode: the heads use the frozen pretrained backbone's features, not the fine-tuned one's"
+
+    def train_features(self) -> np.ndarray:
+        """Features of the frozen pretrained backbone (extracted and cached as head mode does)."""
+        return HeadEngine(self.config, self.spec, self.data).train_features()
 
     def __init__(self, config: TrainConfig, spec: BackboneSpec, data: LoadedData):
         self.config, self.spec, self.data = config, spec, data

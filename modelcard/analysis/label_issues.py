@@ -1,0 +1,153 @@
+"""Estimated label errors with cleanlab, from out-of-sample predicted probabilities.
+
+Why cleanlab: its confident-learning filter (`cleanlab.filter.find_label_issues`) estimates
+which given labels disagree with what held-out predictions say, without re-implementing the
+method. The probabilities must be out-of-sample (a model's test predictions, or K-fold
+cross-validated predictions on training data); in-sample probabilities hide label errors.
+
+Every result is a JSON-ready dict for the run record's `label_issues.<split>`:
+`{"measured": True, "n", "count", "rate": {value, ci_low, ci_high}, "method", "k_folds",
+"k_note", "per_class", "suspects": [...], "sensitivity"?}` or, when it cannot be measured,
+`{"measured": False, "n", "count": None, "rate": None, "method", "reason"}`.
+cleanlab is imported lazily, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .proportion import PROPORTION_METHOD, proportion_interval
+
+MAX_SUSPECTS = 12
+FILTER = "prune_by_noise_rate"
+RANKING = "self_confidence"
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """One suspected label error: row index, given and suggested class, confidence, quality score."""
+
+    index: int
+    given: int
+    suggested: int
+    confidence: float   # the predicted probability of the suggested class, e.g. 0.93
+    score: float        # cleanlab's label quality score of the given label (lower: more suspect), e.g. 0.02
+
+
+def not_measured(n: int, method: str, reason: str) -> dict:
+    """The record entry for a split whose label issues could not be estimated, and why."""
+    return {"measured": False, "n": int(n), "count": None, "rate": None, "method": method, "reason": reason}
+
+
+def find_flagged(labels: np.ndarray, probs: np.ndarray) -> list[Flagged]:
+    """cleanlab's suspected label errors, most suspect first."""
+    from cleanlab.filter import find_label_issues
+    from cleanlab.rank import get_label_quality_scores
+
+    labels = np.asarray(labels, dtype=np.int64)
+    probs = np.asarray(probs, dtype=np.float64)
+    ranked = find_label_issues(labels, probs, filter_by=FILTER, return_indices_ranked_by=RANKING)
+    scores = get_label_quality_scores(labels, probs, method=RANKING)
+    suggested = probs.argmax(axis=1)
+    return [Flagged(int(i), int(labels[i]), int(suggested[i]), float(probs[i, suggested[i]]), float(scores[i]))
+            for i in ranked]
+
+
+def measure(labels, probs, class_names: Sequence[str], ids: Sequence[str], *, method: str,
+            k_folds: int | None = None, k_note: str | None = None) -> tuple[dict, list[Flagged]]:
+    """(record entry, every flagged row) for one split; `ids` name the rows (relative paths)."""
+    labels = np.asarray(labels, dtype=np.int64)
+    n = len(labels)
+    counts = np.bincount(labels, minlength=len(class_names)) if n else np.zeros(len(class_names), int)
+    present = counts[counts > 0]
+    if n == 0 or len(present) < 2 or present.min() < 2:
+        return not_measured(n, method, _too_small(counts, class_names)), []
+    try:
+        flagged = find_flagged(labels, probs)
+    except Exception as exc:  # noqa: BLE001 - an estimate that fails is named, never fatal
+        return not_measured(n, method, f"cleanlab failed: {type(exc).__name__}: {str(exc)[:160]}"), []
+    per_class = dict.fromkeys(class_names, 0)
+    for f in flagged:
+        per_class[class_names[f.given]] += 1
+    entry = {
+        "measured": True, "n": n, "count": len(flagged),
+        "rate": proportion_interval(len(flagged), n), "rate_interval": PROPORTION_METHOD,
+        "method": method, "k_folds": k_folds, "k_note": k_note, "per_class": per_class,
+        "suspects": [suspect_row(f, class_names, ids) for f in flagged[:MAX_SUSPECTS]],
+    }
+    return entry, flagged
+
+
+def _too_small(counts: np.ndarray, class_names: Sequence[str]) -> str:
+    if counts.sum() == 0:
+        return "the split has no images"
+    small = [f"{name} ({int(c)})" for name, c in zip(class_names, counts) if 0 < c < 2]
+    if small:
+        return ("too few images for an estimate: under 2 images in class(es) " + ", ".join(small)
+                + "; add images so every class has at least 2")
+    return "too few classes present for an estimate (at least 2 are needed)"
+
+
+def suspect_row(f: Flagged, class_names: Sequence[str], ids: Sequence[str]) -> dict:
+    return {"path": str(ids[f.index]), "given": class_names[f.given], "suggested": class_names[f.suggested],
+            "confidence": round(f.confidence, 6), "score": round(f.score, 6)}
+
+
+def sensitivity(labels, predictions, flagged: list[Flagged]) -> dict:
+    """Accuracy on every row and on the rows left after dropping the suspects.
+
+    Only meaningful *if the suspects are truly mislabelled*; never a headline figure.
+    """
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    keep = np.ones(len(labels), dtype=bool)
+    keep[[f.index for f in flagged]] = False
+    correct = labels == predictions
+    return {"accuracy": float(correct.mean()) if len(labels) else None,
+            "accuracy_without_suspects": float(correct[keep].mean()) if keep.any() else None,
+            "n_without_suspects": int(keep.sum())}
+
+
+def moves_accuracy(rate: dict | None, accuracy: dict | None) -> bool:
+    """True when the estimated label-issue rate exceeds the accuracy interval's half-width: that
+    many wrong labels could move the accuracy further than its stated uncertainty."""
+    if not rate or not accuracy or rate.get("value") is None:
+        return False
+    low, high = accuracy.get("ci_low"), accuracy.get("ci_high")
+    if low is None or high is None:
+        return False
+    return rate["value"] > (high - low) / 2
+
+
+TEST_METHOD = "cleanlab find_label_issues on the model's own test predictions (out-of-sample)"
+
+
+def from_predictions(y_true, y_prob, class_names: Sequence[str], ids: Sequence[str], accuracy: dict | None = None,
+                     method: str = TEST_METHOD) -> tuple[dict, list[Flagged]]:
+    """Label issues of an evaluation set from the model's own (held-out) predictions, with the
+    sensitivity of accuracy to the suspects and whether the rate could move accuracy beyond
+    its interval (`accuracy` is the evaluation's `{value, ci_low, ci_high}`)."""
+    entry, flagged = measure(y_true, y_prob, class_names, ids, method=method)
+    if entry["measured"]:
+        entry["sensitivity"] = sensitivity(y_true, np.asarray(y_prob).argmax(axis=1), flagged)
+        entry["moves_accuracy"] = moves_accuracy(entry["rate"], accuracy)
+    return entry, flagged
+
+
+CSV_HEADER = ("split", "path", "given_label", "suggested_label", "confidence", "score")
+
+
+def csv_text(rows_by_split: dict[str, list[dict]]) -> str:
+    """`label_issues.csv`: every suspect, split by split, most suspect first (for a person to review)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\n")
+    out.writerow(CSV_HEADER)
+    for split, rows in rows_by_split.items():
+        for row in rows:
+            out.writerow([split, row["path"], row["given"], row["suggested"], f"{row['confidence']:.6f}", f"{row['score']:.6f}"])
+    return buf.getvalue()
