@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--normalize", action="store_true", help="rescale probability rows that do not sum to 1")
     rec.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples for CIs (default 1000)")
     rec.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    rec.add_argument("--label-issues", choices=("cleanlab", "none"), default="cleanlab",
+                     help="cleanlab (default: estimate label errors from the predictions for the data card) or none")
     _add_runs_dir(rec)
     rec.set_defaults(handler=_cmd_record)
 
@@ -150,7 +152,8 @@ def _cmd_record(args: argparse.Namespace) -> int:
         raise UserError(f"--n-resamples {args.n_resamples} is too small for a 95% CI; use at least 100")
     path = record_predictions(Path(args.predictions), resolve_runs_dir(args.runs_dir), name=args.name,
                               slices=args.slice, normalize=args.normalize, n_resamples=args.n_resamples,
-                              seed=args.seed, command_line=["modelcard", *args.argv])
+                              seed=args.seed, label_issues=args.label_issues != "none",
+                              command_line=["modelcard", *args.argv])
     print(path)
     return 0
 

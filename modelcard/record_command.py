@@ -10,7 +10,9 @@ import hashlib
 from pathlib import Path
 from typing import Sequence
 
+from . import atomic
 from .analysis import evaluate_predictions
+from .analysis import label_issues as li
 from .predictions_file import class_counts, load_predictions_file
 from .record import open_run
 
@@ -28,15 +30,19 @@ def file_sha256(path: Path) -> str:
 
 def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = None,
                        slices: Sequence[str] = (), normalize: bool = False, n_resamples: int = 1000,
-                       seed: int = 0, command_line: list[str] | None = None) -> Path:
+                       seed: int = 0, command_line: list[str] | None = None, label_issues: bool = True) -> Path:
     """Validate `predictions`, analyse them, and write a `complete` run; returns its folder."""
     predictions = Path(predictions)
     preds = load_predictions_file(predictions, slices, normalize=normalize)
     evaluation = evaluate_predictions(preds.y_true, preds.y_prob, preds.class_names,
                                       groups=preds.attributes or None, n_resamples=n_resamples, seed=seed)
     evaluation["source"] = f"predictions file {predictions.name}"
+    issues = None
+    if label_issues:  # predictions alone: the data card holds what they allow (no images, no thumbnails)
+        issues = li.from_predictions(preds.y_true, preds.y_prob, preds.class_names, preds.ids,
+                                     evaluation["metrics"].get("accuracy"))
     config = {"predictions": str(predictions), "slices": list(slices), "normalize": normalize,
-              "n_resamples": n_resamples, "seed": seed}
+              "n_resamples": n_resamples, "seed": seed, "label_issues": "cleanlab" if label_issues else "none"}
     with open_run(runs_dir, name or predictions.stem, "record", command_line=command_line, config=config) as run:
         run.record["data"].update({
             "source": f"predictions:{predictions.name}",
@@ -51,6 +57,13 @@ def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = 
         })
         run.add_predictions(EVAL_SET, preds)
         run.record["evaluations"][EVAL_SET] = evaluation
+        run.record["data_card"] = {"collected_by": "record", "errors": []}
+        if issues is not None:
+            entry, flagged = issues
+            run.record["label_issues"] = {EVAL_SET: entry}
+            rows = {EVAL_SET: [li.suspect_row(f, preds.class_names, preds.ids) for f in flagged]}
+            atomic.write_text(run.path / li.CSV_FILE, li.csv_text(rows))
+            run.record["artifacts"]["label_issues"] = li.CSV_FILE
         if normalize:
             run.record["warnings"].append("probability rows were rescaled to sum to 1 (--normalize)")
         run.save()

@@ -22,6 +22,7 @@ import numpy as np
 from .proportion import PROPORTION_METHOD, proportion_interval
 
 MAX_SUSPECTS = 12
+CSV_FILE = "label_issues.csv"  # in the run folder: every suspect, for a person to review
 FILTER = "prune_by_noise_rate"
 RANKING = "self_confidence"
 

@@ -47,6 +47,17 @@ class Environment:
 
 
 @dataclass
+class DataInfo:
+    """What a person knows about the data that no run can measure (shown on the data card)."""
+
+    license: str | None = None       # e.g. "CC-BY-4.0" (overrides nothing: shown beside the recorded licence)
+    description: str | None = None   # e.g. "Clip-art stamps drawn and photographed by Tux Paint contributors."
+    collection: str | None = None    # e.g. "Photos cut out by volunteers, 2002-2022; no scraping."
+    consent: str | None = None       # e.g. "No people are shown; no consent was needed."
+    known_biases: str | None = None  # e.g. "Mostly European and North American objects."
+
+
+@dataclass
 class CardInfo:
     """Everything a person declares about the model; every field is optional.
 
@@ -75,9 +86,10 @@ class CardInfo:
     tags: list[str] = field(default_factory=list)           # e.g. ["clip-art"]
     datasets: list[str] = field(default_factory=list)       # e.g. ["user/tuxpaint-stamps"] (Hub ids)
     environment: Environment = field(default_factory=Environment)
+    data: DataInfo = field(default_factory=DataInfo)
 
 
-_NESTED = {"uses": Uses, "citation": Citation, "environment": Environment}
+_NESTED = {"uses": Uses, "citation": Citation, "environment": Environment, "data": DataInfo}
 _LISTS = {"developers", "card_authors", "tags", "datasets"}
 _HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

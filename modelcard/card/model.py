@@ -325,3 +325,4 @@ class Card:
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
+    data_card_headline: str | None = None  # e.g. "231 images; 22 image-quality flag(s) ..." (links to <slug>.data.*)

@@ -15,11 +15,12 @@ from markupsafe import Markup
 from .. import atomic
 from ..card import CARD_INFO_FILE, assemble_card, gap_line, load_card_info
 from ..card.assemble import slugify
+from ..datacard import render_data_card
 from ..errors import UserError
 from ..record import RunRef, list_runs
 from ..record.sweep_table import member_row
 from .environment import environment, macros, templates_dir
-from .figures import Figure, build_figures, inline_svg
+from .figures import build_figures, figure_views
 from .frontmatter import dump_front_matter
 from .mct import dump_mct, mct_document, validate_mct
 from .sections import SECTIONS
@@ -34,14 +35,6 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)   # sorted
     gaps: list[str] = field(default_factory=list)       # e.g. "Uses / Out-of-scope use: add `uses.out_of_scope` to card.yaml"
     warnings: list[str] = field(default_factory=list)   # e.g. "run ... is not complete (status: failed) ..."
-
-
-@dataclass(frozen=True)
-class _FigureView:
-    name: str
-    title: str
-    caption: str
-    inline: Markup
 
 
 def _card_info_path(card_info: Path | None) -> Path | None:
@@ -74,23 +67,30 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     info = load_card_info(_card_info_path(card_info))
     card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    folder = templates_dir(templates_dir_override)
+    env = environment(folder)
+    data_card, data_outputs = render_data_card(run.record, info, slug=card.slug, name=card.details.name,
+                                               run_path=Path(run.path), env=env, formats=formats)
+    card.data_card_headline = data_card.headline() if data_card else None
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
     outputs: dict[str, str | bytes] = {}
-    folder = templates_dir(templates_dir_override)
-    env = environment(folder)
-    views = {f.name: _FigureView(f.name, f.title, f.caption, Markup(inline_svg(f.svg))) for f in figures}
+    views = figure_views(figures)
     context = {"card": card, "sections": SECTIONS, "figures": views, "figdir": figdir}
     if "md" in formats:
-        text = env.get_template("card.md.jinja").render(context, m=macros(env, "md"), front_matter=dump_front_matter(card))
+        text = env.get_template("card.md.jinja").render(context, m=macros(env, "md"), front_matter=dump_front_matter(card),
+                                                        ext="md")
         outputs[f"{card.slug}.md"] = _tidy_markdown(text)
         for f in figures:
             outputs[f"{figdir}/{f.name}.svg"] = f.svg
     if "html" in formats:
         css = (folder / "html" / "style.css").read_text(encoding="utf-8")
-        text = env.get_template("card.html.jinja").render(context, m=macros(env, "html"), css=Markup(css))
+        text = env.get_template("card.html.jinja").render(context, m=macros(env, "html"), css=Markup(css), ext="html")
         outputs[f"{card.slug}.html"] = _tidy_lines(text)
+    for rel, content in data_outputs.items():
+        outputs[rel] = content if not isinstance(content, str) else (
+            _tidy_markdown(content) if rel.endswith(".md") else _tidy_lines(content))
     if "json" in formats:
         doc = mct_document(card, figures)
         validate_mct(doc)

@@ -14,6 +14,8 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from ..card.assemble import slugify
 from ..card.model import Card, EvalSet, Metric
 
@@ -82,6 +84,14 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
             specs.append((f"slice_{stem}_{slugify(s.column)}", f"Accuracy by {s.column} ({ev.name})",
                           _ci_caption(ev, f"accuracy per `{s.column}` group") + " Hatched bars: groups too small to judge.",
                           lambda ev=ev, s=s: _slice(plt, s)))
+    return draw_figures(specs, with_png=with_png)
+
+
+def draw_figures(specs, *, with_png: bool = False) -> list[Figure]:
+    """Draw `(name, title, caption, draw)` specs (each `draw()` returns a figure made with
+    `_Figures`) under the deterministic settings; returns the rendered `Figure`s in order."""
+    import matplotlib
+
     figures = []
     with matplotlib.rc_context(RC), warnings.catch_warnings():
         # Text stays text in the SVG (fonttype none): browsers draw glyphs DejaVu Sans lacks (e.g. 猫).
@@ -91,8 +101,22 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
             try:
                 figures.append(Figure(name, title, caption, _svg(fig), _png(fig) if with_png else None))
             finally:
-                plt.close(fig)
+                _Figures.close(fig)
     return figures
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """A figure as the templates use it: name, title, caption and the inline `<svg>` element."""
+
+    name: str
+    title: str
+    caption: str
+    inline: Markup
+
+
+def figure_views(figures: list[Figure]) -> dict[str, FigureView]:
+    return {f.name: FigureView(f.name, f.title, f.caption, Markup(inline_svg(f.svg))) for f in figures}
 
 
 def _svg(fig) -> str:

@@ -28,7 +28,7 @@ from .images import DecodedImages, Entry
 from .quality import compare_duplicates, exact_groups_of, quality_section, run_cleanvision
 
 THUMBS_DIR = "data_card"
-CSV_FILE = "label_issues.csv"
+CSV_FILE = li.CSV_FILE
 MAX_NEAR_PAIRS_SHOWN = 12
 
 

@@ -47,6 +47,12 @@ def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluati
         counts = [c for c in train.class_counts.values()]
         if min(counts) > 0 and max(counts) / min(counts) >= IMBALANCE_RATIO:
             found.append(f"Classes are imbalanced in training ({min(counts)} to {max(counts)} images per class).")
+    test_issues = (record.get("label_issues") or {}).get("test") or {}
+    if test_issues.get("moves_accuracy"):
+        rate = test_issues["rate"]
+        found.append(f"cleanlab estimates that {fmt.num(rate['value'])} of the test labels may be wrong (95% CI "
+                     f"{fmt.ci(rate)}): more than half the width of the test accuracy's interval, so label errors "
+                     "alone could move accuracy beyond its stated uncertainty (suspects are listed on the data card).")
     if training.data.skipped_files:
         found.append(f"{len(training.data.skipped_files)} unreadable file(s) were skipped (listed under Training Data).")
     return found

@@ -1,0 +1,111 @@
+"""The data card's content, assembled from a run record and `card.yaml`'s `data:` keys.
+
+Pure: no files are read or written here. It follows the "Datasheets for Datasets" questions a
+run can answer, in order: source and licence, composition, integrity, image quality, label
+issues, and what is not known (named gaps for a person to fill in card.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..card.info import DataInfo
+
+ISSUE_NAMES = {"dark": "dark", "light": "light", "blurry": "blurry", "low_information": "low information",
+               "odd_aspect_ratio": "odd aspect ratio", "odd_size": "odd size", "grayscale": "grayscale"}
+SPLIT_ORDER = {"train": 0, "val": 1, "test": 2}
+
+
+@dataclass
+class LabelIssueSplit:
+    """One split's estimated label errors, as the record holds them (`label_issues.<split>`)."""
+
+    split: str            # e.g. "test"
+    entry: dict           # e.g. {"measured": True, "n": 35, "count": 2, "rate": {...}, ...}
+
+
+@dataclass
+class DataCard:
+    """Everything the data card shows; dicts are the record's own JSON shapes."""
+
+    name: str                                   # e.g. "stamp-classifier"
+    slug: str                                   # file stem: cards/<slug>.data.md
+    created_by: str                             # "train", "evaluate" or "record"
+    run_id: str                                 # e.g. "20260101T000000Z-abc123"
+    source: dict                                # the record's `data` section
+    license: str | None                         # e.g. "GPL-2.0-or-later (Debian package ...)"
+    license_from: str | None                    # e.g. "the run record" or "card.yaml data.license"
+    human: DataInfo = field(default_factory=DataInfo)
+    splits: list[tuple[str, int, dict]] = field(default_factory=list)   # (name, n, class counts)
+    composition: dict | None = None             # `data_card.composition`
+    unreadable: list[dict] = field(default_factory=list)
+    quality: dict | None = None                 # `data_card.quality`
+    label_issues: list[LabelIssueSplit] = field(default_factory=list)
+    label_issues_skipped: bool = False          # True when the run used --label-issues none
+    thumbnails: dict[str, str] = field(default_factory=dict)  # relpath -> run-relative PNG path
+    errors: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)             # e.g. "data.consent"
+
+    def composition_splits(self) -> list[tuple[str, dict]]:
+        """The composition facts per split, in train, val, test order."""
+        splits = (self.composition or {}).get("splits") or {}
+        return [(k, splits[k]) for k in _ordered(splits)]
+
+    def quality_splits(self) -> list[str]:
+        """The splits cleanvision counted, in train, val, test order."""
+        return _ordered((self.quality or {}).get("counts") or {})
+
+    def headline(self) -> str:
+        """One line for the model card: image count, quality flags, estimated label-issue rates."""
+        n = sum(n for _, n, _ in self.splits)
+        parts = [f"{n:,} images"]
+        if self.quality:
+            flagged = sum(sum(c.values()) for c in self.quality["counts"].values())
+            parts.append(f"{flagged:,} image-quality flag(s) from {self.quality['tool']}")
+        for item in self.label_issues:
+            rate = item.entry.get("rate")
+            if item.entry.get("measured") and rate:
+                parts.append(f"estimated label issues in {item.split}: {item.entry['count']} "
+                             f"({_pct(rate['value'])}, 95% CI {_pct(rate['ci_low'])} to {_pct(rate['ci_high'])})")
+            else:
+                parts.append(f"label issues in {item.split}: not measured")
+        return "; ".join(parts)
+
+
+def _ordered(keys) -> list[str]:
+    return sorted(keys, key=lambda k: (SPLIT_ORDER.get(k, 9), k))
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def has_data_card(record: dict) -> bool:
+    """A data card is written for runs that collected its facts (train, evaluate) or label issues."""
+    return bool(record.get("data_card") or record.get("label_issues"))
+
+
+def data_card(record: dict, info: DataInfo, slug: str, name: str) -> DataCard:
+    """Assemble the data card of `record` (see `has_data_card`)."""
+    data = record["data"]
+    section = record.get("data_card") or {}
+    license_text, license_from = (data.get("license"), "the run record") if data.get("license") else (None, None)
+    if info.license:
+        license_text = info.license if not license_text else f"{info.license} (declared); recorded: {license_text}"
+        license_from = "card.yaml `data.license`" + (" and the run record" if data.get("license") else "")
+    splits = [(k, int(v.get("n", 0)), dict(v.get("class_counts", {})))
+              for k, v in ((k, data["splits"][k]) for k in _ordered(data["splits"]))]
+    issues = [LabelIssueSplit(k, record["label_issues"][k]) for k in _ordered(record.get("label_issues") or {})]
+    gaps = [key for key, present in (("data.license", bool(license_text)), ("data.collection", bool(info.collection)),
+                                     ("data.consent", bool(info.consent)), ("data.known_biases", bool(info.known_biases)))
+            if not present]
+    return DataCard(
+        name=name, slug=slug, created_by=record["created_by"], run_id=record["run_id"], source=data,
+        license=license_text, license_from=license_from, human=info, splits=splits,
+        composition=section.get("composition"), unreadable=list(section.get("unreadable") or []),
+        quality=section.get("quality"), label_issues=issues,
+        label_issues_skipped=(record.get("config") or {}).get("label_issues") == "none",
+        thumbnails=dict(section.get("thumbnails") or {}),
+        errors=[f"A data-card collector failed, so part of this card is missing: {e}" for e in section.get("errors") or []],
+        gaps=gaps,
+    )
