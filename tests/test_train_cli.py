@@ -107,3 +107,19 @@ def test_eval_set_is_evaluated_like_the_test_split(trained):
     assert metrics["accuracy"]["value"] == pytest.approx(accuracy_score(preds.y_true, preds.y_prob.argmax(axis=1)))
     assert metrics["accuracy"]["ci_low"] <= metrics["accuracy"]["value"] <= metrics["accuracy"]["ci_high"]
     assert record["data"]["eval_sets"]["shifted"]["n"] == 15
+
+
+def test_train_writes_data_card_facts_and_label_issues(trained):
+    run, data, tmp = trained
+    record = read_record(run)
+    card = record["data_card"]
+    assert card["collected_by"] == "train" and card["errors"] == []
+    assert card["quality"]["n_checked"] == record["data"]["n_files"]
+    for split in ("train", "test"):
+        entry = record["label_issues"][split]
+        assert entry["measured"] and set(entry["rate"]) == {"value", "ci_low", "ci_high"}
+    assert "cross-validated" in record["label_issues"]["train"]["method"]
+    with open(run / "label_issues.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    counted = sum(record["label_issues"][s]["count"] for s in ("train", "test"))
+    assert len(rows) == counted

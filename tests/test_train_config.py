@@ -31,6 +31,7 @@ def test_defaults_and_finetune_learning_rate():
     ("optimizer = 'lbfgs'\n", "--optimizer 'lbfgs' is unknown"),
     ("[sweep]\nbackbone = ['a']\n", "cannot sweep 'backbone'"),
     ("epochs = [\n", "not valid TOML"),
+    ("label_issues = 'maybe'\n", "--label-issues 'maybe' is unknown; choose cleanlab or none"),
 ])
 def test_bad_config_is_one_user_error(tmp_path, text, message):
     path = tmp_path / "c.toml"
