@@ -50,7 +50,7 @@ def data_figures(card: DataCard) -> list[Figure]:
         edges = comp["edges"]
         for key, title, unit, what in (("long_side", "Image size (longer side)", " px", "longer side in pixels"),
                                        ("aspect", "Aspect ratio (width / height)", "", "width divided by height")):
-            series = {s: v[f"{key}_hist"] for s, v in comp["splits"].items()}
+            series = {s: v[f"{key}_hist"] for s, v in card.composition_splits()}
             labels = _bin_labels(edges[key], unit)
             specs.append((f"data_{key}_histogram", title, f"Images per bin of the original file's {what}, per split.",
                           lambda labels=labels, series=series: _grouped_bars(plt, labels, series, "images", False)))
