@@ -180,3 +180,13 @@ def test_small_classes_shrink_k_or_are_not_measured(tmp_path):
     two.measure_train(lambda: _features([s for s in dataset.splits["train"] if s.label < 2]))
     assert two.train_entry["measured"] and two.train_entry["k_folds"] == 3
     assert two.train_entry["k_note"] == "K shrank from 5 to 3: class 'b' has only 3 training images"
+
+
+def test_a_malformed_section_is_dropped_not_fatal(tmp_path, monkeypatch):
+    dataset = resolve_source(str(make_folder(tmp_path / "data", per_class=8)), progress=False)
+    collector = DataCardCollector(dataset.splits, dataset.class_names, {}, created_by="train")
+    monkeypatch.setattr(DataCardCollector, "_test_issues", lambda self, writer, test_set: ({"measured": "yes"}, []))
+    run = _run(tmp_path, dataset, collector)
+    record = read_record(run)
+    assert record["status"] == "complete" and "label_issues" not in record
+    assert any(e.startswith("data card not recorded:") for e in record["data_card"]["errors"])

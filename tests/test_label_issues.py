@@ -75,7 +75,8 @@ def test_under_two_images_per_class_is_not_measured():
     with pytest.raises(TooSmall, match="class 'y' has 1 training image"):
         choose_k(np.array([0, 0, 0, 1]), ["x", "y"])
     entry, flagged = measure(np.array([0, 0, 0, 1]), np.full((4, 2), 0.5), ["x", "y"], list("abcd"), method="m")
-    assert entry["measured"] is False and entry["rate"] is None and flagged == []
+    assert entry["measured"] is False and flagged == []
+    assert entry["rate"] == {"value": None, "ci_low": None, "ci_high": None}
     assert "under 2 images in class(es) y (1)" in entry["reason"]
 
 

@@ -14,7 +14,7 @@ def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
     data = make_folder(tmp_path / "data", per_class=6)
     code, out, err = run_cli(["train", "--data", str(data), "--mode", "finetune", "--weights", "none",
                               "--input-size", "96", "--epochs", "1", "--finetune-blocks", "1",
-                              "--runs-dir", str(tmp_path / "runs")], capsys)
+                              "--runs-dir", str(tmp_path / "runs"), "--cache-dir", str(tmp_path / "cache")], capsys)
     assert code == 0, err[-2000:]
     record = read_record(out.strip())
     assert record["status"] == "complete" and record["training"]["mode"] == "finetune"
@@ -23,3 +23,5 @@ def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
     # head (1280*3+3) plus block_16 and Conv_1 weights without their BatchNorm layers
     assert 1280 * 3 + 3 < record["model"]["trainable_params"] < record["model"]["total_params"] / 2
     assert record["artifacts"]["model"] == "model.keras" and (tmp_path / "runs").exists()
+    # label issues of the training data: K-fold heads on the frozen backbone's features, and the card says so
+    assert "frozen backbone's features from before fine-tuning" in record["label_issues"]["train"]["method"]

@@ -302,10 +302,10 @@ class HeadEngine:
 class FinetuneEngine:
     """Finetune mode: each member unfreezes the top blocks and trains on augmented images."""
 
-    features_note = "finetune mode: the heads use the frozen pretrained backbone's features, not the fine-tuned one's"
+    features_note = "finetune mode: the heads use the frozen backbone's features from before fine-tuning"
 
     def train_features(self) -> np.ndarray:
-        """Features of the frozen pretrained backbone (extracted and cached as head mode does)."""
+        """Features of the frozen backbone before fine-tuning (extracted and cached as head mode does)."""
         return HeadEngine(self.config, self.spec, self.data).train_features()
 
     def __init__(self, config: TrainConfig, spec: BackboneSpec, data: LoadedData):

@@ -8,7 +8,7 @@ cross-validated predictions on training data); in-sample probabilities hide labe
 Every result is a JSON-ready dict for the run record's `label_issues.<split>`:
 `{"measured": True, "n", "count", "rate": {value, ci_low, ci_high}, "method", "k_folds",
 "k_note", "per_class", "suspects": [...], "sensitivity"?}` or, when it cannot be measured,
-`{"measured": False, "n", "count": None, "rate": None, "method", "reason"}`.
+`{"measured": False, "n", "count": None, "rate": {all None}, "method", "reason"}`.
 cleanlab is imported lazily, so importing this module stays cheap.
 """
 
@@ -40,7 +40,8 @@ class Flagged:
 
 def not_measured(n: int, method: str, reason: str) -> dict:
     """The record entry for a split whose label issues could not be estimated, and why."""
-    return {"measured": False, "n": int(n), "count": None, "rate": None, "method": method, "reason": reason}
+    empty = {"value": None, "ci_low": None, "ci_high": None}  # always an object, so policies can read it
+    return {"measured": False, "n": int(n), "count": None, "rate": empty, "method": method, "reason": reason}
 
 
 def find_flagged(labels: np.ndarray, probs: np.ndarray) -> list[Flagged]:

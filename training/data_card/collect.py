@@ -19,6 +19,7 @@ import numpy as np
 from modelcard import atomic
 from modelcard.analysis import label_issues as li
 from modelcard.analysis.crossval import DEFAULT_K, HEAD_METHOD, TooSmall, cross_validated_probs
+from modelcard.errors import UserError
 from modelcard.record import RunWriter
 from modelcard.record.predictions import read_predictions
 
@@ -121,14 +122,24 @@ class DataCardCollector:
                 issues["test"], rows["test"] = test
         wanted = set(self.wanted) | {s["path"] for entry in issues.values() for s in entry.get("suspects", [])}
         section["thumbnails"] = self._guard_into(section, "thumbnails", lambda: self._thumbnails(writer, wanted)) or {}
+        if issues:
+            self._guard_into(section, "label_issues.csv", lambda: atomic.write_text(writer.path / CSV_FILE, li.csv_text(rows)))
         writer.record["data_card"] = section
         if section["thumbnails"]:
             writer.record["artifacts"]["data_card"] = THUMBS_DIR
         if issues:
             writer.record["label_issues"] = issues
-            atomic.write_text(writer.path / CSV_FILE, li.csv_text(rows))
-            writer.record["artifacts"]["label_issues"] = CSV_FILE
-        writer.save()
+            if (writer.path / CSV_FILE).is_file():
+                writer.record["artifacts"]["label_issues"] = CSV_FILE
+        try:
+            writer.save()
+        except UserError as exc:  # a bug in these sections must not cost the run: keep the rest
+            writer.record.pop("label_issues", None)
+            writer.record["artifacts"].pop("label_issues", None)
+            writer.record["artifacts"].pop("data_card", None)
+            writer.record["data_card"] = {"collected_by": section["collected_by"],
+                                          "errors": section["errors"] + [f"data card not recorded: {exc}"]}
+            writer.save()
 
     def _guard_into(self, section: dict, step: str, fn):
         before = len(self.section["errors"])
