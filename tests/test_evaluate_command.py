@@ -47,6 +47,11 @@ def test_evaluate_writes_complete_record(tmp_path, capsys):
     for i in (0, 7, 14):
         direct = model.predict(load_rgb(data / preds.ids[i])[None], verbose=0)[0]
         np.testing.assert_allclose(preds.y_prob[i], direct, atol=1e-5)
+    # the data card of the evaluated images: composition, cleanvision, and label issues from these predictions
+    card = record["data_card"]
+    assert card["collected_by"] == "evaluate" and card["errors"] == []
+    assert list(card["quality"]["counts"]) == ["test"] and card["quality"]["n_checked"] == 15
+    assert list(record["label_issues"]) == ["test"] and record["label_issues"]["test"]["n"] == 15
 
 
 def test_evaluate_refuses_class_count_mismatch(tmp_path, capsys):
