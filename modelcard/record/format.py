@@ -29,7 +29,7 @@ MODEL_FILE = "model.keras"
 # Packages whose versions are worth recording for reproducibility (missing ones are skipped).
 TRACKED_PACKAGES = (
     "modelcard", "numpy", "pandas", "scikit-learn", "fairlearn", "jinja2", "matplotlib",
-    "tensorflow", "tensorflow-cpu", "keras", "codecarbon", "pillow",
+    "tensorflow", "tensorflow-cpu", "keras", "codecarbon", "pillow", "cleanlab", "cleanvision",
 )
 
 
