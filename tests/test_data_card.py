@@ -190,3 +190,18 @@ def test_a_malformed_section_is_dropped_not_fatal(tmp_path, monkeypatch):
     record = read_record(run)
     assert record["status"] == "complete" and "label_issues" not in record
     assert any(e.startswith("data card not recorded:") for e in record["data_card"]["errors"])
+
+
+def test_risks_line_when_label_issues_could_move_test_accuracy():
+    from modelcard.card import CardInfo
+    from modelcard.card.assemble import assemble_card
+
+    record = json.loads((Path(__file__).parent / "golden" / "run.json").read_text())
+    acc = record["evaluations"]["test"]["metrics"]["accuracy"]
+    half = (acc["ci_high"] - acc["ci_low"]) / 2
+    for rate, expected in ((half * 1.5, True), (half * 0.5, False)):
+        record["label_issues"] = {"test": {"measured": True, "n": 100, "count": 5, "method": "m",
+                                           "rate": {"value": rate, "ci_low": 0.0, "ci_high": 0.2}}}
+        card = assemble_card(record, CardInfo(), run_path=Path("."))
+        lines = [r for r in card.risks.measured if "of the test labels may be wrong" in r]
+        assert bool(lines) is expected
