@@ -67,13 +67,19 @@ def built(tmp_path_factory):
     collector.measure_train(lambda: _features(dataset.splits["train"]))
     run = _run(tmp, dataset, collector)
     (tmp / "card.yaml").write_text("data:\n  collection: Generated colour patches.\n", encoding="utf-8")
-    assert main(["build", "--run", str(run), "--out", str(tmp / "cards"), "--card-info", str(tmp / "card.yaml")]) == 0
-    return run, tmp / "cards", dataset, dark, victim
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["build", "--run", str(run), "--out", str(tmp / "cards"), "--card-info", str(tmp / "card.yaml")]) == 0
+    return run, tmp / "cards", dataset, dark, err.getvalue()
 
 
 def test_record_holds_the_data_card_and_label_issues(built):
-    run, _, dataset, dark, victim = built
+    run, _, dataset, dark, _ = built
     record = read_record(run)  # validates against run.schema.json
+    victim = next(s for s in dataset.splits["val"] if s is not dark)
     card = record["data_card"]
     assert card["errors"] == []
     assert [u["path"] for u in card["unreadable"]] == [victim.relpath]
@@ -106,6 +112,7 @@ def test_data_card_renders_in_both_formats(built):
     assert md.index("## Source") < md.index("## Composition") < md.index("## Integrity") < md.index("## Image-quality")
     assert "Not provided: add `data.license` to card.yaml." in md  # a missing licence is a named gap
     assert "Generated colour patches." in md and "add `data.consent`" in md
+    assert "Data card / Consent: add `data.consent` to card.yaml" in built[4]
     assert "if the suspects are truly mislabelled" in md
     thumbs = [line for line in md.splitlines() if f"figures/{slug}/data/" in line]
     assert thumbs and all((cards / line.split("](")[1].split(")")[0]).is_file() for line in thumbs)

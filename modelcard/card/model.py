@@ -326,3 +326,4 @@ class Card:
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
     data_card_headline: str | None = None  # e.g. "231 images; 22 image-quality flag(s) ..." (links to <slug>.data.*)
+    data_card_gaps: list[str] = field(default_factory=list)  # e.g. ["Data card / Consent: add `data.consent` to card.yaml"]

@@ -14,6 +14,9 @@ from ..card.info import DataInfo
 ISSUE_NAMES = {"dark": "dark", "light": "light", "blurry": "blurry", "low_information": "low information",
                "odd_aspect_ratio": "odd aspect ratio", "odd_size": "odd size", "grayscale": "grayscale"}
 SPLIT_ORDER = {"train": 0, "val": 1, "test": 2}
+GAP_SECTIONS = {"data.license": "Data card / Source and licence", "data.collection": "Data card / Collection process",
+                "data.consent": "Data card / Consent",
+                "data.known_biases": "Data card / Demographic make-up and known biases"}
 
 
 @dataclass
@@ -45,6 +48,10 @@ class DataCard:
     thumbnails: dict[str, str] = field(default_factory=dict)  # relpath -> run-relative PNG path
     errors: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)             # e.g. "data.consent"
+
+    def gap_lines(self) -> list[str]:
+        """One line per missing human key, e.g. "Data card / Consent: add `data.consent` to card.yaml"."""
+        return [f"{GAP_SECTIONS[key]}: add `{key}` to card.yaml" for key in self.gaps]
 
     def composition_splits(self) -> list[tuple[str, dict]]:
         """The composition facts per split, in train, val, test order."""
@@ -96,9 +103,9 @@ def data_card(record: dict, info: DataInfo, slug: str, name: str) -> DataCard:
     splits = [(k, int(v.get("n", 0)), dict(v.get("class_counts", {})))
               for k, v in ((k, data["splits"][k]) for k in _ordered(data["splits"]))]
     issues = [LabelIssueSplit(k, record["label_issues"][k]) for k in _ordered(record.get("label_issues") or {})]
-    gaps = [key for key, present in (("data.license", bool(license_text)), ("data.collection", bool(info.collection)),
-                                     ("data.consent", bool(info.consent)), ("data.known_biases", bool(info.known_biases)))
-            if not present]
+    present = {"data.license": bool(license_text), "data.collection": bool(info.collection),
+               "data.consent": bool(info.consent), "data.known_biases": bool(info.known_biases)}
+    gaps = [key for key in GAP_SECTIONS if not present[key]]
     return DataCard(
         name=name, slug=slug, created_by=record["created_by"], run_id=record["run_id"], source=data,
         license=license_text, license_from=license_from, human=info, splits=splits,
