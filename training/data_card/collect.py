@@ -50,6 +50,7 @@ class DataCardCollector:
         self.images: DecodedImages | None = None
         self.index = {}
         self.wanted: set[str] = set()
+        self._thumbs: dict[int, bytes] = {}  # shared by every run folder written
         self.train_entry: dict | None = None
         self.train_rows: list[dict] = []
 
@@ -75,6 +76,7 @@ class DataCardCollector:
         self._guard("cleanvision", self._quality)
         pairs = list(self.duplicates.get("near_pairs") or [])[:MAX_NEAR_PAIRS_SHOWN]
         self.wanted.update(f for p in pairs for f in (p["a"], p["b"]))
+        self.images.release()  # training needs the memory; thumbnails decode their few images again
 
     def _quality(self) -> None:
         lab, order = run_cleanvision(self.images)
@@ -168,6 +170,8 @@ class DataCardCollector:
             name = thumb_name(rel)
             target = writer.path / name
             atomic.ensure_writable_dir(target.parent)
-            atomic.write_bytes(target, self.images.thumbnail_png(i))
+            if i not in self._thumbs:
+                self._thumbs[i] = self.images.thumbnail_png(i)
+            atomic.write_bytes(target, self._thumbs[i])
             out[rel] = name
         return out

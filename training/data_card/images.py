@@ -90,6 +90,10 @@ class DecodedImages:
             return cached
         return to_rgb(decode_bytes(self.entries[i].path.read_bytes()))
 
+    def release(self) -> None:
+        """Drop the decoded pixels (facts stay); later `rgb()` calls decode again."""
+        self._cache.clear()
+
     def thumbnail_png(self, i: int, px: int = THUMBNAIL_PX) -> bytes:
         """A PNG no larger than px x px (same pixels give the same bytes)."""
         img = self.rgb(i).copy()
