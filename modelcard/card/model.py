@@ -325,5 +325,6 @@ class Card:
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
-    data_card_headline: str | None = None  # e.g. "231 images; 22 image-quality flag(s) ..." (links to <slug>.data.*)
-    data_card_gaps: list[str] = field(default_factory=list)  # e.g. ["Data card / Consent: add `data.consent` to card.yaml"]
+    # The data card beside this card (modelcard.datacard.DataCard), set by the renderer; None when
+    # the run has no data-card facts (e.g. a 1.0 record).
+    data_card: object | None = None

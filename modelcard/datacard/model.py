@@ -62,6 +62,16 @@ class DataCard:
         """The splits cleanvision counted, in train, val, test order."""
         return _ordered((self.quality or {}).get("counts") or {})
 
+    def split_headline(self, split: str) -> str:
+        """The data card's figures for one split (for the MCT JSON's dataset entries)."""
+        parts = []
+        if self.quality and split in self.quality["counts"]:
+            parts.append(f"{sum(self.quality['counts'][split].values()):,} image-quality flag(s) from {self.quality['tool']}")
+        item = next((i for i in self.label_issues if i.split == split), None)
+        if item is not None:
+            parts.append(_issue_text(item))
+        return "; ".join(parts) or "no data-card figures for this split"
+
     def headline(self) -> str:
         """One line for the model card: image count, quality flags, estimated label-issue rates."""
         n = sum(n for _, n, _ in self.splits)
@@ -69,18 +79,20 @@ class DataCard:
         if self.quality:
             flagged = sum(sum(c.values()) for c in self.quality["counts"].values())
             parts.append(f"{flagged:,} image-quality flag(s) from {self.quality['tool']}")
-        for item in self.label_issues:
-            rate = item.entry.get("rate")
-            if item.entry.get("measured") and rate:
-                parts.append(f"estimated label issues in {item.split}: {item.entry['count']} "
-                             f"({_pct(rate['value'])}, 95% CI {_pct(rate['ci_low'])} to {_pct(rate['ci_high'])})")
-            else:
-                parts.append(f"label issues in {item.split}: not measured")
+        parts += [_issue_text(item) for item in self.label_issues]
         return "; ".join(parts)
 
 
 def _ordered(keys) -> list[str]:
     return sorted(keys, key=lambda k: (SPLIT_ORDER.get(k, 9), k))
+
+
+def _issue_text(item: LabelIssueSplit) -> str:
+    rate = item.entry.get("rate") or {}
+    if not item.entry.get("measured") or rate.get("value") is None:
+        return f"label issues in {item.split}: not measured"
+    return (f"estimated label issues in {item.split}: {item.entry['count']} "
+            f"({_pct(rate['value'])}, 95% CI {_pct(rate['ci_low'])} to {_pct(rate['ci_high'])})")
 
 
 def _pct(x) -> str:

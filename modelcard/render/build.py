@@ -71,8 +71,7 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     env = environment(folder)
     data_card, data_outputs = render_data_card(run.record, info, slug=card.slug, name=card.details.name,
                                                run_path=Path(run.path), env=env, formats=formats)
-    card.data_card_headline = data_card.headline() if data_card else None
-    card.data_card_gaps = data_card.gap_lines() if data_card else []
+    card.data_card = data_card
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
@@ -116,7 +115,7 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
         else:
             atomic.write_text(path, content)
         written.append(path)
-    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps] + card.data_card_gaps, warnings=list(card.warnings))
+    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps] + (card.data_card.gap_lines() if card.data_card else []), warnings=list(card.warnings))
 
 
 def _tidy_lines(text: str) -> str:

@@ -79,9 +79,9 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
                  "description": f"{s.n} images, {s.name} split; {data.description or data.source}; "
                                 f"licence {data.license or 'not recorded'}; content hash {data.content_hash or 'not recorded'}"}
                 for s in data.splits + data.eval_sets]
-    if card.data_card_headline:
-        for entry in datasets:
-            entry["description"] += f"; data card {card.slug}.data.html: {card.data_card_headline}"
+    if card.data_card is not None:
+        for entry, split in zip(datasets, data.splits + data.eval_sets):
+            entry["description"] += f"; data card {card.slug}.data.html: {card.data_card.split_headline(split.name)}"
     params: dict = {"data": datasets}
     if card.specs.architecture:
         params["model_architecture"] = card.specs.architecture
