@@ -26,6 +26,7 @@ def _folder(tmp_path: Path) -> Path:
     root = make_folder(tmp_path / "data", per_class=12)
     Image.fromarray(np.full((40, 40, 3), 3, np.uint8)).save(root / "blue" / "zz_dark.png")  # cleanvision: dark
     (root / "red" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really a png")     # skipped at load
+    (root / "green" / "green00_copy.png").write_bytes((root / "green" / "green00.png").read_bytes())  # exact duplicate
     return root
 
 
@@ -99,6 +100,11 @@ def test_record_holds_the_data_card_and_label_issues(built):
     for rel in card["thumbnails"].values():
         assert (run / rel).is_file()
     assert dark.relpath in card["thumbnails"]
+    # the byte-identical copy: found by the guard and by cleanvision alike, shown with a thumbnail
+    group = ["green/green00.png", "green/green00_copy.png"]
+    assert card["exact_duplicates"] == [group] and "green/green00.png" in card["thumbnails"]
+    assert group in q["duplicates"]["cleanvision_exact"]
+    assert not any(set(group) & set(x["files"]) for x in q["duplicates"]["only_cleanvision"] + q["duplicates"]["only_guard"])
 
 
 def test_data_card_renders_in_both_formats(built):

@@ -42,6 +42,7 @@ class DataCard:
     splits: list[tuple[str, int, dict]] = field(default_factory=list)   # (name, n, class counts)
     composition: dict | None = None             # `data_card.composition`
     unreadable: list[dict] = field(default_factory=list)
+    exact_duplicates: list[list[str]] = field(default_factory=list)  # e.g. [["a/1.png", "b/1.png"]] (up to 12)
     quality: dict | None = None                 # `data_card.quality`
     label_issues: list[LabelIssueSplit] = field(default_factory=list)
     label_issues_skipped: bool = False          # True when the run used --label-issues none
@@ -122,6 +123,7 @@ def data_card(record: dict, info: DataInfo, slug: str, name: str) -> DataCard:
         name=name, slug=slug, created_by=record["created_by"], run_id=record["run_id"], source=data,
         license=license_text, license_from=license_from, human=info, splits=splits,
         composition=section.get("composition"), unreadable=list(section.get("unreadable") or []),
+        exact_duplicates=[list(g) for g in section.get("exact_duplicates") or []],
         quality=section.get("quality"), label_issues=issues,
         label_issues_skipped=(record.get("config") or {}).get("label_issues") == "none",
         thumbnails=dict(section.get("thumbnails") or {}),

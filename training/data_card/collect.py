@@ -50,6 +50,7 @@ class DataCardCollector:
         self.images: DecodedImages | None = None
         self.index = {}
         self.wanted: set[str] = set()
+        self.exact: list[list[str]] = []
         self._thumbs: dict[int, bytes] = {}  # shared by every run folder written
         self.train_entry: dict | None = None
         self.train_rows: list[dict] = []
@@ -73,6 +74,9 @@ class DataCardCollector:
         self.index = {e.relpath: i for i, e in enumerate(entries)}
         self.section["unreadable"] = [{"path": p, "reason": r} for p, r in sorted(self.images.failures.items())]
         self.section["composition"] = self._guard("composition", lambda: composition(self.images))
+        self.exact = exact_groups_of([(s.relpath, s.sha256) for samples in self.splits.values() for s in samples])
+        self.section["exact_duplicates"] = self.exact[:MAX_NEAR_PAIRS_SHOWN]
+        self.wanted.update(group[0] for group in self.section["exact_duplicates"])
         self._guard("cleanvision", self._quality)
         pairs = list(self.duplicates.get("near_pairs") or [])[:MAX_NEAR_PAIRS_SHOWN]
         self.wanted.update(f for p in pairs for f in (p["a"], p["b"]))
@@ -81,8 +85,7 @@ class DataCardCollector:
     def _quality(self) -> None:
         lab, order = run_cleanvision(self.images)
         quality = quality_section(self.images, lab, order)
-        exact = exact_groups_of([(s.relpath, s.sha256) for samples in self.splits.values() for s in samples])
-        quality["duplicates"] = compare_duplicates(lab, order, self.images, exact,
+        quality["duplicates"] = compare_duplicates(lab, order, self.images, self.exact,
                                                    list(self.duplicates.get("near_pairs") or []),
                                                    self.duplicates.get("near_threshold"))
         self.section["quality"] = quality
