@@ -325,3 +325,4 @@ class Card:
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
+    checks: Any = None   # a card.sections.checks.ChecksSection with `build --policy`, else None

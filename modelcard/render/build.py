@@ -14,7 +14,10 @@ from markupsafe import Markup
 
 from .. import atomic
 from ..card import CARD_INFO_FILE, assemble_card, gap_line, load_card_info
+from ..card import CardInfo
 from ..card.assemble import slugify
+from ..card.model import Card
+from ..card.sections.checks import ChecksSection, policy_checks
 from ..errors import UserError
 from ..record import RunRef, list_runs
 from ..record.sweep_table import member_row
@@ -34,6 +37,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)   # sorted
     gaps: list[str] = field(default_factory=list)       # e.g. "Uses / Out-of-scope use: add `uses.out_of_scope` to card.yaml"
     warnings: list[str] = field(default_factory=list)   # e.g. "run ... is not complete (status: failed) ..."
+    checks: ChecksSection | None = None                 # with --policy: what the card's Checks subsection shows
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class _FigureView:
     inline: Markup
 
 
-def _card_info_path(card_info: Path | None) -> Path | None:
+def card_info_path(card_info: Path | None) -> Path | None:
     if card_info is not None:
         return Path(card_info)
     default = Path(CARD_INFO_FILE)
@@ -63,17 +67,26 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     return members or None
 
 
+def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None) -> tuple[Card, CardInfo]:
+    """The card `build` renders for this run (and the card.yaml it used); `check` inspects the same one."""
+    info = load_card_info(card_info_path(card_info))
+    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    return card, info
+
+
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                  templates_dir_override: Path | None = None, runs_dir: Path | None = None,
-                 mct_graphics: bool = False):
+                 mct_graphics: bool = False, policy: Path | None = None):
     """Render in memory: returns (card, {relative path: bytes or str}). `mct_graphics` also
     rasterises the figures to PNG for the MCT JSON (its schema takes only PNG; off by default
-    because it roughly doubles figure time)."""
+    because it roughly doubles figure time). `policy` adds a "Checks" subsection (gates and
+    completeness, with the policy file's sha256)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    info = load_card_info(_card_info_path(card_info))
-    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    card, info = card_for_run(run, card_info, runs_dir)
+    if policy is not None:
+        card.checks = policy_checks(card, info, run.record, Path(policy))
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
@@ -100,11 +113,11 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
 
 def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                 templates_dir: Path | None = None, runs_dir: Path | None = None,
-                mct_graphics: bool = False) -> BuildResult:
+                mct_graphics: bool = False, policy: Path | None = None) -> BuildResult:
     """Render the run's card in every requested format and write them under `out_dir`."""
     out_dir = atomic.ensure_writable_dir(Path(out_dir))
     card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
-                                 runs_dir=runs_dir, mct_graphics=mct_graphics)
+                                 runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy)
     written = []
     for rel, content in sorted(outputs.items()):
         path = out_dir / rel
@@ -115,7 +128,8 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
         else:
             atomic.write_text(path, content)
         written.append(path)
-    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps], warnings=list(card.warnings))
+    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps], warnings=list(card.warnings),
+                       checks=card.checks)
 
 
 def _tidy_lines(text: str) -> str:
