@@ -49,9 +49,10 @@ def human_texts(info: CardInfo) -> Iterator[tuple[str, str]]:
         if isinstance(value, dict):
             for k, v in value.items():
                 child = f"{key}.{k}" if key else str(k)
-                if key == "glossary":
-                    yield f"{child} (term)", str(k)
-                yield from walk(v, child)
+                if key == "glossary":  # a term and its meaning are one entry
+                    yield child, f"{k}: {v}"
+                else:
+                    yield from walk(v, child)
         elif isinstance(value, (list, tuple)):
             for i, v in enumerate(value):
                 yield from walk(v, f"{key}[{i}]")

@@ -79,6 +79,7 @@ def format_text(report: CheckReport) -> str:
     failed_gates = sum(not g.passed for g in report.gates)
     failed_items = sum(not i.passed for i in report.completeness)
     verdict = "PASS" if report.passed else "FAIL"
-    lines += ["", f"{verdict}: {len(report.gates) - failed_gates} of {len(report.gates)} gates and "
-                  f"{len(report.completeness) - failed_items} of {len(report.completeness)} completeness items pass"]
+    gates = f"{len(report.gates) - failed_gates} of {len(report.gates)} gates" if report.policy_file else "no policy"
+    lines += ["", f"{verdict}: {gates}; {len(report.completeness) - failed_items} of {len(report.completeness)} "
+                  "completeness items pass"]
     return "\n".join(lines) + "\n"
