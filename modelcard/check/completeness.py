@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from ..card import CardInfo
-from ..card.model import Card
+from ..card.model import Card, Stated
 from ..render.sections import HEADINGS
 from .placeholders import placeholder_in
 
@@ -61,25 +61,27 @@ def human_texts(info: CardInfo) -> Iterator[tuple[str, str]]:
     yield from walk(dataclasses.asdict(info), "")
 
 
-def _measured_sections(card: Card) -> dict[str, Callable[[Card], bool]]:
-    """For each level-2 heading: does the run record put a measured fact there?"""
-    ev = card.evaluation
-    return {
-        "Model Details": lambda c: bool(c.details.model_type),
-        "Uses": lambda c: False,
-        "Bias, Risks, and Limitations": lambda c: bool(c.risks.measured),
-        "How to Get Started with the Model": lambda c: bool(c.get_started.code or c.get_started.note),
-        "Training Details": lambda c: bool(c.training.data.source),
-        "Evaluation": lambda c: bool(ev.sets),
-        "Model Examination": lambda c: any(s.calibration or s.top_confusions for s in ev.sets),
-        "Environmental Impact": lambda c: any(s.value is not None and not s.how.startswith("declared")
-                                              for s in (c.environment.hardware_type, c.environment.hours_used,
-                                                        c.environment.cloud_provider, c.environment.cloud_region,
-                                                        c.environment.carbon_emitted)),
-        "Technical Specifications": lambda c: bool(c.specs.architecture or c.specs.hardware or c.specs.packages),
-        "Citation": lambda c: False, "Glossary": lambda c: False, "More Information": lambda c: False,
-        "Model Card Authors": lambda c: False, "Model Card Contact": lambda c: False,
-    }
+def measured_fact(s: Stated) -> bool:
+    """An Environmental Impact value that the run measured (or estimated), not one declared in card.yaml."""
+    return s.value is not None and not s.how.startswith("declared")
+
+
+#: For each level-2 heading: does the run record put a measured fact there?
+SECTION_FACTS: dict[str, Callable[[Card], bool]] = {
+    "Model Details": lambda c: bool(c.details.model_type),
+    "Uses": lambda c: False,
+    "Bias, Risks, and Limitations": lambda c: bool(c.risks.measured),
+    "How to Get Started with the Model": lambda c: bool(c.get_started.code or c.get_started.note),
+    "Training Details": lambda c: bool(c.training.data.source),
+    "Evaluation": lambda c: bool(c.evaluation.sets),
+    "Model Examination": lambda c: any(s.calibration or s.top_confusions for s in c.evaluation.sets),
+    "Environmental Impact": lambda c: any(measured_fact(s) for s in (
+        c.environment.hardware_type, c.environment.hours_used, c.environment.cloud_provider,
+        c.environment.cloud_region, c.environment.carbon_emitted)),
+    "Technical Specifications": lambda c: bool(c.specs.architecture or c.specs.hardware or c.specs.packages),
+    "Citation": lambda c: False, "Glossary": lambda c: False, "More Information": lambda c: False,
+    "Model Card Authors": lambda c: False, "Model Card Contact": lambda c: False,
+}
 
 
 #: The card.yaml keys whose text appears in each level-2 section.
@@ -105,10 +107,9 @@ def from_card(card: Card, info: CardInfo) -> list[Item]:
     """Completeness of a card assembled from its run record and card.yaml."""
     items: list[Item] = []
     placeholders = {key: what for key, text in human_texts(info) if (what := placeholder_in(text))}
-    measured = _measured_sections(card)
     for heading in HEADINGS:
-        human = [k for k in SECTION_KEYS[heading] if human_value(info, k) and not _has_placeholder(k, placeholders)]
-        if measured[heading](card):
+        human = [k for k in SECTION_KEYS[heading] if human_value(info, k) and not has_placeholder(k, placeholders)]
+        if SECTION_FACTS[heading](card):
             detail = "measured" + (" + human text (card.yaml)" if human else "")
         else:
             detail = "human text (card.yaml)" if human else (
@@ -118,7 +119,7 @@ def from_card(card: Card, info: CardInfo) -> list[Item]:
     for label, key in SIGN_OFF:
         if not human_value(info, key):
             items.append(Item(f"Sign-off: {label}", False, f"missing: add `{key}` to card.yaml"))
-        elif _has_placeholder(key, placeholders):
+        elif has_placeholder(key, placeholders):
             items.append(Item(f"Sign-off: {label}", False, f"`{key}` is still a placeholder"))
         else:
             items.append(Item(f"Sign-off: {label}", True, f"`{key}` in card.yaml"))
@@ -133,7 +134,8 @@ def from_card(card: Card, info: CardInfo) -> list[Item]:
     return items
 
 
-def _has_placeholder(key: str, placeholders: dict[str, str]) -> bool:
+def has_placeholder(key: str, placeholders: dict[str, str]) -> bool:
+    """Does the card.yaml value at `key` (or anything under it) hold a placeholder?"""
     return any(k == key or k.startswith(key + ".") or k.startswith(key + "[") for k in placeholders)
 
 

@@ -13,17 +13,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..card import CardInfo
-from ..card.model import Card, Stated
-from .completeness import human_texts, human_value
+from ..card.model import Card
+from .completeness import has_placeholder, human_texts, human_value, measured_fact
 from .coverage_items import ITEMS, REFERENCES
 from .placeholders import placeholder_in
 
 STATUS_WORDS = {"measured": "filled from measurement", "human": "filled by a human (card.yaml)",
                 "missing": "missing", "outside": "human, outside the card"}
-
-
-def _stated(s: Stated) -> bool:
-    return s.value is not None and not s.how.startswith("declared")
 
 
 #: Probe name -> does the run record put this fact on the card?
@@ -43,11 +39,11 @@ PROBES: dict[str, Callable[[Card], bool]] = {
     "slices": lambda c: any(s.slices for s in c.evaluation.sets),
     "robustness": lambda c: len(c.evaluation.sets) > 1 or getattr(c, "robustness", None) is not None,
     "examination": lambda c: any(s.calibration or s.top_confusions for s in c.evaluation.sets),
-    "env_hardware_type": lambda c: _stated(c.environment.hardware_type),
-    "env_hours_used": lambda c: _stated(c.environment.hours_used),
-    "env_cloud_provider": lambda c: _stated(c.environment.cloud_provider),
-    "env_cloud_region": lambda c: _stated(c.environment.cloud_region),
-    "env_carbon": lambda c: _stated(c.environment.carbon_emitted),
+    "env_hardware_type": lambda c: measured_fact(c.environment.hardware_type),
+    "env_hours_used": lambda c: measured_fact(c.environment.hours_used),
+    "env_cloud_provider": lambda c: measured_fact(c.environment.cloud_provider),
+    "env_cloud_region": lambda c: measured_fact(c.environment.cloud_region),
+    "env_carbon": lambda c: measured_fact(c.environment.carbon_emitted),
     "architecture": lambda c: bool(c.specs.architecture),
     "objective": lambda c: bool(c.specs.objective),
     "hardware": lambda c: bool(c.specs.hardware),
@@ -77,7 +73,7 @@ class CoverageRow:
 
 def coverage(card: Card, info: CardInfo) -> list[CoverageRow]:
     """Every item's status: measured wins over human; a placeholder does not count as human text."""
-    with_placeholder = {key for key, text in human_texts(info) if placeholder_in(text)}
+    placeholders = {key: what for key, text in human_texts(info) if (what := placeholder_in(text))}
     rows = []
     for item in ITEMS:
         ref = REFERENCES[item["ref"]]
@@ -86,7 +82,7 @@ def coverage(card: Card, info: CardInfo) -> list[CoverageRow]:
             continue
         measured = [f"measured: {p}" for p in item["measured"] if PROBES[p](card)]
         human = [f"card.yaml: {k}" for k in item["human"]
-                 if human_value(info, k) and not any(w == k or w.startswith((k + ".", k + "[")) for w in with_placeholder)]
+                 if human_value(info, k) and not has_placeholder(k, placeholders)]
         status = "measured" if measured else "human" if human else "missing"
         where = item["where"] if status != "missing" else (
             f"{item['where']}: " + ("add " + " or ".join(f"`{k}`" for k in item["human"]) + " to card.yaml"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PASS, FAIL = "✓ pass", "✗ FAIL"
+# Bounds in words: readable in the raw Markdown a reviewer diffs (where `<` must be escaped).
+BOUND_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
 
 
 @dataclass
@@ -15,7 +17,7 @@ class CheckRow:
 
     check: str      # e.g. "accuracy.ci_low (lower bound)" or "Sign-off: license"
     value: str      # e.g. "0.844", "not measured" or a completeness detail
-    bound: str      # e.g. ">= 0.6" ("" for completeness items)
+    bound: str      # e.g. "at least 0.6" ("" for completeness items)
     result: str     # PASS or FAIL mark
     note: str       # e.g. "not measured: the run has no robustness evaluation"
 
@@ -37,14 +39,14 @@ def policy_checks(card, info, record: dict, policy_path: Path) -> ChecksSection:
     from ...check.completeness import from_card
     from ...check.gates import evaluate_policy
     from ...check.policy import load_policy
-    from ...check.report import gate_bound, gate_value
+    from ...check.report import gate_value, number
 
     policy = load_policy(policy_path, record)
     results = evaluate_policy(policy, record)
     items = from_card(card, info)
-    gates = [CheckRow(f"{g.metric} ({g.quantity})", gate_value(g), gate_bound(g), PASS if g.passed else FAIL,
-                      g.reason or "") for g in results]
-    rows = [CheckRow(i.item, i.detail, "", PASS if i.passed else FAIL, "") for i in items]
+    gates = [CheckRow(f"{g.metric} ({g.quantity})", gate_value(g), f"{BOUND_WORDS[g.op]} {number(g.bound)}",
+                      PASS if g.passed else FAIL, g.reason or "") for g in results]
+    rows = [CheckRow(i.item, i.detail.replace("`", ""), "", PASS if i.passed else FAIL, "") for i in items]
     n_gates, n_items = sum(g.passed for g in results), sum(i.passed for i in items)
     return ChecksSection(policy_file=policy_path.name, policy_sha256=policy.sha256, gates=gates, completeness=rows,
                          passed=n_gates == len(results) and n_items == len(items),
