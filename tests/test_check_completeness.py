@@ -9,7 +9,7 @@ import pytest
 
 import card_fixtures as cf
 from modelcard.card import CardInfo, assemble_card, known_keys, parse_card_info
-from modelcard.check import completeness
+from modelcard.check import completeness, markdown_card
 from modelcard.check.coverage import PROBES, coverage, coverage_fraction
 from modelcard.check.coverage_items import ITEMS, REFERENCES
 from modelcard.check.placeholders import SKELETON_MARKER, placeholder_in
@@ -110,11 +110,11 @@ def _markdown(tmp_path, info_text: str | None) -> str:
 
 
 def test_a_rendered_full_card_passes_from_markdown(tmp_path):
-    assert _failed(completeness.from_markdown(_markdown(tmp_path, cf.CARD_YAML))) == set()
+    assert _failed(markdown_card.from_markdown(_markdown(tmp_path, cf.CARD_YAML))) == set()
 
 
 def test_a_rendered_card_without_card_yaml_fails_from_markdown(tmp_path):
-    failed = {item for item, _ in _failed(completeness.from_markdown(_markdown(tmp_path, None)))}
+    failed = {item for item, _ in _failed(markdown_card.from_markdown(_markdown(tmp_path, None)))}
     assert {"Sign-off: intended uses", "Sign-off: license", "Sign-off: contact", "Section: Uses",
             "Section: Model Card Contact"} <= failed
     assert "Section: Evaluation" not in failed
@@ -124,14 +124,51 @@ def test_markdown_placeholders_missing_headings_and_code_fences(tmp_path):
     text = _markdown(tmp_path, cf.CARD_YAML)
     text = text.replace("## Glossary", "## Glossar").replace("Trained on clip-art only.",
                                                                "[More Information Needed]")
-    items = completeness.from_markdown(text)
+    items = markdown_card.from_markdown(text)
     failed = _failed(items)
     assert ("Section: Glossary", "missing: the card has no such heading") in failed
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "More Information Needed" in t)
     assert ("No placeholder text", f"line {line}: \"More Information Needed\"") in failed
     # A "## " line inside a fenced code block is not a heading.
-    _, sections = completeness.markdown_sections("## Uses\n```\n## Glossary\n```\ntext\n")
-    assert list(sections) == ["Uses"]
+    assert [b.title for b in markdown_card.blocks("## Uses\n```\n## Glossary\n```\ntext\n")] == ["", "Uses"]
+
+
+HAND_WRITTEN = """\
+# Model card for mobilenet_v2
+
+## Model Details
+
+- **Developed by**: Google
+- **License**: Apache 2.0
+
+## Uses
+
+### Direct use
+
+Classify images into 1000 ImageNet classes.
+
+### Downstream Use (opt)
+
+### Out-of-Scope Use
+
+## Bias, Risks and Limitations
+
+[More Information Needed]
+
+## Model Card Contact
+"""
+
+
+def test_a_hand_written_hf_template_card():
+    items = {i.item: i for i in markdown_card.from_markdown(HAND_WRITTEN)}
+    assert items["Sign-off: intended uses"].passed  # "Direct use": headings match without case
+    assert items["Sign-off: license"].passed
+    assert not items["Sign-off: out-of-scope uses"].passed  # an empty heading is not written text
+    assert not items["Sign-off: contact"].passed
+    assert items["Sign-off: limitations"].detail == "the `Bias, Risks, and Limitations` section is still a placeholder"
+    assert not items["No placeholder text"].passed and "More Information Needed" in items["No placeholder text"].detail
+    assert items["Section: Training Details"].detail == "missing: the card has no such heading"
+    assert items["Section: Uses"].passed
 
 
 # ---- coverage -------------------------------------------------------------------------------------

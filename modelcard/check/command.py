@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import UserError, read_user_text
 from ..record import RunRef
-from . import completeness
+from . import completeness, markdown_card
 from .coverage import coverage
 from .gates import evaluate_policy
 from .policy import load_policy
@@ -39,7 +39,7 @@ def check_markdown(path: Path) -> CheckReport:
         raise UserError(f"--card {path}: pass the Markdown card (cards/NAME.md); HTML and JSON are not parsed")
     text = read_user_text(path, f"card {path} does not exist; pass an existing cards/NAME.md (or --run)")
     return CheckReport(target=f"card {path}", card_info=None, policy_file=None, policy_sha256=None,
-                       completeness=completeness.from_markdown(text), not_checked=list(completeness.NEEDS_RUN))
+                       completeness=markdown_card.from_markdown(text), not_checked=list(markdown_card.NEEDS_RUN))
 
 
 def run_command(args) -> int:

@@ -1,15 +1,13 @@
 """Completeness: every card section holds measured facts or human text, the human sections a
 sign-off needs are written, no placeholder is left, and the run is whole.
 
-Two sources: an assembled `Card` plus its `CardInfo` (`check --run`, everything is known), or
-a rendered Markdown card (`check --card`, only what the text shows: headings, gap lines and
-placeholders).
+This module checks an assembled `Card` plus its `CardInfo` (`check --run`: everything is
+known); markdown_card.py checks a rendered Markdown card (`check --card`: only what the text shows).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -137,59 +135,3 @@ def from_card(card: Card, info: CardInfo) -> list[Item]:
 def has_placeholder(key: str, placeholders: dict[str, str]) -> bool:
     """Does the card.yaml value at `key` (or anything under it) hold a placeholder?"""
     return any(k == key or k.startswith(key + ".") or k.startswith(key + "[") for k in placeholders)
-
-
-_GAP = re.compile(r"Not provided: add `([^`]+)` to card\.yaml")
-_FENCE = re.compile(r"^\s*(```+|~~~+)")
-
-#: Checks that a Markdown card cannot answer; `check --card` lists them as not checked.
-NEEDS_RUN = ("policy gates (need the run record: use --run)", "run status and run-file checksums (use --run)",
-             "documentation coverage, measured vs human (use --run)")
-
-
-def markdown_sections(text: str) -> tuple[list[str], dict[str, list[str]]]:
-    """(lines without front matter, {level-2 heading: its body lines}), ignoring fenced code."""
-    lines = text.splitlines()
-    if lines and lines[0].strip() == "---":
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
-        if end is not None:
-            lines = lines[end + 1:]
-    sections: dict[str, list[str]] = {}
-    current, fence = None, None
-    for line in lines:
-        m = _FENCE.match(line)
-        if m:
-            fence = None if fence and m.group(1).startswith(fence[:3]) else (fence or m.group(1))
-        elif fence is None and line.startswith("## "):
-            current = line[3:].strip()
-            sections[current] = []
-            continue
-        if current is not None:
-            sections[current].append(line)
-    return lines, sections
-
-
-def from_markdown(text: str) -> list[Item]:
-    """Completeness of a rendered Markdown card: headings, gap lines and placeholders."""
-    lines, sections = markdown_sections(text)
-    items: list[Item] = []
-    for heading in HEADINGS:
-        if heading not in sections:
-            items.append(Item(f"Section: {heading}", False, "missing: the card has no such heading"))
-            continue
-        body = [line for line in sections[heading]
-                if line.strip() and not line.lstrip().startswith("#") and not _GAP.search(line)]
-        gaps = [g for line in sections[heading] for g in _GAP.findall(line)]
-        detail = "has content" + (f" (not provided: {', '.join(gaps)})" if gaps else "") if body else (
-            "missing: only gap lines" + (f" ({', '.join(gaps)})" if gaps else ""))
-        items.append(Item(f"Section: {heading}", bool(body), detail))
-    gap_keys = set(_GAP.findall(text))
-    for label, key in SIGN_OFF:
-        items.append(Item(f"Sign-off: {label}", key not in gap_keys,
-                          f"missing: add `{key}` to card.yaml" if key in gap_keys else "no gap line on the card"))
-    found = [(n, what) for n, line in enumerate(text.splitlines(), 1) if (what := placeholder_in(line))]
-    for n, what in found:
-        items.append(Item("No placeholder text", False, f"line {n}: {what}"))
-    if not found:
-        items.append(Item("No placeholder text", True, "none on the card"))
-    return items
