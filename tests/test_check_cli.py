@@ -83,6 +83,11 @@ def test_json_output(project, capsys):
     statuses = {i["status"] for i in doc["coverage"]["items"]}
     assert statuses == {"measured", "human", "missing", "outside"}
     assert 0 < doc["coverage"]["summary"]["fraction"] < 1
+    from modelcard.check.command import coverage_summary
+    from modelcard.record import resolve_run
+
+    run = resolve_run("latest", project / "runs")
+    assert coverage_summary(run, card_info=project / "card.yaml").to_json() == doc["coverage"]["summary"]
 
 
 def test_coverage_table_lists_both_references(project, capsys):
@@ -117,6 +122,7 @@ def test_build_policy_renders_checks_in_markdown_and_html(project, capsys):
         assert "Checks" in text and sha in text and "not measured" in text
     assert "| accuracy.ci_low (lower bound) | " in md and "at least 0.1" in md and "✓ pass" in md and "✗ FAIL" in md
     assert "<h3>Checks</h3>" in html and "✗ FAIL" in html
+    assert "items a card can hold are filled" in md and "are human, outside the card" in html
 
 
 def test_build_with_a_bad_policy_writes_nothing(project, capsys):

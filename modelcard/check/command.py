@@ -7,7 +7,7 @@ from pathlib import Path
 from ..errors import UserError, read_user_text
 from ..record import RunRef
 from . import completeness, markdown_card
-from .coverage import coverage
+from .coverage import CoverageSummary, coverage, coverage_fraction
 from .gates import evaluate_policy
 from .policy import load_policy
 from .report import CheckReport
@@ -30,6 +30,14 @@ def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | No
     if with_coverage:
         report.coverage = coverage(card, info)
     return report
+
+
+def coverage_summary(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | None = None) -> CoverageSummary:
+    """The documentation coverage of the card `build` renders for `run` (e.g. a fraction for an index page)."""
+    from ..render.build import card_for_run
+
+    card, info = card_for_run(run, card_info, runs_dir)
+    return coverage_fraction(coverage(card, info))
 
 
 def check_markdown(path: Path) -> CheckReport:

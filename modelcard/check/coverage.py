@@ -101,6 +101,11 @@ class CoverageSummary:
     def to_json(self) -> dict:
         return {"filled": self.filled, "missing": self.missing, "outside": self.outside, "fraction": self.fraction}
 
+    def sentence(self) -> str:
+        """e.g. "56 of 63 items a card can hold are filled (89%); 11 are human, outside the card"."""
+        return (f"{self.filled} of {self.filled + self.missing} items a card can hold are filled "
+                f"({self.fraction:.0%}); {self.outside} are human, outside the card")
+
 
 def coverage_fraction(rows: list[CoverageRow]) -> CoverageSummary:
     """Summary for an index page: e.g. 58 of 64 card-holdable items filled (0.906), 9 outside."""

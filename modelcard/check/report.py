@@ -70,8 +70,7 @@ def format_text(report: CheckReport) -> str:
                     [(i.item, "pass" if i.passed else "FAIL", i.detail) for i in report.completeness])
     if report.coverage is not None:
         summary = coverage_fraction(report.coverage)
-        lines += ["", f"Documentation coverage: {summary.filled} of {summary.filled + summary.missing} items a card "
-                      f"can hold are filled ({summary.fraction:.0%}); {summary.outside} are human, outside the card"]
+        lines += ["", f"Documentation coverage (HF template, EU AI Act Annex IV): {summary.sentence()}"]
         lines += _table(("REFERENCE", "POINT", "ITEM", "STATUS", "WHERE"),
                         [(r.reference, r.point, r.text, STATUS_WORDS[r.status], r.where) for r in report.coverage])
     if report.not_checked:

@@ -32,11 +32,13 @@ class ChecksSection:
     completeness: list[CheckRow]
     passed: bool                # every gate and item passed
     summary: str                # e.g. "5 of 6 gates and 22 of 22 completeness items pass"
+    coverage: str               # e.g. "56 of 63 items a card can hold are filled (89%); 11 are human, outside the card"
 
 
 def policy_checks(card, info, record: dict, policy_path: Path) -> ChecksSection:
     """Evaluate `policy_path` on the run and the card's completeness (a bad policy is a UserError)."""
     from ...check.completeness import from_card
+    from ...check.coverage import coverage, coverage_fraction
     from ...check.gates import evaluate_policy
     from ...check.policy import load_policy
     from ...check.report import gate_value, number
@@ -48,7 +50,8 @@ def policy_checks(card, info, record: dict, policy_path: Path) -> ChecksSection:
                       PASS if g.passed else FAIL, g.reason or "") for g in results]
     rows = [CheckRow(i.item, i.detail.replace("`", ""), "", PASS if i.passed else FAIL, "") for i in items]
     n_gates, n_items = sum(g.passed for g in results), sum(i.passed for i in items)
+    cover = coverage_fraction(coverage(card, info))
     return ChecksSection(policy_file=policy_path.name, policy_sha256=policy.sha256, gates=gates, completeness=rows,
                          passed=n_gates == len(results) and n_items == len(items),
                          summary=f"{n_gates} of {len(results)} gates and {n_items} of {len(items)} completeness "
-                                 "items pass")
+                                 "items pass", coverage=cover.sentence())
