@@ -93,7 +93,8 @@ def test_json_output(project, capsys):
 def test_coverage_table_lists_both_references(project, capsys):
     assert main(["check", "--coverage"]) == 0
     out = capsys.readouterr().out
-    assert "HF template" in out and "AI Act Annex IV" in out and "human, outside the card" in out
+    assert "Hugging Face model card template" in out and "EU AI Act, Annex IV" in out
+    assert "human, outside the card" in out
 
 
 def test_check_a_markdown_card(project, capsys):

@@ -58,7 +58,7 @@ class CoverageRow:
     """One item and its status on this card."""
 
     id: str          # e.g. "aiv.2d.data"
-    reference: str   # e.g. "AI Act Annex IV"
+    reference: str   # e.g. "EU AI Act, Annex IV (paraphrased)"
     point: str       # e.g. "2(d)" or "Uses / Direct Use"
     text: str        # paraphrase, e.g. "How the data was obtained and selected"
     status: str      # "measured" | "human" | "missing" | "outside"

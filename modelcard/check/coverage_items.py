@@ -222,4 +222,4 @@ ITEMS = (
      "outside": "post-market monitoring (Article 72) happens after release"},
 )
 
-REFERENCES = {"hf": "HF template", "annex_iv": "AI Act Annex IV"}  # short labels for tables
+REFERENCES = {"hf": "Hugging Face model card template", "annex_iv": "EU AI Act, Annex IV (paraphrased)"}

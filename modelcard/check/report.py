@@ -70,9 +70,12 @@ def format_text(report: CheckReport) -> str:
                     [(i.item, "pass" if i.passed else "FAIL", i.detail) for i in report.completeness])
     if report.coverage is not None:
         summary = coverage_fraction(report.coverage)
-        lines += ["", f"Documentation coverage (HF template, EU AI Act Annex IV): {summary.sentence()}"]
-        lines += _table(("REFERENCE", "POINT", "ITEM", "STATUS", "WHERE"),
-                        [(r.reference, r.point, r.text, STATUS_WORDS[r.status], r.where) for r in report.coverage])
+        lines += ["", f"Documentation coverage: {summary.sentence()}"]
+        for reference in dict.fromkeys(r.reference for r in report.coverage):
+            lines += ["", f"  {reference}"]
+            lines += _table(("POINT", "STATUS", "ITEM", "WHERE ON THE CARD"),
+                            [(r.point, STATUS_WORDS[r.status], r.text, r.where)
+                             for r in report.coverage if r.reference == reference])
     if report.not_checked:
         lines += ["", "Not checked:"] + [f"  - {what}" for what in report.not_checked]
     failed_gates = sum(not g.passed for g in report.gates)
