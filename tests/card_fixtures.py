@@ -148,6 +148,7 @@ def write_run(root: Path, record: dict) -> RunRef:
 
 CARD_YAML = """\
 model_name: Stamp Classifier
+runs: [demo-mobilenetv2]
 description: Sorts Tux Paint clip-art stamps into four categories.
 developers: [Jane Doe]
 license: Apache-2.0

@@ -13,8 +13,9 @@ from typing import Sequence
 from markupsafe import Markup
 
 from .. import atomic
-from ..card import CARD_INFO_FILE, assemble_card, gap_line, load_card_info
+from ..card import assemble_card, gap_line
 from ..card.assemble import slugify
+from ..card.binding import bind_card_info
 from ..errors import UserError
 from ..record import RunRef, list_runs
 from ..record.sweep_table import member_row
@@ -44,13 +45,6 @@ class _FigureView:
     inline: Markup
 
 
-def _card_info_path(card_info: Path | None) -> Path | None:
-    if card_info is not None:
-        return Path(card_info)
-    default = Path(CARD_INFO_FILE)
-    return default if default.is_file() else None
-
-
 def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     """The record's own member table; only when it is empty, the sibling runs found in `runs_dir`."""
     sweep = run.record.get("sweep")
@@ -72,8 +66,10 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    info = load_card_info(_card_info_path(card_info))
-    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    bound = bind_card_info(card_info, run.record)
+    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    card.warnings[:0] = bound.card_warnings
+    card.build_notes = bound.notices
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
@@ -115,7 +111,8 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
         else:
             atomic.write_text(path, content)
         written.append(path)
-    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps], warnings=list(card.warnings))
+    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps],
+                       warnings=card.build_notes + card.warnings + card.artifact_problems)
 
 
 def _tidy_lines(text: str) -> str:
