@@ -18,6 +18,7 @@ from ..card.assemble import slugify
 from ..card.binding import bind_card_info
 from ..errors import UserError
 from ..record import RunRef, list_runs
+from ..record.artifacts import artifact_problems
 from ..record.sweep_table import member_row
 from .environment import environment, macros, templates_dir
 from .figures import Figure, build_figures, inline_svg
@@ -70,6 +71,7 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
     card.warnings[:0] = bound.card_warnings
     card.build_notes = bound.notices
+    card.artifact_problems = artifact_problems(Path(run.path), run.record)
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
