@@ -161,6 +161,7 @@ def write_run(root: Path, record: dict) -> RunRef:
 CARD_YAML = """\
 model_name: Stamp Classifier
 runs: [demo-mobilenetv2]
+accuracy_bar: 0.8
 description: Sorts Tux Paint clip-art stamps into four categories.
 developers: [Jane Doe]
 license: Apache-2.0

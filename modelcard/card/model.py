@@ -325,5 +325,7 @@ class Card:
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
+    # The plain-words paragraph at the top (modelcard.card.sections.summary.Summary), None when not assembled.
+    summary: Any = None
     # Said on stderr by `build`, not on the card, e.g. ["./card.yaml not applied: it describes ..."].
     build_notes: list[str] = field(default_factory=list)

@@ -55,7 +55,8 @@ def _description(items: list[str]) -> list[dict]:
 def mct_document(card: Card, figures: list[Figure]) -> dict:
     """The MCT v0.0.2 dict; values are strings, as the schema requires."""
     d = card.details
-    details: dict = {"name": d.name, "overview": f"{d.name}: {d.model_type}.",
+    overview = " ".join(card.summary.sentences) if card.summary else f"{d.name}: {d.model_type}."
+    details: dict = {"name": d.name, "overview": overview,
                      "documentation": " ".join(x for x in (d.description, card.get_started.note) if x)}
     owners = [{"name": who} for who in d.developers]
     if owners and card.closing.contact:
