@@ -39,7 +39,7 @@ def _copied_example(tmp_path) -> RunRef:
 
 
 def _card(run: RunRef, tmp_path) -> tuple[str, str, list[str]]:
-    result = build_cards(run, tmp_path / "cards", formats=["md", "html"])
+    result = build_cards(run, tmp_path / "cards", formats=["md", "html", "json"])
     md = next((tmp_path / "cards").glob("*.md")).read_text(encoding="utf-8")
     html = next((tmp_path / "cards").glob("*.html")).read_text(encoding="utf-8")
     return md.split("\n## ")[0], html.split("Model Details")[0], result.warnings
@@ -61,6 +61,9 @@ def test_deleted_predictions_are_a_warning_naming_the_file(tmp_path):
     assert "> **Warning:** run file predictions/test.npz is missing from the run folder" in head_md
     assert "run file predictions/test.npz is missing" in head_html
     assert any("predictions/test.npz is missing" in w for w in warnings)
+    mct = json.loads(next((tmp_path / "cards").glob("*.mct.json")).read_text(encoding="utf-8"))
+    limitations = [item["description"] for item in mct["considerations"]["limitations"]]
+    assert any(text.startswith("Warning: run file predictions/test.npz is missing") for text in limitations)
 
 
 def test_modified_predictions_are_a_warning_naming_the_file(tmp_path):

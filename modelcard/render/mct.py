@@ -110,7 +110,8 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
         quantitative["graphics"] = {"description": "Figures of the card (PNG).", "collection": graphics}
     considerations = {
         "use_cases": _description([card.uses.direct, card.uses.downstream]),
-        "limitations": _description([card.risks.text] + list(card.risks.measured)),
+        "limitations": _description([card.risks.text] + [f"Warning: {w}" for w in card.warnings + card.artifact_problems]
+                                    + list(card.risks.measured)),
         "tradeoffs": _description([card.risks.recommendations]),
         "ethical_considerations": [{"name": card.uses.out_of_scope, "mitigation_strategy": "Out of scope: do not use the model for this."}]
         if card.uses.out_of_scope else [],
