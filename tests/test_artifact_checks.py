@@ -99,3 +99,24 @@ def test_model_file_is_checked_when_present(tmp_path):
     (run.path / "model.keras").write_bytes(b"not the model this run saved")
     problems = artifact_problems(run.path, run.record)  # against model.file_sha256
     assert len(problems) == 1 and "model.keras has changed" in problems[0]
+
+
+def test_open_run_checksums_every_listed_file_as_training_writes_them(tmp_path):
+    """The training path (open_run): files registered in `artifacts` during the run are hashed when it ends."""
+    from modelcard.record import open_run
+
+    with pytest.raises(RuntimeError), open_run(tmp_path / "runs", "demo", "train") as writer:
+        writer.history_path().write_text("epoch,loss\n1,0.5\n", encoding="utf-8")
+        writer.record["artifacts"]["history"] = writer.history_path().name
+        (writer.path / "model.keras").write_bytes(b"model bytes")
+        writer.record["artifacts"]["model"] = "model.keras"
+        writer.record["artifacts"]["head_weights"] = "head.weights.h5"  # listed but never written
+        raise RuntimeError("stopped before evaluation")  # a failed run keeps its checksums too
+    record = read_record(writer.path)
+    assert record["status"] == "failed"
+    assert record["artifacts_sha256"] == {
+        "history.csv": hashlib.sha256(b"epoch,loss\n1,0.5\n").hexdigest(),
+        "model.keras": hashlib.sha256(b"model bytes").hexdigest()}
+    assert artifact_problems(writer.path, record) == [
+        "run file head.weights.h5 is missing from the run folder: the numbers computed from it can no longer "
+        "be re-derived; restore it or re-create the run"]
