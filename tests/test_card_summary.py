@@ -45,6 +45,8 @@ def test_accuracy_sentence_with_and_without_interval():
     assert S.accuracy(ev) == "On 32 held-out test images it was right 93.8% of the time (95% CI 84.4% to 100%)."
     ev = _ev(name="shifted", n=1200, metrics={"accuracy": Metric(0.5, None, None)}, bootstrap={})
     assert S.accuracy(ev) == "On 1,200 images of the `shifted` evaluation set it was right 50% of the time."
+    assert S.accuracy(_ev(n=5, metrics={"accuracy": Metric(0.8, None, None)}), held_out=False) == \
+        "On 5 test images it was right 80% of the time."  # predictions from elsewhere: not known to be held out
     assert S.accuracy(_ev(metrics={"accuracy": NONE})) is None  # undefined: the sentence is left out
     assert S.accuracy(_ev(metrics={})) is None
 

@@ -11,7 +11,8 @@ the tables print them; other scores (ECE) in the table's own form, "0.157 [0.115
 
 The rules (each a function here):
 - `identity`: what the model is and how many classes it has (the Testing Data table).
-- `accuracy`: how often it is right on the first evaluation set, with its interval.
+- `accuracy`: how often it is right on the first evaluation set, with its interval ("held-out"
+  only for the test split that training made; `record`/`evaluate` runs cannot know that).
 - `weakest_class`: the class with the lowest recall (share of its images recognised); ties go
   to the class with more images, then by name. All classes equal: said so instead.
 - `weakest_group`: over every slice attribute, the group with the lowest accuracy (ties: more
@@ -74,19 +75,22 @@ def _level(ev: EvalSet) -> str:
     return f"{percent(conf)} " if isinstance(conf, (int, float)) and not isinstance(conf, bool) else ""
 
 
-def _images(ev: EvalSet) -> str:
-    return "held-out test images" if ev.name == "test" else f"images of the `{ev.name}` evaluation set"
+def _images(ev: EvalSet, held_out: bool) -> str:
+    """"held-out test images" only for a test split this tool made (training); else what the record says."""
+    if ev.name != "test":
+        return f"images of the `{ev.name}` evaluation set"
+    return "held-out test images" if held_out else "test images"
 
 
 def identity(details: ModelDetails) -> str:
     return f"{details.name} is an image classifier that sorts images into {fmt.count(len(details.class_names))} classes."
 
 
-def accuracy(ev: EvalSet) -> str | None:
+def accuracy(ev: EvalSet, held_out: bool = True) -> str | None:
     m = ev.metrics.get("accuracy")
     if m is None or m.value is None:
         return None
-    return (f"On {fmt.count(ev.n_samples)} {_images(ev)} it was right {percent(m.value)} of the time"
+    return (f"On {fmt.count(ev.n_samples)} {_images(ev, held_out)} it was right {percent(m.value)} of the time"
             f"{_interval(m, _level(ev))}.")
 
 
@@ -179,7 +183,7 @@ def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Su
     first = evaluation.sets[0] if evaluation.sets else None
     facts = [identity(details)]
     if first is not None:
-        facts += [accuracy(first), bar(first, info.accuracy_bar), weakest_class(first), weakest_group(first),
+        facts += [accuracy(first, held_out=details.created_by == "train"), bar(first, info.accuracy_bar), weakest_class(first), weakest_group(first),
                   calibration(first)]
     facts.append(never_measured(evaluation))
     bar_text = percent(info.accuracy_bar) if info.accuracy_bar is not None else None
