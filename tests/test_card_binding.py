@@ -117,3 +117,18 @@ def test_accuracy_bar_is_a_fraction(value):
     with pytest.raises(UserError, match="accuracy_bar"):
         parse_card_info({"accuracy_bar": value})
     assert parse_card_info({"accuracy_bar": 0.9}).accuracy_bar == 0.9
+
+
+def test_repository_card_yaml_binds_to_the_demo_runs_only():
+    from pathlib import Path
+
+    from modelcard.card.info import load_card_info
+    from modelcard.record import read_record
+
+    root = Path(__file__).resolve().parents[1]
+    info = load_card_info(root / "card.yaml")
+    example = read_record(sorted((root / "examples" / "runs").iterdir())[0])
+    assert describes_run(info, example["name"], example["run_id"])
+    for name in ("demo-mobilenetv2", "demo-mobilenetv2-sgd-bs64", "tuxpaint-stamps-mobilenetv2-adamw-bs32"):
+        assert describes_run(info, name, "x")
+    assert not describes_run(info, "other", "20261122T000000Z-000000")  # `modelcard record --name other`

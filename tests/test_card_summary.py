@@ -59,8 +59,10 @@ def test_weakest_class_is_lowest_recall_with_its_count():
     tie = _ev(per_class=[_cls("small", 2, Metric(0.5, None, None)), _cls("big", 8, Metric(0.5, None, None)),
                          _cls("ok", 8, Metric(1.0, None, None))])
     assert "weakest class is big: it recognised 50% of its 8 test images (recall)." in S.weakest_class(tie)
-    same = _ev(per_class=[_cls("a", 2, Metric(1.0, 1.0, 1.0)), _cls("b", 4, Metric(1.0, 1.0, 1.0))])
-    assert S.weakest_class(same) == "It recognised the same share, 100%, of the images of every class."
+    same = _ev(per_class=[_cls("a", 2, Metric(0.5, 0.1, 0.9)), _cls("b", 4, Metric(0.5, 0.2, 0.8))])
+    assert S.weakest_class(same) == "It recognised the same share, 50%, of the images of every class."
+    perfect = _ev(per_class=[_cls("a", 2, Metric(1.0, 1.0, 1.0)), _cls("b", 4, Metric(1.0, 1.0, 1.0))])
+    assert S.weakest_class(perfect) == "It recognised every image of every class."
     assert S.weakest_class(_ev(per_class=[_cls("a", 2, Metric(1.0, None, None))])) is None
 
 

@@ -99,6 +99,8 @@ def weakest_class(ev: EvalSet) -> str | None:
     if len(rows) < 2:
         return None
     shown = {fmt.num(p.recall.value) for p in rows}
+    if shown == {fmt.num(1.0)}:
+        return "It recognised every image of every class."
     if len(shown) == 1:
         return f"It recognised the same share, {percent(rows[0].recall.value)}, of the images of every class."
     worst = min(rows, key=lambda p: (p.recall.value, -p.support, p.class_name))
