@@ -335,3 +335,7 @@ class Card:
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
     checks: Any = None   # a card.sections.checks.ChecksSection with `build --policy`, else None
+    # The plain-words paragraph at the top (modelcard.card.sections.summary.Summary), None when not assembled.
+    summary: Any = None
+    # Said on stderr by `build`, not on the card, e.g. ["./card.yaml not applied: it describes ..."].
+    build_notes: list[str] = field(default_factory=list)

@@ -20,7 +20,7 @@ def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | No
 
     loaded = load_policy(Path(policy), run.record) if policy is not None else None  # a bad policy fails first
     card, info = card_for_run(run, card_info, runs_dir)
-    used = card_info_path(card_info)
+    used = card_info_path(card_info, run.record)
     report = CheckReport(target=f"run {run.run_id} ({run.path})",
                          card_info=str(used) if used else "no card.yaml",
                          policy_file=str(policy) if loaded else None, policy_sha256=loaded.sha256 if loaded else None)

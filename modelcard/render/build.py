@@ -13,13 +13,14 @@ from typing import Sequence
 from markupsafe import Markup
 
 from .. import atomic
-from ..card import CARD_INFO_FILE, assemble_card, gap_line, load_card_info
-from ..card import CardInfo
+from ..card import CardInfo, assemble_card, gap_line
 from ..card.assemble import slugify
+from ..card.binding import bind_card_info
 from ..card.model import Card
 from ..card.sections.checks import ChecksSection, policy_checks
 from ..errors import UserError
 from ..record import RunRef, list_runs
+from ..record.artifacts import artifact_problems
 from ..record.sweep_table import member_row
 from .environment import environment, macros, templates_dir
 from .figures import Figure, build_figures, inline_svg
@@ -48,11 +49,9 @@ class _FigureView:
     inline: Markup
 
 
-def card_info_path(card_info: Path | None) -> Path | None:
-    if card_info is not None:
-        return Path(card_info)
-    default = Path(CARD_INFO_FILE)
-    return default if default.is_file() else None
+def card_info_path(card_info: Path | None, record: dict) -> Path | None:
+    """The card.yaml applied to `record`: `--card-info`, else `./card.yaml` when it describes the run, else None."""
+    return bind_card_info(card_info, record).path
 
 
 def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
@@ -68,10 +67,17 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
 
 
 def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None) -> tuple[Card, CardInfo]:
-    """The card `build` renders for this run (and the card.yaml it used); `check` inspects the same one."""
-    info = load_card_info(card_info_path(card_info))
-    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
-    return card, info
+    """The card `build` renders for this run (and the human text bound to it); `check` inspects the same one.
+
+    The card.yaml is bound to the run (`card.binding`), and the run's files are verified against
+    their recorded checksums (`Card.artifact_problems`).
+    """
+    bound = bind_card_info(card_info, run.record)
+    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    card.warnings[:0] = bound.card_warnings
+    card.build_notes = bound.notices
+    card.artifact_problems = artifact_problems(Path(run.path), run.record)
+    return card, bound.info
 
 
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
@@ -128,8 +134,8 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
         else:
             atomic.write_text(path, content)
         written.append(path)
-    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps], warnings=list(card.warnings),
-                       checks=card.checks)
+    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps],
+                       warnings=card.build_notes + card.warnings + card.artifact_problems, checks=card.checks)
 
 
 def _tidy_lines(text: str) -> str:
