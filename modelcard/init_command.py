@@ -24,7 +24,7 @@ class SkeletonKey:
     """One key of the skeleton."""
 
     key: str          # dotted, e.g. "uses.direct"
-    kind: str         # "text" | "list" | "mapping" | "hub_id" | "hub_ids" (hub ids are written commented out)
+    kind: str         # "text" | "list" | "mapping" | "number" | "hub_id" | "hub_ids" (ids and numbers: commented out)
     explanation: str  # one line, e.g. "What the model is for, used as it is."
     example: str      # e.g. "Sorting clip-art stamps by category."
 
@@ -56,6 +56,8 @@ KEYS = (
                 "Trained on clip-art only; real photos were never seen."),
     SkeletonKey("recommendations", "text", "What users should do about those risks.",
                 "Check a sample of predictions by hand before use."),
+    SkeletonKey("accuracy_bar", "number", "The accuracy the model must reach, from 0 to 1: the summary says "
+                "whether the test set shows it above, below, or cannot tell.", "0.9"),
     SkeletonKey("model_examination", "text", "What you learned by looking at the model's errors or internals.",
                 "Errors concentrate on fruit vs vegetables."),
     SkeletonKey("data.description", "text", "What the training data is.",
@@ -106,6 +108,8 @@ def _value(entry: SkeletonKey, run: RunRef | None) -> tuple[str | None, str]:
         return (f"[{_scalar(run.record['name'])}]", "") if run else (f"[{marker}]", "")
     if entry.kind in ("hub_id", "hub_ids"):
         return None, "optional: uncomment with a real Hub id (a marker is not a valid id)"
+    if entry.kind == "number":
+        return None, "optional: uncomment with a number (a marker is not a number)"
     if entry.kind == "list":
         return f"[{marker}]", ""
     if entry.kind == "mapping":

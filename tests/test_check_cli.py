@@ -38,7 +38,7 @@ def test_passing_policy_exits_0_with_a_table(project, capsys):
     assert main(["check", "--policy", _policy(project, PASSING)]) == 0
     out = capsys.readouterr().out
     assert "accuracy.ci_low  lower bound" in out and "Completeness" in out
-    assert out.rstrip().splitlines()[-1].startswith("PASS: 3 of 3 gates; 22 of 22 completeness items pass")
+    assert out.rstrip().splitlines()[-1].startswith("PASS: 3 of 3 gates; 23 of 23 completeness items pass")
 
 
 def test_failing_policy_exits_1(project, capsys):
@@ -65,7 +65,7 @@ def test_malformed_policy_exits_2_with_one_line(project, capsys, text, expected)
 
 
 def test_incomplete_card_exits_1_without_a_policy(project, capsys):
-    (project / "card.yaml").write_text("license: TODO\n", encoding="utf-8")
+    (project / "card.yaml").write_text("runs: ['*']\nlicense: TODO\n", encoding="utf-8")
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "Sign-off: intended uses" in out and "card.yaml `license`: TODO" in out

@@ -68,8 +68,15 @@ def test_never_overwrites_without_force(project, capsys):
     assert main(["init", "--out", "folder"]) == 2
 
 
-def test_check_flags_the_markers_until_they_are_replaced(project, capsys):
+def test_a_skeleton_without_runs_is_not_applied_and_check_says_so(project, capsys):
     assert main(["init"]) == 0
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "card.yaml describes this run" in out and "not applied" in out
+
+
+def test_check_flags_the_markers_until_they_are_replaced(project, capsys):
+    assert main(["init", "--run", "latest"]) == 0
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "skeleton marker from `modelcard init`" in out and "card.yaml `uses.direct`" in out
@@ -80,7 +87,7 @@ def test_check_flags_the_markers_until_they_are_replaced(project, capsys):
 
 
 def test_build_with_the_skeleton_shows_the_markers_not_blanks(project, capsys):
-    assert main(["init"]) == 0
+    assert main(["init", "--run", "latest"]) == 0
     assert main(["build", "--format", "md", "--out", str(project / "cards")]) == 0
     md = next((project / "cards").glob("*.md")).read_text(encoding="utf-8")
     assert SKELETON_MARKER in md

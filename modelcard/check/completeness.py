@@ -125,6 +125,9 @@ def from_card(card: Card, info: CardInfo) -> list[Item]:
         items.append(Item("No placeholder text", False, f"card.yaml `{key}`: {what}; replace it with real text"))
     if not placeholders:
         items.append(Item("No placeholder text", True, "none in card.yaml"))
+    unbound = [note for note in card.build_notes if "not applied" in note]
+    items.append(Item("card.yaml describes this run", not unbound,
+                      "; ".join(unbound) if unbound else "its human text applies to this run (or there is none)"))
     items.append(Item("Run complete", card.status == "complete", f"run status: {card.status}"))
     problems = list(card.artifact_problems)
     items.append(Item("Run files match their checksums", not problems,
