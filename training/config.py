@@ -47,6 +47,7 @@ class TrainConfig:
     feature_cache: bool = True
     cache_dir: str | None = None
     country_iso_code: str = "USA"
+    metadata: str | None = None  # CSV of per-image attributes (`path` column + slices)
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -73,6 +74,7 @@ SCALARS = {
     "weights": str, "optimizer": str, "learning_rate": float, "momentum": float, "batch_size": int,
     "epochs": int, "patience": int, "dropout": float, "seed": int, "finetune_blocks": int,
     "strategy": str, "select": str, "feature_cache": bool, "cache_dir": str, "country_iso_code": str,
+    "metadata": str,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
