@@ -166,6 +166,8 @@ def test_evaluate_records_a_grid_that_matches_its_predictions_and_renders(tmp_pa
     inline = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
     assert base64.b64decode(inline[0]) == (run_dir / ex["items"][0]["file"]).read_bytes()
     assert 'src="figures/' not in html and "Grad-CAM" in md and "4 x 4 cells" in md
+    low, high = record["evaluations"]["test"]["slice_cut_points"]["brightness"]
+    assert f"1 low below {low:.2f}, 2 mid from {low:.2f} up to {high:.2f}, 3 high from {high:.2f}" in md
     n_errors = sum(it["error"] for it in ex["items"] if it["kind"] != "confused_pair")
     assert html.count('class="thumb error"') >= 2 * n_errors > 0  # errors marked in both grids
 
@@ -182,13 +184,15 @@ def test_evaluate_without_convolutions_keeps_thumbnails_and_says_why_no_maps(tmp
     assert all(item["gradcam_file"] is None for item in record["examples"]["items"])
 
 
-def test_example_collector_that_raises_leaves_a_complete_run_and_a_card_that_says_so(tmp_path, capsys, monkeypatch):
+def test_example_and_pixel_collectors_that_raise_leave_a_complete_run_and_a_card_that_says_so(tmp_path, capsys, monkeypatch):
+    import training.evaluation as evaluation
     import training.examples as examples
 
     def broken(*args, **kwargs):
         raise RuntimeError("thumbnail writer exploded")
 
     monkeypatch.setattr(examples, "_examples", broken)
+    monkeypatch.setattr(evaluation, "pixel_attributes", broken)
     monkeypatch.chdir(tmp_path)
     data = _two_class_folder(tmp_path / "data", n=4)
     _two_detector_model().save(tmp_path / "det.keras")
@@ -197,6 +201,8 @@ def test_example_collector_that_raises_leaves_a_complete_run_and_a_card_that_say
     assert record["status"] == "complete" and record["evaluations"]["test"]["slices"]
     assert record["examples"] == {"eval_set": "test", "items": [], "error": "RuntimeError: thumbnail writer exploded"}
     assert any("example grid not made" in w for w in record["warnings"])
+    assert any("image-property slices" in w and "not measured: RuntimeError" in w for w in record["warnings"])
+    assert {s["column"] for s in record["evaluations"]["test"]["slices"]} == {"orientation", "resolution"}
     code, _, err = run_cli(["build", "--run", str(run_dir), "--out", str(tmp_path / "cards")], capsys)
     assert code == 0, err
     assert "No example grid for this run: RuntimeError: thumbnail writer exploded" in (tmp_path / "cards" / "ev.md").read_text()
