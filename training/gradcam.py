@@ -1,5 +1,6 @@
 """Grad-CAM (Selvaraju et al., 2017) on the backbone's last convolutional block, with
-`tf.GradientTape` directly (tf-keras-vis targets tf.keras 2, not Keras 3).
+`tf.GradientTape` directly: a few lines and no extra dependency (tf-keras-vis 0.8.7, its last
+release, describes itself as a toolkit for tf.keras; it was not adopted for Keras 3).
 
 For a class c with pre-softmax score y_c and the last convolutional feature maps A_k
 (h x w cells each): alpha_k = mean over cells of dy_c/dA_k, map = ReLU(sum_k alpha_k A_k),
