@@ -4,6 +4,7 @@ and the grid through `modelcard evaluate` and `modelcard build` (Markdown files,
 from __future__ import annotations
 
 import base64
+import io
 import re
 from pathlib import Path
 
@@ -53,6 +54,19 @@ def test_png_is_deterministic_and_overlay_follows_the_map():
     out = overlay(thumb, cam)
     assert np.array_equal(out[-8:, -8:], thumb[-8:, -8:])  # no attention: the photo unchanged
     assert np.abs(out[:4, :4].astype(int) - thumb[:4, :4]).mean() > 10
+
+
+def test_thumbnails_that_would_pass_the_budget_are_all_palette_encoded():
+    from training.examples import BUDGET_BYTES, encode_all, png_bytes
+
+    noise = [np.random.default_rng(k).integers(0, 256, (64, 64, 3)).astype(np.uint8) for k in range(60)]
+    assert sum(len(png_bytes(im)) for im in noise) > BUDGET_BYTES  # the worst case: pure noise
+    encoded, colours = encode_all(noise)
+    assert colours == "palette-256" and sum(map(len, encoded)) < BUDGET_BYTES
+    assert Image.open(io.BytesIO(encoded[0])).mode == "P"
+    smooth = [np.full((64, 64, 3), k, np.uint8) for k in range(60)]
+    encoded, colours = encode_all(smooth)
+    assert colours == "rgb" and encoded[3] == png_bytes(smooth[3])
 
 
 def _two_detector_model():

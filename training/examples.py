@@ -2,9 +2,10 @@
 test images plus the most confident errors and one example per most-confused pair, each with
 its Grad-CAM map overlaid as a second image.
 
-What the run gets: `examples/NN.png` and `examples/NN-gradcam.png` (64 x 64 RGB PNG, the whole
+What the run gets: `examples/NN.png` and `examples/NN-gradcam.png` (64 x 64 PNG, the whole
 image squashed to a square as the model sees it; written by Pillow with fixed settings and no
-metadata, so the same run gives the same bytes), and the record's `examples` section. Labels
+metadata, so the same run gives the same bytes; all re-encoded with a 256-colour palette when
+full colour would pass the 500 KB budget), and the record's `examples` section. Labels
 and confidences are read back from the run's own `predictions/<set>.npz`, so the grid cannot
 disagree with the numbers. A failure here never breaks the run: the section then holds
 `error`, and the card says the grid was not made and why.
@@ -32,11 +33,24 @@ COLORMAP = "jet"
 BUDGET_BYTES = 500_000
 
 
-def png_bytes(rgb: np.ndarray) -> bytes:
-    """A PNG of an (H, W, 3) uint8 image with fixed settings and no metadata chunks."""
+def png_bytes(rgb: np.ndarray, palette: bool = False) -> bytes:
+    """A PNG of an (H, W, 3) uint8 image with fixed settings and no metadata chunks; `palette`
+    maps it to 256 median-cut colours without dithering (deterministic, about a third the size)."""
+    img = Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8), mode="RGB")
+    if palette:
+        img = img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8), mode="RGB").save(buf, format="PNG", optimize=True)
+    img.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def encode_all(images: list[np.ndarray], budget: int = BUDGET_BYTES) -> tuple[list[bytes], str]:
+    """Every image as PNG, full colour when the total fits `budget`, else all as 256-colour
+    palette PNGs; returns (bytes per image, "rgb" or "palette-256")."""
+    full = [png_bytes(im) for im in images]
+    if sum(map(len, full)) <= budget:
+        return full, "rgb"
+    return [png_bytes(im, palette=True) for im in images], "palette-256"
 
 
 def thumbnail(rgb: np.ndarray, size: int = THUMBNAIL_PX) -> np.ndarray:
@@ -119,23 +133,23 @@ def _examples(writer: RunWriter, samples: list[Sample], model, eval_set: str, se
     gradcam, cams = _gradcam(model, images, [int(pred[i]) for i, _ in chosen])
     folder = writer.path / EXAMPLES_DIR
     atomic.ensure_writable_dir(folder)
-    items, total = [], 0
+    items, files = [], []  # files: (item, key, run-relative path, pixels)
     for k, ((i, kind), thumb) in enumerate(zip(chosen, thumbs)):
-        files = {"file": (f"{EXAMPLES_DIR}/{k:02d}.png", thumb)}
-        if cams is not None:
-            files["gradcam_file"] = (f"{EXAMPLES_DIR}/{k:02d}-gradcam.png", overlay(thumb, cams[k]))
         item = {"id": str(preds.ids[i]), "true": preds.class_names[int(preds.y_true[i])],
                 "pred": preds.class_names[int(pred[i])], "confidence": round(float(preds.y_prob[i].max()), 4),
                 "error": bool(pred[i] != preds.y_true[i]), "kind": kind, "gradcam_file": None}
-        for key, (rel, pixels) in files.items():
-            data = png_bytes(pixels)
-            atomic.write_bytes(writer.path / rel, data)
-            item[key] = rel
-            total += len(data)
+        files.append((item, "file", f"{EXAMPLES_DIR}/{k:02d}.png", thumb))
+        if cams is not None:
+            files.append((item, "gradcam_file", f"{EXAMPLES_DIR}/{k:02d}-gradcam.png", overlay(thumb, cams[k])))
         items.append(item)
+    encoded, colours = encode_all([pixels for *_, pixels in files])
+    for (item, key, rel, _), data in zip(files, encoded):
+        atomic.write_bytes(writer.path / rel, data)
+        item[key] = rel
+    total = sum(map(len, encoded))
     if total > BUDGET_BYTES:
         writer.record["warnings"].append(f"example thumbnails take {total} bytes, above the {BUDGET_BYTES} byte budget")
-    return {"eval_set": eval_set, "seed": seed, "thumbnail_px": THUMBNAIL_PX, "format": "png",
+    return {"eval_set": eval_set, "seed": seed, "thumbnail_px": THUMBNAIL_PX, "format": "png", "colours": colours,
             "n_sample": sum(kind == "sample" for _, kind in chosen),
             "n_confident_errors": sum(kind == "confident_error" for _, kind in chosen),
             "items": items, "confused_pairs": pairs, "total_bytes": total, "gradcam": gradcam, "error": None}

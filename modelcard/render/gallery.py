@@ -64,7 +64,7 @@ def build_gallery(card: Card, run_path: Path, folder: str) -> Gallery:
             if overlay is not None:
                 gallery.overlays.append(overlay)
     for pair in grid.pairs:
-        caption = f"{pair.true} → {pair.predicted}: {pair.count} image(s); shown {pair.image.confidence:.2f}"
+        caption = f"{pair.true} → {pair.predicted}: {pair.count} image(s); this one at {pair.image.confidence:.2f}"
         thumb = _thumb(run_path, pair.image.file, folder, pair.image, caption, gallery.files)
         if thumb is not None:
             gallery.pairs.append(thumb)
