@@ -257,6 +257,7 @@ class Examination:
 
     text: str | None   # e.g. "Errors concentrate on fruit vs vegetables." (card.yaml)
     grid: ExampleGrid | None = None  # thumbnails and Grad-CAM maps (None for records without `examples`)
+    no_grid: str | None = None       # e.g. "No example grid: `modelcard record` runs hold predictions, not images."
 
 
 @dataclass

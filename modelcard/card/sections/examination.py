@@ -55,6 +55,15 @@ def example_grid(record: dict, run_path: Path | None) -> ExampleGrid | None:
     return grid
 
 
+def no_grid_reason(record: dict) -> str | None:
+    """Why a record has no `examples` (None when it has them)."""
+    if record.get("examples"):
+        return None
+    if record.get("created_by") == "record":
+        return "No example grid: `modelcard record` runs hold predictions, not images."
+    return "No example grid: this run was recorded before example grids were added (schema 1.1); re-run it to get one."
+
+
 def examination(record: dict, info: CardInfo, run_path: Path | None) -> Examination:
-    """Human notes from card.yaml plus the measured example grid."""
-    return Examination(info.model_examination, grid=example_grid(record, run_path))
+    """Human notes from card.yaml plus the measured example grid (or why there is none)."""
+    return Examination(info.model_examination, grid=example_grid(record, run_path), no_grid=no_grid_reason(record))
