@@ -18,7 +18,9 @@ Definitions (on the RGB pixels every other part of modelcard sees, alpha composi
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
 import numpy as np
@@ -62,7 +64,7 @@ def aspect_bucket(width: int, height: int) -> str:
     return next(label for limit, label in ASPECT_BUCKETS if limit is None or ratio < limit)
 
 
-def subfolders(samples: Sequence[Sample], class_names: Sequence[str] | None = None) -> np.ndarray | None:
+def subfolders(samples: Sequence[Sample]) -> np.ndarray | None:
     """Each sample's first folder below its class folder, or None when no class has two.
 
     The class folder is the deepest folder shared by all of that class's files (so the
@@ -93,11 +95,13 @@ def subfolders(samples: Sequence[Sample], class_names: Sequence[str] | None = No
 
 def pixel_attributes(samples: Sequence[Sample]) -> tuple[dict[str, np.ndarray], dict[str, list[float]]]:
     """({slice column: one group per sample}, {column: tercile cut points}) for `samples`."""
-    stats, sizes = [], []
-    for sample in samples:
+    def measure(sample: Sample):
         rgb = load_rgb(sample.path)
-        stats.append(pixel_statistics(rgb))
-        sizes.append((rgb.shape[1], rgb.shape[0]))
+        return pixel_statistics(rgb), (rgb.shape[1], rgb.shape[0])
+
+    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:  # Pillow decodes without the GIL
+        measured = list(pool.map(measure, samples))
+    stats, sizes = [m[0] for m in measured], [m[1] for m in measured]
     brightness = np.asarray([s[0] for s in stats])
     contrast = np.asarray([s[1] for s in stats])
     cuts = {"brightness": tercile_cut_points(brightness), "contrast": tercile_cut_points(contrast)}
