@@ -122,9 +122,9 @@ def test_gradcam_refuses_a_model_without_convolutions():
         build_gradcam_model(keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(x)))
 
 
-def _evaluate(tmp_path, capsys, model_path, data):
+def _evaluate(tmp_path, capsys, model_path, data, *extra):
     code, out, err = run_cli(["evaluate", "--model", str(model_path), "--data", str(data), "--name", "ev",
-                              "--runs-dir", str(tmp_path / "runs")], capsys)
+                              "--runs-dir", str(tmp_path / "runs"), *extra], capsys)
     assert code == 0, err[-2000:]
     return Path(out.strip())
 
@@ -186,14 +186,19 @@ def test_evaluate_records_a_grid_that_matches_its_predictions_and_renders(tmp_pa
     assert html.count('class="thumb error"') >= 2 * n_errors > 0  # errors marked in both grids
 
 
-def test_evaluate_without_convolutions_keeps_thumbnails_and_says_why_no_maps(tmp_path, capsys):
+def test_evaluate_without_convolutions_keeps_thumbnails_and_says_why_no_maps_and_reads_metadata(tmp_path, capsys):
     import keras
 
     data = make_folder(tmp_path / "data", per_class=4)
     inputs = keras.Input((None, None, 3))
     x = keras.layers.GlobalAveragePooling2D()(keras.layers.Resizing(16, 16)(inputs))
     keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(x)).save(tmp_path / "m.keras")
-    record = read_record(_evaluate(tmp_path, capsys, tmp_path / "m.keras", data))
+    meta = tmp_path / "meta.csv"
+    meta.write_text("path,site\nred/red00.png,north\nred/red01.png,south\nred/nope.png,x\n")
+    record = read_record(_evaluate(tmp_path, capsys, tmp_path / "m.keras", data, "--metadata", str(meta)))
+    assert any(w.startswith("1 path(s) in --metadata meta.csv") for w in record["warnings"])
+    site = next(s for s in record["evaluations"]["test"]["slices"] if s["column"] == "site")
+    assert {g["group"]: g["count"] for g in site["groups"]} == {"(missing)": 10, "north": 1, "south": 1}
     assert record["examples"]["items"] and record["examples"]["gradcam"]["error"].startswith("GradCamUnsupported")
     assert all(item["gradcam_file"] is None for item in record["examples"]["items"])
 

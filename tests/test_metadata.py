@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from modelcard.errors import UserError
@@ -23,8 +25,11 @@ def test_columns_become_slices_with_missing_files_grouped(tmp_path):
     assert list(attrs["camera"]) == ["phone", "dslr", MISSING]
     assert list(attrs["site"]) == ["north", "(blank)", MISSING]
     assert meta.unmatched(["blue/blue00.png", "red/red01.png"]) == 1
-    assert "1 path(s) in --metadata meta.csv are not in the data" in unmatched_warning(meta, ["blue/blue00.png", "red/red01.png"])
-    assert unmatched_warning(meta, ["blue/blue00.png", "red/red01.png", "green/gone.png"]) is None
+    data = SimpleNamespace(splits={"train": [SimpleNamespace(relpath="blue/blue00.png")],
+                                   "test": [SimpleNamespace(relpath="red/red01.png")]})
+    extra = SimpleNamespace(splits={"eval": [SimpleNamespace(relpath="green/gone.png")]})
+    assert "1 path(s) in --metadata meta.csv are not in the data" in unmatched_warning(meta, [data])
+    assert unmatched_warning(meta, [data, extra]) is None and unmatched_warning(None, [data]) is None
 
 
 @pytest.mark.parametrize("text, words", [

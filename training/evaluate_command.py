@@ -100,9 +100,8 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
             "total_params": total, "trainable_params": trainable,
             "file_bytes": model_path.stat().st_size, "file_sha256": sha256_of(model_path),
         }
-        files = [s.relpath for ds in (dataset, *extra.values()) for split in ds.splits.values() for s in split]
-        if meta is not None and unmatched_warning(meta, files):
-            run.record["warnings"].append(unmatched_warning(meta, files))
+        if unmatched := unmatched_warning(meta, [dataset, *extra.values()]):
+            run.record["warnings"].append(unmatched)
         run.record["warnings"].append("this model was trained elsewhere: its training data, settings and emissions "
                                       "are not in this record")
         run.save()

@@ -94,9 +94,12 @@ def load_metadata(path: str | Path) -> Metadata:
     return Metadata(str(path), columns, table)
 
 
-def unmatched_warning(metadata: Metadata, relpaths: Iterable[str]) -> str | None:
-    """The run's warning when CSV rows name files that are not in the data (None if all match)."""
-    n = metadata.unmatched(relpaths)
+def unmatched_warning(metadata: Metadata | None, datasets: Iterable) -> str | None:
+    """The run's warning when CSV rows name files that are in none of `datasets` (each a
+    `Dataset`, every split counted); None without metadata or when every row matches."""
+    if metadata is None:
+        return None
+    n = metadata.unmatched(s.relpath for ds in datasets for split in ds.splits.values() for s in split)
     if not n:
         return None
     return (f"{n} path(s) in --metadata {Path(metadata.source).name} are not in the data and were ignored; "

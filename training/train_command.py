@@ -62,13 +62,6 @@ class LoadedData:
             sets[name] = (ds, "eval", f"eval set {ds.root}")
         return sets
 
-    @property
-    def metadata_warning(self) -> str | None:
-        if self.metadata is None:
-            return None
-        files = [s.relpath for ds in (self.dataset, *self.eval_sets.values()) for split in ds.splits.values() for s in split]
-        return unmatched_warning(self.metadata, files)
-
     def inputs(self, dataset: Dataset, split: str) -> tuple[list[str], np.ndarray]:
         paths, labels = dataset.tf_inputs(split, self.data_cache)
         return paths, np.asarray(labels, dtype=np.int64)
@@ -153,8 +146,8 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
             writer.record["hardware"] = hardware
             if spec.weights == "none":
                 writer.record["warnings"].append(RANDOM_WEIGHTS_WARNING)
-            if data.metadata_warning:
-                writer.record["warnings"].append(data.metadata_warning)
+            if unmatched := unmatched_warning(data.metadata, [data.dataset, *data.eval_sets.values()]):
+                writer.record["warnings"].append(unmatched)
             if sweep_id:
                 writer.record["sweep"] = {"sweep_id": sweep_id, "index": index, "parameters": parameters,
                                           "selected": None, "selection_rule": str(rule), "members": []}
