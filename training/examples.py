@@ -14,7 +14,7 @@ disagree with the numbers. A failure here never breaks the run: the section then
 from __future__ import annotations
 
 import io
-from pathlib import Path
+import time
 
 import numpy as np
 from PIL import Image
@@ -106,8 +106,10 @@ def record_examples(writer: RunWriter, samples: list[Sample], model, *, eval_set
     """Write the thumbnails (and Grad-CAM overlays when `model` allows) and `record["examples"]`.
 
     Never raises: any failure is recorded as `error` (whole grid) or `gradcam.error` (maps only)."""
+    start = time.perf_counter()
     try:
         section = _examples(writer, samples, model, eval_set, seed)
+        section["duration_s"] = round(time.perf_counter() - start, 3)  # thumbnails + Grad-CAM, for overhead benches
     except Exception as exc:  # noqa: BLE001 - a collector never breaks a run
         section = {"eval_set": eval_set, "items": [], "error": _reason(exc)}
         writer.record["warnings"].append(f"example grid not made: {section['error']}")
