@@ -120,3 +120,22 @@ def test_open_run_checksums_every_listed_file_as_training_writes_them(tmp_path):
     assert artifact_problems(writer.path, record) == [
         "run file head.weights.h5 is missing from the run folder: the numbers computed from it can no longer "
         "be re-derived; restore it or re-create the run"]
+
+
+def test_a_folder_artifact_checksums_each_file_inside(tmp_path):
+    """The example grid's `examples/` folder: each thumbnail is checked; the folder is not "missing"."""
+    run = _recorded_run(tmp_path)
+    folder = run.path / "examples"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(b"\x89PNG one")
+    (folder / "b.png").write_bytes(b"\x89PNG two")
+    run.record["artifacts"]["examples"] = "examples"
+    record_checksums(run.path, run.record)
+    assert {"examples/a.png", "examples/b.png"} <= set(run.record["artifacts_sha256"])
+    assert artifact_problems(run.path, run.record) == []
+    (folder / "b.png").write_bytes(b"\x89PNG changed")
+    (folder / "a.png").unlink()
+    problems = artifact_problems(run.path, run.record)
+    assert len(problems) == 2 and "examples/a.png is missing" in problems[0] and "examples/b.png has changed" in problems[1]
+    shutil.rmtree(folder)
+    assert any("run file examples is missing" in p for p in artifact_problems(run.path, run.record))

@@ -48,6 +48,7 @@ class TrainConfig:
     cache_dir: str | None = None
     country_iso_code: str = "USA"
     near_duplicates: str = "group"
+    metadata: str | None = None  # CSV of per-image attributes (`path` column + slices)
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -75,6 +76,7 @@ SCALARS = {
     "epochs": int, "patience": int, "dropout": float, "seed": int, "finetune_blocks": int,
     "strategy": str, "select": str, "feature_cache": bool, "cache_dir": str, "country_iso_code": str,
     "near_duplicates": str,
+    "metadata": str,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .examples_data import ExampleGrid
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -234,6 +236,7 @@ class EvalSet:
     top_confusions: list[dict[str, Any]]  # e.g. [{"true": "fruit", "predicted": "vegetables", "count": 3, "rate": 0.2}]
     calibration: dict[str, Any]        # e.g. {"n_bins": 15, "ece": {...}, "bins": [...]}
     slices: list[Slice]
+    slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}
 
 
 @dataclass
@@ -262,6 +265,8 @@ class Examination:
     """Model Examination: calibration and the most frequent confusions, plus human notes."""
 
     text: str | None   # e.g. "Errors concentrate on fruit vs vegetables." (card.yaml)
+    grid: ExampleGrid | None = None  # thumbnails and Grad-CAM maps (None for records without `examples`)
+    no_grid: str | None = None       # e.g. "No example grid: `modelcard record` runs hold predictions, not images."
 
 
 @dataclass

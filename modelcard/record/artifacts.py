@@ -48,10 +48,18 @@ def artifact_paths(record: dict) -> list[str]:
 
 
 def record_checksums(run_dir: Path, record: dict) -> None:
-    """Set `record["artifacts_sha256"]` for every listed artifact that exists in `run_dir`."""
+    """Set `record["artifacts_sha256"]` for every listed artifact that exists in `run_dir`; an
+    artifact that is a folder (e.g. `examples`) contributes each file inside it."""
     run_dir = Path(run_dir)
-    record[CHECKSUMS_KEY] = {rel: sha256_hex(run_dir / rel) for rel in artifact_paths(record)
-                             if (run_dir / rel).is_file()}
+    sums = {}
+    for rel in artifact_paths(record):
+        path = run_dir / rel
+        if path.is_file():
+            sums[rel] = sha256_hex(path)
+        elif path.is_dir():
+            for inner in sorted(p for p in path.rglob("*") if p.is_file()):
+                sums[inner.relative_to(run_dir).as_posix()] = sha256_hex(inner)
+    record[CHECKSUMS_KEY] = sums
 
 
 def artifact_problems(run_dir: Path, record: dict) -> list[str]:
@@ -66,11 +74,11 @@ def artifact_problems(run_dir: Path, record: dict) -> list[str]:
     problems = []
     for rel in sorted(set(artifact_paths(record)) | set(recorded)):
         path = run_dir / rel
-        if not path.is_file():
+        if not (path.is_file() or path.is_dir()):
             if rel != model_rel:
                 problems.append(f"run file {rel} is missing from the run folder: the numbers computed from it "
                                 "can no longer be re-derived; restore it or re-create the run")
-        elif rel in recorded and sha256_hex(path) != recorded[rel]:
+        elif rel in recorded and path.is_file() and sha256_hex(path) != recorded[rel]:
             problems.append(f"run file {rel} has changed since the run wrote it (its sha256 differs from the one "
                             "in run.json): this card may not describe it; restore it or re-create the run")
     return problems

@@ -25,6 +25,7 @@ from ..record.sweep_table import member_row
 from .environment import environment, macros, templates_dir
 from .figures import Figure, build_figures, inline_svg
 from .frontmatter import dump_front_matter
+from .gallery import build_gallery
 from .mct import dump_mct, mct_document, validate_mct
 from .sections import SECTIONS
 
@@ -100,10 +101,12 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     folder = templates_dir(templates_dir_override)
     env = environment(folder)
     views = {f.name: _FigureView(f.name, f.title, f.caption, Markup(inline_svg(f.svg))) for f in figures}
-    context = {"card": card, "sections": SECTIONS, "figures": views, "figdir": figdir}
+    gallery = build_gallery(card, Path(run.path), figdir)
+    context = {"card": card, "sections": SECTIONS, "figures": views, "figdir": figdir, "gallery": gallery}
     if "md" in formats:
         text = env.get_template("card.md.jinja").render(context, m=macros(env, "md"), front_matter=dump_front_matter(card))
         outputs[f"{card.slug}.md"] = _tidy_markdown(text)
+        outputs.update(gallery.files)
         for f in figures:
             outputs[f"{figdir}/{f.name}.svg"] = f.svg
     if "html" in formats:
