@@ -35,8 +35,11 @@ TRAIN_FLAGS = {
     "--strategy": ("strategy", "tf.distribute strategy: default, mirrored or multiworker (reads TF_CONFIG)"),
     "--select": ("select", "sweep selection rule METRIC:max|min (default val_accuracy:max; or val_loss:min)"),
     "--cache-dir": ("cache_dir", "feature cache folder (default $MODELCARD_CACHE or ~/.cache/modelcard)"),
+    "--metadata": ("metadata", "CSV with a `path` column (relative to the data root) and attribute columns, each one a slice"),
     "--country": ("country_iso_code", "ISO 3166 alpha-3 country for codecarbon's carbon intensity (default USA)"),
     "--label-issues": ("label_issues", "cleanlab (default: estimate label errors for the data card) or none (skip)"),
+    "--near-duplicates": ("near_duplicates", "group (default: confirmed near-duplicate images stay in one split), "
+                          "report (list them only) or off (exact copies are always grouped)"),
 }
 
 
@@ -72,6 +75,8 @@ def register(subparsers) -> None:
     e.add_argument("--input-size", type=int, default=None, metavar="PX",
                    help="resize images to this square size (default: from the model's Resizing layer or input shape)")
     e.add_argument("--batch-size", type=int, default=32, help="prediction batch size (default 32)")
+    e.add_argument("--metadata", default=None, metavar="CSV",
+                   help="CSV with a `path` column (relative to DIR) and attribute columns, each one a slice")
     e.add_argument("--country", default="USA", help="ISO 3166 alpha-3 country for codecarbon (default USA)")
     e.add_argument("--label-issues", choices=("cleanlab", "none"), default="cleanlab",
                    help="cleanlab (default: estimate label errors from the predictions) or none (skip)")
@@ -131,7 +136,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise UserError(f"--batch-size {args.batch_size} must be at least 1")
     path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
-                    eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
-                    country_iso_code=args.country, label_issues=args.label_issues != "none", command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
+                    eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size, metadata=args.metadata,
+                    country_iso_code=args.country, label_issues=args.label_issues != "none",
+                    command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
     print(path)
     return 0

@@ -36,11 +36,13 @@ def trained(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("train")
     data = make_folder(tmp / "data")
     shifted = make_folder(tmp / "shifted", per_class=5, seed=7)  # an extra labelled set, other images
+    meta = tmp / "meta.csv"  # blue images have a camera, the others are missing; one row names no file
+    meta.write_text("path,camera\n" + "".join(f"blue/blue{i:02d}.png,cam{i % 2}\n" for i in range(12)) + "blue/gone.png,cam0\n")
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(["train", "--data", str(data), "--weights", "offline", "--input-size", "96", "--epochs", "3",
                      "--runs-dir", str(tmp / "runs"), "--cache-dir", str(tmp / "cache"), "--name", "tiny",
-                     "--eval-set", f"shifted={shifted}"])
+                     "--eval-set", f"shifted={shifted}", "--metadata", str(meta)])
     assert code == 0, err.getvalue()[-2000:]
     return Path(out.getvalue().strip()), data, tmp
 
@@ -55,6 +57,9 @@ def test_record_is_complete_and_valid(trained):
     assert record["model"]["trainable_params"] == 1280 * 3 + 3  # frozen backbone: only the head trains
     assert record["artifacts"]["model"] == "model.keras"
     assert record["model"]["file_bytes"] == (run_dir / "model.keras").stat().st_size
+    assert set(record["artifacts_sha256"]) == {"model.keras", "history.csv", "head.weights.h5",
+                                                "predictions/test.npz", "predictions/shifted.npz"}
+    assert record["artifacts_sha256"]["model.keras"] == record["model"]["file_sha256"]
     assert record["hardware"] and record["efficiency"]["latency_ms_per_image"] > 0
     assert record["sweep"] is None
 
@@ -66,7 +71,32 @@ def test_test_accuracy_matches_sklearn_on_saved_predictions(trained):
     expected = accuracy_score(preds.y_true, preds.y_prob.argmax(axis=1))
     assert record["evaluations"]["test"]["metrics"]["accuracy"]["value"] == pytest.approx(expected)
     assert record["evaluations"]["test"]["n_samples"] == len(preds.y_true) == record["data"]["splits"]["test"]["n"]
-    assert set(preds.attributes) == {"orientation", "resolution"}
+    assert set(preds.attributes) == {"orientation", "resolution", "brightness", "contrast", "colour", "aspect", "camera"}
+
+
+def test_metadata_columns_are_slices_with_missing_files_grouped(trained):
+    run_dir, _, _ = trained
+    record = read_record(run_dir)
+    preds = read_predictions(run_dir / record["artifacts"]["predictions"]["test"])
+    for relpath, camera in zip(preds.ids, preds.attributes["camera"]):
+        expected = f"cam{int(relpath[-6:-4]) % 2}" if relpath.startswith("blue/") else "(missing)"
+        assert camera == expected
+    test = record["evaluations"]["test"]
+    assert test["metadata_columns"] == ["camera"] and "camera" in [s["column"] for s in test["slices"]]
+    assert "1 path(s) in --metadata meta.csv are not in the data and were ignored; paths must be relative to the data root" in record["warnings"]
+    cuts = test["slice_cut_points"]["brightness"]
+    assert cuts[0] <= cuts[1] and set(preds.attributes["brightness"]) <= {"1 low", "2 mid", "3 high"}
+
+
+def test_head_mode_records_examples_with_gradcam_from_the_full_model(trained):
+    run_dir, _, _ = trained
+    ex = read_record(run_dir)["examples"]
+    n_test = read_record(run_dir)["data"]["splits"]["test"]["n"]
+    assert ex["error"] is None and ex["n_sample"] == min(16, n_test)
+    assert ex["gradcam"] == {"cells": [3, 3], "error": None, "input_size": 96, "layer": "out_relu",
+                             "method": ex["gradcam"]["method"], "target": "predicted class"}
+    assert all((run_dir / it["file"]).is_file() and (run_dir / it["gradcam_file"]).is_file() for it in ex["items"])
+    assert ex["total_bytes"] < 500_000
 
 
 def test_history_csv_has_one_row_per_epoch(trained):

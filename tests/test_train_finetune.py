@@ -25,3 +25,5 @@ def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
     assert record["artifacts"]["model"] == "model.keras" and (tmp_path / "runs").exists()
     # label issues of the training data: K-fold heads on the frozen backbone's features, and the card says so
     assert "frozen backbone's features from before fine-tuning" in record["label_issues"]["train"]["method"]
+    examples = record["examples"]  # the grid and its maps come from this member's own fine-tuned model
+    assert examples["error"] is None and examples["gradcam"]["error"] is None and examples["gradcam"]["cells"] == [3, 3]

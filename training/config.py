@@ -49,6 +49,8 @@ class TrainConfig:
     cache_dir: str | None = None
     country_iso_code: str = "USA"
     label_issues: str = "cleanlab"  # "none" skips the estimated label errors of the data card
+    near_duplicates: str = "group"
+    metadata: str | None = None  # CSV of per-image attributes (`path` column + slices)
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -76,6 +78,8 @@ SCALARS = {
     "epochs": int, "patience": int, "dropout": float, "seed": int, "finetune_blocks": int,
     "strategy": str, "select": str, "feature_cache": bool, "cache_dir": str, "country_iso_code": str,
     "label_issues": str,
+    "near_duplicates": str,
+    "metadata": str,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
@@ -148,6 +152,7 @@ def _as_list(key: str, values: Any, where: str) -> list:
 
 def validate(config: TrainConfig) -> TrainConfig:
     """Reject values no run could use, naming the flag to fix."""
+    from .data.assemble import NEAR_MODES
     checks = [
         (config.mode in MODES, f"--mode {config.mode!r} is unknown; choose {' or '.join(MODES)}"),
         (config.optimizer in OPTIMIZERS, f"--optimizer {config.optimizer!r} is unknown; choose one of {', '.join(OPTIMIZERS)}"),
@@ -160,6 +165,8 @@ def validate(config: TrainConfig) -> TrainConfig:
         (config.finetune_blocks >= 1, f"--finetune-blocks {config.finetune_blocks} must be at least 1"),
         (config.seed >= 0, f"--seed {config.seed} must be 0 or more"),
         (config.label_issues in LABEL_ISSUES, f"--label-issues {config.label_issues!r} is unknown; choose {' or '.join(LABEL_ISSUES)}"),
+        (config.near_duplicates in NEAR_MODES,
+         f"--near-duplicates {config.near_duplicates!r} is unknown; choose one of {', '.join(NEAR_MODES)}"),
     ]
     for ok, message in checks:
         if not ok:

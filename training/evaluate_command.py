@@ -21,8 +21,10 @@ from .data.scan import candidates_in_class_folders
 from .data.sources import default_cache_dir
 from .data_card import DataCardCollector
 from .evaluation import record_evaluation
+from .examples import record_examples
 from .features import extract
 from .full_model import model_input_size
+from .metadata import load_metadata, unmatched_warning
 from .weights.source import sha256_of
 
 MAIN_SET = "test"
@@ -63,8 +65,9 @@ def backbone_name(model) -> str:
 
 def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, eval_sets: dict[str, str],
              input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str],
-             label_issues: bool = True) -> Path:
+             label_issues: bool = True, metadata: str | None = None) -> Path:
     """Predict with the model on DIR and each eval set, analyse, and write a complete run."""
+    meta = load_metadata(metadata) if metadata else None
     dataset, split, source = load_main_set(Path(data))
     extra = {n: load_eval_set(n, Path(d), dataset.class_names) for n, d in sorted(eval_sets.items())}
     model = load_keras_model(Path(model_path))
@@ -81,7 +84,7 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
 
     sets = {MAIN_SET: (dataset, split, source)} | {n: (ds, "eval", f"eval set {ds.root}") for n, ds in extra.items()}
     config = {"model": str(model_path), "data": str(data), "eval_sets": dict(eval_sets), "input_size": size,
-              "batch_size": batch_size}
+              "batch_size": batch_size, "metadata": metadata}
     with open_run(runs_dir, name or model_path.stem, "evaluate", command_line=command_line, config=config) as run:
         summary = data_section(dataset, extra)
         if split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
@@ -98,6 +101,8 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
             "total_params": total, "trainable_params": trainable,
             "file_bytes": model_path.stat().st_size, "file_sha256": sha256_of(model_path),
         }
+        if unmatched := unmatched_warning(meta, [dataset, *extra.values()]):
+            run.record["warnings"].append(unmatched)
         run.record["warnings"].append("this model was trained elsewhere: its training data, settings and emissions "
                                       "are not in this record")
         run.save()
@@ -110,8 +115,11 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
             predict_s = time.perf_counter() - start
             n_images = sum(len(paths) for paths in inputs.values())
             for set_name, (ds, ds_split, text) in sets.items():
-                record_evaluation(run, set_name, ds.splits[ds_split], probs[set_name], dataset.class_names, text)
+                record_evaluation(run, set_name, ds.splits[ds_split], probs[set_name], dataset.class_names, text,
+                                  metadata=meta)
                 run.save()
+            record_examples(run, dataset.splits[split], model)
+            run.save()
             from .features import image_dataset
 
             batch = next(iter(image_dataset(inputs[MAIN_SET], size, batch_size))).numpy()

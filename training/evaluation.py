@@ -2,11 +2,12 @@
 
 Metrics are computed only by `modelcard.analysis.evaluate_predictions` (never a second time
 here); this module supplies what it needs from the images: per-sample ids, true labels and
-cheap, real slicing attributes read from the file headers.
+real slicing attributes: file headers, pixel statistics and `--metadata` columns.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -16,6 +17,8 @@ from modelcard.analysis import evaluate_predictions
 from modelcard.record import Predictions, RunWriter
 
 from .data import Sample
+from .metadata import Metadata
+from .pixel_slices import pixel_attributes
 
 # Longest side of the original file, in pixels: small originals are upscaled and look blurry.
 RESOLUTION_BUCKETS = ((128, "<128 px"), (512, "128-511 px"), (None, ">=512 px"))
@@ -32,30 +35,56 @@ def orientation(width: int, height: int) -> str:
     return "landscape" if width > height else "portrait"
 
 
-def slice_attributes(samples: Sequence[Sample]) -> dict[str, np.ndarray]:
-    """`resolution` and `orientation` of each original file (header only, no decoding)."""
+@dataclass
+class SliceAttributes:
+    """Slice columns of one evaluated set and the tercile cut points behind two of them."""
+
+    columns: dict[str, np.ndarray]                                   # e.g. {"orientation": ["square", ...]}
+    cut_points: dict[str, list[float]] = field(default_factory=dict)  # e.g. {"brightness": [92.4, 171.0]}
+    metadata_columns: list[str] = field(default_factory=list)        # e.g. ["camera"] (from --metadata)
+    problems: list[str] = field(default_factory=list)                # e.g. ["image-property slices not measured: ..."]
+
+
+def slice_attributes(samples: Sequence[Sample], metadata: Metadata | None = None) -> SliceAttributes:
+    """`resolution` and `orientation` from the file headers, the pixel slices (training.pixel_slices)
+    and the `--metadata` columns of each sample."""
     sizes = []
     for sample in samples:
         with Image.open(sample.path) as img:
             sizes.append(img.size)
-    return {
+    columns = {
         "resolution": np.asarray([resolution_bucket(w, h) for w, h in sizes], dtype=str),
         "orientation": np.asarray([orientation(w, h) for w, h in sizes], dtype=str),
     }
+    problems, cuts = [], {}
+    try:  # a collector never breaks a run: the card names what was not measured and why
+        pixels, cuts = pixel_attributes(samples)
+        columns.update(pixels)
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"image-property slices (brightness, contrast, colour, aspect, subfolder) not measured: "
+                        f"{type(exc).__name__}: {str(exc)[:200]}")
+    extra = [] if metadata is None else list(metadata.columns)
+    if metadata is not None:
+        columns.update(metadata.attributes([s.relpath for s in samples]))
+    return SliceAttributes(columns, cuts, extra, problems)
 
 
 def record_evaluation(writer: RunWriter, eval_set: str, samples: Sequence[Sample], y_prob: np.ndarray,
-                      class_names: list[str], source: str, attributes: dict[str, np.ndarray] | None = None,
-                      seed: int = 0) -> dict:
+                      class_names: list[str], source: str, attributes: SliceAttributes | None = None,
+                      seed: int = 0, metadata: Metadata | None = None) -> dict:
     """Analyse one set's predictions, store `predictions/<set>.npz` and `evaluations[set]`."""
-    attributes = slice_attributes(samples) if attributes is None else attributes
+    attributes = slice_attributes(samples, metadata) if attributes is None else attributes
     y_true = np.asarray([s.label for s in samples], dtype=np.int64)
     y_prob = np.asarray(y_prob, dtype=np.float64)
     y_prob = y_prob / y_prob.sum(axis=1, keepdims=True)  # float32 softmax rows sum to 1 +- 1e-7
     preds = Predictions(ids=np.asarray([s.relpath for s in samples], dtype=str), y_true=y_true, y_prob=y_prob,
-                        class_names=list(class_names), attributes=attributes)
+                        class_names=list(class_names), attributes=attributes.columns)
     writer.add_predictions(eval_set, preds)
-    evaluation = evaluate_predictions(y_true, y_prob, class_names, groups=attributes, seed=seed)
+    evaluation = evaluate_predictions(y_true, y_prob, class_names, groups=attributes.columns, seed=seed)
     evaluation["source"] = source
+    evaluation["slice_cut_points"] = attributes.cut_points
+    if attributes.metadata_columns:
+        evaluation["metadata_columns"] = attributes.metadata_columns
+    writer.record["warnings"] += [p for p in attributes.problems if p not in writer.record["warnings"]]
     writer.record["evaluations"][eval_set] = evaluation
     return evaluation

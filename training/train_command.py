@@ -31,10 +31,12 @@ from .data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
 from .data.sources import DEFAULT_SEED, default_cache_dir
 from .data_card import DataCardCollector
 from .evaluation import record_evaluation, slice_attributes
+from .examples import record_examples
 from .features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
 from .fit import FitResult, compile_classifier, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
+from .metadata import Metadata, load_metadata, unmatched_warning
 from .progress import log
 from .run_sections import data_section, model_section, training_section, write_history
 
@@ -52,6 +54,7 @@ class LoadedData:
     dataset: Dataset
     eval_sets: dict[str, Dataset]
     data_cache: Path
+    metadata: Metadata | None = None  # `--metadata` CSV, checked before any run folder exists
 
     def evaluation_sets(self) -> dict[str, tuple[Dataset, str, str]]:
         """{record set name: (dataset, split, source text)}: `test` first, then the extras."""
@@ -85,14 +88,15 @@ class Member:
 
 def load_data(config: TrainConfig) -> LoadedData:
     """Resolve `--data` and every `--eval-set` (UserError before anything is written)."""
+    metadata = load_metadata(config.metadata) if config.metadata else None
     data_cache = default_cache_dir()
-    dataset = resolve_source(config.data, seed=DEFAULT_SEED, cache_dir=data_cache)
+    dataset = resolve_source(config.data, seed=DEFAULT_SEED, cache_dir=data_cache, near_duplicates=config.near_duplicates)
     for split in ("train", "val", "test"):
         if not dataset.splits.get(split):
             raise UserError(f"the {split} split of --data {config.data} is empty; add images (a few per class at least)")
     eval_sets = {name: load_eval_set(name, Path(directory), dataset.class_names)
                  for name, directory in sorted(config.eval_sets.items())}
-    return LoadedData(dataset, eval_sets, data_cache)
+    return LoadedData(dataset, eval_sets, data_cache, metadata)
 
 
 def base_name(config: TrainConfig, dataset: Dataset) -> str:
@@ -143,6 +147,8 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
             writer.record["hardware"] = hardware
             if spec.weights == "none":
                 writer.record["warnings"].append(RANDOM_WEIGHTS_WARNING)
+            if unmatched := unmatched_warning(data.metadata, [data.dataset, *data.eval_sets.values()]):
+                writer.record["warnings"].append(unmatched)
             if sweep_id:
                 writer.record["sweep"] = {"sweep_id": sweep_id, "index": index, "parameters": parameters,
                                           "selected": None, "selection_rule": str(rule), "members": []}
@@ -286,7 +292,7 @@ class HeadEngine:
     def _attributes(self, set_name: str, ds: Dataset, split: str):
         """Slice attributes of a set, read from the files once for all members."""
         if set_name not in self.attributes:
-            self.attributes[set_name] = slice_attributes(ds.splits[split])
+            self.attributes[set_name] = slice_attributes(ds.splits[split], self.data.metadata)
         return self.attributes[set_name]
 
     def finish(self, members: list[Member], chosen: Member) -> None:
@@ -294,6 +300,8 @@ class HeadEngine:
         full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.record["name"])
         finish_chosen(chosen, full, self.spec, self.data)
         for member in members:
+            model = full if member is chosen else build_full_model(self.extractor, member.head, self.spec.input_size)
+            record_examples(member.writer, self.data.dataset.splits["test"], model, seed=member.config.seed)
             extra = chosen.writer.record["efficiency"] if member is chosen else {}
             member.writer.record["efficiency"] = efficiency(member, self.extract_ips, extra, self.spec)
             member.writer.save()
@@ -354,13 +362,15 @@ class FinetuneEngine:
         for set_name, (eval_ds, split, source) in self.data.evaluation_sets().items():
             paths, _ = self.data.inputs(eval_ds, split)
             probs = extract(model, paths, size, EXTRACT_BATCH, f"predicting {set_name}")
-            record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source)
+            record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source,
+                              metadata=self.data.metadata)
         member.timings["evaluation_s"] = time.perf_counter() - start
         record["training"]["timings"] = training_section(cfg, result, member.timings, distribution)["timings"]
         member.train_ips = len(train_y) * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         # Every fine-tuned member has its own backbone weights, so each keeps its full model.
         full = build_full_model(extractor, head, size, name=record["name"])
         finish_chosen(member, full, self.spec, self.data)
+        record_examples(member.writer, ds.splits["test"], full, seed=cfg.seed)
         member.writer.save()
 
     def finish(self, members: list[Member], chosen: Member) -> None:

@@ -11,14 +11,16 @@ import re
 from pathlib import Path
 
 from .info import CardInfo
-from .model import Card, Closing, Examination, Risks, Uses
+from .model import Card, Closing, Risks, Uses
 from .sections.environment import environmental_impact
 from .sections.evaluation import evaluation as evaluation_section
+from .sections.examination import examination
 from .sections.get_started import get_started
 from .sections.header import card_warnings
 from .sections.model_details import base_model, model_details
 from .sections.risks import measured_risks
 from .sections.specs import technical_specs
+from .sections.summary import summary
 from .sections.training import training_details
 
 # Human keys in card order, with the section each belongs to (used in gap lines).
@@ -86,8 +88,8 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         uses=Uses(info.uses.direct, info.uses.downstream, info.uses.out_of_scope),
         risks=Risks(info.bias_risks_limitations, measured_risks(record, training, evaluation), info.recommendations),
         get_started=get_started(record, run_path), training=training, evaluation=evaluation,
-        examination=Examination(info.model_examination), environment=environment, specs=technical_specs(record),
+        examination=examination(record, info, run_path), environment=environment, specs=technical_specs(record),
         closing=closing, tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
-        status=record["status"],
+        status=record["status"], summary=summary(details, evaluation, info),
     )
 

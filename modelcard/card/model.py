@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .examples_data import ExampleGrid
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -97,14 +99,23 @@ class SplitInfo:
 
 @dataclass
 class Duplicates:
-    """Exact and near duplicate images found in the data, and whether any cross splits."""
+    """Exact and near duplicate images found in the data, and whether any cross splits.
+
+    A pHash match is only a candidate; `confirmed` pairs are the ones a second similarity agreed
+    were copies (records before 1.1 had no second check: all their pairs count as confirmed).
+    """
 
     exact_groups: int                 # e.g. 3
     exact_files: int                  # e.g. 7
-    near_pairs: list[dict[str, Any]]  # e.g. [{"a": "x.png", "b": "y.png", "kind": "phash", "distance": 2, "cross_split": True}]
-    near_threshold: Any               # e.g. 4
-    hash: str | None                  # e.g. "phash"
-    cross_split_pairs: int            # e.g. 1
+    near_pairs: list[dict[str, Any]]  # e.g. [{"a": "x.png", "b": "y.png", "kind": "mirror", "distance": 2, "cross_split": True}]
+    near_threshold: Any               # e.g. 6
+    hash: str | None                  # e.g. "pHash 64-bit"
+    cross_split_pairs: int            # e.g. 1 (confirmed pairs only)
+    confirmed: list[dict[str, Any]] = field(default_factory=list)    # pairs confirmed as copies
+    unconfirmed: list[dict[str, Any]] = field(default_factory=list)  # pHash look-alikes only, not grouped
+    mode: str | None = None           # e.g. "group" (group | report | off); None before 1.1
+    confirm_method: str | None = None  # e.g. "normalised correlation of 32x32 colour thumbnails ..."
+    confirm_threshold: float | None = None  # e.g. 0.85
 
 
 @dataclass
@@ -225,6 +236,7 @@ class EvalSet:
     top_confusions: list[dict[str, Any]]  # e.g. [{"true": "fruit", "predicted": "vegetables", "count": 3, "rate": 0.2}]
     calibration: dict[str, Any]        # e.g. {"n_bins": 15, "ece": {...}, "bins": [...]}
     slices: list[Slice]
+    slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}
 
 
 @dataclass
@@ -253,6 +265,8 @@ class Examination:
     """Model Examination: calibration and the most frequent confusions, plus human notes."""
 
     text: str | None   # e.g. "Errors concentrate on fruit vs vegetables." (card.yaml)
+    grid: ExampleGrid | None = None  # thumbnails and Grad-CAM maps (None for records without `examples`)
+    no_grid: str | None = None       # e.g. "No example grid: `modelcard record` runs hold predictions, not images."
 
 
 @dataclass
@@ -328,3 +342,8 @@ class Card:
     # The data card beside this card (modelcard.datacard.DataCard), set by the renderer; None when
     # the run has no data-card facts (e.g. a 1.0 record).
     data_card: object | None = None
+    checks: Any = None   # a card.sections.checks.ChecksSection with `build --policy`, else None
+    # The plain-words paragraph at the top (modelcard.card.sections.summary.Summary), None when not assembled.
+    summary: Any = None
+    # Said on stderr by `build`, not on the card, e.g. ["./card.yaml not applied: it describes ..."].
+    build_notes: list[str] = field(default_factory=list)

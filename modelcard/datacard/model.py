@@ -50,6 +50,11 @@ class DataCard:
     errors: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)             # e.g. "data.consent"
 
+    def confirmed_pairs(self) -> list[dict]:
+        """The leakage guard's confirmed near duplicates (pairs of a 1.0 record were all grouped)."""
+        pairs = (self.source.get("duplicates") or {}).get("near_pairs") or []
+        return [p for p in pairs if p.get("confirmed", True)]
+
     def gap_lines(self) -> list[str]:
         """One line per missing human key, e.g. "Data card / Consent: add `data.consent` to card.yaml"."""
         return [f"{GAP_SECTIONS[key]}: add `{key}` to card.yaml" for key in self.gaps]

@@ -13,15 +13,20 @@ from typing import Sequence
 from markupsafe import Markup
 
 from .. import atomic
-from ..card import CARD_INFO_FILE, assemble_card, gap_line, load_card_info
+from ..card import CardInfo, assemble_card, gap_line
 from ..card.assemble import slugify
+from ..card.binding import bind_card_info
+from ..card.model import Card
+from ..card.sections.checks import ChecksSection, policy_checks
 from ..datacard import render_data_card
 from ..errors import UserError
 from ..record import RunRef, list_runs
+from ..record.artifacts import artifact_problems
 from ..record.sweep_table import member_row
 from .environment import environment, macros, templates_dir
 from .figures import build_figures, figure_views
 from .frontmatter import dump_front_matter
+from .gallery import build_gallery
 from .mct import dump_mct, mct_document, validate_mct
 from .sections import SECTIONS
 
@@ -35,13 +40,12 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)   # sorted
     gaps: list[str] = field(default_factory=list)       # e.g. "Uses / Out-of-scope use: add `uses.out_of_scope` to card.yaml"
     warnings: list[str] = field(default_factory=list)   # e.g. "run ... is not complete (status: failed) ..."
+    checks: ChecksSection | None = None                 # with --policy: what the card's Checks subsection shows
 
 
-def _card_info_path(card_info: Path | None) -> Path | None:
-    if card_info is not None:
-        return Path(card_info)
-    default = Path(CARD_INFO_FILE)
-    return default if default.is_file() else None
+def card_info_path(card_info: Path | None, record: dict) -> Path | None:
+    """The card.yaml applied to `record`: `--card-info`, else `./card.yaml` when it describes the run, else None."""
+    return bind_card_info(card_info, record).path
 
 
 def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
@@ -56,32 +60,50 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     return members or None
 
 
+def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None) -> tuple[Card, CardInfo]:
+    """The card `build` renders for this run (and the human text bound to it); `check` inspects the same one.
+
+    The card.yaml is bound to the run (`card.binding`), and the run's files are verified against
+    their recorded checksums (`Card.artifact_problems`).
+    """
+    bound = bind_card_info(card_info, run.record)
+    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    card.warnings[:0] = bound.card_warnings
+    card.build_notes = bound.notices
+    card.artifact_problems = artifact_problems(Path(run.path), run.record)
+    return card, bound.info
+
+
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                  templates_dir_override: Path | None = None, runs_dir: Path | None = None,
-                 mct_graphics: bool = False):
+                 mct_graphics: bool = False, policy: Path | None = None):
     """Render in memory: returns (card, {relative path: bytes or str}). `mct_graphics` also
     rasterises the figures to PNG for the MCT JSON (its schema takes only PNG; off by default
-    because it roughly doubles figure time)."""
+    because it roughly doubles figure time). `policy` adds a "Checks" subsection (gates and
+    completeness, with the policy file's sha256)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    info = load_card_info(_card_info_path(card_info))
-    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    card, info = card_for_run(run, card_info, runs_dir)
     folder = templates_dir(templates_dir_override)
     env = environment(folder)
     data_card, data_outputs = render_data_card(run.record, info, slug=card.slug, name=card.details.name,
                                                run_path=Path(run.path), env=env, formats=formats)
     card.data_card = data_card
+    if policy is not None:
+        card.checks = policy_checks(card, info, run.record, Path(policy))
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
     outputs: dict[str, str | bytes] = {}
     views = figure_views(figures)
-    context = {"card": card, "sections": SECTIONS, "figures": views, "figdir": figdir}
+    gallery = build_gallery(card, Path(run.path), figdir)
+    context = {"card": card, "sections": SECTIONS, "figures": views, "figdir": figdir, "gallery": gallery}
     if "md" in formats:
         text = env.get_template("card.md.jinja").render(context, m=macros(env, "md"), front_matter=dump_front_matter(card),
                                                         ext="md")
         outputs[f"{card.slug}.md"] = _tidy_markdown(text)
+        outputs.update(gallery.files)
         for f in figures:
             outputs[f"{figdir}/{f.name}.svg"] = f.svg
     if "html" in formats:
@@ -100,11 +122,11 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
 
 def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                 templates_dir: Path | None = None, runs_dir: Path | None = None,
-                mct_graphics: bool = False) -> BuildResult:
+                mct_graphics: bool = False, policy: Path | None = None) -> BuildResult:
     """Render the run's card in every requested format and write them under `out_dir`."""
     out_dir = atomic.ensure_writable_dir(Path(out_dir))
     card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
-                                 runs_dir=runs_dir, mct_graphics=mct_graphics)
+                                 runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy)
     written = []
     for rel, content in sorted(outputs.items()):
         path = out_dir / rel
@@ -115,7 +137,9 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
         else:
             atomic.write_text(path, content)
         written.append(path)
-    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps] + (card.data_card.gap_lines() if card.data_card else []), warnings=list(card.warnings))
+    gaps = [gap_line(k) for k in card.gaps] + (card.data_card.gap_lines() if card.data_card else [])
+    return BuildResult(written=sorted(written), gaps=gaps,
+                       warnings=card.build_notes + card.warnings + card.artifact_problems, checks=card.checks)
 
 
 def _tidy_lines(text: str) -> str:

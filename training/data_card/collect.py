@@ -45,6 +45,8 @@ class DataCardCollector:
         self.splits = {name: list(samples) for name, samples in splits.items()}
         self.class_names = list(class_names)
         self.duplicates = duplicates or {}
+        # the guard's confirmed near duplicates (a 1.0-style pair without `confirmed` was grouped, so it counts)
+        self.near_pairs = [p for p in self.duplicates.get("near_pairs") or [] if p.get("confirmed", True)]
         self.label_issues_on, self.k, self.seed = label_issues, k, seed
         self.section: dict = {"collected_by": created_by, "errors": []}
         self.images: DecodedImages | None = None
@@ -78,7 +80,7 @@ class DataCardCollector:
         self.section["exact_duplicates"] = self.exact[:MAX_NEAR_PAIRS_SHOWN]
         self.wanted.update(group[0] for group in self.section["exact_duplicates"])
         self._guard("cleanvision", self._quality)
-        pairs = list(self.duplicates.get("near_pairs") or [])[:MAX_NEAR_PAIRS_SHOWN]
+        pairs = self.near_pairs[:MAX_NEAR_PAIRS_SHOWN]
         self.wanted.update(f for p in pairs for f in (p["a"], p["b"]))
         self.images.release()  # training needs the memory; thumbnails decode their few images again
 
@@ -86,7 +88,7 @@ class DataCardCollector:
         lab, order = run_cleanvision(self.images)
         quality = quality_section(self.images, lab, order)
         quality["duplicates"] = compare_duplicates(lab, order, self.images, self.exact,
-                                                   list(self.duplicates.get("near_pairs") or []),
+                                                   self.near_pairs,
                                                    self.duplicates.get("near_threshold"))
         self.section["quality"] = quality
         self.wanted.update(x["path"] for rows in quality["examples"].values() for x in rows)

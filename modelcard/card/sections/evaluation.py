@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
 from .common import metric_from
+from .slice_notes import slice_notes
 
 METRIC_ORDER = ("accuracy", "balanced_accuracy", "top5_accuracy", "f1_macro", "precision_macro", "recall_macro",
                 "f1_weighted", "precision_weighted", "recall_weighted", "log_loss", "ece")
@@ -23,7 +24,8 @@ def _eval_set(name: str, ev: dict) -> EvalSet:
                    bootstrap=dict(ev["bootstrap"]), metrics=metrics, per_class=per_class,
                    confusion_labels=list(ev["confusion_matrix"]["labels"]),
                    confusion_counts=[list(r) for r in ev["confusion_matrix"]["counts"]],
-                   top_confusions=list(ev["top_confusions"]), calibration=dict(ev["calibration"]), slices=slices)
+                   top_confusions=list(ev["top_confusions"]), calibration=dict(ev["calibration"]), slices=slices,
+                   slice_notes={s.column: n for s in slices if (n := slice_notes(ev).get(s.column))})
 
 
 def evaluation(record: dict) -> Evaluation:
@@ -40,7 +42,9 @@ def evaluation(record: dict) -> Evaluation:
                 diff = None if a.value is None or b.value is None else b.value - a.value
                 gaps.append(ShiftGap(key, ref.name, other.name, a.value, b.value, diff))
     factors = ["class (per-class scores)"]
-    factors += sorted({f"{s.column} (slice attribute)" for e in sets for s in e.slices})
+    metadata = {c for n in names for c in record["evaluations"][n].get("metadata_columns") or []}
+    factors += sorted({f"{s.column} ({'from --metadata' if s.column in metadata else 'slice attribute'})"
+                       for e in sets for s in e.slices})
     if len(sets) > 1:
         factors.append("evaluation set (distribution shift between sets)")
     return Evaluation(sets=sets, shift_gaps=gaps, factors=factors)
