@@ -57,8 +57,11 @@ def test_record_is_complete_and_valid(trained):
     assert record["model"]["trainable_params"] == 1280 * 3 + 3  # frozen backbone: only the head trains
     assert record["artifacts"]["model"] == "model.keras"
     assert record["model"]["file_bytes"] == (run_dir / "model.keras").stat().st_size
-    assert set(record["artifacts_sha256"]) == {"model.keras", "history.csv", "head.weights.h5",
-                                                "predictions/test.npz", "predictions/shifted.npz"}
+    core = {"model.keras", "history.csv", "head.weights.h5", "predictions/test.npz", "predictions/shifted.npz"}
+    listed = set(record["artifacts_sha256"])
+    # plus every file of the folder artifacts (example grid, data-card thumbnails) and label_issues.csv
+    assert core <= listed and "label_issues.csv" in listed
+    assert all(k in core or k == "label_issues.csv" or k.startswith(("examples/", "data_card/")) for k in listed)
     assert record["artifacts_sha256"]["model.keras"] == record["model"]["file_sha256"]
     assert record["hardware"] and record["efficiency"]["latency_ms_per_image"] > 0
     assert record["sweep"] is None
