@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--templates", default=None, metavar="DIR", help="override the Jinja templates folder")
     b.add_argument("--mct-graphics", action="store_true",
                    help="embed the figures as PNG in the .mct.json too (slower; the MCT schema takes only PNG)")
+    b.add_argument("--compare", nargs="+", default=[], metavar="RUN",
+                   help="also compare the card's run side by side with these runs (ids or folders)")
     _add_runs_dir(b)
     b.set_defaults(handler=_cmd_build)
 
@@ -105,9 +107,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise UserError(f"unknown --format {','.join(unknown) or '(empty)'}; choose from {','.join(FORMATS)}")
     runs_dir = resolve_runs_dir(args.runs_dir)
     run = resolve_run(args.run, runs_dir)
+    compare = [resolve_run(ref, runs_dir) for ref in args.compare]
     result = build_cards(run, Path(args.out), card_info=Path(args.card_info) if args.card_info else None,
                          formats=formats, templates_dir=Path(args.templates) if args.templates else None,
-                         runs_dir=runs_dir, mct_graphics=args.mct_graphics)
+                         runs_dir=runs_dir, mct_graphics=args.mct_graphics, compare=compare)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if result.gaps:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .info import CardInfo
 from .model import Card, Closing, Examination, Risks, Uses
+from .sections.comparison import comparison as comparison_section
 from .sections.environment import environmental_impact
 from .sections.evaluation import evaluation as evaluation_section
 from .sections.get_started import get_started
@@ -53,8 +54,10 @@ def slugify(name: str) -> str:
 
 
 
-def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members: list[dict] | None = None) -> Card:
-    """The whole card; `sweep_members` overrides the record's own member table when given."""
+def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members: list[dict] | None = None,
+                  compared: tuple | None = None) -> Card:
+    """The whole card; `sweep_members` overrides the record's own member table when given;
+    `compared` is `(kind, [MemberSource])` from `compare.members.comparison_sources`."""
     model = record["model"]
     name = info.model_name or record["name"]
     warnings = card_warnings(record)
@@ -88,6 +91,6 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         get_started=get_started(record, run_path), training=training, evaluation=evaluation,
         examination=Examination(info.model_examination), environment=environment, specs=technical_specs(record),
         closing=closing, tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
-        status=record["status"],
+        status=record["status"], comparison=comparison_section(record, *compared) if compared else None,
     )
 

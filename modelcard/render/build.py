@@ -65,7 +65,7 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
 
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                  templates_dir_override: Path | None = None, runs_dir: Path | None = None,
-                 mct_graphics: bool = False):
+                 mct_graphics: bool = False, compare: Sequence[RunRef] | None = None):
     """Render in memory: returns (card, {relative path: bytes or str}). `mct_graphics` also
     rasterises the figures to PNG for the MCT JSON (its schema takes only PNG; off by default
     because it roughly doubles figure time)."""
@@ -73,7 +73,10 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     info = load_card_info(_card_info_path(card_info))
-    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    from ..compare.members import comparison_sources
+
+    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
+                         compared=comparison_sources(run, runs_dir, list(compare or [])))
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
@@ -100,11 +103,11 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
 
 def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                 templates_dir: Path | None = None, runs_dir: Path | None = None,
-                mct_graphics: bool = False) -> BuildResult:
+                mct_graphics: bool = False, compare: Sequence[RunRef] | None = None) -> BuildResult:
     """Render the run's card in every requested format and write them under `out_dir`."""
     out_dir = atomic.ensure_writable_dir(Path(out_dir))
     card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
-                                 runs_dir=runs_dir, mct_graphics=mct_graphics)
+                                 runs_dir=runs_dir, mct_graphics=mct_graphics, compare=compare)
     written = []
     for rel, content in sorted(outputs.items()):
         path = out_dir / rel
