@@ -35,16 +35,25 @@ def _folders(run: RunRef, runs_dir: Path | None) -> list[Path]:
 def comparison_sources(run: RunRef, runs_dir: Path | None = None,
                        compare: list[RunRef] | None = None) -> tuple[str, list[MemberSource]] | None:
     """("compare" | "sweep", sources in table order), or None when there is nothing to compare."""
-    if compare:
-        seen, sources = {run.run_id}, [MemberSource(run.run_id, run.record, None, True)]
+    sweep = run.record.get("sweep")
+    if compare:  # this run (and its sweep's members found on disk), then the named runs; the user chose this run
+        siblings = _sweep_sources(run, sweep, runs_dir) if sweep else []
+        sources = [MemberSource(run.run_id, run.record, None, True)]
+        sources += [MemberSource(s.run_id, s.record, None, False) for s in siblings
+                    if s.record is not None and s.run_id != run.run_id]
+        seen = {s.run_id for s in sources}
         for other in compare:
             if other.run_id not in seen:
                 seen.add(other.run_id)
                 sources.append(MemberSource(other.run_id, other.record, None, False))
         return "compare", sources
-    sweep = run.record.get("sweep")
     if not sweep:
         return None
+    return "sweep", _sweep_sources(run, sweep, runs_dir)
+
+
+def _sweep_sources(run: RunRef, sweep: dict, runs_dir: Path | None) -> list[MemberSource]:
+    """The sweep's members in table order, with their records where found."""
     folders = _folders(run, runs_dir)
     rows = list(sweep.get("members") or [])
     if not rows:  # a sweep that stopped before writing its table: its members are the runs sharing its id
@@ -59,4 +68,4 @@ def comparison_sources(run: RunRef, runs_dir: Path | None = None,
         this = row["run_id"] == run.run_id
         record = run.record if this else _find_record(row["run_id"], folders)
         sources.append(MemberSource(row["run_id"], record, row, bool(row.get("selected")) or (this and bool(sweep.get("selected")))))
-    return "sweep", sources
+    return sources
