@@ -78,7 +78,7 @@ def test_sweep_member_without_its_record_keeps_the_sweep_table_facts(tmp_path, c
     md = (tmp_path / "cards" / "stamps.md").read_text()
     assert f"1 member run record(s) were not found next to this run or in the runs folder ({OTHER_ID})" in md
     row = next(line for line in md.splitlines() if line.startswith("| batch_size=32, optimizer=sgd | 0.550"))
-    assert "0.550 [0.420, 0.680] | not measured | not measured" in row
+    assert "0.550 [0.420, 0.680] | record not found | record not found" in row
 
 
 def _source(run_id, acc, chosen=False, backbone="mobilenetv2"):
