@@ -208,3 +208,21 @@ def test_diff_bad_run_is_one_line_exit_2(two_models, capsys):
     assert len(err.strip().splitlines()) == 1 and "no-such-run" in err
     code, _, err = run_cli(["diff", a, a, "--runs-dir", str(runs), "--n-resamples", "5"], capsys)
     assert code == 2 and "--n-resamples" in err
+
+
+def test_under_the_null_both_tests_reject_at_most_about_5_percent():
+    """Two models with the same per-image success probability: a 95% test should rarely call a winner."""
+    rng = np.random.default_rng(11)
+    k, n, reps = 3, 150, 150
+    bootstrap_rejects = mcnemar_rejects = 0
+    for _ in range(reps):
+        p = np.where(rng.random(n) < 0.6, 0.9, 0.5)
+        ca, cb = rng.random(n) < p, rng.random(n) < p
+        mcnemar_rejects += mcnemar_exact(ca, cb).p_value < 0.05
+        y = rng.integers(0, k, n)
+        sa = per_sample(y, _facts_from_correctness(y, ca, k, rng), 15)
+        sb = per_sample(y, _facts_from_correctness(y, cb, k, rng), 15)
+        acc = paired_bootstrap(sa, sb, n_resamples=300, seed=int(rng.integers(1 << 30)), metrics=("accuracy",))[0]
+        bootstrap_rejects += bool(acc.excludes_zero)
+    assert mcnemar_rejects / reps <= 0.08  # the exact test is conservative
+    assert bootstrap_rejects / reps <= 0.12  # percentile intervals run a little narrow at this n

@@ -7,7 +7,7 @@ it (its test accuracy and fit time) and its other cells read "not measured".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...compare.facts import run_facts
 from ..formatting import plain
@@ -90,11 +90,20 @@ def _number(row: dict, *keys):
     return next((row[k] for k in keys if isinstance(row.get(k), (int, float)) and not isinstance(row.get(k), bool)), None)
 
 
+#: Keys a sweep-table row may carry for its own configuration's energy and CO2 (per-configuration
+#: figures beat a record's sweep-wide ones).
+ROW_ENERGY_KEYS, ROW_CO2_KEYS = ("fit_energy_kwh", "energy_kwh"), ("fit_emissions_kg", "emissions_kg")
+
+
 def _row(source: MemberSource, settings: dict, names: list[str]) -> ComparedRun:
     label = ", ".join(f"{k}={plain(settings.get(k))}" for k in names) or source.run_id
     picked = {k: settings.get(k) for k in names}
+    row = source.sweep_row or {}
+    energy, co2 = _number(row, *ROW_ENERGY_KEYS), _number(row, *ROW_CO2_KEYS)
     if source.record is not None:
         f = run_facts(source.record)
+        if energy is not None or co2 is not None:
+            f = replace(f, energy_kwh=energy, emissions_kg=co2, emissions_scope="run")
         return ComparedRun(run_id=source.run_id, label=label, settings=picked, chosen=source.chosen, record_found=True,
                            accuracy=metric_from(f.accuracy) if f.accuracy else None,
                            f1_macro=metric_from(f.f1_macro) if f.f1_macro else None,
@@ -102,9 +111,7 @@ def _row(source: MemberSource, settings: dict, names: list[str]) -> ComparedRun:
                            latency_p95_ms=f.latency_p95_ms, weights_bytes_in_memory=f.weights_bytes_in_memory,
                            model_file_bytes=f.model_file_bytes, total_params=f.total_params, training_s=f.training_s,
                            energy_kwh=f.energy_kwh, emissions_kg=f.emissions_kg, emissions_scope=f.emissions_scope)
-    row = source.sweep_row or {}
     test = row.get("test_accuracy")
-    energy, co2 = _number(row, "fit_energy_kwh", "energy_kwh"), _number(row, "fit_emissions_kg", "emissions_kg")
     return ComparedRun(run_id=source.run_id, label=label, settings=picked, chosen=source.chosen, record_found=False,
                        accuracy=metric_from(test) if isinstance(test, dict) else None, f1_macro=None, log_loss=None,
                        latency_median_ms=None, latency_p95_ms=None, weights_bytes_in_memory=None, model_file_bytes=None,
