@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="embed the figures as PNG in the .mct.json too (slower; the MCT schema takes only PNG)")
     b.add_argument("--compare", nargs="+", default=[], metavar="RUN",
                    help="also compare the card's run side by side with these runs (ids or folders)")
+    b.add_argument("--policy", default=None, metavar="YAML",
+                   help="also render a Checks subsection: this policy's gates and completeness, with its sha256")
     _add_runs_dir(b)
     b.set_defaults(handler=_cmd_build)
 
@@ -89,6 +91,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_runs_dir(d)
     d.set_defaults(handler=_cmd_diff)
 
+    c = sub.add_parser("check", help="check a card: policy gates, completeness, documentation coverage",
+                       description="Check the card of a run: gates from a policy file (docs/policy.md), that every "
+                       "section holds measured facts or human text, that sign-off sections are written and no "
+                       "placeholder is left, and (--coverage) which HF-template and EU AI Act Annex IV items the card "
+                       "fills. Exit 0 when all pass, 1 when a gate or completeness item fails, 2 on a usage error.")
+    target = c.add_mutually_exclusive_group()
+    target.add_argument("--run", default=None, metavar="latest|RUN_ID|PATH", help="which run (default: latest)")
+    target.add_argument("--card", default=None, metavar="cards/NAME.md",
+                        help="check a rendered Markdown card instead (sections and placeholders only)")
+    c.add_argument("--policy", default=None, metavar="YAML", help="policy file: a `gates:` list of `METRIC OP NUMBER`")
+    c.add_argument("--coverage", action="store_true", help="add the documentation coverage table (HF, Annex IV)")
+    c.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    c.add_argument("--card-info", default=None, metavar="YAML",
+                   help="human-written card information (default: ./card.yaml when it exists)")
+    _add_runs_dir(c)
+    c.set_defaults(handler=_cmd_check)
+
+    i = sub.add_parser("init", help="write a commented card.yaml skeleton to fill in",
+                       description="Write a card.yaml skeleton: every human-written key with a one-line explanation "
+                       "and an example. Values to replace carry the marker TODO(modelcard init), which "
+                       "`modelcard check` fails on until it is replaced.")
+    i.add_argument("--out", default="card.yaml", metavar="YAML", help="where to write it (default: card.yaml)")
+    i.add_argument("--run", default=None, metavar="latest|RUN_ID|PATH",
+                   help="pre-fill model_name and runs: from this run")
+    i.add_argument("--force", action="store_true", help="overwrite an existing file")
+    _add_runs_dir(i)
+    i.set_defaults(handler=_cmd_init)
+
     from . import cli_training  # argparse definitions only; training is imported lazily
 
     cli_training.register(sub)
@@ -110,15 +140,34 @@ def _cmd_build(args: argparse.Namespace) -> int:
     compare = [resolve_run(ref, runs_dir) for ref in args.compare]
     result = build_cards(run, Path(args.out), card_info=Path(args.card_info) if args.card_info else None,
                          formats=formats, templates_dir=Path(args.templates) if args.templates else None,
-                         runs_dir=runs_dir, mct_graphics=args.mct_graphics, compare=compare)
+                         runs_dir=runs_dir, mct_graphics=args.mct_graphics, compare=compare,
+                         policy=Path(args.policy) if args.policy else None)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if result.gaps:
         print(f"{len(result.gaps)} section(s) not provided:", file=sys.stderr)
         for gap in result.gaps:
             print(f"  - {gap}", file=sys.stderr)
+    if result.checks is not None:
+        print(f"checks ({result.checks.policy_file}): {'pass' if result.checks.passed else 'FAIL'}, "
+              f"{result.checks.summary} (see the card's Checks subsection or `modelcard check`)", file=sys.stderr)
     for path in result.written:
         print(path)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check.command import run_command
+
+    return run_command(args)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .init_command import init_card_yaml
+    from .record import resolve_run, resolve_runs_dir
+
+    run = resolve_run(args.run, resolve_runs_dir(args.runs_dir)) if args.run else None
+    print(init_card_yaml(Path(args.out), run=run, force=args.force))
     return 0
 
 

@@ -36,6 +36,8 @@ TRAIN_FLAGS = {
     "--select": ("select", "sweep selection rule METRIC:max|min (default val_accuracy:max; or val_loss:min)"),
     "--cache-dir": ("cache_dir", "feature cache folder (default $MODELCARD_CACHE or ~/.cache/modelcard)"),
     "--country": ("country_iso_code", "ISO 3166 alpha-3 country for codecarbon's carbon intensity (default USA)"),
+    "--near-duplicates": ("near_duplicates", "group (default: confirmed near-duplicate images stay in one split), "
+                          "report (list them only) or off (exact copies are always grouped)"),
 }
 
 

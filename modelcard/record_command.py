@@ -6,24 +6,20 @@ trace in `runs/`.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Sequence
 
 from .analysis import evaluate_predictions
 from .predictions_file import class_counts, load_predictions_file
 from .record import open_run
+from .record.artifacts import sha256_hex
 
 EVAL_SET = "test"
 
 
 def file_sha256(path: Path) -> str:
     """Streaming sha256 of a file, as `sha256:<hex>` (the record's content-hash form)."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return "sha256:" + digest.hexdigest()
+    return "sha256:" + sha256_hex(path)
 
 
 def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = None,

@@ -82,8 +82,10 @@ def test_hub_ids_are_checked():
     assert parse_card_info({"datasets": "user/data"}).datasets == ["user/data"]
 
 
-def test_scalars_become_text():
-    assert parse_card_info({"version": 1.0}).version == "1.0"
+def test_numbers_are_not_silently_turned_into_text():
+    with pytest.raises(UserError, match="quote it"):
+        parse_card_info({"version": 1.0})
+    assert parse_card_info({"version": "1.0"}).version == "1.0"
 
 
 def test_every_documented_key_is_known():

@@ -184,7 +184,7 @@ def test_gaps_named_without_card_yaml(tmp_path, monkeypatch):
 
 def test_default_card_yaml_in_cwd_is_used(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "card.yaml").write_text("model_name: From CWD\n", encoding="utf-8")
+    (tmp_path / "card.yaml").write_text("model_name: From CWD\nruns: [demo-mobilenetv2]\n", encoding="utf-8")
     run = cf.write_run(tmp_path, cf.base_record())
     result = build_cards(run, tmp_path / "out", formats=["md"])
     assert (tmp_path / "out" / "from-cwd.md").is_file() and result.written

@@ -39,6 +39,7 @@ def _build(tmp_path: Path):
         (GOLDEN / "card.yaml").write_text(cf.CARD_YAML, encoding="utf-8")
     shutil.copy(GOLDEN / "run.json", run_dir / "run.json")
     run = RunRef(run_dir, read_record(run_dir))
+    cf.write_artifacts(run_dir, run.record)
     return build_cards(run, tmp_path / "cards", card_info=GOLDEN / "card.yaml")
 
 

@@ -47,6 +47,7 @@ class TrainConfig:
     feature_cache: bool = True
     cache_dir: str | None = None
     country_iso_code: str = "USA"
+    near_duplicates: str = "group"
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -73,6 +74,7 @@ SCALARS = {
     "weights": str, "optimizer": str, "learning_rate": float, "momentum": float, "batch_size": int,
     "epochs": int, "patience": int, "dropout": float, "seed": int, "finetune_blocks": int,
     "strategy": str, "select": str, "feature_cache": bool, "cache_dir": str, "country_iso_code": str,
+    "near_duplicates": str,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
@@ -146,7 +148,7 @@ def _as_list(key: str, values: Any, where: str) -> list:
 def validate(config: TrainConfig) -> TrainConfig:
     """Reject values no run could use, naming the flag to fix."""
     from .backbones import BACKBONES  # no TensorFlow there
-
+    from .data.assemble import NEAR_MODES
     checks = [
         (config.backbone in BACKBONES, f"--backbone {config.backbone!r} is unknown; choose one of {', '.join(BACKBONES)}"),
         (config.mode in MODES, f"--mode {config.mode!r} is unknown; choose {' or '.join(MODES)}"),
@@ -159,6 +161,8 @@ def validate(config: TrainConfig) -> TrainConfig:
         (config.learning_rate is None or config.learning_rate > 0, f"--learning-rate {config.learning_rate} must be positive"),
         (config.finetune_blocks >= 1, f"--finetune-blocks {config.finetune_blocks} must be at least 1"),
         (config.seed >= 0, f"--seed {config.seed} must be 0 or more"),
+        (config.near_duplicates in NEAR_MODES,
+         f"--near-duplicates {config.near_duplicates!r} is unknown; choose one of {', '.join(NEAR_MODES)}"),
     ]
     for ok, message in checks:
         if not ok:

@@ -86,7 +86,7 @@ class Member:
 def load_data(config: TrainConfig) -> LoadedData:
     """Resolve `--data` and every `--eval-set` (UserError before anything is written)."""
     data_cache = default_cache_dir()
-    dataset = resolve_source(config.data, seed=DEFAULT_SEED, cache_dir=data_cache)
+    dataset = resolve_source(config.data, seed=DEFAULT_SEED, cache_dir=data_cache, near_duplicates=config.near_duplicates)
     for split in ("train", "val", "test"):
         if not dataset.splits.get(split):
             raise UserError(f"the {split} split of --data {config.data} is empty; add images (a few per class at least)")

@@ -20,6 +20,7 @@ from .sections.header import card_warnings
 from .sections.model_details import base_model, model_details
 from .sections.risks import measured_risks
 from .sections.specs import technical_specs
+from .sections.summary import summary
 from .sections.training import training_details
 
 # Human keys in card order, with the section each belongs to (used in gap lines).
@@ -91,6 +92,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         get_started=get_started(record, run_path), training=training, evaluation=evaluation,
         examination=Examination(info.model_examination), environment=environment, specs=technical_specs(record),
         closing=closing, tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
-        status=record["status"], comparison=comparison_section(record, *compared) if compared else None,
+        status=record["status"], summary=summary(details, evaluation, info),
+        comparison=comparison_section(record, *compared) if compared else None,
     )
 

@@ -8,6 +8,8 @@ Key reference with examples: docs/card-yaml.md.
 
 from __future__ import annotations
 
+import datetime
+import fnmatch
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -54,6 +56,7 @@ class CardInfo:
     """
 
     model_name: str | None = None           # e.g. "tuxpaint-stamps-mobilenetv2"
+    runs: list[str] = field(default_factory=list)  # e.g. ["demo-mobilenetv2", "demo-mobilenetv2-*"] (names or globs)
     description: str | None = None          # e.g. "Classifies Tux Paint stamps into 8 categories."
     developers: list[str] = field(default_factory=list)    # e.g. ["Jane Doe (Example Lab)"]
     shared_by: str | None = None            # e.g. "Example Lab"
@@ -75,10 +78,11 @@ class CardInfo:
     tags: list[str] = field(default_factory=list)           # e.g. ["clip-art"]
     datasets: list[str] = field(default_factory=list)       # e.g. ["user/tuxpaint-stamps"] (Hub ids)
     environment: Environment = field(default_factory=Environment)
+    accuracy_bar: float | None = None       # e.g. 0.9: the accuracy the model must reach (summary compares)
 
 
 _NESTED = {"uses": Uses, "citation": Citation, "environment": Environment}
-_LISTS = {"developers", "card_authors", "tags", "datasets"}
+_LISTS = {"runs", "developers", "card_authors", "tags", "datasets"}
 _HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -128,7 +132,10 @@ def parse_card_info(raw: Any, where: str = CARD_INFO_FILE) -> CardInfo:
             values[f.name] = _text_list(value, where, f.name)
         elif f.name == "glossary":
             terms = _mapping(value, where, "glossary.")
-            values[f.name] = {str(k): _text(v, where, f"glossary.{k}") for k, v in sorted(terms.items(), key=lambda kv: str(kv[0]))}
+            values[f.name] = {_text(k, where, f"glossary term {k}"): _text(v, where, f"glossary.{k}")
+                              for k, v in sorted(terms.items(), key=lambda kv: str(kv[0]))}
+        elif f.name == "accuracy_bar":
+            values[f.name] = _fraction(value, where, f.name)
         else:
             values[f.name] = _text(value, where, f.name)
     info = CardInfo(**values)
@@ -158,13 +165,40 @@ def _reject_unknown(mapping: dict, allowed: list[str], where: str, prefix: str) 
 
 
 def _text(value: Any, where: str, key: str) -> str:
-    """Scalars are accepted as text (a YAML `1.0` version is meant as "1.0"); containers are not."""
-    if isinstance(value, bool) or isinstance(value, (list, dict)) or value is None:
+    """Only YAML strings are text. A number, boolean or date would be changed by YAML before we
+    see it (`version: 1.10` reads as 1.1, `on` as True), so it is an error: quote it."""
+    if isinstance(value, (bool, int, float, datetime.date)):
+        raise UserError(f"{where}: `{key}` must be text, but YAML reads it unquoted as the {_yaml_type(value)} "
+                        f"{value!r}, which may not be what you wrote; quote it (put it in \"double quotes\") so it stays exactly as written")
+    if not isinstance(value, str):
         raise UserError(f"{where}: `{key}` must be text, got {type(value).__name__}; see docs/card-yaml.md")
-    text = str(value).strip()
+    text = value.strip()
     if not text:
         raise UserError(f"{where}: `{key}` is empty; remove the key or write its value")
     return text
+
+
+def _yaml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "date"
+
+
+def _fraction(value: Any, where: str, key: str) -> float:
+    """A share between 0 and 1 written as a YAML number, e.g. `accuracy_bar: 0.9`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise UserError(f"{where}: `{key}` must be a number between 0 and 1 (e.g. 0.9 for 90%), got {value!r}")
+    return float(value)
+
+
+def describes_run(info: CardInfo, name: str, run_id: str) -> bool:
+    """Whether `card.yaml` is about this run: `model_name` equals the run's name, or an entry of
+    `runs:` (a name, run id or glob pattern such as `demo-mobilenetv2-*`) matches its name or id."""
+    if info.model_name is not None and info.model_name == name:
+        return True
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(run_id, p) for p in info.runs)
 
 
 def _text_list(value: Any, where: str, key: str) -> list[str]:

@@ -97,14 +97,23 @@ class SplitInfo:
 
 @dataclass
 class Duplicates:
-    """Exact and near duplicate images found in the data, and whether any cross splits."""
+    """Exact and near duplicate images found in the data, and whether any cross splits.
+
+    A pHash match is only a candidate; `confirmed` pairs are the ones a second similarity agreed
+    were copies (records before 1.1 had no second check: all their pairs count as confirmed).
+    """
 
     exact_groups: int                 # e.g. 3
     exact_files: int                  # e.g. 7
-    near_pairs: list[dict[str, Any]]  # e.g. [{"a": "x.png", "b": "y.png", "kind": "phash", "distance": 2, "cross_split": True}]
-    near_threshold: Any               # e.g. 4
-    hash: str | None                  # e.g. "phash"
-    cross_split_pairs: int            # e.g. 1
+    near_pairs: list[dict[str, Any]]  # e.g. [{"a": "x.png", "b": "y.png", "kind": "mirror", "distance": 2, "cross_split": True}]
+    near_threshold: Any               # e.g. 6
+    hash: str | None                  # e.g. "pHash 64-bit"
+    cross_split_pairs: int            # e.g. 1 (confirmed pairs only)
+    confirmed: list[dict[str, Any]] = field(default_factory=list)    # pairs confirmed as copies
+    unconfirmed: list[dict[str, Any]] = field(default_factory=list)  # pHash look-alikes only, not grouped
+    mode: str | None = None           # e.g. "group" (group | report | off); None before 1.1
+    confirm_method: str | None = None  # e.g. "normalised correlation of 32x32 colour thumbnails ..."
+    confirm_threshold: float | None = None  # e.g. 0.85
 
 
 @dataclass
@@ -328,3 +337,8 @@ class Card:
     # Side-by-side configurations (sweep members or `--compare` runs), a
     # `sections.comparison.Comparison`; None when the card has nothing to compare.
     comparison: Any = None
+    checks: Any = None   # a card.sections.checks.ChecksSection with `build --policy`, else None
+    # The plain-words paragraph at the top (modelcard.card.sections.summary.Summary), None when not assembled.
+    summary: Any = None
+    # Said on stderr by `build`, not on the card, e.g. ["./card.yaml not applied: it describes ..."].
+    build_notes: list[str] = field(default_factory=list)

@@ -16,6 +16,7 @@ from typing import Iterator
 
 from .. import atomic
 from ..errors import UserError
+from .artifacts import record_checksums
 from .format import HISTORY_CSV, PREDICTIONS_DIR, RUN_JSON, new_record, utc_now
 from .predictions import Predictions, write_predictions
 from .store import create_run_dir, write_record
@@ -70,6 +71,10 @@ def open_run(runs_dir: Path, name: str, created_by: str, *, command_line: list[s
 def _finish(writer: RunWriter, status: str, exc: BaseException | None) -> None:
     writer.record["status"] = status
     writer.record["provenance"]["ended_at"] = utc_now()
+    try:
+        record_checksums(writer.path, writer.record)  # every artifact is written by now
+    except OSError as err:
+        writer.record["warnings"].append(f"could not record artifact checksums: {err}")
     if exc is not None:
         first_line = (str(exc).splitlines() or [""])[0][:500]
         writer.record["error"] = {"type": type(exc).__name__, "message": first_line}

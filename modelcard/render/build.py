@@ -13,10 +13,14 @@ from typing import Sequence
 from markupsafe import Markup
 
 from .. import atomic
-from ..card import CARD_INFO_FILE, assemble_card, gap_line, load_card_info
+from ..card import CardInfo, assemble_card, gap_line
 from ..card.assemble import slugify
+from ..card.binding import bind_card_info
+from ..card.model import Card
+from ..card.sections.checks import ChecksSection, policy_checks
 from ..errors import UserError
 from ..record import RunRef, list_runs
+from ..record.artifacts import artifact_problems
 from ..record.sweep_table import member_row
 from .environment import environment, macros, templates_dir
 from .figures import Figure, build_figures, inline_svg
@@ -34,6 +38,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)   # sorted
     gaps: list[str] = field(default_factory=list)       # e.g. "Uses / Out-of-scope use: add `uses.out_of_scope` to card.yaml"
     warnings: list[str] = field(default_factory=list)   # e.g. "run ... is not complete (status: failed) ..."
+    checks: ChecksSection | None = None                 # with --policy: what the card's Checks subsection shows
 
 
 @dataclass(frozen=True)
@@ -44,11 +49,9 @@ class _FigureView:
     inline: Markup
 
 
-def _card_info_path(card_info: Path | None) -> Path | None:
-    if card_info is not None:
-        return Path(card_info)
-    default = Path(CARD_INFO_FILE)
-    return default if default.is_file() else None
+def card_info_path(card_info: Path | None, record: dict) -> Path | None:
+    """The card.yaml applied to `record`: `--card-info`, else `./card.yaml` when it describes the run, else None."""
+    return bind_card_info(card_info, record).path
 
 
 def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
@@ -63,20 +66,37 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     return members or None
 
 
+def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None,
+                 compare: Sequence[RunRef] | None = None) -> tuple[Card, CardInfo]:
+    """The card `build` renders for this run (and the human text bound to it); `check` inspects the same one.
+
+    The card.yaml is bound to the run (`card.binding`), and the run's files are verified against
+    their recorded checksums (`Card.artifact_problems`).
+    """
+    bound = bind_card_info(card_info, run.record)
+    from ..compare.members import comparison_sources
+
+    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
+                         compared=comparison_sources(run, runs_dir, list(compare or [])))
+    card.warnings[:0] = bound.card_warnings
+    card.build_notes = bound.notices
+    card.artifact_problems = artifact_problems(Path(run.path), run.record)
+    return card, bound.info
+
+
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                  templates_dir_override: Path | None = None, runs_dir: Path | None = None,
-                 mct_graphics: bool = False, compare: Sequence[RunRef] | None = None):
+                 mct_graphics: bool = False, policy: Path | None = None, compare: Sequence[RunRef] | None = None):
     """Render in memory: returns (card, {relative path: bytes or str}). `mct_graphics` also
     rasterises the figures to PNG for the MCT JSON (its schema takes only PNG; off by default
-    because it roughly doubles figure time)."""
+    because it roughly doubles figure time). `policy` adds a "Checks" subsection (gates and
+    completeness, with the policy file's sha256)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    info = load_card_info(_card_info_path(card_info))
-    from ..compare.members import comparison_sources
-
-    card = assemble_card(run.record, info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
-                         compared=comparison_sources(run, runs_dir, list(compare or [])))
+    card, info = card_for_run(run, card_info, runs_dir, compare=compare)
+    if policy is not None:
+        card.checks = policy_checks(card, info, run.record, Path(policy))
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
@@ -103,11 +123,12 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
 
 def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                 templates_dir: Path | None = None, runs_dir: Path | None = None,
-                mct_graphics: bool = False, compare: Sequence[RunRef] | None = None) -> BuildResult:
+                mct_graphics: bool = False, policy: Path | None = None,
+                compare: Sequence[RunRef] | None = None) -> BuildResult:
     """Render the run's card in every requested format and write them under `out_dir`."""
     out_dir = atomic.ensure_writable_dir(Path(out_dir))
     card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
-                                 runs_dir=runs_dir, mct_graphics=mct_graphics, compare=compare)
+                                 runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy, compare=compare)
     written = []
     for rel, content in sorted(outputs.items()):
         path = out_dir / rel
@@ -118,7 +139,8 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
         else:
             atomic.write_text(path, content)
         written.append(path)
-    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps], warnings=list(card.warnings))
+    return BuildResult(written=sorted(written), gaps=[gap_line(k) for k in card.gaps],
+                       warnings=card.build_notes + card.warnings + card.artifact_problems, checks=card.checks)
 
 
 def _tidy_lines(text: str) -> str:

@@ -55,7 +55,8 @@ def _description(items: list[str]) -> list[dict]:
 def mct_document(card: Card, figures: list[Figure]) -> dict:
     """The MCT v0.0.2 dict; values are strings, as the schema requires."""
     d = card.details
-    details: dict = {"name": d.name, "overview": f"{d.name}: {d.model_type}.",
+    overview = " ".join(card.summary.sentences) if card.summary else f"{d.name}: {d.model_type}."
+    details: dict = {"name": d.name, "overview": overview,
                      "documentation": " ".join(x for x in (d.description, card.get_started.note) if x)}
     owners = [{"name": who} for who in d.developers]
     if owners and card.closing.contact:
@@ -109,7 +110,8 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
         quantitative["graphics"] = {"description": "Figures of the card (PNG).", "collection": graphics}
     considerations = {
         "use_cases": _description([card.uses.direct, card.uses.downstream]),
-        "limitations": _description([card.risks.text] + list(card.risks.measured)),
+        "limitations": _description([card.risks.text] + [f"Warning: {w}" for w in card.warnings + card.artifact_problems]
+                                    + list(card.risks.measured)),
         "tradeoffs": _description([card.risks.recommendations]),
         "ethical_considerations": [{"name": card.uses.out_of_scope, "mitigation_strategy": "Out of scope: do not use the model for this."}]
         if card.uses.out_of_scope else [],

@@ -1,7 +1,7 @@
 """The card's sections in order (Hugging Face model card template), and their partials."""
 
 # Partial names under templates/sections/, in card order.
-SECTIONS = ("header", "model_details", "uses", "risks", "get_started", "training", "evaluation", "examination",
+SECTIONS = ("header", "summary", "model_details", "uses", "risks", "get_started", "training", "evaluation", "examination",
             "environment", "specs", "closing")
 
 # The level-2 headings every card has, in this order (tests check it).

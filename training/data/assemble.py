@@ -19,9 +19,13 @@ from pathlib import Path
 from modelcard.errors import UserError
 
 from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample, SkippedFile
-from .phash import HASH_NAME, NEAR_THRESHOLD, near_duplicates
+from .phash import HASH_NAME, NEAR_THRESHOLD, NearMatch, near_duplicates
 from .scan import Inspected
-from .split import UnionFind, stratified_group_split
+from .similarity import CONFIRM_THRESHOLD, METHOD as CONFIRM_METHOD, confirmed, similarity
+from .split import UnionFind, UnsplittableClass, stratified_group_split
+
+#: `--near-duplicates` values: group confirmed near duplicates (default), only report them, or skip the search.
+NEAR_MODES = ("group", "report", "off")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class SplitPlan:
     predefined: dict[str, str] | None = None
     fractions: dict[str, float] | None = None
     seed: int | None = None
+    near_duplicates: str = "group"  # one of NEAR_MODES
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,49 @@ def _check_no_train_test_copies(ok: list[Inspected], assignment: list[str]) -> N
             )
 
 
+def _exact_union(ok: list[Inspected]) -> UnionFind:
+    """Groups of byte-identical files (same sha256): always kept together."""
+    groups = UnionFind(len(ok))
+    first_with_sha: dict[str, int] = {}
+    for k, item in enumerate(ok):
+        groups.union(first_with_sha.setdefault(item.sha256, k), k)
+    return groups
+
+
+def _near_candidates(ok: list[Inspected], mode: str) -> list[tuple[NearMatch, float | None, bool]]:
+    """pHash candidates between different files, each with its second similarity and verdict."""
+    if mode == "off":
+        return []
+    found = []
+    for m in near_duplicates([i.phashes for i in ok]):
+        if ok[m.i].sha256 == ok[m.j].sha256:
+            continue
+        score = similarity(ok[m.i].thumb, ok[m.j].thumb, m.kind)
+        found.append((m, score, confirmed(score)))
+    return found
+
+
+def _split(ok: list[Inspected], labels: list[int], group_ids: list[int], exact_ids: list[int], class_names: list[str],
+           plan: SplitPlan) -> list[str]:
+    """The stratified group split; when only near-duplicate grouping makes a class unsplittable, say so."""
+    try:
+        return stratified_group_split(labels, group_ids, class_names, plan.fractions, plan.seed)
+    except UnsplittableClass as err:
+        label = class_names.index(err.class_name)
+        if len({g for g, y in zip(exact_ids, labels) if y == label}) <= len({g for g, y in zip(group_ids, labels) if y == label}):
+            raise
+        sizes: dict[int, list[str]] = defaultdict(list)
+        for item, group, y in zip(ok, group_ids, labels):
+            if y == label:
+                sizes[group].append(item.candidate.relpath)
+        largest = max(sizes.values(), key=len)
+        raise UserError(
+            f"class '{err.class_name}' cannot be split into train/val/test because near-duplicate grouping joined its images "
+            f"into {len(sizes)} group(s); the largest holds {len(largest)} image(s) (e.g. {', '.join(largest[:2])}); "
+            "check whether they are really copies, or pass --near-duplicates report to list near duplicates without grouping them"
+        ) from None
+
+
 def build_dataset(
     inspected: list[Inspected], class_names: list[str], info: SourceInfo, plan: SplitPlan, ignored: int
 ) -> Dataset:
@@ -85,17 +133,17 @@ def build_dataset(
     index_of = {name: k for k, name in enumerate(class_names)}
     labels = [index_of[i.candidate.class_name] for i in ok]
 
-    groups = UnionFind(len(ok))
-    first_with_sha: dict[str, int] = {}
-    for k, item in enumerate(ok):
-        groups.union(first_with_sha.setdefault(item.sha256, k), k)
-    matches = [m for m in near_duplicates([i.phashes for i in ok]) if ok[m.i].sha256 != ok[m.j].sha256]
-    for m in matches:
-        groups.union(m.i, m.j)
+    exact = _exact_union(ok)
+    matches = _near_candidates(ok, plan.near_duplicates)
+    groups = _exact_union(ok)
+    if plan.near_duplicates == "group":
+        for m, _, is_copy in matches:
+            if is_copy:
+                groups.union(m.i, m.j)
     group_ids = groups.groups()
 
     if plan.predefined is None:
-        assignment = stratified_group_split(labels, group_ids, class_names, plan.fractions, plan.seed)
+        assignment = _split(ok, labels, group_ids, exact.groups(), class_names, plan)
     else:
         assignment = [plan.predefined[i.candidate.relpath] for i in ok]
         _check_no_train_test_copies(ok, assignment)
@@ -106,8 +154,9 @@ def build_dataset(
         splits[split].append(Sample(c.path, c.relpath, label, item.sha256, group, item.tf_ready))
     exact_groups, exact_files = _exact_groups([i.sha256 for i in ok])
     pairs = [
-        NearDuplicatePair(ok[m.i].candidate.relpath, ok[m.j].candidate.relpath, m.kind, m.distance, assignment[m.i] != assignment[m.j])
-        for m in matches
+        NearDuplicatePair(ok[m.i].candidate.relpath, ok[m.j].candidate.relpath, m.kind, m.distance,
+                          assignment[m.i] != assignment[m.j], score, is_copy)
+        for m, score, is_copy in matches
     ]
     return Dataset(
         source=info.source,
@@ -121,6 +170,7 @@ def build_dataset(
         split_seed=None if plan.predefined is not None else plan.seed,
         skipped=skipped,
         ignored_count=ignored,
-        duplicates=DuplicateReport(exact_groups, exact_files, sorted(pairs, key=lambda p: (p.a, p.b)), NEAR_THRESHOLD, HASH_NAME),
+        duplicates=DuplicateReport(exact_groups, exact_files, sorted(pairs, key=lambda p: (p.a, p.b)), NEAR_THRESHOLD, HASH_NAME,
+                                   plan.near_duplicates, CONFIRM_METHOD, CONFIRM_THRESHOLD),
         content_hash=content_hash([(i.candidate.class_name, i.candidate.relpath, i.sha256) for i in ok]),
     )

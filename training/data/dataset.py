@@ -36,13 +36,19 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class NearDuplicatePair:
-    """Two different files that look alike (`kind`: identical, mirror or flip)."""
+    """Two different files whose pHashes match (`kind`: identical, mirror or flip): a candidate.
+
+    `confirmed` when the second similarity (`similarity.py`) agrees that one is a copy of the
+    other; only confirmed pairs are grouped (with `--near-duplicates group`).
+    """
 
     a: str
     b: str
     kind: str
     distance: int
     cross_split: bool
+    similarity: float | None = None  # e.g. 0.87; None when a thumbnail was flat
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ class DuplicateReport:
     near_pairs: list[NearDuplicatePair]
     near_threshold: int
     hash: str
+    mode: str = "group"                # group | report | off (--near-duplicates)
+    confirm_method: str | None = None  # the second similarity, e.g. "normalised correlation of ..."
+    confirm_threshold: float | None = None
 
 
 @dataclass
@@ -105,11 +114,17 @@ class Dataset:
                 "exact_groups": self.duplicates.exact_groups,
                 "exact_files": self.duplicates.exact_files,
                 "near_pairs": [
-                    {"a": p.a, "b": p.b, "kind": p.kind, "distance": p.distance, "cross_split": p.cross_split}
+                    {"a": p.a, "b": p.b, "kind": p.kind, "distance": p.distance, "cross_split": p.cross_split,
+                     "similarity": p.similarity, "confirmed": p.confirmed}
                     for p in self.duplicates.near_pairs
                 ],
                 "near_threshold": self.duplicates.near_threshold,
                 "hash": self.duplicates.hash,
+                "near_mode": self.duplicates.mode,
+                "near_candidates": len(self.duplicates.near_pairs),
+                "near_confirmed": sum(1 for p in self.duplicates.near_pairs if p.confirmed),
+                "confirm_method": self.duplicates.confirm_method,
+                "confirm_threshold": self.duplicates.confirm_threshold,
             },
         }
 

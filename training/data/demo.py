@@ -105,7 +105,7 @@ def demo_candidates(root: Path) -> tuple[list[Candidate], int]:
     return candidates, ignored
 
 
-def load_demo(fractions: dict[str, float], seed: int, progress: bool = True) -> Dataset:
+def load_demo(fractions: dict[str, float], seed: int, progress: bool = True, near_duplicates: str = "group") -> Dataset:
     """The demo dataset, split stratified and seeded like any folder."""
     root = stamps_root()
     candidates, ignored = demo_candidates(root)
@@ -118,5 +118,5 @@ def load_demo(fractions: dict[str, float], seed: int, progress: bool = True) -> 
         license=f"GPL-2.0-or-later ({package})",
         root=root,
     )
-    plan = SplitPlan(SPLITS, fractions=validate_fractions(fractions), seed=seed)
+    plan = SplitPlan(SPLITS, fractions=validate_fractions(fractions), seed=seed, near_duplicates=near_duplicates)
     return build_dataset(inspect_all(candidates, progress), sorted(DEMO_CLASSES), info, plan, ignored)

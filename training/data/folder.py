@@ -75,6 +75,7 @@ def load_folder(
     seed: int,
     progress: bool = True,
     info: SourceInfo | None = None,
+    near_duplicates: str = "group",
 ) -> Dataset:
     """Scan, check and split an image folder (see the module docstring for the layout)."""
     root = check_folder(Path(root))
@@ -82,8 +83,8 @@ def load_folder(
     folders = predefined_split_folders(root)
     if folders is not None:
         candidates, classes, ignored, assignment = _predefined_candidates(root, folders)
-        plan = SplitPlan(SPLITS, predefined=assignment)
+        plan = SplitPlan(SPLITS, predefined=assignment, near_duplicates=near_duplicates)
     else:
         candidates, classes, ignored = candidates_in_class_folders(root)
-        plan = SplitPlan(SPLITS, fractions=validate_fractions(fractions), seed=seed)
+        plan = SplitPlan(SPLITS, fractions=validate_fractions(fractions), seed=seed, near_duplicates=near_duplicates)
     return build_dataset(inspect_all(candidates, progress), classes, info, plan, ignored)

@@ -1,4 +1,4 @@
-"""Find candidate image files and inspect each one: hash, full decode, perceptual hash.
+"""Find candidate image files and inspect each one: hash, full decode, perceptual hash, thumbnail.
 
 Why a full decode here: a file that only fails halfway through training is far more costly than
 one skipped (and listed with its reason) up front. Each file is read once; the bytes give the
@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from .images import decode_bytes, failure_reason, is_image_name, tf_decodes_identically, to_rgb
 from .phash import phash_variants
+from .similarity import thumbnail
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Inspected:
     phashes: tuple[int, int, int] | None = None
     tf_ready: bool = False
     reason: str | None = None
+    thumb: np.ndarray | None = field(default=None, compare=False, repr=False)  # similarity.thumbnail
 
 
 def _visible(name: str) -> bool:
@@ -83,10 +86,12 @@ def inspect(candidate: Candidate) -> Inspected:
         data = candidate.path.read_bytes()
         img = decode_bytes(data)
         tf_ready = tf_decodes_identically(img)
-        phashes = phash_variants(to_rgb(img))
+        rgb = to_rgb(img)
+        phashes = phash_variants(rgb)
+        thumb = thumbnail(rgb)
     except Exception as exc:  # noqa: BLE001 - a bad file must be listed, not crash the run
         return Inspected(candidate, reason=failure_reason(exc))
-    return Inspected(candidate, hashlib.sha256(data).hexdigest(), phashes, tf_ready)
+    return Inspected(candidate, hashlib.sha256(data).hexdigest(), phashes, tf_ready, thumb=thumb)
 
 
 def inspect_all(candidates: list[Candidate], progress: bool = True, desc: str = "checking images") -> list[Inspected]:

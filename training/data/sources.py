@@ -56,15 +56,20 @@ def resolve_source(
     seed: int = DEFAULT_SEED,
     cache_dir: Path | None = None,
     progress: bool = True,
+    near_duplicates: str = "group",
 ) -> Dataset:
-    """Load `--data` as a split, checked `Dataset` (fractions default to 70/15/15)."""
+    """Load `--data` as a split, checked `Dataset` (fractions default to 70/15/15).
+
+    `near_duplicates` (`assemble.NEAR_MODES`): group confirmed near duplicates in one split
+    (default), only report them, or skip the near-duplicate search (exact copies are always grouped).
+    """
     parsed = parse_data_spec(spec)
     fractions = dict(DEFAULT_FRACTIONS if fractions is None else fractions)
     if parsed.kind == "demo":
-        return load_demo(fractions, seed, progress)
+        return load_demo(fractions, seed, progress, near_duplicates)
     if parsed.kind == "tfds":
-        return load_tfds(parsed.value, fractions, seed, cache_dir or default_cache_dir(), progress)
-    return load_folder(Path(parsed.value), fractions, seed, progress)
+        return load_tfds(parsed.value, fractions, seed, cache_dir or default_cache_dir(), progress, near_duplicates)
+    return load_folder(Path(parsed.value), fractions, seed, progress, near_duplicates=near_duplicates)
 
 
 def parse_eval_set_option(value: str) -> tuple[str, Path]:

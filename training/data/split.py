@@ -25,6 +25,14 @@ from modelcard.errors import UserError
 SPLITS = ("train", "val", "test")
 
 
+class UnsplittableClass(UserError):
+    """A class has fewer distinct groups than splits to fill; `class_name` says which."""
+
+    def __init__(self, message: str, class_name: str) -> None:
+        super().__init__(message)
+        self.class_name = class_name
+
+
 class UnionFind:
     """Disjoint sets over 0..n-1; the representative of a set is its smallest member."""
 
@@ -91,9 +99,10 @@ def stratified_group_split(
         class_groups = by_class.get(label, [])
         if len(class_groups) < needed:
             n_files = sum(len(members[g]) for g in class_groups)
-            raise UserError(
+            raise UnsplittableClass(
                 f"class '{name}' has {n_files} image(s) in {len(class_groups)} distinct group(s), too few to put one in each of "
-                f"{needed} splits; add images to '{name}', remove the class, or provide train/val/test folders"
+                f"{needed} splits; add images to '{name}', remove the class, or provide train/val/test folders",
+                name,
             )
         targets = split_targets(sum(len(members[g]) for g in class_groups), fractions)
         order = [class_groups[k] for k in rng.permutation(len(class_groups))]

@@ -65,11 +65,12 @@ def materialise(name: str, cache_dir: Path, progress: bool = True) -> Path:
     return images
 
 
-def load_tfds(name: str, fractions: dict[str, float], seed: int, cache_dir: Path, progress: bool = True) -> Dataset:
+def load_tfds(name: str, fractions: dict[str, float], seed: int, cache_dir: Path, progress: bool = True,
+              near_duplicates: str = "group") -> Dataset:
     """A supported tfds dataset as a `Dataset` (download and conversion cached in `cache_dir`)."""
     if name not in TFDS_DATASETS:
         raise UserError(f"tfds:{name} is not supported; use one of {', '.join('tfds:' + n for n in sorted(TFDS_DATASETS))}, demo, or a folder")
     images = materialise(name, cache_dir, progress)
     description, licence = TFDS_DATASETS[name]
     info = SourceInfo(source=f"tfds:{name}", description=description, license=licence, root=images)
-    return load_folder(images, fractions, seed, progress, info=info)
+    return load_folder(images, fractions, seed, progress, info=info, near_duplicates=near_duplicates)

@@ -17,10 +17,14 @@ def _data(record: dict) -> TrainingData:
     duplicates = None
     if dup:
         pairs = list(dup.get("near_pairs") or [])
+        confirmed = [p for p in pairs if p.get("confirmed", True)]  # before 1.1 every pair was grouped
         duplicates = Duplicates(exact_groups=int(dup.get("exact_groups") or 0),
                                 exact_files=int(dup.get("exact_files") or 0), near_pairs=pairs,
                                 near_threshold=dup.get("near_threshold"), hash=dup.get("hash"),
-                                cross_split_pairs=sum(1 for p in pairs if p.get("cross_split")))
+                                cross_split_pairs=sum(1 for p in confirmed if p.get("cross_split")),
+                                confirmed=confirmed, unconfirmed=[p for p in pairs if not p.get("confirmed", True)],
+                                mode=dup.get("near_mode"), confirm_method=dup.get("confirm_method"),
+                                confirm_threshold=dup.get("confirm_threshold"))
     order = {"train": 0, "val": 1, "validation": 1, "test": 2}
     splits = [_split(k, v) for k, v in sorted(data["splits"].items(), key=lambda kv: (order.get(kv[0], 9), kv[0]))]
     eval_sets = [_split(k, v) for k, v in sorted((data.get("eval_sets") or {}).items())]

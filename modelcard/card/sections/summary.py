@@ -1,0 +1,192 @@
+"""The summary in plain words at the top of every card, written by rules from the run record.
+
+No language model: each sentence below comes from one fact of the record (or `card.yaml`'s
+`accuracy_bar`), by one function, and a missing fact leaves its sentence out. Only `value`,
+`ci_low` and `ci_high` of a metric are read (any may be None: an undefined metric or a missing
+interval drops the sentence or its interval), never how the interval was computed.
+
+Numbers are written exactly as the tables below print them: a share is the table's 3-decimal
+figure times 100 with trailing zeros dropped (0.938 -> "93.8%", 1.000 -> "100%"); counts as
+the tables print them; other scores (ECE) in the table's own form, "0.157 [0.115, 0.241]".
+
+The rules (each a function here):
+- `identity`: what the model is and how many classes it has (the Testing Data table).
+- `accuracy`: how often it is right on the first evaluation set, with its interval ("held-out"
+  only for the test split that training made; `record`/`evaluate` runs cannot know that).
+- `weakest_class`: the class with the lowest recall (share of its images recognised); ties go
+  to the class with more images, then by name. All classes equal: said so instead.
+- `weakest_group`: over every slice attribute, the group with the lowest accuracy (ties: more
+  images, then attribute and group name), with its count and "too few images to judge" when
+  the record marks it unreliable.
+- `calibration`: ECE against `HIGH_ECE` (0.1, the same threshold as the measured risks): the
+  interval wholly above it: "should not be read as probabilities"; wholly at or below it:
+  "can be read as approximate probabilities"; straddling it: "too few images to tell".
+- `bar`: with `accuracy_bar` in card.yaml, whether the accuracy interval lies above the bar,
+  below it, or around it (then the test set is too small to separate the model from the bar).
+  Without a bar: an interval wider than `WIDE_INTERVAL` (10 percentage points, by the printed
+  figures) means the test set cannot tell this model apart from one that is right only
+  `ci_low` of the time.
+- `never_measured`: no extra evaluation set; no groups at all; groups only by image properties
+  (`IMAGE_PROPERTY_SLICES`, the attributes training derives from the image files), so none
+  about people; no calibration result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .. import formatting as fmt
+from ..info import CardInfo
+from ..model import EvalSet, Evaluation, Metric, ModelDetails
+from .risks import HIGH_ECE
+
+WIDE_INTERVAL = Decimal("0.10")  # wider than this (printed ci_high - ci_low): too small to pin accuracy down
+# Slice attributes computed from the image files themselves (training/evaluation.py), never about people.
+IMAGE_PROPERTY_SLICES = ("orientation", "resolution")
+
+
+@dataclass
+class Summary:
+    """The plain-words paragraph, one sentence per fact, and the bar it compares against."""
+
+    sentences: list[str] = field(default_factory=list)  # e.g. ["On 32 held-out test images it was right 93.8% of the time ..."]
+    accuracy_bar: str | None = None                     # e.g. "90%" (card.yaml `accuracy_bar`, as printed)
+
+
+def percent(value: float | None) -> str | None:
+    """A share as the tables print it, in percent: 0.9375 -> table "0.938" -> "93.8%"."""
+    if value is None:
+        return None
+    shown = Decimal(fmt.num(float(value))) * 100
+    return f"{shown.normalize():f}%"
+
+
+def _interval(m: Metric, level: str) -> str:
+    """" (95% CI 84.4% to 100%)" or "" when the interval is missing."""
+    if m.ci_low is None or m.ci_high is None:
+        return ""
+    return f" ({level}CI {percent(m.ci_low)} to {percent(m.ci_high)})"
+
+
+def _level(ev: EvalSet) -> str:
+    """"95% " from the record's confidence level, or "" when the record does not state it."""
+    conf = (getattr(ev, "bootstrap", None) or {}).get("confidence")
+    return f"{percent(conf)} " if isinstance(conf, (int, float)) and not isinstance(conf, bool) else ""
+
+
+def _images(ev: EvalSet, held_out: bool) -> str:
+    """"held-out test images" only for a test split this tool made (training); else what the record says."""
+    if ev.name != "test":
+        return f"images of the `{ev.name}` evaluation set"
+    return "held-out test images" if held_out else "test images"
+
+
+def identity(details: ModelDetails) -> str:
+    return f"{details.name} is an image classifier that sorts images into {fmt.count(len(details.class_names))} classes."
+
+
+def accuracy(ev: EvalSet, held_out: bool = True) -> str | None:
+    m = ev.metrics.get("accuracy")
+    if m is None or m.value is None:
+        return None
+    return (f"On {fmt.count(ev.n_samples)} {_images(ev, held_out)} it was right {percent(m.value)} of the time"
+            f"{_interval(m, _level(ev))}.")
+
+
+def weakest_class(ev: EvalSet) -> str | None:
+    rows = [p for p in ev.per_class if p.recall.value is not None]
+    if len(rows) < 2:
+        return None
+    shown = {fmt.num(p.recall.value) for p in rows}
+    if shown == {fmt.num(1.0)}:
+        return "It recognised every image of every class."
+    if len(shown) == 1:
+        return f"It recognised the same share, {percent(rows[0].recall.value)}, of the images of every class."
+    worst = min(rows, key=lambda p: (p.recall.value, -p.support, p.class_name))
+    ci = _interval(worst.recall, _level(ev))
+    kind = "test images" if ev.name == "test" else "images"
+    return (f"Its weakest class is {worst.class_name}: it recognised {percent(worst.recall.value)} of its "
+            f"{fmt.count(worst.support)} {kind} (recall{', ' + ci[2:-1] if ci else ''}).")
+
+
+def weakest_group(ev: EvalSet) -> str | None:
+    groups = [(s, g) for s in ev.slices for g in s.groups if g.accuracy.value is not None]
+    if not groups:
+        return None
+    if len({fmt.num(g.accuracy.value) for _, g in groups}) == 1:
+        columns = ", ".join(f"`{s.column}`" for s in ev.slices)
+        return f"It was right equally often, {percent(groups[0][1].accuracy.value)}, in every group of images measured (by {columns})."
+    s, g = min(groups, key=lambda sg: (sg[1].accuracy.value, -sg[1].count, sg[0].column, sg[1].group))
+    caveat = ", too few images to judge" if g.unreliable else ""
+    return (f"Among groups of images, it does worst on those whose `{s.column}` is {g.group}: right "
+            f"{percent(g.accuracy.value)} of the time on {fmt.count(g.count)} images{_interval(g.accuracy, _level(ev))}"
+            f"{caveat}.")
+
+
+def calibration(ev: EvalSet) -> str | None:
+    m = ev.metrics.get("ece")
+    if m is None or m.value is None:
+        return None
+    low = m.ci_low if m.ci_low is not None else m.value
+    high = m.ci_high if m.ci_high is not None else m.value
+    shown = f"(expected calibration error {fmt.metric(m)})"
+    if low > HIGH_ECE:
+        return ("Its confidence scores should not be read as probabilities: the confidence it states differs "
+                f"clearly from how often it is actually right {shown}.")
+    if high <= HIGH_ECE:
+        return f"Its confidence scores roughly match how often it is right, so they can be read as approximate probabilities {shown}."
+    return f"There are too few images to tell whether its confidence scores can be read as probabilities {shown}."
+
+
+def bar(ev: EvalSet, accuracy_bar: float | None) -> str | None:
+    m = ev.metrics.get("accuracy")
+    if m is None or m.value is None or m.ci_low is None or m.ci_high is None:
+        return None
+    low, high = Decimal(fmt.num(m.ci_low)), Decimal(fmt.num(m.ci_high))
+    if accuracy_bar is not None:
+        target, shown = Decimal(fmt.num(accuracy_bar)), percent(accuracy_bar)
+        if low > target:
+            return (f"It meets the stated bar of {shown} accuracy (card.yaml): even the low end of its interval, "
+                    f"{percent(m.ci_low)}, is above it.")
+        if high < target:
+            return (f"It falls short of the stated bar of {shown} accuracy (card.yaml): even the high end of its "
+                    f"interval, {percent(m.ci_high)}, is below it.")
+        return (f"The test set is too small to tell whether it meets the stated bar of {shown} accuracy (card.yaml): "
+                "the bar lies inside its interval.")
+    if high - low > WIDE_INTERVAL:
+        return (f"The test set is too small to tell this model apart from one that is right only {percent(m.ci_low)} "
+                "of the time; no accuracy bar was stated to compare with (`accuracy_bar` in card.yaml).")
+    return ("The test set is large enough to pin accuracy down to a narrow interval; no accuracy bar was stated "
+            "to compare with (`accuracy_bar` in card.yaml).")
+
+
+def never_measured(evaluation: Evaluation) -> str | None:
+    if not evaluation.sets:
+        return "This run has no evaluation results, so how often the model is right was never measured."
+    first = evaluation.sets[0]
+    items = []
+    if len(evaluation.sets) == 1:
+        items.append("how well it works on images from another source than its test set (there is no extra "
+                     "evaluation set)")
+    columns = sorted({s.column for s in first.slices})
+    if not columns:
+        items.append("how it does for different groups of images or people (no group attribute was recorded)")
+    elif all(c in IMAGE_PROPERTY_SLICES for c in columns):
+        items.append("how it does for different groups of people (groups were formed only by image "
+                     f"{' and '.join(columns)})")
+    if first.metrics.get("ece") is None:
+        items.append("whether its confidence scores can be read as probabilities (no calibration result)")
+    return ("Never measured: " + "; ".join(items) + ".") if items else None
+
+
+def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Summary:
+    """The summary paragraph: each rule gives one sentence or nothing."""
+    first = evaluation.sets[0] if evaluation.sets else None
+    facts = [identity(details)]
+    if first is not None:
+        facts += [accuracy(first, held_out=details.created_by == "train"), bar(first, info.accuracy_bar), weakest_class(first), weakest_group(first),
+                  calibration(first)]
+    facts.append(never_measured(evaluation))
+    bar_text = percent(info.accuracy_bar) if info.accuracy_bar is not None else None
+    return Summary(sentences=[s for s in facts if s], accuracy_bar=bar_text)

@@ -1,0 +1,75 @@
+"""`modelcard check`: gates, completeness and coverage for a run (or what a Markdown card shows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UserError, read_user_text
+from ..record import RunRef
+from . import completeness, markdown_card
+from .coverage import CoverageSummary, coverage, coverage_fraction
+from .gates import evaluate_policy
+from .policy import load_policy
+from .report import CheckReport
+
+
+def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | None = None,
+              policy: Path | None = None, with_coverage: bool = False) -> CheckReport:
+    """Check the card `build` would render for `run`: the policy's gates, completeness, coverage."""
+    from ..render.build import card_info_path, card_for_run
+
+    loaded = load_policy(Path(policy), run.record) if policy is not None else None  # a bad policy fails first
+    card, info = card_for_run(run, card_info, runs_dir)
+    used = card_info_path(card_info, run.record)
+    report = CheckReport(target=f"run {run.run_id} ({run.path})",
+                         card_info=str(used) if used else "no card.yaml",
+                         policy_file=str(policy) if loaded else None, policy_sha256=loaded.sha256 if loaded else None)
+    if loaded:
+        report.gates = evaluate_policy(loaded, run.record)
+    report.completeness = completeness.from_card(card, info)
+    if with_coverage:
+        report.coverage = coverage(card, info)
+    return report
+
+
+def coverage_summary(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | None = None) -> CoverageSummary:
+    """The documentation coverage of the card `build` renders for `run` (e.g. a fraction for an index page)."""
+    from ..render.build import card_for_run
+
+    card, info = card_for_run(run, card_info, runs_dir)
+    return coverage_fraction(coverage(card, info))
+
+
+def check_markdown(path: Path) -> CheckReport:
+    """Check a rendered Markdown card: sections, gap lines and placeholders; the rest needs the run."""
+    path = Path(path)
+    if path.suffix.lower() != ".md":
+        raise UserError(f"--card {path}: pass the Markdown card (cards/NAME.md); HTML and JSON are not parsed")
+    text = read_user_text(path, f"card {path} does not exist; pass an existing cards/NAME.md (or --run)")
+    return CheckReport(target=f"card {path}", card_info=None, policy_file=None, policy_sha256=None,
+                       completeness=markdown_card.from_markdown(text), not_checked=list(markdown_card.NEEDS_RUN))
+
+
+def run_command(args) -> int:
+    """The CLI handler: print the report (text or --json); exit 0 all pass, 1 a failure (2 via UserError)."""
+    import json
+
+    from ..record import resolve_run, resolve_runs_dir
+    from .report import format_text
+
+    if args.card:
+        if args.policy or args.coverage:
+            flag = "--policy" if args.policy else "--coverage"
+            raise UserError(f"{flag} needs the run record, which a Markdown card does not hold; use --run instead "
+                            "of --card")
+        report = check_markdown(Path(args.card))
+    else:
+        runs_dir = resolve_runs_dir(args.runs_dir)
+        run = resolve_run(args.run or "latest", runs_dir)
+        report = check_run(run, card_info=Path(args.card_info) if args.card_info else None, runs_dir=runs_dir,
+                           policy=Path(args.policy) if args.policy else None, with_coverage=args.coverage)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print(format_text(report), end="")
+    return 0 if report.passed else 1

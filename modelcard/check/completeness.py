@@ -1,0 +1,137 @@
+"""Completeness: every card section holds measured facts or human text, the human sections a
+sign-off needs are written, no placeholder is left, and the run is whole.
+
+This module checks an assembled `Card` plus its `CardInfo` (`check --run`: everything is
+known); markdown_card.py checks a rendered Markdown card (`check --card`: only what the text shows).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from ..card import CardInfo
+from ..card.model import Card, Stated
+from ..render.sections import HEADINGS
+from .placeholders import placeholder_in
+
+#: The human sections a sign-off needs: (item, card.yaml key).
+SIGN_OFF = (("intended uses", "uses.direct"), ("out-of-scope uses", "uses.out_of_scope"),
+            ("limitations", "bias_risks_limitations"), ("license", "license"), ("contact", "contact"))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One completeness line."""
+
+    item: str      # e.g. "Section: Uses"
+    passed: bool
+    detail: str    # e.g. "human text (card.yaml)" or "missing: add `uses.direct` to card.yaml"
+
+    def to_json(self) -> dict:
+        return {"item": self.item, "passed": self.passed, "detail": self.detail}
+
+
+def human_value(info: CardInfo, key: str) -> Any:
+    """A card.yaml value by dotted key (`uses.direct`); None when unset or unknown to this version."""
+    value: Any = info
+    for part in key.split("."):
+        value = getattr(value, part, None)
+    return value or None
+
+
+def human_texts(info: CardInfo) -> Iterator[tuple[str, str]]:
+    """Every text a person wrote in card.yaml, as (dotted key, text), glossary terms included."""
+    def walk(value, key):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                child = f"{key}.{k}" if key else str(k)
+                if key == "glossary":  # a term and its meaning are one entry
+                    yield child, f"{k}: {v}"
+                else:
+                    yield from walk(v, child)
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                yield from walk(v, f"{key}[{i}]")
+        elif isinstance(value, str):
+            yield key, value
+    yield from walk(dataclasses.asdict(info), "")
+
+
+def measured_fact(s: Stated) -> bool:
+    """An Environmental Impact value that the run measured (or estimated), not one declared in card.yaml."""
+    return s.value is not None and not s.how.startswith("declared")
+
+
+#: For each level-2 heading: does the run record put a measured fact there?
+SECTION_FACTS: dict[str, Callable[[Card], bool]] = {
+    "Model Details": lambda c: bool(c.details.model_type),
+    "Uses": lambda c: False,
+    "Bias, Risks, and Limitations": lambda c: bool(c.risks.measured),
+    "How to Get Started with the Model": lambda c: bool(c.get_started.code or c.get_started.note),
+    "Training Details": lambda c: bool(c.training.data.source),
+    "Evaluation": lambda c: bool(c.evaluation.sets),
+    "Model Examination": lambda c: any(s.calibration or s.top_confusions for s in c.evaluation.sets),
+    "Environmental Impact": lambda c: any(measured_fact(s) for s in (
+        c.environment.hardware_type, c.environment.hours_used, c.environment.cloud_provider,
+        c.environment.cloud_region, c.environment.carbon_emitted)),
+    "Technical Specifications": lambda c: bool(c.specs.architecture or c.specs.hardware or c.specs.packages),
+    "Citation": lambda c: False, "Glossary": lambda c: False, "More Information": lambda c: False,
+    "Model Card Authors": lambda c: False, "Model Card Contact": lambda c: False,
+}
+
+
+#: The card.yaml keys whose text appears in each level-2 section.
+SECTION_KEYS = {
+    "Model Details": ("description", "developers", "shared_by", "license", "version", "repository", "paper", "demo"),
+    "Uses": ("uses.direct", "uses.downstream", "uses.out_of_scope"),
+    "Bias, Risks, and Limitations": ("bias_risks_limitations", "recommendations"),
+    "How to Get Started with the Model": (),
+    "Training Details": (),
+    "Evaluation": (),
+    "Model Examination": ("model_examination",),
+    "Environmental Impact": ("environment.hardware_type", "environment.cloud_provider", "environment.cloud_region"),
+    "Technical Specifications": (),
+    "Citation": ("citation.bibtex", "citation.apa"),
+    "Glossary": ("glossary",),
+    "More Information": ("more_information",),
+    "Model Card Authors": ("card_authors",),
+    "Model Card Contact": ("contact",),
+}
+
+
+def from_card(card: Card, info: CardInfo) -> list[Item]:
+    """Completeness of a card assembled from its run record and card.yaml."""
+    items: list[Item] = []
+    placeholders = {key: what for key, text in human_texts(info) if (what := placeholder_in(text))}
+    for heading in HEADINGS:
+        human = [k for k in SECTION_KEYS[heading] if human_value(info, k) and not has_placeholder(k, placeholders)]
+        if SECTION_FACTS[heading](card):
+            detail = "measured" + (" + human text (card.yaml)" if human else "")
+        else:
+            detail = "human text (card.yaml)" if human else (
+                "missing: neither measured facts nor human text; add "
+                + " or ".join(f"`{k}`" for k in SECTION_KEYS[heading]) + " to card.yaml")
+        items.append(Item(f"Section: {heading}", not detail.startswith("missing"), detail))
+    for label, key in SIGN_OFF:
+        if not human_value(info, key):
+            items.append(Item(f"Sign-off: {label}", False, f"missing: add `{key}` to card.yaml"))
+        elif has_placeholder(key, placeholders):
+            items.append(Item(f"Sign-off: {label}", False, f"`{key}` is still a placeholder"))
+        else:
+            items.append(Item(f"Sign-off: {label}", True, f"`{key}` in card.yaml"))
+    for key, what in placeholders.items():
+        items.append(Item("No placeholder text", False, f"card.yaml `{key}`: {what}; replace it with real text"))
+    if not placeholders:
+        items.append(Item("No placeholder text", True, "none in card.yaml"))
+    items.append(Item("Run complete", card.status == "complete", f"run status: {card.status}"))
+    problems = list(card.artifact_problems)
+    items.append(Item("Run files match their checksums", not problems,
+                      "; ".join(problems) if problems else "no missing or changed files"))
+    return items
+
+
+def has_placeholder(key: str, placeholders: dict[str, str]) -> bool:
+    """Does the card.yaml value at `key` (or anything under it) hold a placeholder?"""
+    return any(k == key or k.startswith(key + ".") or k.startswith(key + "[") for k in placeholders)

@@ -1,0 +1,339 @@
+"""Every name a policy gate may use, in ONE table: its pattern, where its value comes from in
+the run record, and what it means. `docs/policy.md` is generated from this table
+(`python -m modelcard.check.policy_doc > docs/policy.md`; a test keeps the two in step).
+
+A name is a pattern with `<placeholders>`. Placeholders with a fixed vocabulary (`<metric>`,
+`<pc_metric>`, `<slice_metric>`) are checked when the policy is read, so a typo is a usage
+error; the others (`<class>`, `<column>`, `<set>`, ...) depend on the run, and a value the run
+does not have makes the gate fail as "not measured".
+
+Interval names hold a metric object `{value, ci_low, ci_high}`: a gate names its part with
+`.value`, `.ci_low` or `.ci_high`; the bare name means the point estimate (`.value`).
+Scalar names hold one number and take no suffix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+#: `evaluations.<set>.metrics` keys, in the order evaluation writes them (== analysis.rows.SCALAR_METRICS; tested).
+SCALAR_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "top5_accuracy", "precision_macro", "recall_macro",
+                  "f1_macro", "precision_weighted", "recall_weighted", "f1_weighted", "ece")
+PER_CLASS_METRICS = ("precision", "recall", "f1")   # == analysis.rows.PER_CLASS_METRICS
+SLICE_METRICS = ("accuracy", "f1_macro")            # == analysis.rows.GROUP_METRICS
+PARTS = ("value", "ci_low", "ci_high")
+PART_WORDS = {"value": "point estimate", "ci_low": "lower bound", "ci_high": "upper bound"}
+
+#: Placeholders: a fixed vocabulary (checked when a policy is read) or None (depends on the run).
+PLACEHOLDERS: dict[str, tuple[str, ...] | None] = {
+    "metric": SCALAR_METRICS,
+    "pc_metric": PER_CLASS_METRICS,
+    "slice_metric": SLICE_METRICS,
+    "class": None, "column": None, "set": None, "corruption": None, "severity": None, "split": None,
+}
+PLACEHOLDER_MEANING = {
+    "metric": "a metric of `evaluations.<set>.metrics`",
+    "pc_metric": "a per-class metric",
+    "slice_metric": "a metric computed per slice group",
+    "class": "a class name of the run (`data.class_names`)",
+    "column": "a slicing attribute column of the test set (`evaluations.test.slices[].column`)",
+    "set": "an evaluation set name (`evaluations` keys: `test`, or an `--eval-set` name)",
+    "corruption": "a corruption name of the robustness evaluation (`robustness.corruptions` keys)",
+    "severity": "a severity level of that corruption, as recorded (e.g. `3`)",
+    "split": "a data split checked for label issues (`label_issues` keys, e.g. `train`, `test`)",
+}
+
+
+class NotMeasured(Exception):
+    """The run has no value for this name; `str()` says what is missing (the gate fails)."""
+
+
+@dataclass(frozen=True)
+class GateName:
+    """One row of the table."""
+
+    pattern: str        # e.g. "per_class.<class>.<pc_metric>"
+    interval: bool      # True: a {value, ci_low, ci_high} object, selected with .value/.ci_low/.ci_high
+    source: str         # where in the run record, e.g. "evaluations.test.per_class[<class>].<pc_metric>"
+    description: str    # what the number means, e.g. "Recall of one class on the test set."
+    example: str        # a complete gate, e.g. "per_class.birds.recall.ci_low >= 0.5"
+    extract: Callable[[dict, dict[str, str]], Any]  # (record, placeholder values) -> object or number
+
+
+@dataclass(frozen=True)
+class ResolvedName:
+    """A gate's metric name matched to its table row."""
+
+    name: str                 # as written, e.g. "accuracy.ci_low"
+    row: GateName
+    values: dict[str, str]    # placeholder values, e.g. {"metric": "accuracy"}
+    part: str | None          # "value" | "ci_low" | "ci_high" for interval rows; None for scalars
+
+    @property
+    def source(self) -> str:
+        """The row's record path with this name's placeholder values filled in."""
+        text = self.row.source
+        for key, value in self.values.items():
+            text = text.replace(f"<{key}>", value)
+        return text
+
+    @property
+    def quantity(self) -> str:
+        """e.g. "lower bound" or "value"."""
+        return PART_WORDS[self.part] if self.part else "value"
+
+
+# ---- extraction helpers: each returns the record's value or raises NotMeasured ------------
+
+def _section(record: dict, key: str, what: str) -> Any:
+    value = record.get(key)
+    if not value:
+        raise NotMeasured(f"the run has no {what} (`{key}` is absent)")
+    return value
+
+
+def _key(mapping: dict, key: str, what: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] is None:
+        have = ", ".join(sorted(map(str, mapping))) if isinstance(mapping, dict) and mapping else "none"
+        raise NotMeasured(f"the run has no {what} `{key}` (it has: {have})")
+    return mapping[key]
+
+
+def _eval(record: dict, name: str) -> dict:
+    return _key(record.get("evaluations") or {}, name, "evaluation set")
+
+
+def _test(record: dict) -> dict:
+    return _eval(record, "test")
+
+
+def _per_class(ev: dict, cls: str) -> dict:
+    rows = {row["class_name"]: row for row in ev.get("per_class") or []}
+    return _key(rows, cls, "class")
+
+
+def _slice(record: dict, column: str) -> dict:
+    slices = {s["column"]: s for s in _test(record).get("slices") or []}
+    return _key(slices, column, "slice column")
+
+
+def _min_parts(objects: list) -> dict:
+    """Part by part minimum over metric objects: `ci_low` of the result is the lowest lower bound."""
+    out = {}
+    for part in PARTS:
+        values = [o.get(part) for o in objects if isinstance(o, dict)]
+        out[part] = None if not values or any(v is None for v in values) else min(values)
+    return out
+
+
+def _per_class_gap(record: dict, metric: str) -> float:
+    values = [row[metric]["value"] for row in _test(record).get("per_class") or []
+              if (row.get(metric) or {}).get("value") is not None]
+    if len(values) < 2:
+        raise NotMeasured("the test set has fewer than two classes with a per-class score")
+    return max(values) - min(values)
+
+
+def _robustness(record: dict, corruption: str, severity: str, key: str) -> Any:
+    corruptions = _key(_section(record, "robustness", "robustness evaluation"), "corruptions", "robustness field")
+    levels = _key(corruptions, corruption, "corruption")
+    return _key(_key(levels, severity, f"severity of {corruption}"), key, "robustness metric")
+
+
+def _cross_split_pairs(record: dict) -> int:
+    duplicates = (record.get("data") or {}).get("duplicates")
+    if not duplicates:
+        raise NotMeasured("the run did not check its data for duplicates (`data.duplicates` is absent)")
+    return sum(1 for pair in duplicates.get("near_pairs") or [] if pair.get("cross_split"))
+
+
+def _model_file_bytes(record: dict) -> Any:
+    efficiency = record.get("efficiency") or {}
+    if efficiency.get("model_file_bytes") is not None:
+        return efficiency["model_file_bytes"]
+    return _key(record.get("model") or {}, "file_bytes", "model field")
+
+
+# ---- the table ----------------------------------------------------------------------------------
+
+TABLE: tuple[GateName, ...] = (
+    GateName("<metric>", True, "evaluations.test.metrics.<metric>",
+             "A metric on the test set with its bootstrap interval. Lower is better for `log_loss` and `ece`.",
+             "accuracy.ci_low >= 0.80", lambda r, v: _key(_test(r)["metrics"], v["metric"], "test metric")),
+    GateName("eval.<set>.<metric>", True, "evaluations.<set>.metrics.<metric>",
+             "A metric on any evaluation set, e.g. an extra `--eval-set` with shifted data.",
+             "eval.shifted.accuracy.ci_low >= 0.6",
+             lambda r, v: _key(_eval(r, v["set"])["metrics"], v["metric"], f"metric on {v['set']}")),
+    GateName("n_samples", False, "evaluations.test.n_samples", "Number of test images.",
+             "n_samples >= 100", lambda r, v: _test(r)["n_samples"]),
+    GateName("eval.<set>.n_samples", False, "evaluations.<set>.n_samples", "Number of images in an evaluation set.",
+             "eval.shifted.n_samples >= 50", lambda r, v: _eval(r, v["set"])["n_samples"]),
+    GateName("per_class.<class>.<pc_metric>", True, "evaluations.test.per_class[class_name=<class>].<pc_metric>",
+             "Precision, recall or F1 of one class on the test set.", "per_class.birds.recall.ci_low >= 0.5",
+             lambda r, v: _per_class(_test(r), v["class"])[v["pc_metric"]]),
+    GateName("worst_class.<pc_metric>", True, "evaluations.test.per_class[*].<pc_metric>",
+             "The lowest per-class score, part by part: `.ci_low` is the lowest lower bound of any class, so "
+             "`worst_class.recall.ci_low >= 0.5` holds only if it holds for every class.",
+             "worst_class.recall.ci_low >= 0.5",
+             lambda r, v: _min_parts([row[v["pc_metric"]] for row in _test(r).get("per_class") or []])),
+    GateName("max_per_class_<pc_metric>_gap", False, "evaluations.test.per_class[*].<pc_metric>.value",
+             "Largest minus smallest per-class point estimate on the test set (how unevenly classes are served).",
+             "max_per_class_recall_gap <= 0.25", lambda r, v: _per_class_gap(r, v["pc_metric"])),
+    GateName("slices.<column>.worst.<slice_metric>", True, "evaluations.test.slices[column=<column>].groups[*].<slice_metric>",
+             "The worst group of a slicing attribute, part by part: `.ci_low` is the lowest lower bound of any "
+             "group (small groups included; the card marks them unreliable).",
+             "slices.orientation.worst.accuracy.ci_low >= 0.70",
+             lambda r, v: _min_parts([g[v["slice_metric"]] for g in _slice(r, v["column"])["groups"]])),
+    GateName("slices.<column>.difference.<slice_metric>", True,
+             "evaluations.test.slices[column=<column>].difference_ci.<slice_metric> (or .difference)",
+             "Spread between the best and the worst group (max - min); the interval exists in records that "
+             "store `difference_ci`.", "slices.orientation.difference.accuracy <= 0.2",
+             lambda r, v: (_slice(r, v["column"]).get("difference_ci") or {}).get(v["slice_metric"])
+             or _key(_slice(r, v["column"]).get("difference") or {}, v["slice_metric"], "slice metric")),
+    GateName("slices.<column>.ratio.<slice_metric>", True, "evaluations.test.slices[column=<column>].ratio.<slice_metric>",
+             "Worst group divided by best group (1 = even).", "slices.orientation.ratio.accuracy >= 0.8",
+             lambda r, v: _key(_slice(r, v["column"]).get("ratio") or {}, v["slice_metric"], "slice metric")),
+    GateName("robustness.<corruption>.<severity>.accuracy", True,
+             "robustness.corruptions.<corruption>.<severity>.accuracy",
+             "Test accuracy on corrupted copies of the test images.", "robustness.gaussian_noise.3.accuracy >= 0.6",
+             lambda r, v: _robustness(r, v["corruption"], v["severity"], "accuracy")),
+    GateName("robustness.<corruption>.<severity>.accuracy_drop", True,
+             "robustness.corruptions.<corruption>.<severity>.accuracy_drop",
+             "Clean test accuracy minus accuracy under the corruption (higher is worse).",
+             "robustness.gaussian_noise.3.accuracy_drop <= 0.2",
+             lambda r, v: _robustness(r, v["corruption"], v["severity"], "accuracy_drop")),
+    GateName("robustness.relative_robustness", True, "robustness.relative_robustness",
+             "Accuracy under corruption relative to clean accuracy, over all corruptions (1 = unaffected).",
+             "robustness.relative_robustness >= 0.8",
+             lambda r, v: _key(_section(r, "robustness", "robustness evaluation"), "relative_robustness",
+                               "robustness field")),
+    GateName("label_issues.<split>.rate", True, "label_issues.<split>.rate",
+             "Share of images in a split whose given label looks wrong (label-issue detection).",
+             "label_issues.test.rate <= 0.05",
+             lambda r, v: _key(_key(_section(r, "label_issues", "label-issue check"), v["split"], "split"),
+                               "rate", "label-issue field")),
+    GateName("duplicates.cross_split_pairs", False, "data.duplicates.near_pairs[cross_split=true]",
+             "Near-duplicate image pairs that sit in different splits (they inflate test scores).",
+             "duplicates.cross_split_pairs <= 0", lambda r, v: _cross_split_pairs(r)),
+    GateName("emissions_kg", False, "emissions.emissions_kg",
+             "CO2-equivalent emitted by the run, in kg (codecarbon; the card says whether it was measured or estimated).",
+             "emissions_kg <= 0.01", lambda r, v: _key(_section(r, "emissions", "emissions record"), "emissions_kg",
+                                                       "emissions field")),
+    GateName("energy_kwh", False, "emissions.energy_kwh", "Energy used by the run, in kWh (codecarbon).",
+             "energy_kwh <= 0.05", lambda r, v: _key(_section(r, "emissions", "emissions record"), "energy_kwh",
+                                                     "emissions field")),
+    GateName("latency_ms_batch1.median", False, "efficiency.latency_ms_batch1.median",
+             "Median time to classify one image at batch size 1, in ms, on the recorded hardware.",
+             "latency_ms_batch1.median <= 50",
+             lambda r, v: _key(_key(_section(r, "efficiency", "efficiency record"), "latency_ms_batch1",
+                                    "efficiency field"), "median", "latency statistic")),
+    GateName("latency_ms_batch1.p95", False, "efficiency.latency_ms_batch1.p95",
+             "95th percentile of the batch-size-1 latency, in ms.", "latency_ms_batch1.p95 <= 100",
+             lambda r, v: _key(_key(_section(r, "efficiency", "efficiency record"), "latency_ms_batch1",
+                                    "efficiency field"), "p95", "latency statistic")),
+    GateName("latency_ms_per_image", False, "efficiency.latency_ms_per_image",
+             "Time per image when predicting in batches, in ms.", "latency_ms_per_image <= 20",
+             lambda r, v: _key(_section(r, "efficiency", "efficiency record"), "latency_ms_per_image",
+                               "efficiency field")),
+    GateName("peak_rss_mb", False, "efficiency.peak_rss_mb", "Peak resident memory of the run, in MB.",
+             "peak_rss_mb <= 4000", lambda r, v: _key(_section(r, "efficiency", "efficiency record"), "peak_rss_mb",
+                                                      "efficiency field")),
+    GateName("model_file_bytes", False, "efficiency.model_file_bytes (or model.file_bytes)",
+             "Size of the saved model file, in bytes.", "model_file_bytes <= 20000000",
+             lambda r, v: _model_file_bytes(r)),
+    GateName("total_params", False, "model.total_params", "Number of parameters of the model.",
+             "total_params <= 5000000",
+             lambda r, v: _key(_section(r, "model", "model record"), "total_params", "model field")),
+)
+
+
+def _compile(row: GateName) -> re.Pattern:
+    out, pos = [], 0
+    for m in re.finditer(r"<([a-z_]+)>", row.pattern):
+        out.append(re.escape(row.pattern[pos:m.start()]))
+        vocab = PLACEHOLDERS[m.group(1)]
+        body = "|".join(map(re.escape, vocab)) if vocab else ".+?"
+        out.append(f"(?P<{m.group(1)}>{body})")
+        pos = m.end()
+    out.append(re.escape(row.pattern[pos:]))
+    suffix = r"(?:\.(?P<_part>value|ci_low|ci_high))?" if row.interval else ""
+    return re.compile("^" + "".join(out) + suffix + "$")
+
+
+_COMPILED = tuple((row, _compile(row)) for row in TABLE)
+
+
+def resolve(name: str) -> ResolvedName | None:
+    """The table row a name belongs to, or None for an unknown name."""
+    for row, regex in _COMPILED:
+        m = regex.match(name)
+        if m:
+            values = {k: v for k, v in m.groupdict().items() if k != "_part"}
+            part = (m.group("_part") or "value") if row.interval else None
+            return ResolvedName(name, row, values, part)
+    return None
+
+
+def _run_vocabulary(record: dict | None) -> dict[str, list[str]]:
+    """Values of the run-dependent placeholders, for suggestions."""
+    if not record:
+        return {}
+    evaluations = record.get("evaluations") or {}
+    test = evaluations.get("test") or {}
+    corruptions = ((record.get("robustness") or {}).get("corruptions") or {})
+    return {
+        "class": [row["class_name"] for row in test.get("per_class") or []],
+        "column": [s["column"] for s in test.get("slices") or []],
+        "set": sorted(evaluations),
+        "corruption": sorted(corruptions),
+        "severity": sorted({str(s) for levels in corruptions.values() if isinstance(levels, dict) for s in levels}),
+        "split": sorted(record.get("label_issues") or {}),
+    }
+
+
+def known_names(record: dict | None = None) -> list[str]:
+    """Every name with fixed placeholders spelled out; run-dependent ones from `record`, else as `<class>`."""
+    vocab = {k: list(v) for k, v in PLACEHOLDERS.items() if v}
+    vocab.update({k: v for k, v in _run_vocabulary(record).items() if v})
+    names: list[str] = []
+    for row in TABLE:
+        expanded = [row.pattern]
+        for ph in re.findall(r"<([a-z_]+)>", row.pattern):
+            choices = vocab.get(ph) or [f"<{ph}>"]
+            expanded = [n.replace(f"<{ph}>", c, 1) for n in expanded for c in choices]
+        for n in expanded:
+            names += [n] + ([f"{n}.{p}" for p in PARTS] if row.interval else [])
+    return names
+
+
+def close_matches(name: str, record: dict | None = None, n: int = 3) -> list[str]:
+    """Up to `n` known names that look like `name` (difflib), for the unknown-name message."""
+    return difflib.get_close_matches(name, known_names(record), n=n, cutoff=0.6)
+
+
+def read(resolved: ResolvedName, record: dict) -> float:
+    """The number a gate compares; raises NotMeasured when the run did not measure it."""
+    try:
+        found = resolved.row.extract(record, resolved.values)
+    except (KeyError, TypeError, AttributeError) as exc:  # a record shaped unlike the table expects
+        raise NotMeasured(f"the run record has no {resolved.source} ({type(exc).__name__}: {exc})") from None
+    if isinstance(found, dict):
+        if not resolved.row.interval:
+            raise NotMeasured(f"{resolved.source} is not a single number in this run")
+        value = found.get(resolved.part)
+        if value is None:
+            raise NotMeasured(f"the run recorded no {resolved.quantity} for {resolved.source}")
+    else:
+        value = found
+        if resolved.part not in (None, "value"):
+            raise NotMeasured(f"the run recorded {resolved.source} without an interval, so it has no "
+                              f"{resolved.quantity}")
+    if value is None:
+        raise NotMeasured(f"the run recorded no value for {resolved.source}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise NotMeasured(f"{resolved.source} is {value!r}, not a number")
+    return float(value)

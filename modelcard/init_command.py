@@ -1,0 +1,150 @@
+"""`modelcard init`: write a commented card.yaml skeleton of every human-written key.
+
+Each key gets a one-line explanation and an example; its value is the marker
+`TODO(modelcard init)`, which `modelcard check` fails on until a person replaces it (or deletes
+the key, which the card then names as not provided). With `--run`, `model_name` and `runs:`
+are filled from that run. An existing file is never overwritten without `--force`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import atomic
+from .card import known_keys
+from .check.placeholders import SKELETON_MARKER
+from .errors import UserError
+from .record import RunRef
+
+
+@dataclass(frozen=True)
+class SkeletonKey:
+    """One key of the skeleton."""
+
+    key: str          # dotted, e.g. "uses.direct"
+    kind: str         # "text" | "list" | "mapping" | "hub_id" | "hub_ids" (hub ids are written commented out)
+    explanation: str  # one line, e.g. "What the model is for, used as it is."
+    example: str      # e.g. "Sorting clip-art stamps by category."
+
+
+#: Every human-written key, in the order the card uses them (docs/card-yaml.md describes each).
+KEYS = (
+    SkeletonKey("model_name", "text", "Name on the card and in the file names (default: the run's name).",
+                "Stamp Classifier"),
+    SkeletonKey("runs", "list", "Which runs this file describes: run names or glob patterns.",
+                "[demo-mobilenetv2-*]"),
+    SkeletonKey("description", "text", "What the model does, in one or two sentences.",
+                "Sorts Tux Paint clip-art stamps into 8 categories."),
+    SkeletonKey("developers", "list", "Who built the model (people or organisations).", "[Jane Doe, Example Lab]"),
+    SkeletonKey("shared_by", "text", "Who publishes the model, if not the developers.", "Example Lab"),
+    SkeletonKey("license", "text", "The model's licence, as an SPDX identifier.", "Apache-2.0"),
+    SkeletonKey("version", "text", "The model's version, and what it replaces.", "1.1 (replaces 1.0: more training data)"),
+    SkeletonKey("repository", "text", "Where the code lives (URL).", "https://example.org/git/stamps"),
+    SkeletonKey("paper", "text", "A paper or report about the model (URL).", "https://arxiv.org/abs/1801.04381"),
+    SkeletonKey("demo", "text", "A place to try the model (URL).", "https://example.org/demo"),
+    SkeletonKey("base_model", "hub_id", "The Hugging Face Hub id of the starting model, if it has one.",
+                "google/mobilenet_v2_1.0_224"),
+    SkeletonKey("uses.direct", "text", "What the model is for, used as it is, and by whom.",
+                "Sorting clip-art stamps by category in a teaching app."),
+    SkeletonKey("uses.downstream", "text", "What it can be fine-tuned for or built into.",
+                "A starting point for fine-tuning on other clip-art."),
+    SkeletonKey("uses.out_of_scope", "text", "Uses it must not be put to, or will not work for.",
+                "Photos of real scenes; any decision about people."),
+    SkeletonKey("bias_risks_limitations", "text", "Known limitations, biases and risks, in plain words.",
+                "Trained on clip-art only; real photos were never seen."),
+    SkeletonKey("recommendations", "text", "What users should do about those risks.",
+                "Check a sample of predictions by hand before use."),
+    SkeletonKey("model_examination", "text", "What you learned by looking at the model's errors or internals.",
+                "Errors concentrate on fruit vs vegetables."),
+    SkeletonKey("data.description", "text", "What the training data is.",
+                "Tux Paint stamps: photo cut-outs and cartoons, 8 categories."),
+    SkeletonKey("data.license", "text", "The training data's licence.", "GPL-2.0-or-later"),
+    SkeletonKey("data.collection", "text", "How the data was collected, selected and labelled.",
+                "All stamps of the Debian package; labels are its folder names."),
+    SkeletonKey("data.consent", "text", "Consent of the people in the data, or why none was needed.",
+                "No people are depicted; no personal data."),
+    SkeletonKey("data.known_biases", "text", "What the data over- or under-represents.",
+                "Few artists; mostly objects on a plain background."),
+    SkeletonKey("citation.bibtex", "text", "How to cite the model, as BibTeX.", '"@misc{stamps2026, title={Stamp Classifier}}"'),
+    SkeletonKey("citation.apa", "text", "How to cite the model, in APA style.", "Doe, J. (2026). Stamp Classifier."),
+    SkeletonKey("glossary", "mapping", "Terms a reader may not know, with their meaning.",
+                "{ECE: expected calibration error}"),
+    SkeletonKey("more_information", "text", "Anything else a reader should know.", "Built with modelcard."),
+    SkeletonKey("card_authors", "list", "Who wrote this card.", "[Jane Doe]"),
+    SkeletonKey("contact", "text", "Whom to contact about the model.", "jane@example.org"),
+    SkeletonKey("tags", "list", "Extra Hub tags.", "[clip-art, education]"),
+    SkeletonKey("datasets", "hub_ids", "Hugging Face Hub ids of the training data sets, if they have them.",
+                "[user/tuxpaint-stamps]"),
+    SkeletonKey("environment.cloud_provider", "text",
+                "The cloud provider, when codecarbon could not detect it (stated as declared).", "none (on-premises)"),
+    SkeletonKey("environment.cloud_region", "text", "The compute region, when not detected (stated as declared).",
+                "europe-west1"),
+    SkeletonKey("environment.hardware_type", "text",
+                "The hardware, used only when the run recorded none (stated as declared).", "2-core AMD EPYC VM"),
+)
+
+HEADER = f"""\
+# card.yaml: what only people know about this model. `modelcard build` writes every number from
+# the run record; the text here is yours. Replace every {SKELETON_MARKER} value with real text, or
+# delete the key (the card then names that section as not provided): `modelcard check` fails while
+# a marker is left. Text may use Markdown. Key reference: docs/card-yaml.md
+"""
+
+
+def _scalar(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def _value(entry: SkeletonKey, run: RunRef | None) -> tuple[str | None, str]:
+    """(YAML value, or None to write the key commented out; why it is commented)."""
+    marker = _scalar(SKELETON_MARKER)
+    if entry.key == "model_name":
+        return (_scalar(run.record["name"]), "") if run else (None, "optional: uncomment to override the run's name")
+    if entry.key == "runs":
+        return (f"[{_scalar(run.record['name'])}]", "") if run else (f"[{marker}]", "")
+    if entry.kind in ("hub_id", "hub_ids"):
+        return None, "optional: uncomment with a real Hub id (a marker is not a valid id)"
+    if entry.kind == "list":
+        return f"[{marker}]", ""
+    if entry.kind == "mapping":
+        return f"{{{marker}: {marker}}}", ""
+    return marker, ""
+
+
+def skeleton(run: RunRef | None = None) -> str:
+    """The skeleton text; keys this modelcard's card.yaml reader does not know are written commented out."""
+    accepted = set(known_keys())
+    lines = [HEADER.rstrip("\n")]
+    parent = None
+    for entry in KEYS:
+        head, _, leaf = entry.key.rpartition(".")
+        indent = "  " if head else ""
+        value, why = _value(entry, run)
+        known = entry.key in accepted
+        if not known:
+            value, why = value or _scalar(entry.example), "not read by this modelcard version yet"
+        comment = "# " if value is None or not known else ""
+        if head and head != parent:
+            lines += ["", f"{'# ' if not known else ''}{head}:"]
+        elif not head:
+            lines.append("")
+        parent = head or None
+        lines.append(f"{indent}# {entry.explanation} Example: {entry.example}")
+        if why:
+            lines.append(f"{indent}# ({why})")
+        lines.append(f"{indent}{comment}{leaf or entry.key}: {value if value is not None else entry.example}")
+    return "\n".join(lines) + "\n"
+
+
+def init_card_yaml(out: Path, *, run: RunRef | None = None, force: bool = False) -> Path:
+    """Write the skeleton to `out` (atomically); an existing file needs `force`."""
+    out = Path(out)
+    if out.is_dir():
+        raise UserError(f"{out} is a folder; pass a file name with --out (e.g. --out {out / 'card.yaml'})")
+    if out.exists() and not force:
+        raise UserError(f"{out} already exists; pass --force to overwrite it, or --out another file")
+    atomic.ensure_writable_dir(out.parent if str(out.parent) else Path("."))
+    atomic.write_text(out, skeleton(run))
+    return out

@@ -1,0 +1,157 @@
+"""The leakage guard: pHash candidates are grouped only when a second similarity confirms them.
+
+The failure it prevents: textures that pHash cannot tell apart (stripes of any width) were
+unioned transitively, so a class of distinct stripe images collapsed into one or two groups and
+training refused to split it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data as skdata
+
+from modelcard.errors import UserError
+from training.data import resolve_source
+from training.data.phash import near_duplicates, phash_variants
+from training.data.similarity import CONFIRM_THRESHOLD, confirmed, similarity, thumbnail
+
+from tests.test_data_folder import pattern
+from tests.train_fixtures import records, run_cli
+
+
+def stripes(width: int, offset: int, colour_a, colour_b, size: int = 96) -> Image.Image:
+    """Vertical stripes `width` px wide, shifted by `offset`, in two colours."""
+    on = ((np.arange(size) + offset) // width) % 2 == 0
+    pixels = np.empty((size, size, 3), dtype=np.uint8)
+    pixels[:] = colour_b
+    pixels[:, on] = colour_a
+    return Image.fromarray(pixels)
+
+
+def stripe_images(n: int = 16, seed: int = 0) -> list[Image.Image]:
+    """`n` distinct stripe images: different widths, offsets and colours."""
+    rng = np.random.default_rng(seed)
+    widths = rng.permutation(np.arange(4, 4 + n))
+    return [stripes(int(w), int(rng.integers(0, 2 * w)), rng.integers(0, 256, 3), rng.integers(0, 256, 3)) for w in widths]
+
+
+def make_stripes_folder(root: Path) -> Path:
+    for k, image in enumerate(stripe_images()):
+        (root / "stripes").mkdir(parents=True, exist_ok=True)
+        image.save(root / "stripes" / f"s{k:02d}.png")
+    for name, first in (("blobs", 100), ("dots", 200)):
+        (root / name).mkdir(parents=True, exist_ok=True)
+        for k in range(16):
+            pattern(first + k).save(root / name / f"{k:02d}.png")
+    return root
+
+
+def load(root: Path, **kwargs):
+    return resolve_source(str(root), progress=False, **kwargs)
+
+
+def test_stripes_fool_phash_but_not_the_second_check():
+    images = stripe_images()
+    candidates = near_duplicates([phash_variants(i) for i in images])
+    assert len(candidates) >= 60  # pHash alone calls most pairs of these textures near duplicates
+    thumbs = [thumbnail(i) for i in images]
+    scores = [similarity(thumbs[m.i], thumbs[m.j], m.kind) for m in candidates]
+    assert not any(confirmed(s) for s in scores), max(s for s in scores if s is not None)
+
+
+def test_a_stripes_class_of_distinct_images_splits_into_every_split(tmp_path):
+    dataset = load(make_stripes_folder(tmp_path / "data"))
+    counts = {split: dataset.class_counts(split)["stripes"] for split in ("train", "val", "test")}
+    assert counts == {"train": 11, "val": 3, "test": 2}  # 70/15/15 of 16, as with no duplicates at all
+    dup = dataset.summary()["duplicates"]
+    assert dup["near_candidates"] > 0 and dup["near_confirmed"] == 0
+    assert all(not p["confirmed"] for p in dup["near_pairs"])
+
+
+def test_stripes_without_the_second_check_would_not_split(tmp_path, monkeypatch):
+    """The guard is what makes the stripes test pass: confirming everything reproduces the old refusal."""
+    import training.data.assemble as assemble
+
+    monkeypatch.setattr(assemble, "confirmed", lambda score: True)
+    with pytest.raises(UserError) as err:
+        load(make_stripes_folder(tmp_path / "data"))
+    message = str(err.value)
+    assert "class 'stripes'" in message and "near-duplicate grouping" in message and "--near-duplicates report" in message
+    assert "the largest holds" in message and "stripes/s" in message
+
+
+def test_mirrored_and_reencoded_copies_are_confirmed_and_kept_together(tmp_path):
+    root = make_stripes_folder(tmp_path / "data")
+    photo = Image.fromarray(skdata.chelsea()).resize((150, 100))
+    photo.save(root / "blobs" / "cat.png")
+    photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(root / "blobs" / "cat_mirror.png")
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=40)
+    (root / "blobs" / "cat_reencoded.jpg").write_bytes(buffer.getvalue())
+    dataset = load(root)
+    pairs = {(p["a"], p["b"]): p for p in dataset.summary()["duplicates"]["near_pairs"]}
+    for pair, kind in ((("blobs/cat.png", "blobs/cat_mirror.png"), "mirror"),
+                       (("blobs/cat.png", "blobs/cat_reencoded.jpg"), "identical")):
+        assert pairs[pair]["confirmed"] and pairs[pair]["kind"] == kind
+        assert pairs[pair]["similarity"] >= 0.99 > CONFIRM_THRESHOLD
+    split_of = {s.relpath: split for split, samples in dataset.splits.items() for s in samples}
+    assert len({split_of["blobs/cat.png"], split_of["blobs/cat_mirror.png"], split_of["blobs/cat_reencoded.jpg"]}) == 1
+
+
+def test_report_mode_lists_but_does_not_group_and_off_mode_skips_the_search(tmp_path):
+    root = tmp_path / "data"
+    for name, first in (("ant", 1), ("bee", 40)):
+        (root / name).mkdir(parents=True)
+        for k in range(8):
+            pattern(first + k).save(root / name / f"{k:02d}.png")
+    photo = Image.fromarray(skdata.coffee()).resize((96, 64))
+    for k in range(3):  # three re-encoded copies: grouped, "ant" would have too few distinct groups
+        buffer = io.BytesIO()
+        photo.save(buffer, format="JPEG", quality=50 + 10 * k)
+        (root / "cup").mkdir(exist_ok=True)
+        (root / "cup" / f"cup{k}.jpg").write_bytes(buffer.getvalue())
+    with pytest.raises(UserError, match="near-duplicate grouping joined its images into 1 group"):
+        load(root)
+    reported = load(root, near_duplicates="report").summary()["duplicates"]
+    assert reported["near_mode"] == "report" and reported["near_confirmed"] == 3
+    assert any(p["cross_split"] for p in reported["near_pairs"])
+    off = load(root, near_duplicates="off").summary()["duplicates"]
+    assert off["near_mode"] == "off" and off["near_pairs"] == [] and off["near_candidates"] == 0
+
+
+def test_demo_data_still_finds_and_confirms_its_mirror_pair():
+    dup = resolve_source("demo", progress=False).summary()["duplicates"]
+    pairs = {(p["a"], p["b"]): p for p in dup["near_pairs"]}
+    apple = pairs[("food/fruit/apple_green.png", "food/fruit/apple_red.png")]
+    assert apple["kind"] == "mirror" and apple["confirmed"] and not apple["cross_split"]
+
+
+def test_similarity_of_flat_or_missing_thumbnails_is_none():
+    flat = thumbnail(Image.new("RGB", (40, 40), (120, 30, 200)))
+    busy = thumbnail(pattern(3))
+    assert similarity(flat, busy) is None and similarity(None, busy) is None
+    assert not confirmed(None)
+    assert similarity(busy, busy) == 1.0
+
+
+def test_unknown_near_duplicates_mode_is_a_one_line_error(tmp_path, capsys, runs_dir):
+    code, _, err = run_cli(["train", "--data", str(tmp_path), "--near-duplicates", "sometimes"], capsys)
+    assert code == 2 and "--near-duplicates 'sometimes' is unknown; choose one of group, report, off" in err
+    assert len(err.strip().splitlines()) == 1 and not (runs_dir.exists() and any(runs_dir.iterdir()))
+
+
+@pytest.mark.slow
+def test_a_stripes_class_trains_end_to_end(tmp_path, capsys, runs_dir):
+    data = make_stripes_folder(tmp_path / "data")
+    code, _, err = run_cli(["train", "--data", str(data), "--weights", "offline", "--input-size", "96", "--epochs", "2",
+                            "--name", "stripes"], capsys)
+    assert code == 0, err
+    (record,) = records(runs_dir)
+    assert record["status"] == "complete"
+    assert record["data"]["splits"]["test"]["class_counts"]["stripes"] == 2
+    assert record["data"]["duplicates"]["near_confirmed"] == 0

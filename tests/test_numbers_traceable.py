@@ -1,0 +1,70 @@
+"""Every number printed on a card comes from the run record it was built from (or card.yaml):
+found there, or derived by a documented rounding (tests/number_trace.py, docs/traceability.md).
+No number from nowhere, and the check fails when a template invents one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from modelcard.record import RunRef, read_record
+from modelcard.render.build import build_cards
+
+from number_trace import untraced
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples" / "runs").iterdir())
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def _markdown(run_dir: Path, card_yaml: Path, out: Path, templates: Path | None = None) -> str:
+    run = RunRef(run_dir, read_record(run_dir))
+    result = build_cards(run, out, card_info=card_yaml, formats=["md"], templates_dir=templates)
+    return next(p for p in result.written if p.suffix == ".md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("run_dir", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_number_on_the_example_card_traces_to_its_run(run_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    md = _markdown(run_dir.relative_to(ROOT), ROOT / "card.yaml", tmp_path / "cards")
+    committed = ROOT / "cards" / next((tmp_path / "cards").glob("*.md")).name
+    assert committed.read_text(encoding="utf-8") == md  # the committed card is the one checked
+    record = read_record(run_dir)
+    bad = untraced(md, record, (ROOT / "card.yaml").read_text(encoding="utf-8"))
+    assert not bad, f"numbers on the card that no rule traces to the run record: {bad}"
+
+
+def test_every_number_on_the_golden_card_traces_to_its_run():
+    record = read_record(GOLDEN)
+    md = (GOLDEN / "stamp-classifier.md").read_text(encoding="utf-8")
+    bad = untraced(md, record, (GOLDEN / "card.yaml").read_text(encoding="utf-8"))
+    assert not bad, f"numbers on the golden card that no rule traces to tests/golden/run.json: {bad}"
+
+
+def test_a_template_that_invents_numbers_is_caught(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    partial = templates / "sections" / "summary.jinja"
+    partial.write_text(partial.read_text(encoding="utf-8")
+                       + '{{ m.para("Tested on 4,711 images: accuracy 0.613, right 87.3% of the time.") }}\n',
+                       encoding="utf-8")
+    run_dir = EXAMPLES[0]
+    md = _markdown(run_dir.relative_to(ROOT), ROOT / "card.yaml", tmp_path / "cards", templates)
+    bad = untraced(md, read_record(run_dir), (ROOT / "card.yaml").read_text(encoding="utf-8"))
+    assert sorted(token for token, _ in bad) == ["0.613", "4,711", "87.3%"]
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("accuracy 0.938 [0.844, 1.000], right 93.8% of the time", []),  # the record's accuracy, as printed
+    ("accuracy 0.9375", []),                                          # full precision (front matter)
+    ("accuracy 0.937", ["0.937"]),                                    # 0.9375 rounded the wrong way
+    ("right 94% of the time", ["94%"]),                               # a percentage the tables never print
+    ("peak memory 1149 MiB", []),                                     # 4 significant digits of 1148.84375
+    ("9.76 MB (9,762,877 bytes)", []),                                # bytes -> MB
+])
+def test_rounding_rules(text, flagged):
+    record = read_record(EXAMPLES[0])
+    assert [token for token, _ in untraced(text, record)] == flagged
