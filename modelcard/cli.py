@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--templates", default=None, metavar="DIR", help="override the Jinja templates folder")
     b.add_argument("--mct-graphics", action="store_true",
                    help="embed the figures as PNG in the .mct.json too (slower; the MCT schema takes only PNG)")
+    b.add_argument("--compare", nargs="+", default=[], metavar="RUN",
+                   help="also compare the card's run side by side with these runs (ids or folders)")
     b.add_argument("--policy", default=None, metavar="YAML",
                    help="also render a Checks subsection: this policy's gates and completeness, with its sha256")
     _add_runs_dir(b)
@@ -76,6 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     _add_runs_dir(rec)
     rec.set_defaults(handler=_cmd_record)
+
+    d = sub.add_parser("diff", help="compare two runs: paired significance on shared test images, and what changed",
+                       description="Compare run B against run A (changes are B - A). On the same test images: a "
+                       "paired bootstrap of the accuracy and macro-F1 difference and McNemar's exact test; on "
+                       "different test sets: each run's own interval, and no paired claim.")
+    d.add_argument("a", metavar="A", help="the baseline run: latest, a run id, or a run folder")
+    d.add_argument("b", metavar="B", help="the run compared against it")
+    d.add_argument("--format", default="md", choices=("md", "json"), help="md (a pull-request comment, default) or json")
+    d.add_argument("--n-resamples", type=int, default=2000, help="paired bootstrap resamples (default 2000)")
+    d.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    _add_runs_dir(d)
+    d.set_defaults(handler=_cmd_diff)
 
     c = sub.add_parser("check", help="check a card: policy gates, completeness, documentation coverage",
                        description="Check the card of a run: gates from a policy file (docs/policy.md), that every "
@@ -123,9 +137,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise UserError(f"unknown --format {','.join(unknown) or '(empty)'}; choose from {','.join(FORMATS)}")
     runs_dir = resolve_runs_dir(args.runs_dir)
     run = resolve_run(args.run, runs_dir)
+    compare = [resolve_run(ref, runs_dir) for ref in args.compare]
     result = build_cards(run, Path(args.out), card_info=Path(args.card_info) if args.card_info else None,
                          formats=formats, templates_dir=Path(args.templates) if args.templates else None,
-                         runs_dir=runs_dir, mct_graphics=args.mct_graphics,
+                         runs_dir=runs_dir, mct_graphics=args.mct_graphics, compare=compare,
                          policy=Path(args.policy) if args.policy else None)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -201,6 +216,23 @@ def _cmd_record(args: argparse.Namespace) -> int:
                               slices=args.slice, normalize=args.normalize, n_resamples=args.n_resamples,
                               seed=args.seed, command_line=["modelcard", *args.argv])
     print(path)
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .compare.diff import diff_runs
+    from .compare.report import render_markdown, to_json
+    from .record import resolve_run, resolve_runs_dir
+
+    if args.n_resamples < 100 or args.seed < 0:
+        raise UserError("--n-resamples must be at least 100 and --seed at least 0 (e.g. --n-resamples 2000 --seed 0)")
+    runs_dir = resolve_runs_dir(args.runs_dir)
+    result = diff_runs(resolve_run(args.a, runs_dir), resolve_run(args.b, runs_dir),
+                       n_resamples=args.n_resamples, seed=args.seed)
+    if args.format == "json":
+        print(json.dumps(to_json(result), indent=2, sort_keys=True, allow_nan=False))
+    else:
+        sys.stdout.write(render_markdown(result))
     return 0
 
 

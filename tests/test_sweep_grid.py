@@ -18,7 +18,7 @@ def test_parse_sweep_options_types_values():
     assert axes == {"optimizer": ["adam", "sgd"], "batch_size": [32, 64], "learning_rate": [0.01, 0.001]}
 
 
-@pytest.mark.parametrize("item", ["optimizer", "backbone=a,b", "batch_size=x", "optimizer=adam,adam", "=1"])
+@pytest.mark.parametrize("item", ["optimizer", "alpha=0.5,1.0", "batch_size=x", "optimizer=adam,adam", "=1"])
 def test_parse_sweep_options_rejects_bad_items(item):
     with pytest.raises(UserError):
         parse_sweep_options([item])

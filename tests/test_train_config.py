@@ -29,7 +29,8 @@ def test_defaults_and_finetune_learning_rate():
     ("optimiser = 'adam'\n", "unknown config key 'optimiser'"),
     ("epochs = 'ten'\n", "must be a int"),
     ("optimizer = 'lbfgs'\n", "--optimizer 'lbfgs' is unknown"),
-    ("[sweep]\nbackbone = ['a']\n", "cannot sweep 'backbone'"),
+    ("[sweep]\nalpha = [0.5]\n", "cannot sweep 'alpha'"),
+    ("[sweep]\nbackbone = ['a']\n", "--backbone 'a' is unknown"),
     ("epochs = [\n", "not valid TOML"),
 ])
 def test_bad_config_is_one_user_error(tmp_path, text, message):

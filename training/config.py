@@ -80,7 +80,7 @@ SCALARS = {
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
-             "seed", "finetune_blocks")
+             "seed", "finetune_blocks", "backbone", "input_size")
 
 
 def coerce(key: str, value: Any, where: str) -> Any:
@@ -149,8 +149,10 @@ def _as_list(key: str, values: Any, where: str) -> list:
 
 def validate(config: TrainConfig) -> TrainConfig:
     """Reject values no run could use, naming the flag to fix."""
+    from .backbones import BACKBONES  # no TensorFlow there
     from .data.assemble import NEAR_MODES
     checks = [
+        (config.backbone in BACKBONES, f"--backbone {config.backbone!r} is unknown; choose one of {', '.join(BACKBONES)}"),
         (config.mode in MODES, f"--mode {config.mode!r} is unknown; choose {' or '.join(MODES)}"),
         (config.optimizer in OPTIMIZERS, f"--optimizer {config.optimizer!r} is unknown; choose one of {', '.join(OPTIMIZERS)}"),
         (config.strategy in STRATEGIES, f"--strategy {config.strategy!r} is unknown; choose one of {', '.join(STRATEGIES)}"),

@@ -80,6 +80,7 @@ class Member:
     extractor: object = None
     timings: dict = field(default_factory=dict)
     train_ips: float | None = None
+    spec: BackboneSpec | None = None  # its backbone, width, input size, weights (a sweep may vary them)
 
     def metric(self, name: str) -> float | None:
         return None if self.result is None else self.result.best.get(name)
@@ -106,12 +107,12 @@ def base_name(config: TrainConfig, dataset: Dataset) -> str:
 
 
 SHORT = {"batch_size": "bs", "learning_rate": "lr", "dropout": "dropout", "epochs": "ep", "patience": "pat",
-         "seed": "seed", "momentum": "mom", "finetune_blocks": "ftb"}
+         "seed": "seed", "momentum": "mom", "finetune_blocks": "ftb", "input_size": "px"}
 
 
 def member_name(base: str, parameters: dict) -> str:
     """`demo-mobilenetv2-adam-bs32`: distinct per member, so cards do not overwrite each other."""
-    parts = [str(v) if k == "optimizer" else f"{SHORT.get(k, k)}{v}" for k, v in parameters.items()]
+    parts = [str(v) if k in ("optimizer", "backbone") else f"{SHORT.get(k, k)}{v}" for k, v in parameters.items()]
     return "-".join([base, *parts])
 
 
@@ -122,6 +123,8 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
     for name, directory in config.eval_sets.items():
         parse_eval_set_option(f"{name}={directory}")
     grid = sweeps.expand(config)
+    member_cfgs = [sweeps.member_config(config, parameters) for parameters in grid]
+    specs = [BackboneSpec(c.backbone, c.alpha, c.input_size, c.weights) for c in member_cfgs]  # checked up front
     data = load_data(config)
 
     import keras
@@ -137,8 +140,7 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         members = []
-        for index, parameters in enumerate(grid):
-            member_cfg = sweeps.member_config(config, parameters)
+        for index, (parameters, member_cfg) in enumerate(zip(grid, member_cfgs)):
             name = member_name(base, parameters) if sweep_id else base
             writer = stack.enter_context(open_run(runs_dir, name, "train", command_line=command_line,
                                                   config=member_cfg.to_dict()))
@@ -152,18 +154,31 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
                 writer.record["sweep"] = {"sweep_id": sweep_id, "index": index, "parameters": parameters,
                                           "selected": None, "selection_rule": str(rule), "members": []}
             writer.save()
-            members.append(Member(index, parameters, member_cfg, writer))
+            members.append(Member(index, parameters, member_cfg, writer, spec=specs[index]))
         log(f"runs: {', '.join(m.writer.run_id for m in members)}")
         with EmissionsCollector(config.country_iso_code) as emissions, strategy.scope():
-            engine = HeadEngine(config, spec, data) if config.mode == "head" else FinetuneEngine(config, spec, data)
-            for member in members:
-                engine.train_member(member, distribution, len(members))
-            chosen = members[_choose(rule, members)]
-            engine.finish(members, chosen)
+            chosen = _train_by_backbone(config, data, members, distribution, rule)
         _record_emissions(members, emissions, len(members))
         _record_sweep(members, chosen, rule, sweep_id)
         log(f"total {time.perf_counter() - started:.1f}s; selected {chosen.writer.run_id}")
     return [chosen.writer.path] + [m.writer.path for m in members if m is not chosen]
+
+
+def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[Member], distribution: dict,
+                       rule: sweeps.SelectionRule) -> Member:
+    """Members with the same backbone spec share one engine (one feature extraction in head mode);
+    a sweep over backbones or input sizes gets one engine per spec, and each spec's best member
+    keeps its full model (so every backbone's latency and size are measured). Returns the chosen one."""
+    groups: dict[BackboneSpec, list[Member]] = {}
+    for member in members:
+        groups.setdefault(member.spec, []).append(member)
+    engine_class = HeadEngine if config.mode == "head" else FinetuneEngine
+    for spec, group in groups.items():
+        engine = engine_class(config, spec, data)
+        for member in group:
+            engine.train_member(member, distribution, len(members))
+        engine.finish(group, group[_choose(rule, group)])
+    return members[_choose(rule, members)]
 
 
 def _choose(rule: sweeps.SelectionRule, members: list[Member]) -> int:

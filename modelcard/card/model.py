@@ -339,6 +339,9 @@ class Card:
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
+    # Side-by-side configurations (sweep members or `--compare` runs), a
+    # `sections.comparison.Comparison`; None when the card has nothing to compare.
+    comparison: Any = None
     checks: Any = None   # a card.sections.checks.ChecksSection with `build --policy`, else None
     # The plain-words paragraph at the top (modelcard.card.sections.summary.Summary), None when not assembled.
     summary: Any = None

@@ -67,14 +67,18 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     return members or None
 
 
-def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None) -> tuple[Card, CardInfo]:
+def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None,
+                 compare: Sequence[RunRef] | None = None) -> tuple[Card, CardInfo]:
     """The card `build` renders for this run (and the human text bound to it); `check` inspects the same one.
 
     The card.yaml is bound to the run (`card.binding`), and the run's files are verified against
     their recorded checksums (`Card.artifact_problems`).
     """
     bound = bind_card_info(card_info, run.record)
-    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    from ..compare.members import comparison_sources
+
+    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
+                         compared=comparison_sources(run, runs_dir, list(compare or [])))
     card.warnings[:0] = bound.card_warnings
     card.build_notes = bound.notices
     card.artifact_problems = artifact_problems(Path(run.path), run.record)
@@ -83,7 +87,7 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
 
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                  templates_dir_override: Path | None = None, runs_dir: Path | None = None,
-                 mct_graphics: bool = False, policy: Path | None = None):
+                 mct_graphics: bool = False, policy: Path | None = None, compare: Sequence[RunRef] | None = None):
     """Render in memory: returns (card, {relative path: bytes or str}). `mct_graphics` also
     rasterises the figures to PNG for the MCT JSON (its schema takes only PNG; off by default
     because it roughly doubles figure time). `policy` adds a "Checks" subsection (gates and
@@ -91,7 +95,7 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    card, info = card_for_run(run, card_info, runs_dir)
+    card, info = card_for_run(run, card_info, runs_dir, compare=compare)
     if policy is not None:
         card.checks = policy_checks(card, info, run.record, Path(policy))
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
@@ -122,11 +126,12 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
 
 def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                 templates_dir: Path | None = None, runs_dir: Path | None = None,
-                mct_graphics: bool = False, policy: Path | None = None) -> BuildResult:
+                mct_graphics: bool = False, policy: Path | None = None,
+                compare: Sequence[RunRef] | None = None) -> BuildResult:
     """Render the run's card in every requested format and write them under `out_dir`."""
     out_dir = atomic.ensure_writable_dir(Path(out_dir))
     card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
-                                 runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy)
+                                 runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy, compare=compare)
     written = []
     for rel, content in sorted(outputs.items()):
         path = out_dir / rel

@@ -82,6 +82,9 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
             specs.append((f"slice_{stem}_{slugify(s.column)}", f"Accuracy by {s.column} ({ev.name})",
                           _ci_caption(ev, f"accuracy per `{s.column}` group") + " Hatched bars: groups too small to judge.",
                           lambda ev=ev, s=s: _slice(plt, s)))
+    from .comparison_figures import comparison_specs  # imports this module: so not at the top
+
+    specs += comparison_specs(plt, card.comparison)
     figures = []
     with matplotlib.rc_context(RC), warnings.catch_warnings():
         # Text stays text in the SVG (fonttype none): browsers draw glyphs DejaVu Sans lacks (e.g. 猫).
