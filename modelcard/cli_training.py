@@ -36,6 +36,8 @@ TRAIN_FLAGS = {
     "--select": ("select", "sweep selection rule METRIC:max|min (default val_accuracy:max; or val_loss:min)"),
     "--cache-dir": ("cache_dir", "feature cache folder (default $MODELCARD_CACHE or ~/.cache/modelcard)"),
     "--country": ("country_iso_code", "ISO 3166 alpha-3 country for codecarbon's carbon intensity (default USA)"),
+    "--inference-predictions": ("inference_predictions", "predictions timed at batch 32 and at batch 1 for the "
+                                "energy and CO2 per 1,000 predictions of the saved model (default 1000; 0 skips)"),
 }
 
 
@@ -72,6 +74,9 @@ def register(subparsers) -> None:
                    help="resize images to this square size (default: from the model's Resizing layer or input shape)")
     e.add_argument("--batch-size", type=int, default=32, help="prediction batch size (default 32)")
     e.add_argument("--country", default="USA", help="ISO 3166 alpha-3 country for codecarbon (default USA)")
+    e.add_argument("--inference-predictions", type=int, default=1000, metavar="N",
+                   help="predictions timed at batch 32 and at batch 1 for the energy per 1,000 predictions "
+                   "(default 1000; 0 skips)")
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -127,8 +132,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise UserError(f"--batch-size {args.batch_size} must be at least 1")
+    if args.inference_predictions < 0:
+        raise UserError(f"--inference-predictions {args.inference_predictions} must be 0 (skip) or more")
     path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
                     eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
-                    country_iso_code=args.country, command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
+                    country_iso_code=args.country, inference_predictions=args.inference_predictions,
+                    command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
     print(path)
     return 0

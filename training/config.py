@@ -47,6 +47,7 @@ class TrainConfig:
     feature_cache: bool = True
     cache_dir: str | None = None
     country_iso_code: str = "USA"
+    inference_predictions: int = 1000  # per batch size, for energy per 1,000 predictions; 0: skip
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -73,6 +74,7 @@ SCALARS = {
     "weights": str, "optimizer": str, "learning_rate": float, "momentum": float, "batch_size": int,
     "epochs": int, "patience": int, "dropout": float, "seed": int, "finetune_blocks": int,
     "strategy": str, "select": str, "feature_cache": bool, "cache_dir": str, "country_iso_code": str,
+    "inference_predictions": int,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
@@ -156,6 +158,8 @@ def validate(config: TrainConfig) -> TrainConfig:
         (config.learning_rate is None or config.learning_rate > 0, f"--learning-rate {config.learning_rate} must be positive"),
         (config.finetune_blocks >= 1, f"--finetune-blocks {config.finetune_blocks} must be at least 1"),
         (config.seed >= 0, f"--seed {config.seed} must be 0 or more"),
+        (config.inference_predictions >= 0,
+         f"--inference-predictions {config.inference_predictions} must be 0 (skip) or more (1000 recommended)"),
     ]
     for ok, message in checks:
         if not ok:
