@@ -76,7 +76,7 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
                         f"({', '.join(dataset.class_names)}); evaluate on a folder with the model's classes")
 
     from .collectors import (EmissionsCollector, collect_hardware, collectors_enabled, efficiency_section,
-                             emissions_phase, peak_rss_mb)
+                             emissions_phase, guarded, peak_rss_mb)
     from .model_cost import inference_section, measure_inference_cost, measure_model, test_batch
     from .run_sections import data_section
 
@@ -88,7 +88,7 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
         if split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
             summary["splits"] = {MAIN_SET: summary["splits"].pop("eval")}
         run.record["data"] = summary
-        run.record["hardware"] = collect_hardware()
+        run.record["hardware"] = guarded("hardware", collect_hardware, warnings=run.record["warnings"])
         total, trainable = count_params(model)
         run.record["model"] = {
             "backbone": backbone_name(model), "alpha": None, "input_size": size,
@@ -118,8 +118,11 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
                 run.save()
             if collectors_enabled():
                 batch = test_batch(inputs[MAIN_SET], size)
-                measured = measure_model(model, batch, model_file_bytes=file_bytes)
-                inference = measure_inference_cost(model, batch, inference_predictions)
+                warnings = run.record["warnings"]
+                measured = guarded("efficiency (latency, throughput, size)", measure_model, model, batch,
+                                   model_file_bytes=file_bytes, warnings=warnings) or measured
+                inference = guarded("inference cost", measure_inference_cost, model, batch, inference_predictions,
+                                    warnings=warnings)
         result = emissions.result()
         run.record["emissions"] = None if result is None else {**result, "inference": inference_section(inference, result)}
         if emissions.warning:

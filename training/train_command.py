@@ -26,7 +26,7 @@ from modelcard.record.sweep_table import member_row
 
 from . import sweep as sweeps
 from .backbones import BackboneSpec, build_backbone, count_params
-from .collectors import EmissionsCollector, collect_hardware, emissions_phase
+from .collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
 from .config import TrainConfig
 from .data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
 from .data.sources import DEFAULT_SEED, default_cache_dir
@@ -135,7 +135,8 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
 
     strategy = make_strategy(config.strategy)
     distribution = describe(config.strategy, strategy)
-    hardware = collect_hardware()
+    hardware_warnings: list[str] = []
+    hardware = guarded("hardware", collect_hardware, warnings=hardware_warnings)
     sweep_id = sweeps.new_sweep_id() if len(grid) > 1 else None
     base = base_name(config, data.dataset)
     started = time.perf_counter()
@@ -148,6 +149,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
                                                   config=member_cfg.to_dict()))
             writer.record["data"] = data_section(data.dataset, data.eval_sets)
             writer.record["hardware"] = hardware
+            writer.record["warnings"].extend(hardware_warnings)
             if spec.weights == "none":
                 writer.record["warnings"].append(RANDOM_WEIGHTS_WARNING)
             if sweep_id:
@@ -385,10 +387,12 @@ def finish_chosen(member: Member, full, spec: BackboneSpec, data: LoadedData) ->
     if collectors_enabled():
         paths, _ = data.inputs(data.dataset, "test")
         batch = test_batch(paths, spec.input_size)
-        record["efficiency"] = measure_model(full, batch, model_file_bytes=file_info["file_bytes"],
-                                             run_id=member.writer.run_id)
-        member.inference = measure_inference_cost(full, batch, member.config.inference_predictions,
-                                                  run_id=member.writer.run_id)
+        warnings = record["warnings"]
+        record["efficiency"] = guarded("efficiency (latency, throughput, size)", measure_model, full, batch,
+                                       model_file_bytes=file_info["file_bytes"], run_id=member.writer.run_id,
+                                       warnings=warnings) or record["efficiency"]
+        member.inference = guarded("inference cost", measure_inference_cost, full, batch,
+                                   member.config.inference_predictions, run_id=member.writer.run_id, warnings=warnings)
     member.writer.save()
 
 

@@ -6,6 +6,9 @@
 * `measure_latency`, `peak_rss_mb`, `Throughput`, `file_size_bytes`, `efficiency_section`
   -> `record["efficiency"]`.
 
+Every collector call in a run goes through `guarded(...)`: a failing collector leaves its
+field null and a "<what> not measured: <why>" warning, and the run completes.
+
 Training-side only: TensorFlow and codecarbon are imported lazily, inside the functions that
 need them, so importing this package stays cheap. Key lists: docs/run-record.md.
 """
@@ -14,10 +17,11 @@ from .efficiency import (EFFICIENCY_KEYS, Throughput, efficiency_section, file_s
                          measure_latency, peak_rss_mb)
 from .emissions import (DEFAULT_COUNTRY_ISO_CODE, EMISSIONS_KEYS, EmissionsCollector,
                         check_country_iso_code, collectors_enabled, emissions_phase)
+from .guard import guarded
 from .hardware import HARDWARE_KEYS, collect_hardware
 
 __all__ = [
     "EFFICIENCY_KEYS", "Throughput", "efficiency_section", "file_size_bytes", "measure_latency",
     "peak_rss_mb", "DEFAULT_COUNTRY_ISO_CODE", "EMISSIONS_KEYS", "EmissionsCollector",
-    "check_country_iso_code", "collectors_enabled", "emissions_phase", "HARDWARE_KEYS", "collect_hardware",
+    "check_country_iso_code", "collectors_enabled", "emissions_phase", "HARDWARE_KEYS", "collect_hardware", "guarded",
 ]
