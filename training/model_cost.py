@@ -22,6 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from .collectors import emissions_phase
+from .collectors.emissions import measuring
 from .collectors.efficiency import (LATENCY_RUNS, THROUGHPUT_BATCH, _materialize, latency_entry,
                                     measure_latency, weights_bytes)
 
@@ -56,9 +57,9 @@ def _per_1000(value: float, n: int) -> float:
 
 def measure_inference_cost(model, batch: np.ndarray, n_predictions: int, run_id: str | None = None) -> dict | None:
     """`{batch_32: {...}, batch_1: {...}}`, each `{kwh_per_1000, kg_per_1000, n_predictions,
-    duration_s, measured}`; None when `n_predictions` is 0. Energy figures are None when no
-    emissions collector was measuring (the loop still ran and was timed)."""
-    if n_predictions <= 0:
+    duration_s, measured}`; None when `n_predictions` is 0 or no emissions collector is
+    measuring (the loops would time nothing worth their cost)."""
+    if n_predictions <= 0 or not measuring():
         return None
     _materialize(model.predict_on_batch(batch))  # warm: tracing is not inference cost
     _materialize(model.predict_on_batch(batch[:1]))

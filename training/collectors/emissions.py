@@ -209,6 +209,11 @@ class PhaseHandle:
         self.measured = False  # True once the block ended with every task measured
 
 
+def measuring() -> bool:
+    """True while an emissions collector measures this process (phases are then recorded)."""
+    return _current is not None
+
+
 @contextmanager
 def emissions_phase(kind: str, subject: str | None = None, run_id: str | None = None):
     """Attribute the block's energy to phase `kind` of the collector measuring this process.
