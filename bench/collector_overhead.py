@@ -39,7 +39,8 @@ SEPARATE_KINDS = {"inference_cost": "inference cost loops", "robustness": "robus
 
 
 def run_train(data: Path, work: Path, collectors: bool) -> tuple[float, dict[str, float]]:
-    """(wall seconds, {separate kind: seconds}) of one sweep with a fresh feature cache."""
+    """(wall seconds, {phase kind: seconds}) of one sweep with a fresh feature cache (the
+    phases are those the run recorded: none with the collectors off)."""
     tag = f"{len(list(work.iterdir()))}-{'on' if collectors else 'off'}"
     runs = work / f"runs{tag}"
     cmd = [sys.executable, "-m", "modelcard", "train", "--data", str(data), *COMMON, *SWEEP,
@@ -52,11 +53,10 @@ def run_train(data: Path, work: Path, collectors: bool) -> tuple[float, dict[str
         sys.exit(f"failed: {' '.join(cmd)}\n{done.stderr[-3000:]}")
     selected = Path(done.stdout.split()[0])
     emissions = json.loads((selected / "run.json").read_text()).get("emissions") or {}
-    separate = {kind: 0.0 for kind in SEPARATE_KINDS}
+    kinds: dict[str, float] = {}
     for phase in emissions.get("phases") or []:
-        if phase["kind"] in separate:
-            separate[phase["kind"]] += phase["duration_s"]
-    return seconds, separate
+        kinds[phase["kind"]] = kinds.get(phase["kind"], 0.0) + phase["duration_s"]
+    return seconds, kinds
 
 
 def main() -> None:
@@ -70,17 +70,19 @@ def main() -> None:
         work = Path(tmp) / "work"
         work.mkdir()
         on_s = off_s = 0.0
-        separate = {kind: 0.0 for kind in SEPARATE_KINDS}
+        phases: dict[str, float] = {}
         for collectors in order:
             seconds, parts = run_train(data, work, collectors)
             print(f"collectors {'on ' if collectors else 'off'}: {seconds:.1f}s", flush=True)
             if collectors:
                 on_s += seconds
                 for kind, value in parts.items():
-                    separate[kind] += value
+                    phases[kind] = phases.get(kind, 0.0) + value
             else:
                 off_s += seconds
+    separate = {kind: phases.get(kind, 0.0) for kind in SEPARATE_KINDS}
     apart = sum(separate.values())
+    print("phases of the 'on' run(s): " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
     print(f"4-configuration sweep, {args.images} images: collectors on {on_s:.1f}s (of which "
           f"{apart:.1f}s in separately counted stages), off {off_s:.1f}s")
     print(f"ratio on/off without the separate stages: {(on_s - apart) / off_s:.3f} (target <= 1.05)")

@@ -23,7 +23,7 @@ def test_inference_cost_is_its_own_phase_per_batch_size():
     model = CountingModel()
     batch = np.random.default_rng(1).random((32, 4, 4, 3))
     with EmissionsCollector() as em:
-        measured = measure_inference_cost(model, batch, 70, run_id="r")
+        measured = measure_inference_cost(model.predict_on_batch, batch, 70, run_id="r")
     phases = {p["subject"]: p for p in em.result()["phases"] if p["kind"] == "inference_cost"}
     assert set(phases) == {"batch_32", "batch_1"} and all(p["run_id"] == "r" for p in phases.values())
     # two warm-up calls, then 3 batches of 32 (96 >= 70 predictions) and 70 single images
@@ -38,9 +38,9 @@ def test_inference_cost_is_its_own_phase_per_batch_size():
 def test_no_collector_or_zero_predictions_measures_nothing():
     model = CountingModel()
     batch = np.zeros((32, 4, 4, 3))
-    assert measure_inference_cost(model, batch, 100) is None  # no collector: nothing to attribute energy to
+    assert measure_inference_cost(model.predict_on_batch, batch, 100) is None  # no collector: nothing to attribute energy to
     with EmissionsCollector():
-        assert measure_inference_cost(model, batch, 0) is None
+        assert measure_inference_cost(model.predict_on_batch, batch, 0) is None
     assert model.images == []
 
 

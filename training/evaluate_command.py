@@ -77,7 +77,7 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
 
     from .collectors import (EmissionsCollector, collect_hardware, collectors_enabled, efficiency_section,
                              emissions_phase, guarded, peak_rss_mb)
-    from .model_cost import inference_section, measure_inference_cost, measure_model, test_batch
+    from .model_cost import graph_predict, inference_section, measure_inference_cost, measure_model, test_batch
     from .run_sections import data_section
 
     sets = {MAIN_SET: (dataset, split, source)} | {n: (ds, "eval", f"eval set {ds.root}") for n, ds in extra.items()}
@@ -118,10 +118,10 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
                 run.save()
             if collectors_enabled():
                 batch = test_batch(inputs[MAIN_SET], size)
-                warnings = run.record["warnings"]
+                warnings, predict = run.record["warnings"], graph_predict(model)
                 measured = guarded("efficiency (latency, throughput, size)", measure_model, model, batch,
-                                   model_file_bytes=file_bytes, warnings=warnings) or measured
-                inference = guarded("inference cost", measure_inference_cost, model, batch, inference_predictions,
+                                   model_file_bytes=file_bytes, predict=predict, warnings=warnings) or measured
+                inference = guarded("inference cost", measure_inference_cost, predict, batch, inference_predictions,
                                     warnings=warnings)
         result = emissions.result()
         run.record["emissions"] = None if result is None else {**result, "inference": inference_section(inference, result)}

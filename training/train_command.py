@@ -375,7 +375,7 @@ def finish_chosen(member: Member, full, spec: BackboneSpec, data: LoadedData) ->
     """Save `model.keras`, record its size and hash, time it and measure its inference cost on
     real test images (skipped, and said so, when the collectors are off)."""
     from .collectors import collectors_enabled
-    from .model_cost import measure_inference_cost, measure_model, test_batch
+    from .model_cost import graph_predict, measure_inference_cost, measure_model, test_batch
 
     record = member.writer.record
     file_info = save_model_atomic(full, member.writer.path / MODEL_FILE)
@@ -387,11 +387,11 @@ def finish_chosen(member: Member, full, spec: BackboneSpec, data: LoadedData) ->
     if collectors_enabled():
         paths, _ = data.inputs(data.dataset, "test")
         batch = test_batch(paths, spec.input_size)
-        warnings = record["warnings"]
+        warnings, predict = record["warnings"], graph_predict(full)
         record["efficiency"] = guarded("efficiency (latency, throughput, size)", measure_model, full, batch,
                                        model_file_bytes=file_info["file_bytes"], run_id=member.writer.run_id,
-                                       warnings=warnings) or record["efficiency"]
-        member.inference = guarded("inference cost", measure_inference_cost, full, batch,
+                                       predict=predict, warnings=warnings) or record["efficiency"]
+        member.inference = guarded("inference cost", measure_inference_cost, predict, batch,
                                    member.config.inference_predictions, run_id=member.writer.run_id, warnings=warnings)
     member.writer.save()
 

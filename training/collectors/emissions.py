@@ -34,7 +34,9 @@ about a millisecond when one is). `collector.phase(...)` is the same on a given 
 Standard kinds: `phases.PHASE_KINDS` (data_scan, feature_extraction, fit, evaluation,
 robustness, examples, efficiency, inference_cost); `subject` names a split, set or batch
 size, `run_id` the sweep member a phase belongs to (None: shared by the sweep). Phases may
-nest: the inner one gets the cost of its block, the outer one the rest. Time outside every
+nest: the inner one gets the cost of its block, the outer one the rest. Open phases from the
+thread that drives the run (the machine's energy is measured, not a thread's: work a stage
+starts on other threads is counted in the phase that is open meanwhile). Time outside every
 phase is the phase `other`, so the phases add up to the whole run: the totals of
 `result()` ARE the sums of `result()["phases"]`. The handle a phase yields holds the cost of
 that one block (`handle.cost`, a `PhaseCost`) once it ends: the inference cost uses it.
