@@ -23,5 +23,6 @@ from .hardware import HARDWARE_KEYS, collect_hardware
 __all__ = [
     "EFFICIENCY_KEYS", "Throughput", "efficiency_section", "file_size_bytes", "measure_latency",
     "peak_rss_mb", "DEFAULT_COUNTRY_ISO_CODE", "EMISSIONS_KEYS", "EmissionsCollector",
-    "check_country_iso_code", "collectors_enabled", "emissions_phase", "HARDWARE_KEYS", "collect_hardware", "guarded",
+    "check_country_iso_code", "collectors_enabled", "emissions_phase", "HARDWARE_KEYS",
+    "collect_hardware", "guarded",
 ]
