@@ -39,6 +39,8 @@ TRAIN_FLAGS = {
     "--country": ("country_iso_code", "ISO 3166 alpha-3 country for codecarbon's carbon intensity (default USA)"),
     "--near-duplicates": ("near_duplicates", "group (default: confirmed near-duplicate images stay in one split), "
                           "report (list them only) or off (exact copies are always grouped)"),
+    "--inference-predictions": ("inference_predictions", "predictions timed at batch 32 and at batch 1 for the "
+                                "energy and CO2 per 1,000 predictions of the saved model (default 1000; 0 skips)"),
 }
 
 
@@ -77,6 +79,9 @@ def register(subparsers) -> None:
     e.add_argument("--metadata", default=None, metavar="CSV",
                    help="CSV with a `path` column (relative to DIR) and attribute columns, each one a slice")
     e.add_argument("--country", default="USA", help="ISO 3166 alpha-3 country for codecarbon (default USA)")
+    e.add_argument("--inference-predictions", type=int, default=1000, metavar="N",
+                   help="predictions timed at batch 32 and at batch 1 for the energy per 1,000 predictions "
+                   "(default 1000; 0 skips)")
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -132,8 +137,12 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise UserError(f"--batch-size {args.batch_size} must be at least 1")
+    if args.inference_predictions < 0:
+        raise UserError(f"--inference-predictions {args.inference_predictions} must be 0 (skip) or more")
     path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
-                    eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size, metadata=args.metadata,
-                    country_iso_code=args.country, command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
+                    eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
+                    metadata=args.metadata, country_iso_code=args.country,
+                    inference_predictions=args.inference_predictions,
+                    command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
     print(path)
     return 0

@@ -135,7 +135,7 @@ def test_plain_run_has_no_comparison(tmp_path, capsys):
 def test_per_configuration_energy_in_the_sweep_table_beats_the_sweep_wide_figure():
     record = base_record(extra_set=False)
     record["warnings"] = ["emissions cover the whole sweep of 2 configurations (shared data loading and feature extraction included)"]
-    row = dict(record["sweep"]["members"][0], fit_energy_kwh=0.001, fit_emissions_kg=0.0002)
+    row = dict(record["sweep"]["members"][0], own_cost={"duration_s": 2.0, "energy_kwh": 0.001, "emissions_kg": 0.0002})
     shared = comparison(record, "sweep", [MemberSource(record["run_id"], record, record["sweep"]["members"][0], True),
                                           MemberSource(OTHER_ID, None, record["sweep"]["members"][1], False)])
     assert (shared.runs[0].energy_kwh, shared.runs[0].emissions_scope) == (0.00225, "sweep")

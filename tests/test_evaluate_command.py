@@ -33,7 +33,8 @@ def test_evaluate_writes_complete_record(tmp_path, capsys):
     data = make_folder(tmp_path / "data", per_class=5)
     model = _foreign_model(tmp_path / "m.keras")
     code, out, err = run_cli(["evaluate", "--model", str(tmp_path / "m.keras"), "--data", str(data),
-                              "--name", "foreign", "--runs-dir", str(tmp_path / "runs")], capsys)
+                              "--name", "foreign", "--runs-dir", str(tmp_path / "runs"),
+                              "--inference-predictions", "100"], capsys)
     assert code == 0, err[-2000:]
     run_dir = out.strip()
     record = read_record(run_dir)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.tf
 def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
     data = make_folder(tmp_path / "data", per_class=6)
     code, out, err = run_cli(["train", "--data", str(data), "--mode", "finetune", "--weights", "none",
-                              "--input-size", "96", "--epochs", "1", "--finetune-blocks", "1",
+                              "--input-size", "96", "--epochs", "1", "--finetune-blocks", "1", "--inference-predictions", "40",
                               "--runs-dir", str(tmp_path / "runs")], capsys)
     assert code == 0, err[-2000:]
     record = read_record(out.strip())

@@ -49,6 +49,7 @@ class TrainConfig:
     country_iso_code: str = "USA"
     near_duplicates: str = "group"
     metadata: str | None = None  # CSV of per-image attributes (`path` column + slices)
+    inference_predictions: int = 1000  # per batch size, for energy per 1,000 predictions; 0: skip
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -77,6 +78,7 @@ SCALARS = {
     "strategy": str, "select": str, "feature_cache": bool, "cache_dir": str, "country_iso_code": str,
     "near_duplicates": str,
     "metadata": str,
+    "inference_predictions": int,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
@@ -165,6 +167,8 @@ def validate(config: TrainConfig) -> TrainConfig:
         (config.seed >= 0, f"--seed {config.seed} must be 0 or more"),
         (config.near_duplicates in NEAR_MODES,
          f"--near-duplicates {config.near_duplicates!r} is unknown; choose one of {', '.join(NEAR_MODES)}"),
+        (config.inference_predictions >= 0,
+         f"--inference-predictions {config.inference_predictions} must be 0 (skip) or more (1000 recommended)"),
     ]
     for ok, message in checks:
         if not ok:

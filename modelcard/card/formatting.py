@@ -94,6 +94,11 @@ QUANTITIES = {
     "latency_ms_p90": ("single-image latency, full model (ms, 90th percentile)", lambda v: sig(v, 3)),
     "peak_rss_mb": ("peak memory of the process (MiB)", lambda v: sig(v, 4)),
     "model_file_bytes": ("model file size", size),
+    "latency_ms_batch1": ("latency per image at batch 1, full model (ms)",
+                          lambda v: f"median {sig(v.get('median'))}, p95 {sig(v.get('p95'))} over {count(v.get('n_runs'))} runs"),
+    "throughput_images_per_s_batch32": ("throughput at batch 32, full model (images/s)", lambda v: sig(v, 4)),
+    "weights_bytes_in_memory": ("weights in memory", size),
+    "measured_on_run": ("speeds measured on the saved model of run (same backbone and head shape)", plain),
     "batch_size": ("batch size of the speed measurements", plain),
     "input_size": ("input size (px)", plain),
 }
@@ -111,5 +116,15 @@ def _get(metric, key):
     return metric.get(key) if isinstance(metric, dict) else getattr(metric, key)
 
 
+def fit_cost_cells(member, with_gpu: bool = False) -> list[str]:
+    """A sweep member's fit energy (kWh), CO2eq (g), CPU and RAM (and GPU) power (W), e.g.
+    ["3.2e-05", "0.0118", "7.9", "20"]; dashes when the member has no recorded fit cost."""
+    cost = _get(member, "fit_cost") or {}
+    grams = cost.get("emissions_kg")
+    cells = [sig(cost.get("energy_kwh")), sig(None if grams is None else grams * 1000),
+             sig(cost.get("cpu_power_w")), sig(cost.get("ram_power_w"))]
+    return cells + ([sig(cost.get("gpu_power_w"))] if with_gpu else [])
+
+
 FILTERS = {"num": num, "sig": sig, "count": count, "ci": ci, "metric": metric, "seconds": seconds,
-           "size": size, "plain": plain, "quantity_row": quantity_row}
+           "size": size, "plain": plain, "quantity_row": quantity_row, "fit_cost_cells": fit_cost_cells}

@@ -9,7 +9,10 @@ Each field carries an example in its comment.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the cost dataclasses live with their builder
+    from .sections.costs import RunCosts, SweepCost
 
 from .examples_data import ExampleGrid
 
@@ -153,6 +156,7 @@ class SweepMember:
     epochs_run: int | None           # e.g. 10
     selected: bool                   # e.g. True for the chosen configuration
     this_run: bool                   # e.g. True for the run this card describes
+    fit_cost: dict[str, Any] | None = None  # e.g. {"duration_s": 4.1, "energy_kwh": 3.2e-5, "emissions_kg": 1.2e-5, "cpu_power_w": 7.9, "ram_power_w": 20.0, "gpu_power_w": None}
 
 
 @dataclass
@@ -163,6 +167,7 @@ class Sweep:
     parameter_names: list[str]      # e.g. ["batch_size", "optimizer"]
     selection_rule: str             # e.g. "highest val_accuracy, ties by lower val_loss"
     members: list[SweepMember]      # in the record's order
+    cost: SweepCost | None = None   # shared and selected cost (None: no emissions phases recorded)
 
 
 @dataclass
@@ -289,6 +294,7 @@ class EnvironmentalImpact:
     emissions: dict[str, Any] | None   # e.g. the record's codecarbon figures
     measured: bool | None              # e.g. False when codecarbon estimated power
     method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"
+    costs: RunCosts | None = None      # per phase and per 1,000 predictions (None: not recorded)
 
 
 @dataclass

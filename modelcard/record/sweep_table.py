@@ -6,9 +6,16 @@ card builder (which rebuilds it from sibling runs when a sweep stopped before wr
 
 from __future__ import annotations
 
+from .phase_costs import fit_cost, own_cost
+
+# The per-configuration cost columns kept in a member row (from its emissions phases).
+FIT_COST_KEYS = ("duration_s", "energy_kwh", "emissions_kg", "cpu_power_w", "ram_power_w", "gpu_power_w")
+
 
 def member_row(record: dict, parameters: dict, status: str, selected: bool | None) -> dict:
-    """The member's parameters and its best-epoch validation scores, test accuracy and fit time."""
+    """The member's parameters and its best-epoch validation scores, test accuracy, fit time and
+    fit cost (`fit_cost`: duration, energy, emissions and mean power of its fit phase; `own_cost`:
+    every phase of this configuration; both None when the record has no emissions phases)."""
     training = record.get("training") or {}
     best_epoch = training.get("best_epoch")
     history = training.get("history") or {}
@@ -18,6 +25,8 @@ def member_row(record: dict, parameters: dict, status: str, selected: bool | Non
         return values[best_epoch - 1] if best_epoch and len(values) >= best_epoch else None
 
     test = (record.get("evaluations") or {}).get("test")
+    fit = fit_cost(record, record["run_id"])
+    own = own_cost(record, record["run_id"])
     return {
         "run_id": record["run_id"],
         "parameters": dict(parameters),
@@ -28,4 +37,6 @@ def member_row(record: dict, parameters: dict, status: str, selected: bool | Non
         "test_accuracy": test["metrics"]["accuracy"] if test else None,
         "fit_s": (training.get("timings") or {}).get("fit_s"),
         "epochs_run": training.get("epochs_run"),
+        "fit_cost": None if fit is None else {k: fit[k] for k in FIT_COST_KEYS},
+        "own_cost": None if own is None else {k: own[k] for k in ("duration_s", "energy_kwh", "emissions_kg")},
     }

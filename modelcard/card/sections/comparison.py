@@ -90,16 +90,22 @@ def _number(row: dict, *keys):
     return next((row[k] for k in keys if isinstance(row.get(k), (int, float)) and not isinstance(row.get(k), bool)), None)
 
 
-#: Keys a sweep-table row may carry for its own configuration's energy and CO2 (per-configuration
-#: figures beat a record's sweep-wide ones).
-ROW_ENERGY_KEYS, ROW_CO2_KEYS = ("fit_energy_kwh", "energy_kwh"), ("fit_emissions_kg", "emissions_kg")
+def _own_cost(row: dict) -> dict:
+    """A sweep-table row's own cost (modelcard.record.sweep_table): the phases that were this
+    configuration's alone (its fit, evaluation, efficiency), else its fit alone; {} if unmeasured.
+    Per-configuration figures beat a record's sweep-wide ones."""
+    for key in ("own_cost", "fit_cost"):
+        if isinstance(row.get(key), dict):
+            return row[key]
+    return {}
 
 
 def _row(source: MemberSource, settings: dict, names: list[str]) -> ComparedRun:
     label = ", ".join(f"{k}={plain(settings.get(k))}" for k in names) or source.run_id
     picked = {k: settings.get(k) for k in names}
     row = source.sweep_row or {}
-    energy, co2 = _number(row, *ROW_ENERGY_KEYS), _number(row, *ROW_CO2_KEYS)
+    cost = _own_cost(row)
+    energy, co2 = _number(cost, "energy_kwh"), _number(cost, "emissions_kg")
     if source.record is not None:
         f = run_facts(source.record)
         if energy is not None or co2 is not None:

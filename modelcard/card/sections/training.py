@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
 from .common import metric_from
+from .costs import sweep_cost
 
 
 def _split(name: str, summary: dict, source: str | None = None) -> SplitInfo:
@@ -51,7 +52,7 @@ def training_details(record: dict, sweep_members: list[dict] | None) -> Training
         hyperparameters=hyper, config=dict(sorted(record["config"].items())),
         history={k: list(v) for k, v in sorted((training.get("history") or {}).items())},
         timings=dict(sorted((training.get("timings") or {}).items())),
-        efficiency=dict(sorted((record.get("efficiency") or {}).items())),
+        efficiency=shown_efficiency(record.get("efficiency") or {}),
         total_params=model.get("total_params"), trainable_params=model.get("trainable_params"),
         file_bytes=model.get("file_bytes"), file_sha256=model.get("file_sha256"),
         command_line=list(record["command_line"]), sweep=_sweep(record, sweep_members),
@@ -72,5 +73,25 @@ def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
         rows.append(SweepMember(run_id=m["run_id"], parameters=dict(m.get("parameters", {})), status=m.get("status"),
                                 val_accuracy=m.get("val_accuracy"), val_loss=m.get("val_loss"),
                                 test_accuracy=metric_from(test) if isinstance(test, dict) else None,
-                                fit_s=m.get("fit_s"), epochs_run=m.get("epochs_run"), selected=selected, this_run=this))
-    return Sweep(sweep_id=sweep["sweep_id"], parameter_names=names, selection_rule=sweep["selection_rule"], members=rows)
+                                fit_s=m.get("fit_s"), epochs_run=m.get("epochs_run"), selected=selected, this_run=this,
+                                fit_cost=m.get("fit_cost")))
+    return Sweep(sweep_id=sweep["sweep_id"], parameter_names=names, selection_rule=sweep["selection_rule"], members=rows,
+                 cost=sweep_cost(record, members))
+
+
+# Efficiency keys the Speeds table leaves out: shown elsewhere (parameters, file size), or the
+# older spelling of a figure the record also holds under its 1.1 name.
+_SHOWN_ELSEWHERE = ("model_file_bytes", "total_params", "trainable_params")
+
+
+def shown_efficiency(efficiency: dict) -> dict:
+    """The efficiency entries for the Speeds table, sorted, without duplicates."""
+    shown = {k: v for k, v in efficiency.items() if k not in _SHOWN_ELSEWHERE}
+    if shown.get("latency_ms_batch1"):
+        shown.pop("latency_ms_per_image", None)
+    if shown.get("throughput_images_per_s_batch32") is not None and \
+            shown.get("predict_images_per_s") == shown["throughput_images_per_s_batch32"]:
+        shown.pop("predict_images_per_s")
+    if shown.get("measured_on_run") is None:
+        shown.pop("measured_on_run", None)
+    return dict(sorted(shown.items()))
