@@ -57,8 +57,9 @@ def test_record_is_complete_and_valid(trained):
     assert record["model"]["trainable_params"] == 1280 * 3 + 3  # frozen backbone: only the head trains
     assert record["artifacts"]["model"] == "model.keras"
     assert record["model"]["file_bytes"] == (run_dir / "model.keras").stat().st_size
-    assert set(record["artifacts_sha256"]) == {"model.keras", "history.csv", "head.weights.h5",
-                                                "predictions/test.npz", "predictions/shifted.npz"}
+    files = {p.relative_to(run_dir).as_posix() for p in (run_dir / "examples").iterdir()}
+    assert files and set(record["artifacts_sha256"]) == {"model.keras", "history.csv", "head.weights.h5",
+                                                         "predictions/test.npz", "predictions/shifted.npz"} | files
     assert record["artifacts_sha256"]["model.keras"] == record["model"]["file_sha256"]
     assert record["hardware"] and record["efficiency"]["latency_ms_per_image"] > 0
     assert record["sweep"] is None
