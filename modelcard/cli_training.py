@@ -14,6 +14,8 @@ import sys
 
 from .errors import UserError
 
+ROBUSTNESS_HELP = ("ImageNet-C corruptions on the test split: quick (default: 6 corruptions at severities 1, 3, 5), "
+                   "full (13 corruptions at severities 1-5) or none")
 # Flag -> config key for the scalar overrides (the config module converts and checks types).
 TRAIN_FLAGS = {
     "--data": ("data", "demo, tfds:NAME, or a folder with one subfolder per class (optionally under train/ val/ test/)"),
@@ -36,6 +38,7 @@ TRAIN_FLAGS = {
     "--select": ("select", "sweep selection rule METRIC:max|min (default val_accuracy:max; or val_loss:min)"),
     "--cache-dir": ("cache_dir", "feature cache folder (default $MODELCARD_CACHE or ~/.cache/modelcard)"),
     "--country": ("country_iso_code", "ISO 3166 alpha-3 country for codecarbon's carbon intensity (default USA)"),
+    "--robustness": ("robustness", ROBUSTNESS_HELP),
 }
 
 
@@ -72,6 +75,7 @@ def register(subparsers) -> None:
                    help="resize images to this square size (default: from the model's Resizing layer or input shape)")
     e.add_argument("--batch-size", type=int, default=32, help="prediction batch size (default 32)")
     e.add_argument("--country", default="USA", help="ISO 3166 alpha-3 country for codecarbon (default USA)")
+    e.add_argument("--robustness", default="quick", choices=("quick", "full", "none"), help=ROBUSTNESS_HELP)
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -129,6 +133,6 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         raise UserError(f"--batch-size {args.batch_size} must be at least 1")
     path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
                     eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
-                    country_iso_code=args.country, command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
+                    country_iso_code=args.country, robustness=args.robustness, command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
     print(path)
     return 0

@@ -17,6 +17,7 @@ from modelcard.errors import UserError
 MODES = ("head", "finetune")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 STRATEGIES = ("default", "mirrored", "multiworker")
+ROBUSTNESS_SUITES = ("quick", "full", "none")  # training.robustness.SUITE_CHOICES (no TF import here)
 # Learning rates that work for a linear head on pooled features; fine-tuning divides by 100.
 HEAD_LEARNING_RATES = {"adam": 1e-3, "adamw": 1e-3, "sgd": 1e-2, "rmsprop": 1e-3}
 FINETUNE_LR_FACTOR = 0.01
@@ -47,6 +48,7 @@ class TrainConfig:
     feature_cache: bool = True
     cache_dir: str | None = None
     country_iso_code: str = "USA"
+    robustness: str = "quick"  # ImageNet-C suite on the test split: quick, full or none
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -73,6 +75,7 @@ SCALARS = {
     "weights": str, "optimizer": str, "learning_rate": float, "momentum": float, "batch_size": int,
     "epochs": int, "patience": int, "dropout": float, "seed": int, "finetune_blocks": int,
     "strategy": str, "select": str, "feature_cache": bool, "cache_dir": str, "country_iso_code": str,
+    "robustness": str,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
@@ -148,6 +151,8 @@ def validate(config: TrainConfig) -> TrainConfig:
     checks = [
         (config.mode in MODES, f"--mode {config.mode!r} is unknown; choose {' or '.join(MODES)}"),
         (config.optimizer in OPTIMIZERS, f"--optimizer {config.optimizer!r} is unknown; choose one of {', '.join(OPTIMIZERS)}"),
+        (config.robustness in ROBUSTNESS_SUITES,
+         f"--robustness {config.robustness!r} is unknown; choose one of {', '.join(ROBUSTNESS_SUITES)}"),
         (config.strategy in STRATEGIES, f"--strategy {config.strategy!r} is unknown; choose one of {', '.join(STRATEGIES)}"),
         (config.batch_size >= 1, f"--batch-size {config.batch_size} must be at least 1"),
         (config.epochs >= 1, f"--epochs {config.epochs} must be at least 1"),

@@ -61,7 +61,8 @@ def backbone_name(model) -> str:
 
 
 def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, eval_sets: dict[str, str],
-             input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str]) -> Path:
+             input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str],
+             robustness: str = "quick") -> Path:
     """Predict with the model on DIR and each eval set, analyse, and write a complete run."""
     dataset, split, source = load_main_set(Path(data))
     extra = {n: load_eval_set(n, Path(d), dataset.class_names) for n, d in sorted(eval_sets.items())}
@@ -79,7 +80,7 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
 
     sets = {MAIN_SET: (dataset, split, source)} | {n: (ds, "eval", f"eval set {ds.root}") for n, ds in extra.items()}
     config = {"model": str(model_path), "data": str(data), "eval_sets": dict(eval_sets), "input_size": size,
-              "batch_size": batch_size}
+              "batch_size": batch_size, "robustness": robustness}
     with open_run(runs_dir, name or model_path.stem, "evaluate", command_line=command_line, config=config) as run:
         summary = data_section(dataset, extra)
         if split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
@@ -114,6 +115,12 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
 
             batch = next(iter(image_dataset(inputs[MAIN_SET], size, batch_size))).numpy()
             latency = measure_latency(model.predict_on_batch, batch, repeats=10, warmup=2, batch_repeats=3)
+            from .robustness import run_robustness
+
+            main_ds, main_split, _ = sets[MAIN_SET]
+            run_robustness(robustness, model=model.predict_on_batch, paths=inputs[MAIN_SET],
+                           y_true=[s.label for s in main_ds.splits[main_split]], class_names=dataset.class_names,
+                           input_size=size, batch_size=batch_size)[0].apply(run.record)
         run.record["emissions"] = emissions.result()
         if emissions.warning:
             run.record["warnings"].append(emissions.warning)

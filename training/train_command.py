@@ -35,6 +35,7 @@ from .fit import FitResult, compile_classifier, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
 from .progress import log
+from .robustness import run_robustness
 from .run_sections import data_section, model_section, training_section, write_history
 
 EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size
@@ -275,6 +276,13 @@ class HeadEngine:
         """Save the chosen member's full model and record efficiency for every member."""
         full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.record["name"])
         finish_chosen(chosen, full, self.spec, self.data)
+        paths, labels = self.data.inputs(self.data.dataset, "test")
+        results = run_robustness(self.config.robustness, model=self.extractor.predict_on_batch,
+                                 heads=[m.head.predict_on_batch for m in members], paths=paths, y_true=labels,
+                                 class_names=self.data.dataset.class_names, input_size=self.spec.input_size,
+                                 seed=self.config.seed, batch_size=EXTRACT_BATCH)
+        for member, result in zip(members, results):
+            result.apply(member.writer.record)
         for member in members:
             extra = chosen.writer.record["efficiency"] if member is chosen else {}
             member.writer.record["efficiency"] = efficiency(member, self.extract_ips, extra, self.spec)
@@ -333,6 +341,10 @@ class FinetuneEngine:
             record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source)
         member.timings["evaluation_s"] = time.perf_counter() - start
         record["training"]["timings"] = training_section(cfg, result, member.timings, distribution)["timings"]
+        test_paths, test_y = self.data.inputs(ds, "test")
+        run_robustness(cfg.robustness, model=model.predict_on_batch, paths=test_paths, y_true=test_y,
+                       class_names=ds.class_names, input_size=size, seed=cfg.seed,
+                       batch_size=EXTRACT_BATCH)[0].apply(record)
         member.train_ips = len(train_y) * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         # Every fine-tuned member has its own backbone weights, so each keeps its full model.
         full = build_full_model(extractor, head, size, name=record["name"])

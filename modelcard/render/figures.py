@@ -82,6 +82,12 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
             specs.append((f"slice_{stem}_{slugify(s.column)}", f"Accuracy by {s.column} ({ev.name})",
                           _ci_caption(ev, f"accuracy per `{s.column}` group") + " Hatched bars: groups too small to judge.",
                           lambda ev=ev, s=s: _slice(plt, s)))
+    rob = card.evaluation.robustness
+    if rob is not None and rob.measured and rob.corruptions:
+        from . import robustness_figure
+
+        specs.append(("robustness", robustness_figure.TITLE, robustness_figure.caption(rob),
+                      lambda: robustness_figure.draw(plt, rob)))
     figures = []
     with matplotlib.rc_context(RC), warnings.catch_warnings():
         # Text stays text in the SVG (fonttype none): browsers draw glyphs DejaVu Sans lacks (e.g. 猫).
