@@ -107,3 +107,25 @@ def test_eval_set_is_evaluated_like_the_test_split(trained):
     assert metrics["accuracy"]["value"] == pytest.approx(accuracy_score(preds.y_true, preds.y_prob.argmax(axis=1)))
     assert metrics["accuracy"]["ci_low"] <= metrics["accuracy"]["value"] <= metrics["accuracy"]["ci_high"]
     assert record["data"]["eval_sets"]["shifted"]["n"] == 15
+
+
+def test_robustness_is_recorded_and_on_the_card(trained, tmp_path):
+    """Default `--robustness quick`: the record field policy gates read, and the card's table and plot."""
+    from modelcard.render.build import build_cards
+    from modelcard.record import resolve_run
+
+    run_dir, _, _ = trained
+    record = read_record(run_dir)
+    rob = record["robustness"]
+    assert rob["suite"] == "quick" and rob["set"] == "test" and rob["n"] == record["evaluations"]["test"]["n_samples"]
+    drop = rob["corruptions"]["gaussian_noise"]["3"]["accuracy_drop"]  # robustness.gaussian_noise.3.accuracy_drop
+    assert drop["ci_low"] <= drop["value"] <= drop["ci_high"]
+    assert rob["parameters"]["gaussian_noise"] == {"1": 0.08, "3": 0.18, "5": 0.38}
+    assert rob["clean_accuracy"]["value"] == pytest.approx(record["evaluations"]["test"]["metrics"]["accuracy"]["value"])
+    (tmp_path / "empty.yaml").write_text("")  # not the repository's card.yaml
+    result = build_cards(resolve_run(str(run_dir), run_dir.parent), out_dir=tmp_path / "cards",
+                         card_info=tmp_path / "empty.yaml")
+    card = (tmp_path / "cards" / "tiny.md").read_text()
+    assert "### Robustness under common corruptions" in card and "| jpeg_compression |" in card
+    assert (tmp_path / "cards" / "figures" / "tiny" / "robustness.svg").is_file()
+    assert result.written

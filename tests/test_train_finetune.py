@@ -23,3 +23,5 @@ def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
     # head (1280*3+3) plus block_16 and Conv_1 weights without their BatchNorm layers
     assert 1280 * 3 + 3 < record["model"]["trainable_params"] < record["model"]["total_params"] / 2
     assert record["artifacts"]["model"] == "model.keras" and (tmp_path / "runs").exists()
+    # the default quick robustness suite ran on the fine-tuned model too
+    assert record["robustness"]["suite"] == "quick" and len(record["robustness"]["corruptions"]) == 6
