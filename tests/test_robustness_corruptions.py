@@ -89,7 +89,7 @@ def test_blur_kernel_matches_scipy_gaussian_filter():
     import tensorflow as tf
     from scipy.ndimage import gaussian_filter
 
-    from training.robustness.corruptions import _filter, gaussian_kernel_1d
+    from training.robustness.corruptions import _filter, blur_matrix, gaussian_kernel_1d
 
     rng = np.random.default_rng(0)
     image = rng.uniform(0, 1, (SIZE, SIZE, 3)).astype(np.float32)
@@ -97,8 +97,44 @@ def test_blur_kernel_matches_scipy_gaussian_filter():
     ours = _filter(_filter(tf.constant(image), k[:, None]), k[None, :]).numpy()
     reference = gaussian_filter(image, sigma=(2.0, 2.0, 0), mode="reflect", truncate=4.0)
     assert np.abs(ours - reference).max() < 1e-5
+    matrix = blur_matrix(k, SIZE)  # the matmul form gaussian_blur uses
+    as_matmul = np.einsum("ij,jkc,lk->ilc", matrix, image, matrix)
+    assert np.abs(as_matmul - reference).max() < 1e-5
+    # a kernel wider than the image reflects more than once and still matches scipy
+    wide = gaussian_kernel_1d(6.0)
+    tiny = image[:8, :8]
+    m8 = blur_matrix(wide, 8)
+    assert np.abs(np.einsum("ij,jkc,lk->ilc", m8, tiny, m8)
+                  - gaussian_filter(tiny, sigma=(6.0, 6.0, 0), mode="reflect", truncate=4.0)).max() < 1e-5
 
 
 def test_severity_outside_1_to_5_is_refused(photo):
     with pytest.raises(ValueError):
         _run(photo, "contrast", 6)
+
+
+@pytest.mark.parametrize("severity", [1, 3, 5])
+def test_shot_noise_draws_poisson_counts(severity):
+    """Counts behind shot noise follow scipy's Poisson(v / 255 * c) (mean, variance, frequencies)."""
+    from scipy.stats import poisson
+
+    from training.robustness import PARAMETERS
+
+    c = PARAMETERS["shot_noise"][severity - 1]
+    size = 128
+    grey = np.full((size, size, 3), 100.0, dtype=np.float32)
+    import tensorflow as tf
+
+    from training.robustness.corruptions import shot_noise
+
+    out = shot_noise(tf.constant(grey), severity, tf.constant([3, 4], tf.int64)).numpy()
+    counts = np.round(out / 255.0 * c)  # the reference clips x to 1, so counts stop at c
+    rate = 100 / 255 * c
+    support = np.arange(c + 1)
+    pmf = poisson.pmf(support, rate)
+    pmf[-1] = poisson.sf(c - 1, rate)  # all the mass at >= c lands on c
+    mean = (support * pmf).sum()
+    assert counts.mean() == pytest.approx(mean, rel=0.03)
+    assert counts.var() == pytest.approx(((support - mean) ** 2 * pmf).sum(), rel=0.06)
+    observed = np.bincount(counts.astype(int).ravel(), minlength=c + 1) / counts.size
+    assert observed == pytest.approx(pmf, abs=0.01)
