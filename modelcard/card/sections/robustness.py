@@ -60,7 +60,7 @@ def robustness(record: dict) -> Robustness:
         return Robustness(measured=False, reason=_why_not(record))
     corruptions = []
     severities: set[int] = set()
-    for name, by_severity in section["corruptions"].items():
+    for name, by_severity in sorted(section["corruptions"].items()):
         results = [SeverityResult(int(s), metric_from(v["accuracy"]), metric_from(v["accuracy_drop"]))
                    for s, v in sorted(by_severity.items(), key=lambda item: int(item[0]))]
         severities.update(r.severity for r in results)
