@@ -58,15 +58,15 @@ def _decoded_chunks(paths: Sequence[str], size: int, batch_size: int):
         yield start, np.concatenate(batches)
 
 
-def _pass_dataset(images: np.ndarray, offset: int, n_total: int, plan: list[tuple[str, int] | None], size: int,
-                  seed: int, batch_size: int):
+def _pass_dataset(images: np.ndarray, offset: int, plan: list[tuple[str, int] | None], size: int, seed: int,
+                  batch_size: int):
     """One dataset over every pass of a chunk: element p*m + i is image i under plan[p]."""
     import tensorflow as tf
 
     m = len(images)
     pixels = tf.constant(images)
     branches = []
-    for index, step in enumerate(plan):
+    for step in plan:
         if step is None:
             branches.append(lambda image, s: image)
         else:
@@ -94,7 +94,7 @@ def predict_passes(model: Callable, heads: Sequence[Callable], paths: Sequence[s
         for offset, images in _decoded_chunks(paths, size, batch_size):
             m = len(images)
             done = 0
-            for batch in _pass_dataset(images, offset, n, plan, size, seed, batch_size):
+            for batch in _pass_dataset(images, offset, plan, size, seed, batch_size):
                 out = model(batch)
                 for h, head in enumerate(heads):
                     probs = np.asarray(head(out), dtype=np.float64)
