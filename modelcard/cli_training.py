@@ -14,6 +14,8 @@ import sys
 
 from .errors import UserError
 
+ROBUSTNESS_HELP = ("ImageNet-C corruptions on the test split: quick (default: 6 corruptions at severities 1, 3, 5), "
+                   "full (13 corruptions at severities 1-5) or none")
 # Flag -> config key for the scalar overrides (the config module converts and checks types).
 TRAIN_FLAGS = {
     "--data": ("data", "demo, tfds:NAME, or a folder with one subfolder per class (optionally under train/ val/ test/)"),
@@ -41,6 +43,7 @@ TRAIN_FLAGS = {
                           "report (list them only) or off (exact copies are always grouped)"),
     "--inference-predictions": ("inference_predictions", "predictions timed at batch 32 and at batch 1 for the "
                                 "energy and CO2 per 1,000 predictions of the saved model (default 1000; 0 skips)"),
+    "--robustness": ("robustness", ROBUSTNESS_HELP),
 }
 
 
@@ -82,6 +85,7 @@ def register(subparsers) -> None:
     e.add_argument("--inference-predictions", type=int, default=1000, metavar="N",
                    help="predictions timed at batch 32 and at batch 1 for the energy per 1,000 predictions "
                    "(default 1000; 0 skips)")
+    e.add_argument("--robustness", default="quick", choices=("quick", "full", "none"), help=ROBUSTNESS_HELP)
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -141,7 +145,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         raise UserError(f"--inference-predictions {args.inference_predictions} must be 0 (skip) or more")
     path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
                     eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
-                    metadata=args.metadata, country_iso_code=args.country,
+                    metadata=args.metadata, country_iso_code=args.country, robustness=args.robustness,
                     inference_predictions=args.inference_predictions,
                     command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
     print(path)

@@ -39,6 +39,7 @@ def test_evaluate_writes_complete_record(tmp_path, capsys):
     run_dir = out.strip()
     record = read_record(run_dir)
     assert record["status"] == "complete" and record["created_by"] == "evaluate" and record["training"] is None
+    assert record["robustness"]["n"] == 15 and record["config"]["robustness"] == "quick"
     assert record["model"]["input_size"] == 32 and record["model"]["weights"]["source"] == "file"
     assert record["data"]["splits"]["test"]["n"] == 15  # every image of DIR is the evaluation set
     preds = read_predictions(f"{run_dir}/{record['artifacts']['predictions']['test']}")

@@ -145,7 +145,8 @@ def test_emissions_per_phase_efficiency_and_inference_cost(trained):
     record = read_record(run_dir)
     em, run_id = record["emissions"], record["run_id"]
     phases = em["phases"]
-    assert {"data_scan", "feature_extraction", "fit", "evaluation", "efficiency", "inference_cost", "other"} == {
+    assert {"data_scan", "feature_extraction", "fit", "evaluation", "robustness", "examples", "efficiency",
+            "inference_cost", "other"} == {
         p["kind"] for p in phases}
     for key in ("energy_kwh", "emissions_kg", "duration_s"):
         assert em[key] == pytest.approx(sum(p[key] for p in phases))
@@ -171,3 +172,23 @@ def test_emissions_per_phase_efficiency_and_inference_cost(trained):
     assert eff["model_file_bytes"] == (run_dir / "model.keras").stat().st_size
     assert eff["total_params"] == record["model"]["total_params"] and eff["trainable_params"] == 1280 * 3 + 3
     assert eff["weights_bytes_in_memory"] == 4 * eff["total_params"]  # every weight is float32
+def test_robustness_is_recorded_and_on_the_card(trained, tmp_path):
+    """Default `--robustness quick`: the record field policy gates read, and the card's table and plot."""
+    from modelcard.render.build import build_cards
+    from modelcard.record import resolve_run
+
+    run_dir, _, _ = trained
+    record = read_record(run_dir)
+    rob = record["robustness"]
+    assert rob["suite"] == "quick" and rob["set"] == "test" and rob["n"] == record["evaluations"]["test"]["n_samples"]
+    drop = rob["corruptions"]["gaussian_noise"]["3"]["accuracy_drop"]  # robustness.gaussian_noise.3.accuracy_drop
+    assert drop["ci_low"] <= drop["value"] <= drop["ci_high"]
+    assert rob["parameters"]["gaussian_noise"] == {"1": 0.08, "3": 0.18, "5": 0.38}
+    assert rob["clean_accuracy"]["value"] == pytest.approx(record["evaluations"]["test"]["metrics"]["accuracy"]["value"])
+    (tmp_path / "empty.yaml").write_text("")  # not the repository's card.yaml
+    result = build_cards(resolve_run(str(run_dir), run_dir.parent), out_dir=tmp_path / "cards",
+                         card_info=tmp_path / "empty.yaml")
+    card = (tmp_path / "cards" / "tiny.md").read_text()
+    assert "### Robustness under common corruptions" in card and "| jpeg_compression |" in card
+    assert (tmp_path / "cards" / "figures" / "tiny" / "robustness.svg").is_file()
+    assert result.written

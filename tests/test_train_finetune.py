@@ -25,3 +25,5 @@ def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
     assert record["artifacts"]["model"] == "model.keras" and (tmp_path / "runs").exists()
     examples = record["examples"]  # the grid and its maps come from this member's own fine-tuned model
     assert examples["error"] is None and examples["gradcam"]["error"] is None and examples["gradcam"]["cells"] == [3, 3]
+    # the default quick robustness suite ran on the fine-tuned model too
+    assert record["robustness"]["suite"] == "quick" and len(record["robustness"]["corruptions"]) == 6

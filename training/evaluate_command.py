@@ -64,7 +64,7 @@ def backbone_name(model) -> str:
 
 def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, eval_sets: dict[str, str],
              input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str],
-             metadata: str | None = None, inference_predictions: int = 1000) -> Path:
+             metadata: str | None = None, inference_predictions: int = 1000, robustness: str = "quick") -> Path:
     """Predict with the model on DIR and each eval set, analyse, and write a complete run."""
     meta = load_metadata(metadata) if metadata else None
     dataset, split, source = load_main_set(Path(data))
@@ -85,7 +85,8 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
 
     sets = {MAIN_SET: (dataset, split, source)} | {n: (ds, "eval", f"eval set {ds.root}") for n, ds in extra.items()}
     config = {"model": str(model_path), "data": str(data), "eval_sets": dict(eval_sets), "input_size": size,
-              "batch_size": batch_size, "metadata": metadata, "inference_predictions": inference_predictions}
+              "batch_size": batch_size, "metadata": metadata, "inference_predictions": inference_predictions,
+              "robustness": robustness}
     with open_run(runs_dir, name or model_path.stem, "evaluate", command_line=command_line, config=config) as run:
         summary = data_section(dataset, extra)
         if split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
@@ -124,6 +125,14 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
                 run.save()
             with emissions_phase("examples"):
                 record_examples(run, dataset.splits[split], model)
+            run.save()
+            from .robustness import run_robustness
+
+            main_ds, main_split, _ = sets[MAIN_SET]
+            with emissions_phase("robustness", subject=MAIN_SET):
+                run_robustness(robustness, model=model.predict_on_batch, paths=inputs[MAIN_SET],
+                               y_true=[s.label for s in main_ds.splits[main_split]], class_names=dataset.class_names,
+                               input_size=size, batch_size=batch_size)[0].apply(run.record)
             run.save()
             if collectors_enabled():
                 batch = test_batch(inputs[MAIN_SET], size)

@@ -38,6 +38,7 @@ from .full_model import (build_extractor, build_full_model, build_head, preproce
                          save_model_atomic)
 from .metadata import Metadata, load_metadata, unmatched_warning
 from .progress import log
+from .robustness import run_robustness
 from .run_sections import data_section, model_section, training_section, write_history
 
 EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size
@@ -315,6 +316,14 @@ class HeadEngine:
         full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.record["name"])
         finish_chosen(chosen, full, self.spec, self.data)
         shared = {k: v for k, v in chosen.writer.record["efficiency"].items() if k != "trainable_params"}
+        paths, labels = self.data.inputs(self.data.dataset, "test")
+        with emissions_phase("robustness", subject="test"):  # one corrupted set serves every member's head
+            results = run_robustness(self.config.robustness, model=self.extractor.predict_on_batch,
+                                     heads=[m.head.predict_on_batch for m in members], paths=paths, y_true=labels,
+                                     class_names=self.data.dataset.class_names, input_size=self.spec.input_size,
+                                     seed=self.config.seed, batch_size=EXTRACT_BATCH)
+        for member, result in zip(members, results):
+            result.apply(member.writer.record)
         for member in members:
             model = full if member is chosen else build_full_model(self.extractor, member.head, self.spec.input_size)
             with emissions_phase("examples", run_id=member.writer.run_id):
@@ -383,6 +392,11 @@ class FinetuneEngine:
                                   metadata=self.data.metadata)
         member.timings["evaluation_s"] = time.perf_counter() - start
         record["training"]["timings"] = training_section(cfg, result, member.timings, distribution)["timings"]
+        test_paths, test_y = self.data.inputs(ds, "test")
+        with emissions_phase("robustness", subject="test", run_id=member.writer.run_id):
+            run_robustness(cfg.robustness, model=model.predict_on_batch, paths=test_paths, y_true=test_y,
+                           class_names=ds.class_names, input_size=size, seed=cfg.seed,
+                           batch_size=EXTRACT_BATCH)[0].apply(record)
         member.train_ips = len(train_y) * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         # Every fine-tuned member has its own backbone weights, so each keeps its full model.
         full = build_full_model(extractor, head, size, name=record["name"])

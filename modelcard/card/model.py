@@ -263,6 +263,7 @@ class Evaluation:
     sets: list[EvalSet]          # test first, then extra sets by name
     shift_gaps: list[ShiftGap]   # empty with a single set
     factors: list[str]           # e.g. ["class", "background (slice)"]
+    robustness: Any = None       # e.g. sections.robustness.Robustness(measured=True, ...) (None: not assembled)
 
 
 @dataclass

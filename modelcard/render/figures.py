@@ -85,6 +85,12 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
     from .comparison_figures import comparison_specs  # imports this module: so not at the top
 
     specs += comparison_specs(plt, card.comparison)
+    rob = card.evaluation.robustness
+    if rob is not None and rob.measured and rob.corruptions:
+        from . import robustness_figure
+
+        specs.append(("robustness", robustness_figure.TITLE, robustness_figure.caption(rob),
+                      lambda: robustness_figure.draw(plt, rob)))
     figures = []
     with matplotlib.rc_context(RC), warnings.catch_warnings():
         # Text stays text in the SVG (fonttype none): browsers draw glyphs DejaVu Sans lacks (e.g. 猫).

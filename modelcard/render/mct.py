@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from ..card.model import Card
+from ..card.sections.robustness import mct_metrics as robustness_mct_metrics
 from .figures import Figure
 
 MCT_SCHEMA_VERSION = "0.0.2"
@@ -104,6 +105,8 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
                     entry["confidence_interval"] = {"lower_bound": _s(g.accuracy.ci_low),
                                                     "upper_bound": _s(g.accuracy.ci_high)}
                 metrics.append(entry)
+    if card.evaluation.robustness is not None:
+        metrics += robustness_mct_metrics(card.evaluation.robustness)
     quantitative: dict = {"performance_metrics": metrics}
     graphics = [{"name": f.title, "image": base64.b64encode(f.png).decode("ascii")} for f in figures if f.png]
     if graphics:

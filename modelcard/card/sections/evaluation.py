@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
 from .common import metric_from
 from .slice_notes import slice_notes
+from .robustness import robustness
 
 METRIC_ORDER = ("accuracy", "balanced_accuracy", "top5_accuracy", "f1_macro", "precision_macro", "recall_macro",
                 "f1_weighted", "precision_weighted", "recall_weighted", "log_loss", "ece")
@@ -47,4 +48,7 @@ def evaluation(record: dict) -> Evaluation:
                        for e in sets for s in e.slices})
     if len(sets) > 1:
         factors.append("evaluation set (distribution shift between sets)")
-    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors)
+    rob = robustness(record)
+    if rob.measured:
+        factors.append(f"common image corruptions ({rob.suite} suite of ImageNet-C, on {rob.eval_set})")
+    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob)
