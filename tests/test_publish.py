@@ -299,3 +299,20 @@ def test_cli_needs_out(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["publish"])
     assert exc.value.code == 2 and "--out" in capsys.readouterr().err
+
+
+def test_sidecar_says_fail_or_not_checked(tmp_path):
+    run = cf.write_run(tmp_path, cf.base_record())
+    (tmp_path / "failing.yaml").write_text(FAILING, encoding="utf-8")
+    build_cards(run, tmp_path / "failed", formats=["json"], policy=tmp_path / "failing.yaml")
+    build_cards(run, tmp_path / "unchecked", formats=["json"])
+    (failed,) = (tmp_path / "failed").glob("*.meta.json")
+    (unchecked,) = (tmp_path / "unchecked").glob("*.meta.json")
+    checks = json.loads(failed.read_text(encoding="utf-8"))["checks"]
+    assert checks["passed"] is False and checks["summary"].startswith("1 of 2 gates")
+    assert json.loads(unchecked.read_text(encoding="utf-8"))["checks"] is None
+    assert list(json.loads(unchecked.read_text(encoding="utf-8"))["files"]) == [failed.name.replace(".meta.json", ".mct.json")]
+    assert _publish(tmp_path / "failed", tmp_path / "site") == 0
+    assert ">fail<" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert _publish(tmp_path / "unchecked", tmp_path / "site") == 0   # replaces the earlier site
+    assert ">not checked<" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -85,8 +85,8 @@ def read_card(cards_dir: Path, slug: str, files: dict[tuple[bool, str], str]) ->
             texts[kind] = text
             row.copies.add(name)
     row.links = {kind: model[kind] for kind in ("html", "md", "json") if kind in texts}
-    for kind in ("html", "md", "json"):
-        if kind not in model and model:
+    for kind in ("html", "md", "json"):   # with a sidecar, the files it lists are the ones expected
+        if kind not in model and model and "meta" not in model:
             row.problems.append(f"{slug}{_ending(kind)} is missing; rebuild the card with `modelcard build`")
     if "json" in texts:
         _read_mct(texts["json"], model["json"], row)

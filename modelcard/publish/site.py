@@ -145,8 +145,10 @@ def check_out_dir(out: Path, cards_dir: Path) -> None:
     if out_r == cards_r or out_r.is_relative_to(cards_r) or cards_r.is_relative_to(out_r):
         raise UserError(f"--out {out} and --cards {cards_dir} overlap; publish to a folder outside the cards "
                         "(e.g. --out site/)")
-    if out.exists() or out.is_symlink():
-        if not out.is_dir() or out.is_symlink():
+    if out.is_symlink():
+        raise UserError(f"--out {out} is a symbolic link; pass the folder it points to, or a new folder")
+    if out.exists():
+        if not out.is_dir():
             raise UserError(f"--out {out} exists and is not a folder; choose a folder (e.g. --out site/)")
         if any(out.iterdir()) and not (out / MARKER).is_file():
             raise UserError(f"--out {out} is not empty and was not written by `modelcard publish`; choose a new "
