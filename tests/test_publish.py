@@ -316,3 +316,23 @@ def test_sidecar_says_fail_or_not_checked(tmp_path):
     assert ">fail<" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert _publish(tmp_path / "unchecked", tmp_path / "site") == 0   # replaces the earlier site
     assert ">not checked<" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_write_leaves_the_earlier_site_whole(built, tmp_path, monkeypatch, capsys):
+    cards = _cards(built, tmp_path)
+    assert _publish(cards, tmp_path / "site") == 0
+    before = _tree(tmp_path / "site")
+    _clone(built, cards, "second", name="second")
+    real, calls = Path.write_bytes, []
+
+    def flaky(self, data):
+        calls.append(self)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", flaky)
+    assert _publish(cards, tmp_path / "site") == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert _tree(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "site"]   # no temporary folder left
