@@ -45,7 +45,7 @@ class IndexRow:
     checks: str = "unknown"            # "pass" | "fail" | "not checked" | "unknown" (no readable sidecar)
     checks_detail: str = ""            # e.g. "8 of 8 gates and 22 of 22 completeness items pass (policy.yaml)"
     coverage: dict | None = None       # e.g. {"filled": 56, "missing": 7, "outside": 11, "fraction": 0.889}
-    links: dict[str, str] = field(default_factory=dict)       # kind -> file, e.g. {"html": "x.html", "md": "x.md"}
+    links: dict[str, str] = field(default_factory=dict)       # kind -> file, e.g. {"html": "x.html", "meta": "x.meta.json"}
     data_links: dict[str, str] = field(default_factory=dict)  # e.g. {"html": "x.data.html", "md": "x.data.md"}
     problems: list[str] = field(default_factory=list)         # e.g. ["x.md is missing (listed in x.meta.json)"]
     copies: set[str] = field(default_factory=set)             # files to copy, relative to the cards folder
@@ -84,7 +84,7 @@ def read_card(cards_dir: Path, slug: str, files: dict[tuple[bool, str], str]) ->
         if text is not None:
             texts[kind] = text
             row.copies.add(name)
-    row.links = {kind: model[kind] for kind in ("html", "md", "json") if kind in texts}
+    row.links = {kind: model[kind] for kind in ("html", "md", "json", "meta") if kind in texts}
     for kind in ("html", "md", "json"):   # with a sidecar, the files it lists are the ones expected
         if kind not in model and model and "meta" not in model:
             row.problems.append(f"{slug}{_ending(kind)} is missing; rebuild the card with `modelcard build`")

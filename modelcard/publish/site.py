@@ -108,10 +108,8 @@ def row_view(row: IndexRow) -> dict:
     """What the template shows for one row: text only (autoescaped there) and quoted links."""
     metric, metric_sub = _metric(row.headline)
     coverage, coverage_sub = _coverage(row.coverage)
-    labels = {"html": "HTML", "md": "Markdown", "json": "JSON"}
-    files = [(labels[k], _href(row.links[k])) for k in ("html", "md", "json") if k in row.links]
-    meta = sorted(rel for rel in row.copies if rel.endswith(".meta.json") and "/" not in rel)
-    files += [("facts", _href(rel)) for rel in meta]
+    labels = {"html": "HTML", "md": "Markdown", "json": "JSON", "meta": "facts"}
+    files = [(labels[k], _href(row.links[k])) for k in labels if k in row.links]
     data = [(labels[k], _href(row.data_links[k])) for k in ("html", "md") if k in row.data_links]
     return {"name": row.name, "run_id": row.run_id, "date": _date(row.date), "metric": metric, "metric_sub": metric_sub,
             "checks": row.checks, "checks_detail": row.checks_detail, "coverage": coverage,
