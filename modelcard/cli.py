@@ -119,6 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_runs_dir(i)
     i.set_defaults(handler=_cmd_init)
 
+    pub = sub.add_parser("publish", help="write a static site listing every card, sortable without JavaScript",
+                         description="Write a self-contained static site: index.html lists every card in --cards "
+                         "(name, run date, headline metric with interval, check status, documentation coverage, "
+                         "links to the HTML, Markdown and JSON copied into the site), with one page per sort order. "
+                         "A broken card is listed with its problems (exit 1). --out is replaced as a whole.")
+    pub.add_argument("--cards", default="cards", metavar="DIR", help="folder `modelcard build` wrote (default: cards/)")
+    pub.add_argument("--out", required=True, metavar="DIR",
+                     help="site folder: new, empty, or an earlier publish (it is replaced)")
+    pub.set_defaults(handler=_cmd_publish)
+
     from . import cli_training  # argparse definitions only; training is imported lazily
 
     cli_training.register(sub)
@@ -169,6 +179,19 @@ def _cmd_init(args: argparse.Namespace) -> int:
     run = resolve_run(args.run, resolve_runs_dir(args.runs_dir)) if args.run else None
     print(init_card_yaml(Path(args.out), run=run, force=args.force))
     return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from .publish.site import publish
+
+    rows, pages = publish(Path(args.cards), Path(args.out))
+    broken = [r for r in rows if r.problems]
+    for row in broken:
+        for problem in row.problems:
+            print(f"warning: {row.slug}: {problem}", file=sys.stderr)
+    print(Path(args.out) / pages[0])
+    print(f"{len(rows)} card(s) listed" + (f", {len(broken)} with problems" if broken else ""), file=sys.stderr)
+    return 1 if broken else 0
 
 
 def _headline(record: dict) -> dict | None:

@@ -27,6 +27,7 @@ from .figures import Figure, build_figures, inline_svg
 from .frontmatter import dump_front_matter
 from .gallery import build_gallery
 from .mct import dump_mct, mct_document, validate_mct
+from .meta import META_SUFFIX, card_meta, dump_meta
 from .sections import SECTIONS
 
 FORMATS = ("md", "html", "json")
@@ -91,7 +92,8 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     """Render in memory: returns (card, {relative path: bytes or str}). `mct_graphics` also
     rasterises the figures to PNG for the MCT JSON (its schema takes only PNG; off by default
     because it roughly doubles figure time). `policy` adds a "Checks" subsection (gates and
-    completeness, with the policy file's sha256)."""
+    completeness, with the policy file's sha256). Format `json` also writes `<slug>.meta.json`,
+    the facts `modelcard publish` lists (render/meta.py)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
@@ -121,7 +123,14 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
         doc = mct_document(card, figures)
         validate_mct(doc)
         outputs[f"{card.slug}.mct.json"] = dump_mct(doc)
+        outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, _coverage(card, info), outputs))
     return card, outputs
+
+
+def _coverage(card: Card, info: CardInfo) -> dict:
+    from ..check.coverage import coverage, coverage_fraction
+
+    return coverage_fraction(coverage(card, info)).to_json()
 
 
 def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
