@@ -10,6 +10,7 @@ import numpy as np
 
 from .calibration import ece_rows
 from .counts import class_counts, scores_from_counts
+from .pseudo import with_pseudo
 from .samples import PerSample
 
 #: Scalar metrics in output order; top-5 accuracy only exists when there are more than 5 classes.
@@ -18,6 +19,9 @@ SCALAR_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "top5_accuracy",
                   "precision_weighted", "recall_weighted", "f1_weighted", "ece")
 PER_CLASS_METRICS = ("precision", "recall", "f1")
 GROUP_METRICS = ("accuracy", "f1_macro")
+#: Scalars computed from confusion counts alone: their intervals use the pseudo-counted resamples.
+COUNT_SCALARS = ("balanced_accuracy", "precision_macro", "recall_macro", "f1_macro",
+                 "precision_weighted", "recall_weighted", "f1_weighted")
 
 
 def metric_rows(rows: PerSample) -> dict[str, np.ndarray]:
@@ -40,3 +44,20 @@ def group_rows(rows: PerSample, groups: np.ndarray, n_groups: int) -> dict[str, 
     counts = class_counts(rows.y_true, rows.y_pred, rows.correct, rows.n_classes, cells=groups, n_cells=n_groups)
     scores = scores_from_counts(counts)
     return {"accuracy": scores["accuracy"], "f1_macro": scores["f1_macro"], "count": counts.support.sum(axis=-1)}
+
+
+def smoothed_rows(rows: PerSample, overall: np.ndarray, per_class: np.ndarray) -> dict[str, np.ndarray]:
+    """`COUNT_SCALARS` `(r,)` and `per_class_f1` `(r, k)` from counts plus pseudo-counts `(r, 3, k)`."""
+    counts = class_counts(rows.y_true, rows.y_pred, rows.correct, rows.n_classes)
+    scores = scores_from_counts(with_pseudo(counts, overall), counts)
+    smoothed = {name: scores[name] for name in COUNT_SCALARS}
+    smoothed["per_class_f1"] = scores_from_counts(with_pseudo(counts, per_class), counts)["per_class_f1"]
+    return smoothed
+
+
+def smoothed_group_rows(rows: PerSample, groups: np.ndarray, n_groups: int, pseudo: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-group accuracy and macro-F1 `(r, n_groups)` from counts plus pseudo-counts `(r, 3, n_groups, k)`."""
+    counts = class_counts(rows.y_true, rows.y_pred, rows.correct, rows.n_classes, cells=groups, n_cells=n_groups)
+    scores = scores_from_counts(with_pseudo(counts, pseudo), counts)
+    absent = counts.support.sum(axis=-1) == 0  # a group missing from a resample stays undefined
+    return {name: np.where(absent, np.nan, scores[name]) for name in GROUP_METRICS}
