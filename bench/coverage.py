@@ -9,11 +9,13 @@ For every cell (n, p) of the grid:
 - "whole" sets (`--sets` of them): n images of 3 classes (shares 0.5 / 0.3 / 0.2), each
   predicted right with probability p (else one of the other classes), with an overconfident
   top probability. Scored: accuracy (truth p), macro F1 and ECE.
-- "parts" files: `--sets` classes of exactly n images each, every image right with
-  probability p (else another class, at random), and a slice column whose `--sets` groups
-  hold exactly n images each (a random permutation). Every class and every group is one
-  replicate: class recall and group accuracy (truth p), and class F1 (truth p: errors spread
-  evenly, so each class is predicted n times on average). Files hold at most 20,000 images.
+- "classes" files: `--sets` classes of exactly n images each, every image right with
+  probability p (else another class, at random). Every class is one replicate: its recall
+  (truth p) and its F1 (truth p: errors spread evenly, so each class is predicted n times on
+  average).
+- "groups" files: 3 classes as in "whole", and a slice column whose `--sets` groups hold
+  exactly n images each. Every group is one replicate: its accuracy (truth p).
+Files hold at most 20,000 images (more files when needed).
 The truth of macro F1 is the population value of the generating process (the macro F1 of
 its expected confusion matrix, cross-checked against one simulated set of 1,000,000 images);
 the truth of ECE is its population value over the same 15 bins (2,000,000 confidence draws).
@@ -94,11 +96,17 @@ def whole_set(n: int, p: float, rng: np.random.Generator) -> dict:
     return {"y_true": labels, "y_prob": simulate(labels, 3, p, rng), "class_names": np.array(["a", "b", "c"])}
 
 
-def parts_set(n: int, k: int, p: float, rng: np.random.Generator) -> dict:
-    """k classes and k slice groups of exactly n images each."""
+def classes_set(n: int, k: int, p: float, rng: np.random.Generator) -> dict:
+    """k classes of exactly n images each."""
     labels = np.repeat(np.arange(k), n)
-    return {"y_true": labels, "y_prob": simulate(labels, k, p, rng), "attr__site": rng.permutation(labels).astype(str),
-            "class_names": np.array([f"c{i:03d}" for i in range(k)])}
+    return {"y_true": labels, "y_prob": simulate(labels, k, p, rng), "class_names": np.array([f"c{i:03d}" for i in range(k)])}
+
+
+def groups_set(n: int, k: int, p: float, rng: np.random.Generator) -> dict:
+    """k slice groups of exactly n images each, over the 3 classes of `whole_set`."""
+    arrays = whole_set(n * k, p, rng)
+    arrays["attr__site"] = np.repeat(np.arange(k), n).astype(str)
+    return arrays
 
 
 def analyse(arrays: dict, folder: Path, name: str, n_resamples: int, seed: int, full: bool) -> dict:
@@ -126,6 +134,15 @@ def exact_wilson(n: int, p: float) -> float:
     return float(binom.pmf(k, n, p)[(low <= p) & (p <= high)].sum())
 
 
+def batches(n: int, sets: int):
+    """(replicates done so far, replicates in this file): at least 2 classes, at most MAX_IMAGES images."""
+    done = 0
+    while done < sets:
+        k = max(2, min(sets - done, MAX_IMAGES // n))
+        yield done, k
+        done += k
+
+
 def cell(n: int, p: float, sets: int, n_resamples: int, seed: int, folder: Path, full: bool) -> dict[str, float]:
     """Coverage of each column over `sets` replicates of the (n, p) cell."""
     rng = np.random.default_rng([seed, n, int(round(p * 1000))])
@@ -137,16 +154,14 @@ def cell(n: int, p: float, sets: int, n_resamples: int, seed: int, folder: Path,
         hits["accuracy"] += covers(whole["metrics"]["accuracy"], p)
         hits["macro F1"] += covers(whole["metrics"]["f1_macro"], macro_f1)
         hits["ECE"] += covers(whole["metrics"]["ece"], ece)
-    done = 0
-    while done < sets:
-        k = max(2, min(sets - done, MAX_IMAGES // n))
-        parts = analyse(parts_set(n, k, p, rng), folder, f"p{done}", n_resamples, done, full)
-        for entry in parts["per_class"][:sets - done]:
+    for done, k in batches(n, sets):
+        classes = analyse(classes_set(n, k, p, rng), folder, f"c{done}", n_resamples, done, full)
+        for entry in classes["per_class"][:sets - done]:
             hits["class recall"] += covers(entry["recall"], p)
             hits["class F1"] += covers(entry["f1"], p)
-        for group in parts["slices"][0]["groups"][:sets - done]:
+        groups = analyse(groups_set(n, k, p, rng), folder, f"g{done}", n_resamples, done, full)
+        for group in groups["slices"][0]["groups"][:sets - done]:
             hits["group accuracy"] += covers(group["accuracy"], p)
-        done += k
     return {name: hits[name] / sets for name in COLUMNS}
 
 

@@ -19,6 +19,7 @@ class Metric:
     value: float | None     # e.g. 0.912
     ci_low: float | None    # e.g. 0.871
     ci_high: float | None   # e.g. 0.948
+    reason: str | None = None  # e.g. "the model never predicted this class" (value None: too few images)
 
 
 @dataclass
@@ -142,6 +143,7 @@ class SweepMember:
     epochs_run: int | None           # e.g. 10
     selected: bool                   # e.g. True for the chosen configuration
     this_run: bool                   # e.g. True for the run this card describes
+    test_accuracy_interval: str | None = None  # e.g. "Wilson score interval"
 
 
 @dataclass
@@ -225,6 +227,7 @@ class EvalSet:
     top_confusions: list[dict[str, Any]]  # e.g. [{"true": "fruit", "predicted": "vegetables", "count": 3, "rate": 0.2}]
     calibration: dict[str, Any]        # e.g. {"n_bins": 15, "ece": {...}, "bins": [...]}
     slices: list[Slice]
+    intervals: Any = None              # e.g. IntervalMethods(metrics={"accuracy": "wilson", ...}, ...)
 
 
 @dataclass
@@ -246,6 +249,7 @@ class Evaluation:
     sets: list[EvalSet]          # test first, then extra sets by name
     shift_gaps: list[ShiftGap]   # empty with a single set
     factors: list[str]           # e.g. ["class", "background (slice)"]
+    metric_names: dict[str, str] = field(default_factory=dict)  # e.g. {"f1_macro": "F1 (macro)"}
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..intervals import METRIC_NAMES, interval_methods
 from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
 from .common import metric_from
 
@@ -23,7 +24,8 @@ def _eval_set(name: str, ev: dict) -> EvalSet:
                    bootstrap=dict(ev["bootstrap"]), metrics=metrics, per_class=per_class,
                    confusion_labels=list(ev["confusion_matrix"]["labels"]),
                    confusion_counts=[list(r) for r in ev["confusion_matrix"]["counts"]],
-                   top_confusions=list(ev["top_confusions"]), calibration=dict(ev["calibration"]), slices=slices)
+                   top_confusions=list(ev["top_confusions"]), calibration=dict(ev["calibration"]), slices=slices,
+                   intervals=interval_methods(ev))
 
 
 def evaluation(record: dict) -> Evaluation:
@@ -43,4 +45,4 @@ def evaluation(record: dict) -> Evaluation:
     factors += sorted({f"{s.column} (slice attribute)" for e in sets for s in e.slices})
     if len(sets) > 1:
         factors.append("evaluation set (distribution shift between sets)")
-    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors)
+    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, metric_names=dict(METRIC_NAMES))
