@@ -38,7 +38,7 @@ def test_shape_is_exactly_the_record_format(evaluation):
     assert list(evaluation) == ["n_samples", "n_classes", "bootstrap", "intervals", "metrics", "per_class",
                                 "confusion_matrix", "top_confusions", "calibration", "slices"]
     assert evaluation["n_samples"] == 260 and evaluation["n_classes"] == 7
-    assert evaluation["bootstrap"] == {"method": "percentile", "n_resamples": 200, "confidence": 0.95, "seed": 0}
+    assert evaluation["bootstrap"] == {"method": "expanded percentile", "n_resamples": 200, "confidence": 0.95, "seed": 0}
     assert set(evaluation["metrics"]) == {"accuracy", "balanced_accuracy", "log_loss", "top5_accuracy",
                                           "precision_macro", "recall_macro", "f1_macro", "precision_weighted",
                                           "recall_weighted", "f1_weighted", "ece"}
@@ -48,8 +48,8 @@ def test_shape_is_exactly_the_record_format(evaluation):
         assert set(entry) == {"class_name", "support", "precision", "recall", "f1"}
     assert evaluation["intervals"]["metrics"]["accuracy"] == "wilson"
     assert evaluation["intervals"]["metrics"]["f1_macro"] == "smoothed_bootstrap"
-    assert evaluation["intervals"]["metrics"]["ece"] == "percentile_bootstrap"
-    assert set(evaluation["intervals"]["methods"]) == {"wilson", "smoothed_bootstrap", "percentile_bootstrap"}
+    assert evaluation["intervals"]["metrics"]["ece"] == "expanded_percentile_bootstrap"
+    assert set(evaluation["intervals"]["methods"]) == {"wilson", "smoothed_bootstrap", "expanded_percentile_bootstrap"}
     assert len(evaluation["confusion_matrix"]["counts"]) == 7
     assert evaluation["calibration"]["n_bins"] == 15 and len(evaluation["calibration"]["bins"]) == 15
     assert evaluation["calibration"]["ece"] == evaluation["metrics"]["ece"]

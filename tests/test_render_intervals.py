@@ -51,29 +51,31 @@ def test_methods_are_named_once_per_table_and_undefined_scores_read_too_few_imag
     assert "| never | 2 | too few images | 0.000 [0.000, 0.658] | 0.000 [" in md
     assert "| space | 2 | 0.500 [0.150, 0.850] | 1.000 [0.342, 1.000] |" in md  # recall 2 of 2: not [1.000, 1.000]
     assert md.count("Intervals: Wilson score interval for accuracy and top-5 accuracy;") == 0  # 4 classes: no top-5
-    assert md.count("Intervals: Wilson score interval for accuracy; percentile bootstrap with pseudo-counts for "
-                    "balanced accuracy") == 1
-    assert md.count("Intervals: Wilson score interval for precision and recall; percentile bootstrap with "
+    assert md.count("Intervals: Wilson score interval for accuracy; expanded percentile bootstrap with pseudo-counts "
+                    "for balanced accuracy") == 1
+    assert md.count("; expanded percentile bootstrap for log loss and expected calibration error.") == 1
+    assert md.count("Intervals: Wilson score interval for precision and recall; expanded percentile bootstrap with "
                     "pseudo-counts for F1.") == 1
-    assert md.count("Intervals: Wilson score interval for accuracy; percentile bootstrap with pseudo-counts for "
-                    "F1 (macro) and the differences between groups.") == 1
+    assert md.count("Intervals: Wilson score interval for accuracy; expanded percentile bootstrap with pseudo-counts "
+                    "for F1 (macro) and the differences between groups.") == 1
     assert "not where the true calibration error lies" in md  # what the ECE interval means
     assert "too few images" in out[".html"]
     metrics = _front_matter(md)["model-index"][0]["results"][0]["metrics"]
     by_type = {m["name"].split(" (")[0]: m["args"] for m in metrics}
     assert by_type["test accuracy"]["ci_method"] == "Wilson score interval" and "n_resamples" not in by_type["test accuracy"]
-    assert by_type["test macro F1"]["ci_method"] == "percentile bootstrap with pseudo-counts"
+    assert by_type["test macro F1"]["ci_method"] == "expanded percentile bootstrap with pseudo-counts"
     assert by_type["test macro F1"]["n_resamples"] == 100
     mct = json.loads(out[".json"])["quantitative_analysis"]["performance_metrics"]
     methods = {(m["type"], m["slice"]): m["confidence_interval"]["method"] for m in mct if "confidence_interval" in m}
     assert methods["accuracy", "test"] == "Wilson score interval"
-    assert methods["log_loss", "test"] == "percentile bootstrap"
+    assert methods["log_loss", "test"] == "expanded percentile bootstrap"
     assert methods["accuracy", "test/site=x"] == "Wilson score interval"
 
 
 def test_a_1_0_record_keeps_its_percentile_bootstrap_words(tmp_path):
     evaluation = _evaluation(n_resamples=50, seed=0)
     del evaluation["intervals"]  # as written before 1.1: every interval a percentile bootstrap
+    evaluation["bootstrap"]["method"] = "percentile"
     for entry in evaluation["per_class"]:
         for name in ("precision", "recall", "f1"):
             entry[name].pop("reason", None)
@@ -81,7 +83,7 @@ def test_a_1_0_record_keeps_its_percentile_bootstrap_words(tmp_path):
     md = out[".md"]
     assert "confidence interval from a percentile bootstrap over the evaluation images (50 resamples, seed 0)" in md
     assert md.count("Intervals: percentile bootstrap.") == 3  # results, per class, the slice
-    assert "Pseudo-counts" not in md and "Wilson" not in md.split("## Evaluation")[1].split("## Model Examination")[0]
+    assert "pseudo-counts" not in md and "expanded" not in md and "Wilson" not in md.split("## Evaluation")[1].split("## Model Examination")[0]
     metrics = _front_matter(md)["model-index"][0]["results"][0]["metrics"]
     assert {m["args"]["ci_method"] for m in metrics} == {"percentile bootstrap"}
 

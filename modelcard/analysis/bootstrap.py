@@ -25,7 +25,7 @@ import numpy as np
 from ..errors import UserError
 from .inputs import encode_groups, validate_groups, validate_options, validate_predictions
 from .pseudo import PseudoCounts
-from .rows import group_rows, metric_rows, smoothed_group_rows, smoothed_rows
+from .rows import group_rows, metric_rows, row_counts, smoothed_group_rows, smoothed_rows
 from .samples import PerSample, per_sample
 
 #: Elements of one `(chunk, n)` index block; bounds memory to a few tens of MB per chunk.
@@ -93,16 +93,18 @@ def bootstrap_samples(samples: PerSample, groups: Mapping[str, tuple[list[str], 
     by_group: dict[str, dict[str, list[np.ndarray]]] = {column: {} for column in groups}
     for indices in resample_indices(n, n_resamples, seed, chunk_size):
         rows = samples.take(indices)
-        for name, values in metric_rows(rows).items():
+        counts = row_counts(rows)
+        for name, values in metric_rows(rows, counts).items():
             target = per_class if name.startswith("per_class_") else scalars
             target.setdefault(name.removeprefix("per_class_"), []).append(values)
-        for name, values in smoothed_rows(rows, pseudo.overall(len(indices)), pseudo.per_class(len(indices))).items():
+        for name, values in smoothed_rows(counts, pseudo.overall(len(indices)), pseudo.per_class(len(indices))).items():
             smoothed.setdefault(name, []).append(values)
         for column, (names, codes) in groups.items():
             gathered = codes[indices]
-            for name, values in group_rows(rows, gathered, len(names)).items():
+            group_counts = row_counts(rows, gathered, len(names))
+            for name, values in group_rows(rows, gathered, len(names), group_counts).items():
                 by_group[column].setdefault(name, []).append(values)
-            for name, values in smoothed_group_rows(rows, gathered, len(names), pseudo.groups(column, len(indices))).items():
+            for name, values in smoothed_group_rows(group_counts, pseudo.groups(column, len(indices))).items():
                 by_group[column].setdefault("smoothed_" + name, []).append(values)
     slices = {}
     for column, (names, _) in groups.items():
@@ -126,6 +128,25 @@ def bootstrap_metrics(y_true, y_prob, class_names: Sequence[str], groups: Mappin
         raise UserError("n_resamples must be >= 1 to draw a bootstrap distribution; use e.g. 1000")
     encoded = {column: encode_groups(values) for column, values in validate_groups(groups, len(y_true)).items()}
     return bootstrap_samples(per_sample(y_true, y_prob, n_bins), encoded, n_resamples=n_resamples, seed=seed)
+
+
+def expanded_confidence(confidence: float, n: int) -> float:
+    """The level of Hesterberg's expanded percentile interval for a set of n images.
+
+    The percentile bootstrap is too narrow on small sets (a resample's spread is the sample's,
+    with divisor n, and its tails are the sample's); taking the quantiles at the level where
+    a normal interval is as wide as Student's t with n - 1 degrees of freedom, times
+    sqrt(n / (n - 1)), corrects for that, and tends to the plain level as n grows (0.95 ->
+    0.963 at n = 30, 0.951 at n = 1,000). T. Hesterberg, "What teachers should know about the
+    bootstrap", The American Statistician 69 (2015).
+    """
+    if n < 2:
+        return confidence
+    from scipy.special import ndtr, stdtrit  # lazily, like every scipy use on this side
+
+    alpha = (1.0 - confidence) / 2.0
+    z = float(np.sqrt(n / (n - 1.0)) * stdtrit(n - 1, 1.0 - alpha))
+    return 1.0 - 2.0 * float(ndtr(-z))
 
 
 def percentile_interval(samples: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

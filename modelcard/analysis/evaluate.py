@@ -11,7 +11,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .bootstrap import BootstrapDistribution, GroupDistribution, bootstrap_samples, percentile_interval
+from .bootstrap import (BootstrapDistribution, GroupDistribution, bootstrap_samples, expanded_confidence,
+                        percentile_interval)
 from .confusion import confusion_summary
 from .counts import class_counts
 from .inputs import encode_groups, validate_groups, validate_options, validate_predictions
@@ -26,8 +27,8 @@ from .slices import SliceSummary, summarise_slice
 UNDEFINED = {"precision": "the model never predicted this class",
              "recall": "no images of this class in the set",
              "f1": "no images of this class in the set, and never predicted"}
-#: The bootstrap method name kept in `bootstrap.method` (the percentile of the resamples).
-METHOD = "percentile"
+#: The bootstrap method name kept in `bootstrap.method` (records before 1.1: "percentile").
+METHOD = "expanded percentile"
 
 
 def _number(value) -> float | None:
@@ -48,6 +49,7 @@ def metric(value, ci_low=math.nan, ci_high=math.nan, reason: str | None = None) 
 def _with_interval(value, resampled: np.ndarray | None, confidence: float) -> dict:
     """Metric for a point value and its resampled values (None: no bootstrap was run).
 
+    `confidence` is the level of the quantiles (`expanded_confidence` of the nominal one).
     The interval always holds the measured value: pseudo-counts pull every resample of a
     perfect score below 1, and an interval that excluded the very value it describes would
     read as a contradiction.
@@ -75,7 +77,7 @@ def _group_hits(samples: PerSample, values: np.ndarray) -> np.ndarray:
 
 
 def _slice_entries(summary: SliceSummary, hits: np.ndarray, resampled: GroupDistribution | None,
-                   confidence: float, min_group_size: int) -> dict:
+                   confidence: float, level: float, min_group_size: int) -> dict:
     """One slice column in output form; `resampled` is None when no bootstrap was run."""
     accuracy = _proportion(hits, summary.count, confidence)
     smoothed = None if resampled is None else resampled.smoothed
@@ -84,9 +86,9 @@ def _slice_entries(summary: SliceSummary, hits: np.ndarray, resampled: GroupDist
         groups.append({"group": group_name, "count": summary.count[g], "unreliable": summary.unreliable[g],
                        "accuracy": accuracy[g],
                        "f1_macro": _with_interval(summary.f1_macro[g], None if smoothed is None else smoothed["f1_macro"][:, g],
-                                                  confidence)})
+                                                  level)})
     difference_ci = {name: _with_interval(summary.difference[name],
-                                          None if smoothed is None else smoothed[f"{name}_difference"], confidence)
+                                          None if smoothed is None else smoothed[f"{name}_difference"], level)
                      for name in GROUP_METRICS}
     return {"column": summary.column, "min_group_size": min_group_size, "groups": groups,
             "difference": dict(summary.difference), "difference_ci": difference_ci, "ratio": dict(summary.ratio),
@@ -94,14 +96,14 @@ def _slice_entries(summary: SliceSummary, hits: np.ndarray, resampled: GroupDist
 
 
 def _per_class(samples: PerSample, names: list[str], point, dist: BootstrapDistribution | None,
-               confidence: float) -> list[dict]:
+               confidence: float, level: float) -> list[dict]:
     """Per-class precision and recall (Wilson) and F1 (smoothed bootstrap), undefined ones explained."""
     counts = class_counts(samples.y_true[None], samples.y_pred[None], samples.correct[None], samples.n_classes)
     tp, support, predicted = counts.tp[0], counts.support[0], counts.predicted[0]
     by_metric = {"precision": _proportion(tp, predicted, confidence), "recall": _proportion(tp, support, confidence)}
     f1_draws = None if dist is None else dist.smoothed["per_class_f1"]
     by_metric["f1"] = [_with_interval(point.per_class["f1"][c] if support[c] + predicted[c] > 0 else math.nan,
-                                      None if f1_draws is None else f1_draws[:, c], confidence)
+                                      None if f1_draws is None else f1_draws[:, c], level)
                        for c in range(len(names))]
     per_class = []
     for c, class_name in enumerate(names):
@@ -138,6 +140,7 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
         encoded = {column: encode_groups(values) for column, values in columns.items()}
         dist = bootstrap_samples(samples, encoded, n_resamples=int(n_resamples), seed=int(seed))
 
+    level = expanded_confidence(confidence, int(y_true.shape[0]))  # quantile level of every bootstrap interval
     metrics = {}
     for name, value in point.scalars.items():
         if metric_method(name) == WILSON:
@@ -145,11 +148,11 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
             metrics[name] = _proportion(hits.sum(), len(hits), confidence)[0]
         else:
             draws = None if dist is None else dist.smoothed.get(name, dist.scalars[name])
-            metrics[name] = _with_interval(value, draws, confidence)
-    per_class = _per_class(samples, names, point, dist, confidence)
+            metrics[name] = _with_interval(value, draws, level)
+    per_class = _per_class(samples, names, point, dist, confidence, level)
     slices = [_slice_entries(summarise_slice(column, y_true, samples.y_pred, values, min_group_size),
                              _group_hits(samples, values), None if dist is None else dist.slices[column],
-                             confidence, min_group_size)
+                             confidence, level, min_group_size)
               for column, values in columns.items()]
     confusion = confusion_summary(y_true, samples.y_pred, names, top_confusions)
     return {

@@ -3,12 +3,14 @@
 - `wilson`: scores that are a share of counted images (accuracy, top-5 accuracy, per-class
   precision and recall, per-group accuracy): the Wilson score interval (`proportions.py`).
 - `smoothed_bootstrap`: other scores built from confusion counts (F1 of every kind, balanced
-  accuracy, macro/weighted averages, per-group F1, group differences): percentile interval of
-  the shared resamples with pseudo-counts (`pseudo.py`).
-- `percentile_bootstrap`: log loss and ECE: percentile interval of the shared resamples.
+  accuracy, macro/weighted averages, per-group F1, group differences): expanded percentile
+  interval (`bootstrap.expanded_confidence`) of the shared resamples with pseudo-counts
+  (`pseudo.py`).
+- `expanded_percentile_bootstrap`: log loss and ECE: expanded percentile interval of the
+  shared resamples.
 
-Records written before 1.1 have no `intervals` object: all their intervals are percentile
-bootstrap (their `bootstrap.method` says "percentile").
+Records written before 1.1 have no `intervals` object: all their intervals are plain
+percentile bootstrap (their `bootstrap.method` says "percentile"; new ones "expanded percentile").
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from __future__ import annotations
 from .proportions import WILSON
 
 SMOOTHED_BOOTSTRAP = "smoothed_bootstrap"
-PERCENTILE_BOOTSTRAP = "percentile_bootstrap"
+PERCENTILE_BOOTSTRAP = "expanded_percentile_bootstrap"
 
 #: One line per method, stored in the record so a reader never has to guess.
 DESCRIPTIONS = {
     WILSON: "Wilson score interval for a proportion of counted images "
             "(scipy.stats.binomtest(k, n).proportion_ci(method='wilson'))",
-    SMOOTHED_BOOTSTRAP: "percentile interval of the shared bootstrap resamples, each resample's confusion counts "
-                        "plus random pseudo-counts (Gamma draws, half an image of prior weight on true positives, "
-                        "false positives and false negatives) so that a set without errors is not read as certainty",
-    PERCENTILE_BOOTSTRAP: "percentile interval of the shared bootstrap resamples",
+    SMOOTHED_BOOTSTRAP: "expanded percentile interval (Hesterberg 2015: quantiles at the level where a normal "
+                        "interval matches Student's t with n - 1 degrees of freedom, times sqrt(n / (n - 1))) of the "
+                        "shared bootstrap resamples, each resample's confusion counts plus random pseudo-counts "
+                        "(Gamma draws, half an image of prior weight on true positives, false positives and false "
+                        "negatives) so that a set without errors is not read as certainty",
+    PERCENTILE_BOOTSTRAP: "expanded percentile interval (as above) of the shared bootstrap resamples",
 }
 
 METRICS = {"accuracy": WILSON, "top5_accuracy": WILSON, "log_loss": PERCENTILE_BOOTSTRAP,

@@ -2,7 +2,7 @@
 
 Run records since 1.1 name the method of each score in `evaluations.<set>.intervals` (see
 `modelcard.analysis.intervals`); older records have none, and every interval in them is a
-bootstrap of the method in `bootstrap.method` ("percentile").
+bootstrap of the method in `bootstrap.method` ("percentile": the plain percentile bootstrap).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 #: How the card names each method of the record.
 METHOD_LABELS = {"wilson": "Wilson score interval",
-                 "smoothed_bootstrap": "percentile bootstrap with pseudo-counts",
+                 "smoothed_bootstrap": "expanded percentile bootstrap with pseudo-counts",
+                 "expanded_percentile_bootstrap": "expanded percentile bootstrap",
                  "percentile_bootstrap": "percentile bootstrap"}
 #: Display names of the scalar metrics, in the words of the card's tables.
 METRIC_NAMES = {"accuracy": "accuracy", "balanced_accuracy": "balanced accuracy", "top5_accuracy": "top-5 accuracy",

@@ -52,7 +52,7 @@ def _result(card: Card, ev) -> dict:
             entry["name"] += f" (95% CI {metric.ci_low:.3f}-{metric.ci_high:.3f})"
             entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": b.get("confidence"),
                              "ci_method": ev.intervals.label("metrics", key)}
-            if ev.intervals.metrics.get(key, "").endswith("bootstrap"):
+            if (ev.intervals.metrics.get(key) or "").endswith("bootstrap"):
                 entry["args"].update({"n_resamples": b.get("n_resamples"), "seed": b.get("seed")})
         metrics.append(entry)
     return {"task": {"type": "image-classification", "name": "Image Classification"},
