@@ -27,6 +27,9 @@ error is about sqrt(0.95 * 0.05 / sets), 0.015 at 200 sets. "Wilson exact" is th
 coverage of the same Wilson intervals (every k enumerated), for comparison.
 
     .venv/bin/python bench/coverage.py [--sets 200] [--n 5 10 30 100 1000] [--p 0.5 0.9 0.99]
+
+The default grid at 200 sets analyses about 3,000 whole sets and 150 bigger files; most of
+the time goes to the n = 1000 cells (pass e.g. `--n 5 10 30 100` for a quick look).
 """
 
 from __future__ import annotations
@@ -191,7 +194,7 @@ def main() -> int:
     print("| n | p | " + " | ".join(COLUMNS) + " | Wilson exact |")
     print("| --- " * (len(COLUMNS) + 3) + "|")
     results = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.n:
             for p in args.p:
@@ -209,7 +212,7 @@ def main() -> int:
     ece = [results[key]["ECE"] for key in results]
     print(f"ECE: coverage {min(ece):.3f} to {max(ece):.3f} (biased statistic: its interval shows the spread, "
           f"not a range for the true calibration error)")
-    print(f"{time.perf_counter() - start:.0f} s")
+    print(f"{time.perf_counter() - start:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
     return 0
 
 
