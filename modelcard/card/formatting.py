@@ -1,13 +1,15 @@
 """How numbers look on a card, in one place so Markdown, HTML and JSON always agree.
 
 Scores in [0, 1] are shown with 3 decimals (0.912), intervals as "[0.871, 0.948]"; counts with
-thousands separators; undefined values as an en dash. Machine formats (front matter, MCT JSON
+thousands separators; undefined values as an en dash, or "too few images" when the record
+says why a score has no value (e.g. precision of a class never predicted). Machine formats (front matter, MCT JSON
 values) use the record's full-precision numbers instead.
 """
 
 from __future__ import annotations
 
 MISSING = "–"
+TOO_FEW = "too few images"
 
 
 def num(value, digits: int = 3) -> str:
@@ -42,7 +44,9 @@ def ci(metric) -> str:
 
 
 def metric(metric) -> str:
-    """Value and interval in one string, e.g. "0.912 [0.871, 0.948]"."""
+    """Value and interval in one string, e.g. "0.912 [0.871, 0.948]" (or "too few images")."""
+    if _get(metric, "value") is None and _get(metric, "reason"):
+        return TOO_FEW
     interval = ci(metric)
     value = num(_get(metric, "value"))
     return value if interval == MISSING else f"{value} {interval}"
@@ -113,7 +117,7 @@ def quantity_row(key: str, value) -> list[str]:
 def _get(metric, key):
     if metric is None:
         return None
-    return metric.get(key) if isinstance(metric, dict) else getattr(metric, key)
+    return metric.get(key) if isinstance(metric, dict) else getattr(metric, key, None)
 
 
 def fit_cost_cells(member, with_gpu: bool = False) -> list[str]:

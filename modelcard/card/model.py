@@ -24,6 +24,7 @@ class Metric:
     value: float | None     # e.g. 0.912
     ci_low: float | None    # e.g. 0.871
     ci_high: float | None   # e.g. 0.948
+    reason: str | None = None  # e.g. "the model never predicted this class" (value None: too few images)
 
 
 @dataclass
@@ -157,6 +158,7 @@ class SweepMember:
     selected: bool                   # e.g. True for the chosen configuration
     this_run: bool                   # e.g. True for the run this card describes
     fit_cost: dict[str, Any] | None = None  # e.g. {"duration_s": 4.1, "energy_kwh": 3.2e-5, "emissions_kg": 1.2e-5, "cpu_power_w": 7.9, "ram_power_w": 20.0, "gpu_power_w": None}
+    test_accuracy_interval: str | None = None  # e.g. "Wilson score interval"
 
 
 @dataclass
@@ -242,6 +244,7 @@ class EvalSet:
     calibration: dict[str, Any]        # e.g. {"n_bins": 15, "ece": {...}, "bins": [...]}
     slices: list[Slice]
     slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}
+    intervals: Any = None              # e.g. IntervalMethods(metrics={"accuracy": "wilson", ...}, ...)
 
 
 @dataclass
@@ -264,6 +267,7 @@ class Evaluation:
     shift_gaps: list[ShiftGap]   # empty with a single set
     factors: list[str]           # e.g. ["class", "background (slice)"]
     robustness: Any = None       # e.g. sections.robustness.Robustness(measured=True, ...) (None: not assembled)
+    metric_names: dict[str, str] = field(default_factory=dict)  # e.g. {"f1_macro": "F1 (macro)"}
 
 
 @dataclass

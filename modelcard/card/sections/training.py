@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..intervals import method_label
 from ..model import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
 from .common import metric_from
 from .costs import sweep_cost
@@ -59,6 +60,13 @@ def training_details(record: dict, sweep_members: list[dict] | None) -> Training
     )
 
 
+def _member_interval(member: dict, test) -> str | None:
+    """How a member's test-accuracy interval was computed, in words (rows before 1.1: percentile bootstrap)."""
+    if not isinstance(test, dict) or test.get("ci_low") is None:
+        return None
+    return method_label(member.get("test_accuracy_interval", "percentile_bootstrap"))
+
+
 def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
     sweep = record.get("sweep")
     if not sweep:
@@ -74,7 +82,7 @@ def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
                                 val_accuracy=m.get("val_accuracy"), val_loss=m.get("val_loss"),
                                 test_accuracy=metric_from(test) if isinstance(test, dict) else None,
                                 fit_s=m.get("fit_s"), epochs_run=m.get("epochs_run"), selected=selected, this_run=this,
-                                fit_cost=m.get("fit_cost")))
+                                fit_cost=m.get("fit_cost"), test_accuracy_interval=_member_interval(m, test)))
     return Sweep(sweep_id=sweep["sweep_id"], parameter_names=names, selection_rule=sweep["selection_rule"], members=rows,
                  cost=sweep_cost(record, members))
 
