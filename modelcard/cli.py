@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--templates", default=None, metavar="DIR", help="override the Jinja templates folder")
     b.add_argument("--mct-graphics", action="store_true",
                    help="embed the figures as PNG in the .mct.json too (slower; the MCT schema takes only PNG)")
+    b.add_argument("--compare", nargs="+", default=[], metavar="RUN",
+                   help="also compare the card's run side by side with these runs (ids or folders)")
     b.add_argument("--policy", default=None, metavar="YAML",
                    help="also render a Checks subsection: this policy's gates and completeness, with its sha256")
     _add_runs_dir(b)
@@ -78,6 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="cleanlab (default: estimate label errors from the predictions for the data card) or none")
     _add_runs_dir(rec)
     rec.set_defaults(handler=_cmd_record)
+
+    d = sub.add_parser("diff", help="compare two runs: paired significance on shared test images, and what changed",
+                       description="Compare run B against run A (changes are B - A). On the same test images: a "
+                       "paired bootstrap of the accuracy and macro-F1 difference and McNemar's exact test; on "
+                       "different test sets: each run's own interval, and no paired claim.")
+    d.add_argument("a", metavar="A", help="the baseline run: latest, a run id, or a run folder")
+    d.add_argument("b", metavar="B", help="the run compared against it")
+    d.add_argument("--format", default="md", choices=("md", "json"), help="md (a pull-request comment, default) or json")
+    d.add_argument("--n-resamples", type=int, default=2000, help="paired bootstrap resamples (default 2000)")
+    d.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    _add_runs_dir(d)
+    d.set_defaults(handler=_cmd_diff)
 
     c = sub.add_parser("check", help="check a card: policy gates, completeness, documentation coverage",
                        description="Check the card of a run: gates from a policy file (docs/policy.md), that every "
@@ -107,6 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_runs_dir(i)
     i.set_defaults(handler=_cmd_init)
 
+    pub = sub.add_parser("publish", help="write a static site listing every card, sortable without JavaScript",
+                         description="Write a self-contained static site: index.html lists every card in --cards "
+                         "(name, run date, headline metric with interval, check status, documentation coverage, "
+                         "links to the HTML, Markdown and JSON copied into the site), with one page per sort order. "
+                         "A broken card is listed with its problems (exit 1). --out is replaced as a whole.")
+    pub.add_argument("--cards", default="cards", metavar="DIR", help="folder `modelcard build` wrote (default: cards/)")
+    pub.add_argument("--out", required=True, metavar="DIR",
+                     help="site folder: new, empty, or an earlier publish (it is replaced)")
+    pub.set_defaults(handler=_cmd_publish)
+
     from . import cli_training  # argparse definitions only; training is imported lazily
 
     cli_training.register(sub)
@@ -125,9 +149,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise UserError(f"unknown --format {','.join(unknown) or '(empty)'}; choose from {','.join(FORMATS)}")
     runs_dir = resolve_runs_dir(args.runs_dir)
     run = resolve_run(args.run, runs_dir)
+    compare = [resolve_run(ref, runs_dir) for ref in args.compare]
     result = build_cards(run, Path(args.out), card_info=Path(args.card_info) if args.card_info else None,
                          formats=formats, templates_dir=Path(args.templates) if args.templates else None,
-                         runs_dir=runs_dir, mct_graphics=args.mct_graphics,
+                         runs_dir=runs_dir, mct_graphics=args.mct_graphics, compare=compare,
                          policy=Path(args.policy) if args.policy else None)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -156,6 +181,19 @@ def _cmd_init(args: argparse.Namespace) -> int:
     run = resolve_run(args.run, resolve_runs_dir(args.runs_dir)) if args.run else None
     print(init_card_yaml(Path(args.out), run=run, force=args.force))
     return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from .publish.site import publish
+
+    rows, pages = publish(Path(args.cards), Path(args.out))
+    broken = [r for r in rows if r.problems]
+    for row in broken:
+        for problem in row.problems:
+            print(f"warning: {row.slug}: {problem}", file=sys.stderr)
+    print(Path(args.out) / pages[0])
+    print(f"{len(rows)} card(s) listed" + (f", {len(broken)} with problems" if broken else ""), file=sys.stderr)
+    return 1 if broken else 0
 
 
 def _headline(record: dict) -> dict | None:
@@ -204,6 +242,23 @@ def _cmd_record(args: argparse.Namespace) -> int:
                               seed=args.seed, label_issues=args.label_issues != "none",
                               command_line=["modelcard", *args.argv])
     print(path)
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .compare.diff import diff_runs
+    from .compare.report import render_markdown, to_json
+    from .record import resolve_run, resolve_runs_dir
+
+    if args.n_resamples < 100 or args.seed < 0:
+        raise UserError("--n-resamples must be at least 100 and --seed at least 0 (e.g. --n-resamples 2000 --seed 0)")
+    runs_dir = resolve_runs_dir(args.runs_dir)
+    result = diff_runs(resolve_run(args.a, runs_dir), resolve_run(args.b, runs_dir),
+                       n_resamples=args.n_resamples, seed=args.seed)
+    if args.format == "json":
+        print(json.dumps(to_json(result), indent=2, sort_keys=True, allow_nan=False))
+    else:
+        sys.stdout.write(render_markdown(result))
     return 0
 
 

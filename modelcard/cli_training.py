@@ -14,6 +14,8 @@ import sys
 
 from .errors import UserError
 
+ROBUSTNESS_HELP = ("ImageNet-C corruptions on the test split: quick (default: 6 corruptions at severities 1, 3, 5), "
+                   "full (13 corruptions at severities 1-5) or none")
 # Flag -> config key for the scalar overrides (the config module converts and checks types).
 TRAIN_FLAGS = {
     "--data": ("data", "demo, tfds:NAME, or a folder with one subfolder per class (optionally under train/ val/ test/)"),
@@ -40,6 +42,9 @@ TRAIN_FLAGS = {
     "--label-issues": ("label_issues", "cleanlab (default: estimate label errors for the data card) or none (skip)"),
     "--near-duplicates": ("near_duplicates", "group (default: confirmed near-duplicate images stay in one split), "
                           "report (list them only) or off (exact copies are always grouped)"),
+    "--inference-predictions": ("inference_predictions", "predictions timed at batch 32 and at batch 1 for the "
+                                "energy and CO2 per 1,000 predictions of the saved model (default 1000; 0 skips)"),
+    "--robustness": ("robustness", ROBUSTNESS_HELP),
 }
 
 
@@ -80,6 +85,10 @@ def register(subparsers) -> None:
     e.add_argument("--country", default="USA", help="ISO 3166 alpha-3 country for codecarbon (default USA)")
     e.add_argument("--label-issues", choices=("cleanlab", "none"), default="cleanlab",
                    help="cleanlab (default: estimate label errors from the predictions) or none (skip)")
+    e.add_argument("--inference-predictions", type=int, default=1000, metavar="N",
+                   help="predictions timed at batch 32 and at batch 1 for the energy per 1,000 predictions "
+                   "(default 1000; 0 skips)")
+    e.add_argument("--robustness", default="quick", choices=("quick", "full", "none"), help=ROBUSTNESS_HELP)
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -135,9 +144,12 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise UserError(f"--batch-size {args.batch_size} must be at least 1")
+    if args.inference_predictions < 0:
+        raise UserError(f"--inference-predictions {args.inference_predictions} must be 0 (skip) or more")
     path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
-                    eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size, metadata=args.metadata,
-                    country_iso_code=args.country, label_issues=args.label_issues != "none",
+                    eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
+                    metadata=args.metadata, country_iso_code=args.country, robustness=args.robustness,
+                    inference_predictions=args.inference_predictions, label_issues=args.label_issues != "none",
                     command_line=["modelcard", *getattr(args, "argv", sys.argv[1:])])
     print(path)
     return 0

@@ -15,6 +15,7 @@ from .analysis import label_issues as li
 from .predictions_file import class_counts, load_predictions_file
 from .record import open_run
 from .record.artifacts import sha256_hex
+from .record.predictions import Predictions
 
 EVAL_SET = "test"
 
@@ -24,15 +25,24 @@ def file_sha256(path: Path) -> str:
     return "sha256:" + sha256_hex(path)
 
 
-def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = None,
-                       slices: Sequence[str] = (), normalize: bool = False, n_resamples: int = 1000,
-                       seed: int = 0, command_line: list[str] | None = None, label_issues: bool = True) -> Path:
-    """Validate `predictions`, analyse them, and write a `complete` run; returns its folder."""
+def analyse_predictions_file(predictions: Path, slices: Sequence[str] = (), *, normalize: bool = False,
+                             n_resamples: int = 1000, seed: int = 0) -> tuple[Predictions, dict]:
+    """The analysis step of `record`: parse `predictions`, return them and their evaluation object."""
     predictions = Path(predictions)
     preds = load_predictions_file(predictions, slices, normalize=normalize)
     evaluation = evaluate_predictions(preds.y_true, preds.y_prob, preds.class_names,
                                       groups=preds.attributes or None, n_resamples=n_resamples, seed=seed)
     evaluation["source"] = f"predictions file {predictions.name}"
+    return preds, evaluation
+
+
+def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = None,
+                       slices: Sequence[str] = (), normalize: bool = False, n_resamples: int = 1000,
+                       seed: int = 0, command_line: list[str] | None = None, label_issues: bool = True) -> Path:
+    """Validate `predictions`, analyse them, and write a `complete` run; returns its folder."""
+    predictions = Path(predictions)
+    preds, evaluation = analyse_predictions_file(predictions, slices, normalize=normalize,
+                                                 n_resamples=n_resamples, seed=seed)
     issues = None
     if label_issues:  # predictions alone: the data card holds what they allow (no images, no thumbnails)
         issues = li.from_predictions(preds.y_true, preds.y_prob, preds.class_names, preds.ids,

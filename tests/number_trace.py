@@ -30,7 +30,7 @@ from decimal import Decimal
 import yaml
 
 # Fixed words of the templates that contain digits but state no measurement.
-FIXED_WORDS = {"F1", "top-5", "0-255", "float32", "sha256", "CO2eq", "CO2", "co2_eq_emissions"}
+FIXED_WORDS = {"F1", "top-5", "0-255", "float32", "sha256", "CO2eq", "CO2", "co2_eq_emissions", "p95", "(p95)"}
 SCALES = (1.0, 1 / 60, 1 / 3600, 1e-6, 1000.0)
 _NUMBER = re.compile(r"(?<![\d.])([-+]?)(\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?%?)")
 _STRIP = "*_`()[]{}|,;:.!?\"'<>=/\\"

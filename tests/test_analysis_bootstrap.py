@@ -100,6 +100,10 @@ def test_chunking_does_not_change_the_resamples(data):
     for name in whole.per_class:
         np.testing.assert_array_equal(whole.per_class[name], chunked.per_class[name])
     np.testing.assert_array_equal(whole.slices["site"].accuracy, chunked.slices["site"].accuracy)
+    for name in whole.smoothed:  # the pseudo-counts are drawn per resample, whatever the chunks
+        np.testing.assert_array_equal(whole.smoothed[name], chunked.smoothed[name])
+    for name in whole.slices["site"].smoothed:
+        np.testing.assert_array_equal(whole.slices["site"].smoothed[name], chunked.slices["site"].smoothed[name])
 
 
 def test_percentile_interval_matches_numpy_and_skips_undefined_resamples():
@@ -113,3 +117,13 @@ def test_percentile_interval_matches_numpy_and_skips_undefined_resamples():
     low, high = percentile_interval(values, 0.9)
     assert low[1] == pytest.approx(np.percentile(values[50:, 1], 5))
     assert np.isnan(low[2]) and np.isnan(high[2])
+
+
+def test_pseudo_counts_pull_perfect_resamples_below_one_and_leave_absent_classes_undefined(data):
+    y_true = np.array([0] * 6 + [1] * 6 + [2] * 2)
+    y_prob = np.eye(4)[y_true] * 0.7 + 0.075  # every image right; class 3 never seen nor predicted
+    dist = bootstrap_metrics(y_true, y_prob, names(4), n_resamples=200, seed=0)
+    assert np.all(dist.scalars["f1_macro"] == 1.0)  # raw resamples: certainty
+    assert np.all(dist.smoothed["f1_macro"] < 1.0)
+    assert np.all(np.isnan(dist.smoothed["per_class_f1"][:, 3]))
+    assert np.nanmax(dist.smoothed["per_class_f1"][:, 2]) < 1.0

@@ -35,10 +35,10 @@ def evaluation(setup):
 
 
 def test_shape_is_exactly_the_record_format(evaluation):
-    assert list(evaluation) == ["n_samples", "n_classes", "bootstrap", "metrics", "per_class", "confusion_matrix",
-                                "top_confusions", "calibration", "slices"]
+    assert list(evaluation) == ["n_samples", "n_classes", "bootstrap", "intervals", "metrics", "per_class",
+                                "confusion_matrix", "top_confusions", "calibration", "slices"]
     assert evaluation["n_samples"] == 260 and evaluation["n_classes"] == 7
-    assert evaluation["bootstrap"] == {"method": "percentile", "n_resamples": 200, "confidence": 0.95, "seed": 0}
+    assert evaluation["bootstrap"] == {"method": "expanded percentile", "n_resamples": 200, "confidence": 0.95, "seed": 0}
     assert set(evaluation["metrics"]) == {"accuracy", "balanced_accuracy", "log_loss", "top5_accuracy",
                                           "precision_macro", "recall_macro", "f1_macro", "precision_weighted",
                                           "recall_weighted", "f1_weighted", "ece"}
@@ -46,6 +46,10 @@ def test_shape_is_exactly_the_record_format(evaluation):
     assert [c["class_name"] for c in evaluation["per_class"]] == names(7)
     for entry in evaluation["per_class"]:
         assert set(entry) == {"class_name", "support", "precision", "recall", "f1"}
+    assert evaluation["intervals"]["metrics"]["accuracy"] == "wilson"
+    assert evaluation["intervals"]["metrics"]["f1_macro"] == "smoothed_bootstrap"
+    assert evaluation["intervals"]["metrics"]["ece"] == "expanded_percentile_bootstrap"
+    assert set(evaluation["intervals"]["methods"]) == {"wilson", "smoothed_bootstrap", "expanded_percentile_bootstrap"}
     assert len(evaluation["confusion_matrix"]["counts"]) == 7
     assert evaluation["calibration"]["n_bins"] == 15 and len(evaluation["calibration"]["bins"]) == 15
     assert evaluation["calibration"]["ece"] == evaluation["metrics"]["ece"]
@@ -65,7 +69,8 @@ def test_values_equal_the_point_metrics_and_every_interval_is_filled(setup, eval
         assert evaluation["metrics"][name]["value"] == value
         assert evaluation["metrics"][name]["ci_low"] <= evaluation["metrics"][name]["ci_high"]
     starved = evaluation["per_class"][5]
-    assert starved["precision"] == {"value": 0.0, "ci_low": None, "ci_high": None}  # never predicted: undefined
+    assert starved["precision"] == {"value": None, "ci_low": None, "ci_high": None,  # never predicted: undefined
+                                    "reason": "the model never predicted this class"}
 
 
 def test_json_safe_and_deterministic(setup, evaluation):
@@ -111,11 +116,15 @@ def test_two_classes_have_no_top5_and_no_groups_give_no_slices():
     json.dumps(result, allow_nan=False)
 
 
-def test_zero_resamples_gives_values_without_intervals():
+def test_zero_resamples_gives_only_the_wilson_intervals():
     y_true, y_prob = random_predictions(60, 6, seed=2)
     result = evaluate_predictions(y_true, y_prob, names(6), {"g": ["a", "b"] * 30}, n_resamples=0)
-    assert all(m["ci_low"] is None and m["ci_high"] is None for m in result["metrics"].values())
-    assert result["slices"][0]["groups"][0]["accuracy"]["ci_low"] is None
+    for name, m in result["metrics"].items():
+        wilson = name in ("accuracy", "top5_accuracy")
+        assert (m["ci_low"] is not None) == wilson and (m["ci_high"] is not None) == wilson, name
+    assert result["slices"][0]["groups"][0]["accuracy"]["ci_low"] is not None
+    assert result["slices"][0]["groups"][0]["f1_macro"]["ci_low"] is None
+    assert result["intervals"]["metrics"]["f1_macro"] is None and result["intervals"]["per_class"]["recall"] == "wilson"
     assert result["bootstrap"]["n_resamples"] == 0
 
 

@@ -48,6 +48,7 @@ import sys, json
 from modelcard.cli import main
 assert main(["record", "--predictions", {str(csv_path)!r}, "--runs-dir", {str(tmp_path / 'runs')!r}, "--n-resamples", "100", "--slice", "setting"]) == 0
 assert main(["build", "--runs-dir", {str(tmp_path / 'runs')!r}, "--out", {str(tmp_path / 'cards')!r}]) == 0
+assert main(["publish", "--cards", {str(tmp_path / 'cards')!r}, "--out", {str(tmp_path / 'site')!r}]) == 0
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {FORBIDDEN!r})))
 """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -57,3 +58,4 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {FORBIDDEN!
     # the model card in three formats, and the data card (what predictions allow) in two
     assert sorted("".join(p.suffixes) for p in (tmp_path / "cards").iterdir() if p.is_file()) == [
         ".data.html", ".data.md", ".html", ".mct.json", ".md"]
+    assert sorted(p.suffix for p in (tmp_path / "cards").iterdir() if p.is_file()) == [".html", ".json", ".json", ".md"]  # .mct.json, .meta.json

@@ -33,11 +33,13 @@ def test_evaluate_writes_complete_record(tmp_path, capsys):
     data = make_folder(tmp_path / "data", per_class=5)
     model = _foreign_model(tmp_path / "m.keras")
     code, out, err = run_cli(["evaluate", "--model", str(tmp_path / "m.keras"), "--data", str(data),
-                              "--name", "foreign", "--runs-dir", str(tmp_path / "runs")], capsys)
+                              "--name", "foreign", "--runs-dir", str(tmp_path / "runs"),
+                              "--inference-predictions", "100"], capsys)
     assert code == 0, err[-2000:]
     run_dir = out.strip()
     record = read_record(run_dir)
     assert record["status"] == "complete" and record["created_by"] == "evaluate" and record["training"] is None
+    assert record["robustness"]["n"] == 15 and record["config"]["robustness"] == "quick"
     assert record["model"]["input_size"] == 32 and record["model"]["weights"]["source"] == "file"
     assert record["data"]["splits"]["test"]["n"] == 15  # every image of DIR is the evaluation set
     preds = read_predictions(f"{run_dir}/{record['artifacts']['predictions']['test']}")

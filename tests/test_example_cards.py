@@ -3,7 +3,7 @@ example run and card.yaml: they can be trusted, and they stay in step with the t
 
 The expected bytes come from git's HEAD when this is a checkout, so running the demo (which
 rewrites cards/ for your own run) does not break the test. Regenerate after an intended change:
-`.venv/bin/modelcard build --run examples/runs/<run_id>` (see README).
+`.venv/bin/modelcard build --run examples/runs/<run_id> --policy policy.yaml` (see README).
 """
 
 import subprocess
@@ -33,7 +33,7 @@ def test_example_cards_match_a_fresh_build(tmp_path, monkeypatch):
     run_dir = EXAMPLES[0]
     monkeypatch.chdir(ROOT)  # the card names the run by its path relative to the repository
     run = RunRef(run_dir.relative_to(ROOT), read_record(run_dir))
-    result = build_cards(run, tmp_path / "cards", card_info=ROOT / "card.yaml")
+    result = build_cards(run, tmp_path / "cards", card_info=ROOT / "card.yaml", policy=ROOT / "policy.yaml")
     assert result.written
     for path in result.written:
         rel = path.relative_to(tmp_path).as_posix()

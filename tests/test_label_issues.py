@@ -81,9 +81,9 @@ def test_under_two_images_per_class_is_not_measured():
 
 
 @pytest.mark.parametrize("k, n", [(0, 1), (0, 10), (3, 40), (7, 7), (1, 1000), (500, 1000)])
-def test_proportion_interval_matches_scipy_exact(k, n):
+def test_proportion_interval_matches_scipy_wilson(k, n):
     ours = proportion_interval(k, n)
-    ref = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+    ref = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
     assert ours["value"] == pytest.approx(k / n)
     assert ours["ci_low"] == pytest.approx(ref.low, abs=1e-9)
     assert ours["ci_high"] == pytest.approx(ref.high, abs=1e-9)

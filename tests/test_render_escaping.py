@@ -26,7 +26,8 @@ def nasty(tmp_path_factory):
     run = cf.write_run(root, cf.base_record(NASTY, extra_set=False, n_test=60))
     (root / "card.yaml").write_text(YAML, encoding="utf-8")
     result = build_cards(run, root / "cards", card_info=root / "card.yaml")
-    return root, {p.suffix: p for p in result.written if p.parent == root / "cards"}, result
+    return root, {(".meta" if p.name.endswith(".meta.json") else p.suffix): p
+                  for p in result.written if p.parent == root / "cards"}, result
 
 
 def test_html_has_no_raw_markup_from_data(nasty):
@@ -88,4 +89,5 @@ def test_json_round_trips_names(nasty):
     _, files, _ = nasty
     doc = json.loads(files[".json"].read_text(encoding="utf-8"))
     assert doc["model_details"]["name"] == "Nasty <b>model</b>"
+    assert json.loads(files[".meta"].read_text(encoding="utf-8"))["name"] == "Nasty <b>model</b>"
     assert all(name in doc["model_parameters"]["output_format"] for name in NASTY)

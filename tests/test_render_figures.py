@@ -46,7 +46,8 @@ def test_figures_are_deterministic_and_inline_cleanly():
     assert [f.svg for f in first] == [f.svg for f in second]
     names = [f.name for f in first]
     assert names == ["training_curves", "confusion_matrix_test", "per_class_f1_test", "reliability_test",
-                     "slice_test_background", "confusion_matrix_shifted", "per_class_f1_shifted", "reliability_shifted"]
+                     "slice_test_background", "confusion_matrix_shifted", "per_class_f1_shifted", "reliability_shifted",
+                     "robustness"]
     for f in first:
         assert "<dc:date>" not in f.svg.lower()
         inline = inline_svg(f.svg)

@@ -2,7 +2,7 @@
 
 Builds the wheel, installs it with --no-deps into a fresh venv that sees this venv's packages
 through a plain path entry (so the checkout's editable install is not picked up), and runs
-`python -m modelcard build` from a folder outside the checkout.
+`python -m modelcard build` (and `publish`) from a folder outside the checkout.
 """
 
 from __future__ import annotations
@@ -55,3 +55,7 @@ def test_installed_wheel_renders_a_card(tmp_path):
     assert "## Model Card Contact" in md and "figures/demo-mobilenetv2/confusion_matrix_test.svg" in md
     json.loads((work / "cards" / "demo-mobilenetv2.mct.json").read_text(encoding="utf-8"))
     assert "Not provided: add `contact` to card.yaml" in md  # no ./card.yaml in that folder
+    done = subprocess.run([python, "-m", "modelcard", "publish", "--cards", "cards", "--out", "site"],
+                          cwd=work, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr   # the site's templates ship in the wheel too
+    assert "demo-mobilenetv2" in (work / "site" / "index.html").read_text(encoding="utf-8")

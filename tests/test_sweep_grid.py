@@ -18,7 +18,7 @@ def test_parse_sweep_options_types_values():
     assert axes == {"optimizer": ["adam", "sgd"], "batch_size": [32, 64], "learning_rate": [0.01, 0.001]}
 
 
-@pytest.mark.parametrize("item", ["optimizer", "backbone=a,b", "batch_size=x", "optimizer=adam,adam", "=1"])
+@pytest.mark.parametrize("item", ["optimizer", "alpha=0.5,1.0", "batch_size=x", "optimizer=adam,adam", "=1"])
 def test_parse_sweep_options_rejects_bad_items(item):
     with pytest.raises(UserError):
         parse_sweep_options([item])
@@ -42,7 +42,7 @@ def test_selection_rule_picks_best_and_first_on_ties():
 @pytest.mark.tf
 def test_two_by_two_sweep_records_four_runs_from_one_extraction(tmp_path, capsys):
     data = make_folder(tmp_path / "data", per_class=8)
-    argv = ["train", "--data", str(data), "--weights", "none", "--input-size", "96", "--epochs", "1",
+    argv = ["train", "--data", str(data), "--weights", "none", "--input-size", "96", "--epochs", "1", "--inference-predictions", "40",
             "--runs-dir", str(tmp_path / "runs"), "--cache-dir", str(tmp_path / "cache"),
             "--sweep", "optimizer=adam,sgd", "--sweep", "batch_size=8,16"]
     code, out, err = run_cli(argv, capsys)
@@ -70,6 +70,20 @@ def test_two_by_two_sweep_records_four_runs_from_one_extraction(tmp_path, capsys
     assert [m["run_id"] for m in chosen["sweep"]["members"] if m["selected"]] == [chosen["run_id"]]
     assert row["val_accuracy"] == max(m["val_accuracy"] for m in chosen["sweep"]["members"])
     assert row["test_accuracy"] == chosen["evaluations"]["test"]["metrics"]["accuracy"]
+    # each configuration's fit cost is its own fit phase; the phases add up to the sweep's total
+    phases = chosen["emissions"]["phases"]
+    for member in chosen["sweep"]["members"]:
+        fits = [p for p in phases if p["kind"] == "fit" and p["run_id"] == member["run_id"]]
+        assert len(fits) == 1 and member["fit_cost"]["energy_kwh"] == pytest.approx(fits[0]["energy_kwh"])
+        assert member["fit_cost"]["cpu_power_w"] == pytest.approx(fits[0]["cpu_power_w"])
+        own = [p for p in phases if p["run_id"] == member["run_id"]]
+        assert member["own_cost"]["emissions_kg"] == pytest.approx(sum(p["emissions_kg"] for p in own))
+    assert chosen["emissions"]["energy_kwh"] == pytest.approx(sum(p["energy_kwh"] for p in phases))
+    assert all(r["emissions"]["phases"] == phases for r in recs)  # one sweep, one set of phases
+    assert chosen["emissions"]["inference"]["batch_1"]["n_predictions"] == 40
+    assert all(r["emissions"]["inference"] is None for r in recs[1:])  # only the saved model is costed
+    assert not any("whole sweep" in w for r in recs for w in r["warnings"])
+    assert all(r["efficiency"]["measured_on_run"] == chosen["run_id"] for r in recs[1:])
 
     # a second run with the same data and backbone reads the cache instead of extracting
     code, out, err = run_cli(argv[:-4], capsys)

@@ -40,7 +40,7 @@ def trained(tmp_path_factory):
     meta.write_text("path,camera\n" + "".join(f"blue/blue{i:02d}.png,cam{i % 2}\n" for i in range(12)) + "blue/gone.png,cam0\n")
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = main(["train", "--data", str(data), "--weights", "offline", "--input-size", "96", "--epochs", "3",
+        code = main(["train", "--data", str(data), "--weights", "offline", "--input-size", "96", "--epochs", "3", "--inference-predictions", "40",
                      "--runs-dir", str(tmp / "runs"), "--cache-dir", str(tmp / "cache"), "--name", "tiny",
                      "--eval-set", f"shifted={shifted}", "--metadata", str(meta)])
     assert code == 0, err.getvalue()[-2000:]
@@ -62,6 +62,9 @@ def test_record_is_complete_and_valid(trained):
     # plus every file of the folder artifacts (example grid, data-card thumbnails) and label_issues.csv
     assert core <= listed and "label_issues.csv" in listed
     assert all(k in core or k == "label_issues.csv" or k.startswith(("examples/", "data_card/")) for k in listed)
+    files = {p.relative_to(run_dir).as_posix() for p in (run_dir / "examples").iterdir()}
+    assert files and set(record["artifacts_sha256"]) == {"model.keras", "history.csv", "head.weights.h5",
+                                                         "predictions/test.npz", "predictions/shifted.npz"} | files
     assert record["artifacts_sha256"]["model.keras"] == record["model"]["file_sha256"]
     assert record["hardware"] and record["efficiency"]["latency_ms_per_image"] > 0
     assert record["sweep"] is None
@@ -156,3 +159,55 @@ def test_train_writes_data_card_facts_and_label_issues(trained):
         rows = list(csv.DictReader(fh))
     counted = sum(record["label_issues"][s]["count"] for s in ("train", "test"))
     assert len(rows) == counted
+def test_emissions_per_phase_efficiency_and_inference_cost(trained):
+    run_dir, _, _ = trained
+    record = read_record(run_dir)
+    em, run_id = record["emissions"], record["run_id"]
+    phases = em["phases"]
+    assert {"data_scan", "feature_extraction", "fit", "evaluation", "robustness", "examples", "efficiency",
+            "inference_cost", "other"} == {
+        p["kind"] for p in phases}
+    for key in ("energy_kwh", "emissions_kg", "duration_s"):
+        assert em[key] == pytest.approx(sum(p[key] for p in phases))
+    assert sorted(p["subject"] for p in phases if p["kind"] == "feature_extraction") == ["shifted", "test", "train", "val"]
+    assert sorted((p["subject"], p["run_id"]) for p in phases if p["kind"] == "evaluation") == [
+        ("shifted", run_id), ("test", run_id)]
+    assert not any("whole sweep" in w for w in record["warnings"])
+    # inference cost: the loops ran whole batches, and the figures are their own phase's
+    inference = em["inference"]
+    assert inference["batch_32"]["n_predictions"] == 64 and inference["batch_1"]["n_predictions"] == 40
+    for key, n in (("batch_32", 64), ("batch_1", 40)):
+        phase = next(p for p in phases if p["kind"] == "inference_cost" and p["subject"] == key)
+        assert inference[key]["kwh_per_1000"] == pytest.approx(phase["energy_kwh"] / n * 1000)
+        assert inference[key]["kg_per_1000"] == pytest.approx(phase["emissions_kg"] / n * 1000)
+        training_kg = sum(p["emissions_kg"] for p in phases if p["kind"] not in ("efficiency", "inference_cost"))
+        assert inference["breakeven_predictions"][key] == round(training_kg / inference[key]["kg_per_1000"] * 1000)
+    # efficiency of the saved model
+    eff = record["efficiency"]
+    latency = eff["latency_ms_batch1"]
+    assert latency["n_runs"] >= 50 and 0 < latency["median"] <= latency["p95"]
+    assert eff["latency_ms_per_image"] == latency["median"]  # the old key, for older readers
+    assert eff["throughput_images_per_s_batch32"] > 0
+    assert eff["model_file_bytes"] == (run_dir / "model.keras").stat().st_size
+    assert eff["total_params"] == record["model"]["total_params"] and eff["trainable_params"] == 1280 * 3 + 3
+    assert eff["weights_bytes_in_memory"] == 4 * eff["total_params"]  # every weight is float32
+def test_robustness_is_recorded_and_on_the_card(trained, tmp_path):
+    """Default `--robustness quick`: the record field policy gates read, and the card's table and plot."""
+    from modelcard.render.build import build_cards
+    from modelcard.record import resolve_run
+
+    run_dir, _, _ = trained
+    record = read_record(run_dir)
+    rob = record["robustness"]
+    assert rob["suite"] == "quick" and rob["set"] == "test" and rob["n"] == record["evaluations"]["test"]["n_samples"]
+    drop = rob["corruptions"]["gaussian_noise"]["3"]["accuracy_drop"]  # robustness.gaussian_noise.3.accuracy_drop
+    assert drop["ci_low"] <= drop["value"] <= drop["ci_high"]
+    assert rob["parameters"]["gaussian_noise"] == {"1": 0.08, "3": 0.18, "5": 0.38}
+    assert rob["clean_accuracy"]["value"] == pytest.approx(record["evaluations"]["test"]["metrics"]["accuracy"]["value"])
+    (tmp_path / "empty.yaml").write_text("")  # not the repository's card.yaml
+    result = build_cards(resolve_run(str(run_dir), run_dir.parent), out_dir=tmp_path / "cards",
+                         card_info=tmp_path / "empty.yaml")
+    card = (tmp_path / "cards" / "tiny.md").read_text()
+    assert "### Robustness under common corruptions" in card and "| jpeg_compression |" in card
+    assert (tmp_path / "cards" / "figures" / "tiny" / "robustness.svg").is_file()
+    assert result.written

@@ -20,6 +20,14 @@ def test_toml_then_overrides(tmp_path):
     assert config.resolved().learning_rate == 1e-2  # sgd's default, recorded as effective
 
 
+def test_robustness_suite_from_toml_and_flag(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('robustness = "full"\n')
+    assert TrainConfig().robustness == "quick"
+    assert load_config(path, {}).robustness == "full"
+    assert load_config(path, {"robustness": "none"}).robustness == "none"
+
+
 def test_defaults_and_finetune_learning_rate():
     assert load_config(None, {}) == TrainConfig()
     assert TrainConfig(mode="finetune", batch_size=64).effective_learning_rate() == pytest.approx(2e-5)
@@ -29,9 +37,11 @@ def test_defaults_and_finetune_learning_rate():
     ("optimiser = 'adam'\n", "unknown config key 'optimiser'"),
     ("epochs = 'ten'\n", "must be a int"),
     ("optimizer = 'lbfgs'\n", "--optimizer 'lbfgs' is unknown"),
-    ("[sweep]\nbackbone = ['a']\n", "cannot sweep 'backbone'"),
+    ("[sweep]\nalpha = [0.5]\n", "cannot sweep 'alpha'"),
+    ("[sweep]\nbackbone = ['a']\n", "--backbone 'a' is unknown"),
     ("epochs = [\n", "not valid TOML"),
     ("label_issues = 'maybe'\n", "--label-issues 'maybe' is unknown; choose cleanlab or none"),
+    ("robustness = 'heavy'\n", "--robustness 'heavy' is unknown; choose one of quick, full, none"),
 ])
 def test_bad_config_is_one_user_error(tmp_path, text, message):
     path = tmp_path / "c.toml"

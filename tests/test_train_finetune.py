@@ -13,7 +13,7 @@ pytestmark = pytest.mark.tf
 def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
     data = make_folder(tmp_path / "data", per_class=6)
     code, out, err = run_cli(["train", "--data", str(data), "--mode", "finetune", "--weights", "none",
-                              "--input-size", "96", "--epochs", "1", "--finetune-blocks", "1",
+                              "--input-size", "96", "--epochs", "1", "--finetune-blocks", "1", "--inference-predictions", "40",
                               "--runs-dir", str(tmp_path / "runs"), "--cache-dir", str(tmp_path / "cache")], capsys)
     assert code == 0, err[-2000:]
     record = read_record(out.strip())
@@ -27,3 +27,5 @@ def test_finetune_trains_top_blocks_and_saves_model(tmp_path, capsys):
     assert "frozen backbone's features from before fine-tuning" in record["label_issues"]["train"]["method"]
     examples = record["examples"]  # the grid and its maps come from this member's own fine-tuned model
     assert examples["error"] is None and examples["gradcam"]["error"] is None and examples["gradcam"]["cells"] == [3, 3]
+    # the default quick robustness suite ran on the fine-tuned model too
+    assert record["robustness"]["suite"] == "quick" and len(record["robustness"]["corruptions"]) == 6

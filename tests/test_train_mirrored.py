@@ -12,7 +12,7 @@ pytestmark = pytest.mark.tf
 
 def test_mirrored_strategy_on_cpu(tmp_path, capsys):
     data = make_folder(tmp_path / "data", per_class=6)
-    code, out, err = run_cli(["train", "--data", str(data), "--weights", "none", "--input-size", "96", "--epochs", "2",
+    code, out, err = run_cli(["train", "--data", str(data), "--weights", "none", "--input-size", "96", "--epochs", "2", "--inference-predictions", "40",
                               "--strategy", "mirrored", "--runs-dir", str(tmp_path / "runs"),
                               "--cache-dir", str(tmp_path / "cache")], capsys)
     assert code == 0, err[-2000:]

@@ -18,6 +18,7 @@ MODES = ("head", "finetune")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 STRATEGIES = ("default", "mirrored", "multiworker")
 LABEL_ISSUES = ("cleanlab", "none")
+ROBUSTNESS_SUITES = ("quick", "full", "none")  # training.robustness.SUITE_CHOICES (no TF import here)
 # Learning rates that work for a linear head on pooled features; fine-tuning divides by 100.
 HEAD_LEARNING_RATES = {"adam": 1e-3, "adamw": 1e-3, "sgd": 1e-2, "rmsprop": 1e-3}
 FINETUNE_LR_FACTOR = 0.01
@@ -51,6 +52,8 @@ class TrainConfig:
     label_issues: str = "cleanlab"  # "none" skips the estimated label errors of the data card
     near_duplicates: str = "group"
     metadata: str | None = None  # CSV of per-image attributes (`path` column + slices)
+    inference_predictions: int = 1000  # per batch size, for energy per 1,000 predictions; 0: skip
+    robustness: str = "quick"  # ImageNet-C suite on the test split: quick, full or none
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -80,10 +83,12 @@ SCALARS = {
     "label_issues": str,
     "near_duplicates": str,
     "metadata": str,
+    "inference_predictions": int,
+    "robustness": str,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
-             "seed", "finetune_blocks")
+             "seed", "finetune_blocks", "backbone", "input_size")
 
 
 def coerce(key: str, value: Any, where: str) -> Any:
@@ -152,10 +157,14 @@ def _as_list(key: str, values: Any, where: str) -> list:
 
 def validate(config: TrainConfig) -> TrainConfig:
     """Reject values no run could use, naming the flag to fix."""
+    from .backbones import BACKBONES  # no TensorFlow there
     from .data.assemble import NEAR_MODES
     checks = [
+        (config.backbone in BACKBONES, f"--backbone {config.backbone!r} is unknown; choose one of {', '.join(BACKBONES)}"),
         (config.mode in MODES, f"--mode {config.mode!r} is unknown; choose {' or '.join(MODES)}"),
         (config.optimizer in OPTIMIZERS, f"--optimizer {config.optimizer!r} is unknown; choose one of {', '.join(OPTIMIZERS)}"),
+        (config.robustness in ROBUSTNESS_SUITES,
+         f"--robustness {config.robustness!r} is unknown; choose one of {', '.join(ROBUSTNESS_SUITES)}"),
         (config.strategy in STRATEGIES, f"--strategy {config.strategy!r} is unknown; choose one of {', '.join(STRATEGIES)}"),
         (config.batch_size >= 1, f"--batch-size {config.batch_size} must be at least 1"),
         (config.epochs >= 1, f"--epochs {config.epochs} must be at least 1"),
@@ -167,6 +176,8 @@ def validate(config: TrainConfig) -> TrainConfig:
         (config.label_issues in LABEL_ISSUES, f"--label-issues {config.label_issues!r} is unknown; choose {' or '.join(LABEL_ISSUES)}"),
         (config.near_duplicates in NEAR_MODES,
          f"--near-duplicates {config.near_duplicates!r} is unknown; choose one of {', '.join(NEAR_MODES)}"),
+        (config.inference_predictions >= 0,
+         f"--inference-predictions {config.inference_predictions} must be 0 (skip) or more (1000 recommended)"),
     ]
     for ok, message in checks:
         if not ok:

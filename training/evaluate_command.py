@@ -65,7 +65,8 @@ def backbone_name(model) -> str:
 
 def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, eval_sets: dict[str, str],
              input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str],
-             label_issues: bool = True, metadata: str | None = None) -> Path:
+             metadata: str | None = None, inference_predictions: int = 1000, robustness: str = "quick",
+             label_issues: bool = True) -> Path:
     """Predict with the model on DIR and each eval set, analyse, and write a complete run."""
     meta = load_metadata(metadata) if metadata else None
     dataset, split, source = load_main_set(Path(data))
@@ -79,18 +80,21 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
         raise UserError(f"{model_path.name} predicts {n_out} classes but {data} has {len(dataset.class_names)} "
                         f"({', '.join(dataset.class_names)}); evaluate on a folder with the model's classes")
 
-    from .collectors import EmissionsCollector, collect_hardware, efficiency_section, measure_latency, peak_rss_mb
+    from .collectors import (EmissionsCollector, collect_hardware, collectors_enabled, efficiency_section,
+                             emissions_phase, guarded, peak_rss_mb)
+    from .model_cost import graph_predict, inference_section, measure_inference_cost, measure_model, test_batch
     from .run_sections import data_section
 
     sets = {MAIN_SET: (dataset, split, source)} | {n: (ds, "eval", f"eval set {ds.root}") for n, ds in extra.items()}
     config = {"model": str(model_path), "data": str(data), "eval_sets": dict(eval_sets), "input_size": size,
-              "batch_size": batch_size, "metadata": metadata}
+              "batch_size": batch_size, "metadata": metadata, "inference_predictions": inference_predictions,
+              "robustness": robustness}
     with open_run(runs_dir, name or model_path.stem, "evaluate", command_line=command_line, config=config) as run:
         summary = data_section(dataset, extra)
         if split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
             summary["splits"] = {MAIN_SET: summary["splits"].pop("eval")}
         run.record["data"] = summary
-        run.record["hardware"] = collect_hardware()
+        run.record["hardware"] = guarded("hardware", collect_hardware, warnings=run.record["warnings"])
         total, trainable = count_params(model)
         run.record["model"] = {
             "backbone": backbone_name(model), "alpha": None, "input_size": size,
@@ -107,34 +111,50 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
                                       "are not in this record")
         run.save()
         cache = default_cache_dir()
+        file_bytes = model_path.stat().st_size
+        measured, inference = {"model_file_bytes": file_bytes, "total_params": total, "trainable_params": trainable}, None
         with EmissionsCollector(country_iso_code) as emissions:
-            start = time.perf_counter()
             inputs = {set_name: ds.tf_inputs(ds_split, cache)[0] for set_name, (ds, ds_split, _) in sets.items()}
-            probs = {set_name: extract(model, paths, size, batch_size, f"predicting {set_name}")
-                     for set_name, paths in inputs.items()}
-            predict_s = time.perf_counter() - start
-            n_images = sum(len(paths) for paths in inputs.values())
+            predict_s, n_images = 0.0, 0
             for set_name, (ds, ds_split, text) in sets.items():
-                record_evaluation(run, set_name, ds.splits[ds_split], probs[set_name], dataset.class_names, text,
-                                  metadata=meta)
+                with emissions_phase("evaluation", subject=set_name):
+                    start = time.perf_counter()
+                    probs = extract(model, inputs[set_name], size, batch_size, f"predicting {set_name}")
+                    predict_s += time.perf_counter() - start
+                    n_images += len(inputs[set_name])
+                    record_evaluation(run, set_name, ds.splits[ds_split], probs, dataset.class_names, text,
+                                      metadata=meta)
                 run.save()
-            record_examples(run, dataset.splits[split], model)
+            with emissions_phase("examples"):
+                record_examples(run, dataset.splits[split], model)
             run.save()
-            from .features import image_dataset
+            with emissions_phase("data_card"):
+                data_card = DataCardCollector({MAIN_SET: dataset.splits[split]}, dataset.class_names,
+                                              run.record["data"]["duplicates"], created_by="evaluate",
+                                              label_issues=label_issues)
+                data_card.collect()
+                data_card.write(run, MAIN_SET)
+            from .robustness import run_robustness
 
-            batch = next(iter(image_dataset(inputs[MAIN_SET], size, batch_size))).numpy()
-            latency = measure_latency(model.predict_on_batch, batch, repeats=10, warmup=2, batch_repeats=3)
-            data_card = DataCardCollector({MAIN_SET: dataset.splits[split]}, dataset.class_names,
-                                          run.record["data"]["duplicates"], created_by="evaluate",
-                                          label_issues=label_issues)
-            data_card.collect()
-            data_card.write(run, MAIN_SET)
-        run.record["emissions"] = emissions.result()
+            main_ds, main_split, _ = sets[MAIN_SET]
+            with emissions_phase("robustness", subject=MAIN_SET):
+                run_robustness(robustness, model=model.predict_on_batch, paths=inputs[MAIN_SET],
+                               y_true=[s.label for s in main_ds.splits[main_split]], class_names=dataset.class_names,
+                               input_size=size, batch_size=batch_size)[0].apply(run.record)
+            run.save()
+            if collectors_enabled():
+                batch = test_batch(inputs[MAIN_SET], size)
+                warnings, predict = run.record["warnings"], graph_predict(model)
+                measured = guarded("efficiency (latency, throughput, size)", measure_model, model, batch,
+                                   model_file_bytes=file_bytes, predict=predict, warnings=warnings) or measured
+                inference = guarded("inference cost", measure_inference_cost, predict, batch, inference_predictions,
+                                    warnings=warnings)
+        result = emissions.result()
+        run.record["emissions"] = None if result is None else {**result, "inference": inference_section(inference, result)}
         if emissions.warning:
             run.record["warnings"].append(emissions.warning)
-        run.record["efficiency"] = efficiency_section(
-            predict_images_per_s=n_images / predict_s if predict_s > 0 else None,
-            latency_ms_per_image=latency["latency_ms_per_image"], peak_rss_mb=peak_rss_mb(),
-            model_file_bytes=model_path.stat().st_size, batch_size=batch_size, input_size=size)
+        measured["predict_images_per_s"] = n_images / predict_s if predict_s > 0 else None  # the evaluation's own pace
+        run.record["efficiency"] = efficiency_section(peak_rss_mb=peak_rss_mb(), batch_size=batch_size,
+                                                      input_size=size, **measured)
         run.save()
     return run.path

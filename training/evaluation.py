@@ -18,7 +18,7 @@ from modelcard.record import Predictions, RunWriter
 
 from .data import Sample
 from .metadata import Metadata
-from .pixel_slices import pixel_attributes
+from .pixel_slices import GRAY_TOLERANCE, pixel_attributes
 
 # Longest side of the original file, in pixels: small originals are upscaled and look blurry.
 RESOLUTION_BUCKETS = ((128, "<128 px"), (512, "128-511 px"), (None, ">=512 px"))
@@ -29,8 +29,24 @@ def resolution_bucket(width: int, height: int) -> str:
     return next(label for limit, label in RESOLUTION_BUCKETS if limit is None or side < limit)
 
 
+SQUARE_TOLERANCE = 0.05  # share of the longer side within which an image counts as square
+
+#: What each measured slice column means, recorded with the run (`evaluations.<set>.slice_definitions`)
+#: so the card states the definition the run was made with, not today's code.
+SLICE_DEFINITIONS = {
+    "resolution": "longest side of the original file, in pixels.",
+    "orientation": f"original width against height (square within {SQUARE_TOLERANCE:.0%}).",
+    "brightness": "terciles of this set's mean luma (0.299 R + 0.587 G + 0.114 B, 0-255, alpha on white).",
+    "contrast": "terciles of this set's RMS contrast (standard deviation of that luma, 0-255).",
+    "colour": f"grayscale when 99% of the pixels have a channel spread of at most {GRAY_TOLERANCE} levels (of 255), "
+              "else colour.",
+    "aspect": "width / height of the original file.",
+    "subfolder": "the first folder below the class folder the image came from.",
+}
+
+
 def orientation(width: int, height: int) -> str:
-    if abs(width - height) <= 0.05 * max(width, height):
+    if abs(width - height) <= SQUARE_TOLERANCE * max(width, height):
         return "square"
     return "landscape" if width > height else "portrait"
 
@@ -83,6 +99,7 @@ def record_evaluation(writer: RunWriter, eval_set: str, samples: Sequence[Sample
     evaluation = evaluate_predictions(y_true, y_prob, class_names, groups=attributes.columns, seed=seed)
     evaluation["source"] = source
     evaluation["slice_cut_points"] = attributes.cut_points
+    evaluation["slice_definitions"] = {c: SLICE_DEFINITIONS[c] for c in attributes.columns if c in SLICE_DEFINITIONS}
     if attributes.metadata_columns:
         evaluation["metadata_columns"] = attributes.metadata_columns
     writer.record["warnings"] += [p for p in attributes.problems if p not in writer.record["warnings"]]

@@ -26,6 +26,7 @@ from modelcard.record.sweep_table import member_row
 
 from . import sweep as sweeps
 from .backbones import BackboneSpec, build_backbone, count_params
+from .collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
 from .config import TrainConfig
 from .data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
 from .data.sources import DEFAULT_SEED, default_cache_dir
@@ -38,6 +39,7 @@ from .full_model import (build_extractor, build_full_model, build_head, preproce
                          save_model_atomic)
 from .metadata import Metadata, load_metadata, unmatched_warning
 from .progress import log
+from .robustness import run_robustness
 from .run_sections import data_section, model_section, training_section, write_history
 
 EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size
@@ -81,6 +83,8 @@ class Member:
     extractor: object = None
     timings: dict = field(default_factory=dict)
     train_ips: float | None = None
+    spec: BackboneSpec | None = None  # its backbone, width, input size, weights (a sweep may vary them)
+    inference: dict | None = None  # energy per 1,000 predictions of its saved model (model_cost)
 
     def metric(self, name: str) -> float | None:
         return None if self.result is None else self.result.best.get(name)
@@ -107,12 +111,12 @@ def base_name(config: TrainConfig, dataset: Dataset) -> str:
 
 
 SHORT = {"batch_size": "bs", "learning_rate": "lr", "dropout": "dropout", "epochs": "ep", "patience": "pat",
-         "seed": "seed", "momentum": "mom", "finetune_blocks": "ftb"}
+         "seed": "seed", "momentum": "mom", "finetune_blocks": "ftb", "input_size": "px"}
 
 
 def member_name(base: str, parameters: dict) -> str:
     """`demo-mobilenetv2-adam-bs32`: distinct per member, so cards do not overwrite each other."""
-    parts = [str(v) if k == "optimizer" else f"{SHORT.get(k, k)}{v}" for k, v in parameters.items()]
+    parts = [str(v) if k in ("optimizer", "backbone") else f"{SHORT.get(k, k)}{v}" for k, v in parameters.items()]
     return "-".join([base, *parts])
 
 
@@ -123,28 +127,36 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
     for name, directory in config.eval_sets.items():
         parse_eval_set_option(f"{name}={directory}")
     grid = sweeps.expand(config)
-    data = load_data(config)
+    member_cfgs = [sweeps.member_config(config, parameters) for parameters in grid]
+    specs = [BackboneSpec(c.backbone, c.alpha, c.input_size, c.weights) for c in member_cfgs]  # checked up front
+    with EmissionsCollector(config.country_iso_code) as emissions:  # one tracker, a phase per stage
+        with emissions_phase("data_scan"):
+            data = load_data(config)
+        return _train_sweep(config, runs_dir, command_line, rule, spec, grid, member_cfgs, specs, data, emissions)
 
-    import keras
 
-    from .collectors import EmissionsCollector, collect_hardware
+def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], rule, spec: BackboneSpec,
+                 grid: list[dict], member_cfgs: list[TrainConfig], specs: list[BackboneSpec], data: LoadedData,
+                 emissions: EmissionsCollector) -> list[Path]:
+    """Open a run per configuration, train them all, pick one, record (inside `emissions`)."""
     from .distribute import describe, make_strategy
 
     strategy = make_strategy(config.strategy)
     distribution = describe(config.strategy, strategy)
-    hardware = collect_hardware()
+    hardware_warnings: list[str] = []
+    hardware = guarded("hardware", collect_hardware, warnings=hardware_warnings)
     sweep_id = sweeps.new_sweep_id() if len(grid) > 1 else None
     base = base_name(config, data.dataset)
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         members = []
-        for index, parameters in enumerate(grid):
-            member_cfg = sweeps.member_config(config, parameters)
+        for index, (parameters, member_cfg) in enumerate(zip(grid, member_cfgs)):
             name = member_name(base, parameters) if sweep_id else base
             writer = stack.enter_context(open_run(runs_dir, name, "train", command_line=command_line,
                                                   config=member_cfg.to_dict()))
             writer.record["data"] = data_section(data.dataset, data.eval_sets)
             writer.record["hardware"] = hardware
+            writer.record["warnings"].extend(hardware_warnings)
             if spec.weights == "none":
                 writer.record["warnings"].append(RANDOM_WEIGHTS_WARNING)
             if unmatched := unmatched_warning(data.metadata, [data.dataset, *data.eval_sets.values()]):
@@ -153,18 +165,12 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
                 writer.record["sweep"] = {"sweep_id": sweep_id, "index": index, "parameters": parameters,
                                           "selected": None, "selection_rule": str(rule), "members": []}
             writer.save()
-            members.append(Member(index, parameters, member_cfg, writer))
+            members.append(Member(index, parameters, member_cfg, writer, spec=specs[index]))
         log(f"runs: {', '.join(m.writer.run_id for m in members)}")
-        with EmissionsCollector(config.country_iso_code) as emissions, strategy.scope():
-            engine = HeadEngine(config, spec, data) if config.mode == "head" else FinetuneEngine(config, spec, data)
-            data_card = data_card_collector(data.dataset, config)
-            data_card.measure_train(engine.train_features, engine.features_note)
-            for member in members:
-                engine.train_member(member, distribution, len(members))
-                data_card.write(member.writer)
-            chosen = members[_choose(rule, members)]
-            engine.finish(members, chosen)
-        _record_emissions(members, emissions, len(members))
+        with strategy.scope():
+            chosen = _train_by_backbone(config, data, members, distribution, rule)
+        emissions.stop()
+        _record_emissions(members, emissions)
         _record_sweep(members, chosen, rule, sweep_id)
         log(f"total {time.perf_counter() - started:.1f}s; selected {chosen.writer.run_id}")
     return [chosen.writer.path] + [m.writer.path for m in members if m is not chosen]
@@ -178,20 +184,47 @@ def data_card_collector(dataset: Dataset, config: TrainConfig) -> DataCardCollec
     return collector
 
 
+def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[Member], distribution: dict,
+                       rule: sweeps.SelectionRule) -> Member:
+    """Members with the same backbone spec share one engine (one feature extraction in head mode);
+    a sweep over backbones or input sizes gets one engine per spec, and each spec's best member
+    keeps its full model (so every backbone's latency and size are measured). Returns the chosen one."""
+    groups: dict[BackboneSpec, list[Member]] = {}
+    for member in members:
+        groups.setdefault(member.spec, []).append(member)
+    engine_class = HeadEngine if config.mode == "head" else FinetuneEngine
+    with emissions_phase("data_card"):
+        data_card = data_card_collector(data.dataset, config)
+    for spec, group in groups.items():
+        engine = engine_class(config, spec, data)
+        with emissions_phase("data_card", subject="label_issues"):  # K-fold heads on this spec's features
+            data_card.measure_train(engine.train_features, engine.features_note)
+        for member in group:
+            engine.train_member(member, distribution, len(members))
+            data_card.write(member.writer)
+        engine.finish(group, group[_choose(rule, group)])
+    return members[_choose(rule, members)]
+
+
 def _choose(rule: sweeps.SelectionRule, members: list[Member]) -> int:
     index = rule.choose([m.metric(rule.metric) for m in members])
     return 0 if index is None else index
 
 
-def _record_emissions(members: list[Member], emissions, n: int) -> None:
+def _record_emissions(members: list[Member], emissions) -> None:
+    """The whole sweep's emissions, phase by phase, in every member; its inference cost in the
+    members that measured one. Without phases (task API failed) the old whole-sweep warning."""
+    from .model_cost import inference_section
+
     result = emissions.result()
     for member in members:
-        member.writer.record["emissions"] = result
+        member.writer.record["emissions"] = None if result is None else {
+            **result, "inference": inference_section(member.inference, result)}
         if emissions.warning:
             member.writer.record["warnings"].append(emissions.warning)
-        if result is not None and n > 1:
+        if result is not None and not result.get("phases") and len(members) > 1:
             member.writer.record["warnings"].append(
-                f"emissions cover the whole sweep of {n} configurations (shared data loading and feature extraction included)")
+                f"emissions cover the whole sweep of {len(members)} configurations (shared data loading and feature extraction included)")
 
 
 def _record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | None) -> None:
@@ -229,9 +262,10 @@ class HeadEngine:
             paths, _ = data.inputs(ds, split)
             key = FeatureKey(ds.content_hash, split, samples_digest([s.sha256 for s in ds.splits[split]]),
                              spec.name, spec.alpha, wid, spec.input_size, self.preprocessing)
-            feats, cached = split_features(
-                key, lambda: extract(self.extractor, paths, spec.input_size, EXTRACT_BATCH, f"extracting {set_name}"),
-                len(paths), root)
+            with emissions_phase("feature_extraction", subject=set_name):
+                feats, cached = split_features(
+                    key, lambda: extract(self.extractor, paths, spec.input_size, EXTRACT_BATCH, f"extracting {set_name}"),
+                    len(paths), root)
             if not cached:
                 log(f"features for split {set_name!r}: extracted {len(paths)} images")
                 n_extracted += len(paths)
@@ -260,8 +294,9 @@ class HeadEngine:
         head = build_head(train_x.shape[1], len(ds.class_names), cfg.dropout)
         compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
         label = f"[{member.index + 1}/{n_members}] " if n_members > 1 else ""
-        result = fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
-                     patience=cfg.patience, label=label)
+        with emissions_phase("fit", run_id=member.writer.run_id):
+            result = fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
+                         patience=cfg.patience, label=label)
         member.result, member.head = result, head
         record = member.writer.record
         member.timings = {"feature_extraction_s": self.extract_s, "fit_s": result.fit_s}
@@ -275,10 +310,11 @@ class HeadEngine:
         member.writer.save()
         start = time.perf_counter()
         for set_name, (eval_ds, split, source) in self.data.evaluation_sets().items():
-            x = self.features[(set_name, split)]
-            probs = head.predict(x, batch_size=256, verbose=0)
-            record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source,
-                              attributes=self._attributes(set_name, eval_ds, split))
+            with emissions_phase("evaluation", subject=set_name, run_id=member.writer.run_id):
+                x = self.features[(set_name, split)]
+                probs = head.predict(x, batch_size=256, verbose=0)
+                record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source,
+                                  attributes=self._attributes(set_name, eval_ds, split))
         member.timings["evaluation_s"] = time.perf_counter() - start
         record["training"]["timings"] = training_section(cfg, result, member.timings, distribution)["timings"]
         from .weights.keras_io import save_weights_atomic
@@ -299,10 +335,24 @@ class HeadEngine:
         """Save the chosen member's full model and record efficiency for every member."""
         full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.record["name"])
         finish_chosen(chosen, full, self.spec, self.data)
+        shared = {k: v for k, v in chosen.writer.record["efficiency"].items() if k != "trainable_params"}
+        paths, labels = self.data.inputs(self.data.dataset, "test")
+        with emissions_phase("robustness", subject="test"):  # one corrupted set serves every member's head
+            results = run_robustness(self.config.robustness, model=self.extractor.predict_on_batch,
+                                     heads=[m.head.predict_on_batch for m in members], paths=paths, y_true=labels,
+                                     class_names=self.data.dataset.class_names, input_size=self.spec.input_size,
+                                     seed=self.config.seed, batch_size=EXTRACT_BATCH)
+        for member, result in zip(members, results):
+            result.apply(member.writer.record)
         for member in members:
             model = full if member is chosen else build_full_model(self.extractor, member.head, self.spec.input_size)
-            record_examples(member.writer, self.data.dataset.splits["test"], model, seed=member.config.seed)
-            extra = chosen.writer.record["efficiency"] if member is chosen else {}
+            with emissions_phase("examples", run_id=member.writer.run_id):
+                record_examples(member.writer, self.data.dataset.splits["test"], model, seed=member.config.seed)
+            if member is chosen:
+                extra = chosen.writer.record["efficiency"]
+            else:  # same backbone and head shape: the selected member's model stands for it
+                extra = {**shared, "measured_on_run": chosen.writer.run_id, "model_file_bytes": None,
+                         "trainable_params": (member.writer.record.get("model") or {}).get("trainable_params")}
             member.writer.record["efficiency"] = efficiency(member, self.extract_ips, extra, self.spec)
             member.writer.save()
 
@@ -341,8 +391,9 @@ class FinetuneEngine:
                                  shuffle_seed=cfg.seed)
         val_ds = image_dataset(val_paths, size, cfg.batch_size, labels=val_y)
         label = f"[{member.index + 1}/{n_members}] " if n_members > 1 else ""
-        result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
-                     patience=cfg.patience, label=label)
+        with emissions_phase("fit", run_id=member.writer.run_id):
+            result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
+                         patience=cfg.patience, label=label)
         member.result, member.head, member.extractor = result, head, extractor
         member.timings = {"fit_s": result.fit_s}
         record = member.writer.record
@@ -360,17 +411,24 @@ class FinetuneEngine:
         member.writer.save()
         start = time.perf_counter()
         for set_name, (eval_ds, split, source) in self.data.evaluation_sets().items():
-            paths, _ = self.data.inputs(eval_ds, split)
-            probs = extract(model, paths, size, EXTRACT_BATCH, f"predicting {set_name}")
-            record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source,
-                              metadata=self.data.metadata)
+            with emissions_phase("evaluation", subject=set_name, run_id=member.writer.run_id):
+                paths, _ = self.data.inputs(eval_ds, split)
+                probs = extract(model, paths, size, EXTRACT_BATCH, f"predicting {set_name}")
+                record_evaluation(member.writer, set_name, eval_ds.splits[split], probs, ds.class_names, source,
+                                  metadata=self.data.metadata)
         member.timings["evaluation_s"] = time.perf_counter() - start
         record["training"]["timings"] = training_section(cfg, result, member.timings, distribution)["timings"]
+        test_paths, test_y = self.data.inputs(ds, "test")
+        with emissions_phase("robustness", subject="test", run_id=member.writer.run_id):
+            run_robustness(cfg.robustness, model=model.predict_on_batch, paths=test_paths, y_true=test_y,
+                           class_names=ds.class_names, input_size=size, seed=cfg.seed,
+                           batch_size=EXTRACT_BATCH)[0].apply(record)
         member.train_ips = len(train_y) * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         # Every fine-tuned member has its own backbone weights, so each keeps its full model.
         full = build_full_model(extractor, head, size, name=record["name"])
         finish_chosen(member, full, self.spec, self.data)
-        record_examples(member.writer, ds.splits["test"], full, seed=cfg.seed)
+        with emissions_phase("examples", run_id=member.writer.run_id):
+            record_examples(member.writer, ds.splits["test"], full, seed=cfg.seed)
         member.writer.save()
 
     def finish(self, members: list[Member], chosen: Member) -> None:
@@ -380,26 +438,33 @@ class FinetuneEngine:
 
 
 def finish_chosen(member: Member, full, spec: BackboneSpec, data: LoadedData) -> None:
-    """Save `model.keras`, record its size and hash, and time it on real test images."""
-    from .collectors import measure_latency
-    from .features import image_dataset
+    """Save `model.keras`, record its size and hash, time it and measure its inference cost on
+    real test images (skipped, and said so, when the collectors are off)."""
+    from .collectors import collectors_enabled
+    from .model_cost import graph_predict, measure_inference_cost, measure_model, test_batch
 
     record = member.writer.record
     file_info = save_model_atomic(full, member.writer.path / MODEL_FILE)
     record["artifacts"]["model"] = MODEL_FILE
     total, trainable = count_params(full)
     record["model"].update({**file_info, "total_params": total, "trainable_params": trainable})
-    paths, _ = data.inputs(data.dataset, "test")
-    batch = next(iter(image_dataset(paths, spec.input_size, EXTRACT_BATCH))).numpy()
-    latency = measure_latency(full.predict_on_batch, batch, repeats=10, warmup=2, batch_repeats=3)
-    record["efficiency"] = {"latency_ms_per_image": latency["latency_ms_per_image"],
-                            "predict_images_per_s": latency["batch_images_per_s"],
-                            "model_file_bytes": file_info["file_bytes"]}
+    record["efficiency"] = {"model_file_bytes": file_info["file_bytes"], "total_params": total,
+                            "trainable_params": trainable}
+    if collectors_enabled():
+        paths, _ = data.inputs(data.dataset, "test")
+        batch = test_batch(paths, spec.input_size)
+        warnings, predict = record["warnings"], graph_predict(full)
+        record["efficiency"] = guarded("efficiency (latency, throughput, size)", measure_model, full, batch,
+                                       model_file_bytes=file_info["file_bytes"], run_id=member.writer.run_id,
+                                       predict=predict, warnings=warnings) or record["efficiency"]
+        member.inference = guarded("inference cost", measure_inference_cost, predict, batch,
+                                   member.config.inference_predictions, run_id=member.writer.run_id, warnings=warnings)
     member.writer.save()
 
 
 def efficiency(member: Member, extract_ips: float | None, measured: dict | None, spec: BackboneSpec) -> dict:
-    """The record's `efficiency` for a member (latency only where a full model was saved)."""
+    """The record's `efficiency` for a member: `measured` holds the full model's figures (in
+    head mode the selected member's, shared by every member: same backbone, same head shape)."""
     from .collectors import efficiency_section, peak_rss_mb
 
     return efficiency_section(train_images_per_s=member.train_ips, extract_images_per_s=extract_ips,

@@ -62,18 +62,20 @@ def _mean_over(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return _ratio(total, mask.sum(axis=-1).astype(np.float64))
 
 
-def scores_from_counts(counts: ClassCounts) -> dict[str, np.ndarray]:
+def scores_from_counts(counts: ClassCounts, observed: ClassCounts | None = None) -> dict[str, np.ndarray]:
     """Accuracy, balanced accuracy, per-class and averaged precision/recall/F1.
 
     Per-class arrays keep NaN where a score is undefined (no predictions, no support), so
     bootstrap intervals skip those resamples; the averages use sklearn's zero_division=0.
+    `observed` (counts without pseudo-counts) decides which classes are present, when given.
     """
     tp, support, predicted = counts.tp, counts.support, counts.predicted
+    observed = observed or counts
+    present = (observed.support + observed.predicted) > 0
+    has_support = observed.support > 0
     precision = _ratio(tp, predicted)
     recall = _ratio(tp, support)
-    f1 = _ratio(2.0 * tp, support + predicted)
-    present = (support + predicted) > 0
-    has_support = support > 0
+    f1 = np.where(present, _ratio(2.0 * tp, support + predicted), np.nan)
     total = support.sum(axis=-1)
     scores = {
         "accuracy": _ratio(tp.sum(axis=-1), total),

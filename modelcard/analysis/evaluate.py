@@ -11,13 +11,24 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .bootstrap import METHOD, BootstrapDistribution, GroupDistribution, bootstrap_samples, percentile_interval
+from .bootstrap import (BootstrapDistribution, GroupDistribution, bootstrap_samples, expanded_confidence,
+                        percentile_interval)
 from .confusion import confusion_summary
+from .counts import class_counts
 from .inputs import encode_groups, validate_groups, validate_options, validate_predictions
+from .intervals import PER_CLASS, WILSON, intervals_object, metric_method
 from .point import calibration_from_samples, point_from_samples
-from .rows import GROUP_METRICS, PER_CLASS_METRICS
-from .samples import per_sample
+from .proportions import wilson_interval
+from .rows import GROUP_METRICS
+from .samples import PerSample, per_sample
 from .slices import SliceSummary, summarise_slice
+
+#: Why a per-class score has no value, by score (the card prints "too few images").
+UNDEFINED = {"precision": "the model never predicted this class",
+             "recall": "no images of this class in the set",
+             "f1": "no images of this class in the set, and never predicted"}
+#: The bootstrap method name kept in `bootstrap.method` (records before 1.1: "percentile").
+METHOD = "expanded percentile"
 
 
 def _number(value) -> float | None:
@@ -26,48 +37,97 @@ def _number(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def metric(value, ci_low=math.nan, ci_high=math.nan) -> dict:
-    """The Metric object: `{"value", "ci_low", "ci_high"}` with None where undefined."""
-    return {"value": _number(value), "ci_low": _number(ci_low), "ci_high": _number(ci_high)}
+def metric(value, ci_low=math.nan, ci_high=math.nan, reason: str | None = None) -> dict:
+    """The Metric object `{"value", "ci_low", "ci_high"}`, None where undefined, plus `reason`
+    (why the value is undefined) when one is given and the value is undefined."""
+    out = {"value": _number(value), "ci_low": _number(ci_low), "ci_high": _number(ci_high)}
+    if reason is not None and out["value"] is None:
+        out = {"value": None, "ci_low": None, "ci_high": None, "reason": reason}
+    return out
 
 
 def _with_interval(value, resampled: np.ndarray | None, confidence: float) -> dict:
-    """Metric for a point value and its resampled values (None: no bootstrap was run)."""
+    """Metric for a point value and its resampled values (None: no bootstrap was run).
+
+    `confidence` is the level of the quantiles (`expanded_confidence` of the nominal one).
+    The interval always holds the measured value: pseudo-counts pull every resample of a
+    perfect score below 1, and an interval that excluded the very value it describes would
+    read as a contradiction.
+    """
     if resampled is None:
         return metric(value)
     low, high = percentile_interval(resampled, confidence)
+    if math.isfinite(float(value)) and math.isfinite(float(low)):
+        low, high = min(float(low), float(value)), max(float(high), float(value))
     return metric(value, low, high)
 
 
-def _slice_entries(summary: SliceSummary, resampled: GroupDistribution | None, confidence: float,
-                   min_group_size: int) -> dict:
+def _proportion(hits, total, confidence: float) -> list[dict]:
+    """Metric objects `hits / total` with Wilson intervals, element-wise (None where total is 0)."""
+    hits, total = np.atleast_1d(np.asarray(hits, dtype=np.float64)), np.atleast_1d(np.asarray(total, dtype=np.float64))
+    low, high = wilson_interval(hits, total, confidence)
+    value = np.divide(hits, total, out=np.full(hits.shape, np.nan), where=total > 0)
+    return [metric(v, lo, hi) for v, lo, hi in zip(value, low, high)]
+
+
+def _group_hits(samples: PerSample, values: np.ndarray) -> np.ndarray:
+    """Correct predictions per group, groups in sorted order (as `encode_groups`)."""
+    names, codes = encode_groups(values)
+    return np.bincount(codes, weights=samples.correct, minlength=len(names))
+
+
+def _slice_entries(summary: SliceSummary, hits: np.ndarray, resampled: GroupDistribution | None,
+                   confidence: float, level: float, min_group_size: int) -> dict:
     """One slice column in output form; `resampled` is None when no bootstrap was run."""
+    accuracy = _proportion(hits, summary.count, confidence)
+    smoothed = None if resampled is None else resampled.smoothed
     groups = []
     for g, group_name in enumerate(summary.groups):
-        entry = {"group": group_name, "count": summary.count[g], "unreliable": summary.unreliable[g]}
-        for metric_name in GROUP_METRICS:
-            draws = None if resampled is None else getattr(resampled, metric_name)[:, g]
-            entry[metric_name] = _with_interval(getattr(summary, metric_name)[g], draws, confidence)
-        groups.append(entry)
+        groups.append({"group": group_name, "count": summary.count[g], "unreliable": summary.unreliable[g],
+                       "accuracy": accuracy[g],
+                       "f1_macro": _with_interval(summary.f1_macro[g], None if smoothed is None else smoothed["f1_macro"][:, g],
+                                                  level)})
     difference_ci = {name: _with_interval(summary.difference[name],
-                                          None if resampled is None else getattr(resampled, f"{name}_difference"),
-                                          confidence)
+                                          None if smoothed is None else smoothed[f"{name}_difference"], level)
                      for name in GROUP_METRICS}
     return {"column": summary.column, "min_group_size": min_group_size, "groups": groups,
             "difference": dict(summary.difference), "difference_ci": difference_ci, "ratio": dict(summary.ratio),
             "worst_group": dict(summary.worst_group)}
 
 
+def _per_class(samples: PerSample, names: list[str], point, dist: BootstrapDistribution | None,
+               confidence: float, level: float) -> list[dict]:
+    """Per-class precision and recall (Wilson) and F1 (smoothed bootstrap), undefined ones explained."""
+    counts = class_counts(samples.y_true[None], samples.y_pred[None], samples.correct[None], samples.n_classes)
+    tp, support, predicted = counts.tp[0], counts.support[0], counts.predicted[0]
+    by_metric = {"precision": _proportion(tp, predicted, confidence), "recall": _proportion(tp, support, confidence)}
+    f1_draws = None if dist is None else dist.smoothed["per_class_f1"]
+    by_metric["f1"] = [_with_interval(point.per_class["f1"][c] if support[c] + predicted[c] > 0 else math.nan,
+                                      None if f1_draws is None else f1_draws[:, c], level)
+                       for c in range(len(names))]
+    per_class = []
+    for c, class_name in enumerate(names):
+        entry = {"class_name": class_name, "support": int(support[c])}
+        for name in PER_CLASS:
+            value = by_metric[name][c]
+            entry[name] = value if value["value"] is not None else metric(math.nan, reason=UNDEFINED[name])
+        per_class.append(entry)
+    return per_class
+
+
 def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Mapping[str, object] | None = None, *,
                          n_resamples: int = 1000, seed: int = 0, confidence: float = 0.95, n_bins: int = 15,
                          min_group_size: int = 30, top_confusions: int = 10) -> dict:
-    """Every metric a model card reports, each scalar with a percentile bootstrap interval.
+    """Every metric a model card reports, each with a confidence interval whose method is in `intervals`.
 
-    All intervals come from the same `n_resamples` seeded resamples of the whole set; slice
-    groups are resampled inside them (not per group), so a group's size varies as it would in
-    a fresh evaluation set, and a resample without the group is left out of its interval.
-    Undefined intervals (e.g. precision of a class never predicted) are None.
-    `n_resamples=0` skips the bootstrap (all `ci_low`/`ci_high` are None).
+    Proportions of counted images (accuracy, top-5, per-class precision and recall, per-group
+    accuracy) get Wilson score intervals. Every other interval comes from the same
+    `n_resamples` seeded resamples of the whole set (count-based scores with pseudo-counts);
+    slice groups are resampled inside them (not per group), so a group's size varies as it
+    would in a fresh evaluation set, and a resample without the group is left out of its interval.
+    A per-class score undefined for lack of data (precision of a class never predicted) is
+    `{"value": None, ..., "reason": "..."}`. `n_resamples=0` skips the bootstrap (only the
+    Wilson intervals are given then).
     """
     validate_options(n_resamples=n_resamples, seed=seed, confidence=confidence, n_bins=n_bins,
                      min_group_size=min_group_size, top_confusions=top_confusions)
@@ -80,27 +140,26 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
         encoded = {column: encode_groups(values) for column, values in columns.items()}
         dist = bootstrap_samples(samples, encoded, n_resamples=int(n_resamples), seed=int(seed))
 
-    def draws(table: str, name: str, column: int | None = None) -> np.ndarray | None:
-        if dist is None:
-            return None
-        values = getattr(dist, table)[name]
-        return values if column is None else values[:, column]
-
-    metrics = {name: _with_interval(value, draws("scalars", name), confidence) for name, value in point.scalars.items()}
-    per_class = []
-    for c, class_name in enumerate(names):
-        entry = {"class_name": class_name, "support": int(point.support[c])}
-        for name in PER_CLASS_METRICS:
-            entry[name] = _with_interval(point.per_class[name][c], draws("per_class", name, c), confidence)
-        per_class.append(entry)
+    level = expanded_confidence(confidence, int(y_true.shape[0]))  # quantile level of every bootstrap interval
+    metrics = {}
+    for name, value in point.scalars.items():
+        if metric_method(name) == WILSON:
+            hits = samples.correct if name == "accuracy" else samples.top_k_hit
+            metrics[name] = _proportion(hits.sum(), len(hits), confidence)[0]
+        else:
+            draws = None if dist is None else dist.smoothed.get(name, dist.scalars[name])
+            metrics[name] = _with_interval(value, draws, level)
+    per_class = _per_class(samples, names, point, dist, confidence, level)
     slices = [_slice_entries(summarise_slice(column, y_true, samples.y_pred, values, min_group_size),
-                             None if dist is None else dist.slices[column], confidence, min_group_size)
+                             _group_hits(samples, values), None if dist is None else dist.slices[column],
+                             confidence, level, min_group_size)
               for column, values in columns.items()]
     confusion = confusion_summary(y_true, samples.y_pred, names, top_confusions)
     return {
         "n_samples": int(y_true.shape[0]),
         "n_classes": len(names),
         "bootstrap": {"method": METHOD, "n_resamples": int(n_resamples), "confidence": float(confidence), "seed": int(seed)},
+        "intervals": intervals_object(list(metrics), dist is not None, confidence),
         "metrics": metrics,
         "per_class": per_class,
         "confusion_matrix": confusion["confusion_matrix"],

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .calibration import ece_rows
-from .counts import class_counts, scores_from_counts
+from .counts import ClassCounts, class_counts, scores_from_counts
+from .pseudo import with_pseudo
 from .samples import PerSample
 
 #: Scalar metrics in output order; top-5 accuracy only exists when there are more than 5 classes.
@@ -18,11 +19,22 @@ SCALAR_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "top5_accuracy",
                   "precision_weighted", "recall_weighted", "f1_weighted", "ece")
 PER_CLASS_METRICS = ("precision", "recall", "f1")
 GROUP_METRICS = ("accuracy", "f1_macro")
+#: Scalars computed from confusion counts alone: their intervals use the pseudo-counted resamples.
+COUNT_SCALARS = ("balanced_accuracy", "precision_macro", "recall_macro", "f1_macro",
+                 "precision_weighted", "recall_weighted", "f1_weighted")
 
 
-def metric_rows(rows: PerSample) -> dict[str, np.ndarray]:
-    """Scalars `(r,)` keyed as in `SCALAR_METRICS` plus `per_class_<metric>` arrays `(r, k)`."""
-    counts = class_counts(rows.y_true, rows.y_pred, rows.correct, rows.n_classes)
+def row_counts(rows: PerSample, groups: np.ndarray | None = None, n_groups: int = 1) -> ClassCounts:
+    """Per-class counts of each row `(r, k)`, or per group and class `(r, n_groups, k)`."""
+    return class_counts(rows.y_true, rows.y_pred, rows.correct, rows.n_classes, cells=groups, n_cells=n_groups)
+
+
+def metric_rows(rows: PerSample, counts: ClassCounts | None = None) -> dict[str, np.ndarray]:
+    """Scalars `(r,)` keyed as in `SCALAR_METRICS` plus `per_class_<metric>` arrays `(r, k)`.
+
+    `counts`: the rows' `row_counts`, when already computed.
+    """
+    counts = row_counts(rows) if counts is None else counts
     scores = scores_from_counts(counts)
     scores["log_loss"] = rows.nll.mean(axis=-1)
     if rows.top_k_hit is not None:
@@ -31,12 +43,27 @@ def metric_rows(rows: PerSample) -> dict[str, np.ndarray]:
     return scores
 
 
-def group_rows(rows: PerSample, groups: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
+def group_rows(rows: PerSample, groups: np.ndarray, n_groups: int, counts: ClassCounts | None = None) -> dict[str, np.ndarray]:
     """Per-group accuracy, macro-F1 and count, each `(r, n_groups)`; NaN for absent groups.
 
     `groups` holds each gathered sample's group code, so groups are resampled inside the
     overall resamples (their sizes vary as they would in a new draw of the evaluation set).
     """
-    counts = class_counts(rows.y_true, rows.y_pred, rows.correct, rows.n_classes, cells=groups, n_cells=n_groups)
+    counts = row_counts(rows, groups, n_groups) if counts is None else counts
     scores = scores_from_counts(counts)
     return {"accuracy": scores["accuracy"], "f1_macro": scores["f1_macro"], "count": counts.support.sum(axis=-1)}
+
+
+def smoothed_rows(counts: ClassCounts, overall: np.ndarray, per_class: np.ndarray) -> dict[str, np.ndarray]:
+    """`COUNT_SCALARS` `(r,)` and `per_class_f1` `(r, k)` from `row_counts` plus pseudo-counts `(r, 3, k)`."""
+    scores = scores_from_counts(with_pseudo(counts, overall), counts)
+    smoothed = {name: scores[name] for name in COUNT_SCALARS}
+    smoothed["per_class_f1"] = scores_from_counts(with_pseudo(counts, per_class), counts)["per_class_f1"]
+    return smoothed
+
+
+def smoothed_group_rows(counts: ClassCounts, pseudo: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-group accuracy and macro-F1 `(r, n_groups)` from group `row_counts` plus pseudo-counts `(r, 3, n_groups, k)`."""
+    scores = scores_from_counts(with_pseudo(counts, pseudo), counts)
+    absent = counts.support.sum(axis=-1) == 0  # a group missing from a resample stays undefined
+    return {name: np.where(absent, np.nan, scores[name]) for name in GROUP_METRICS}

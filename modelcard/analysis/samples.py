@@ -36,14 +36,24 @@ class PerSample:
         return replace(self, **gathered)
 
 
-def top_k_hits(y_true: np.ndarray, y_prob: np.ndarray, k: int = TOP_K) -> np.ndarray:
+def top_k_hits(y_true: np.ndarray, y_prob: np.ndarray, k: int = TOP_K, block_rows: int = 4096) -> np.ndarray:
     """Whether the true class is among the top `k` scores, with sklearn's tie order.
 
-    `top_k_accuracy_score` ranks by a stable ascending argsort reversed; doing the same keeps
-    the per-sample hits (and so every resample) equal to sklearn's on tied scores too.
+    `top_k_accuracy_score` ranks by a stable ascending argsort reversed, so a class ranks ahead
+    of the true class when its score is higher, or equal with a higher class index. Counting
+    those classes gives the same hits as sorting, in O(n k) instead of O(n k log k) (a full
+    sort of 50,000 x 1,000 scores takes about 20 s here). Rows go in blocks to bound memory.
     """
-    ranked = np.argsort(y_prob, axis=1, kind="mergesort")[:, ::-1][:, :k]
-    return (ranked == y_true[:, None]).any(axis=1)
+    n, n_classes = y_prob.shape
+    later = np.arange(n_classes)
+    hits = np.empty(n, dtype=bool)
+    for start in range(0, n, block_rows):
+        block = y_prob[start:start + block_rows]
+        truth = y_true[start:start + block_rows]
+        own = block[np.arange(len(block)), truth][:, None]
+        ahead = (block > own).sum(axis=1) + ((block == own) & (later > truth[:, None])).sum(axis=1)
+        hits[start:start + block_rows] = ahead < k
+    return hits
 
 
 def per_sample(y_true: np.ndarray, y_prob: np.ndarray, n_bins: int) -> PerSample:

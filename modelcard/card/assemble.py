@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .info import CardInfo
 from .model import Card, Closing, Risks, Uses
+from .sections.comparison import comparison as comparison_section
 from .sections.environment import environmental_impact
 from .sections.evaluation import evaluation as evaluation_section
 from .sections.examination import examination
@@ -55,8 +56,10 @@ def slugify(name: str) -> str:
 
 
 
-def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members: list[dict] | None = None) -> Card:
-    """The whole card; `sweep_members` overrides the record's own member table when given."""
+def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members: list[dict] | None = None,
+                  compared: tuple | None = None) -> Card:
+    """The whole card; `sweep_members` overrides the record's own member table when given;
+    `compared` is `(kind, [MemberSource])` from `compare.members.comparison_sources`."""
     model = record["model"]
     name = info.model_name or record["name"]
     warnings = card_warnings(record)
@@ -91,5 +94,6 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         examination=examination(record, info, run_path), environment=environment, specs=technical_specs(record),
         closing=closing, tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
         status=record["status"], summary=summary(details, evaluation, info),
+        comparison=comparison_section(record, *compared) if compared else None,
     )
 

@@ -1,13 +1,15 @@
 """How numbers look on a card, in one place so Markdown, HTML and JSON always agree.
 
 Scores in [0, 1] are shown with 3 decimals (0.912), intervals as "[0.871, 0.948]"; counts with
-thousands separators; undefined values as an en dash. Machine formats (front matter, MCT JSON
+thousands separators; undefined values as an en dash, or "too few images" when the record
+says why a score has no value (e.g. precision of a class never predicted). Machine formats (front matter, MCT JSON
 values) use the record's full-precision numbers instead.
 """
 
 from __future__ import annotations
 
 MISSING = "–"
+TOO_FEW = "too few images"
 
 
 def num(value, digits: int = 3) -> str:
@@ -42,7 +44,9 @@ def ci(metric) -> str:
 
 
 def metric(metric) -> str:
-    """Value and interval in one string, e.g. "0.912 [0.871, 0.948]"."""
+    """Value and interval in one string, e.g. "0.912 [0.871, 0.948]" (or "too few images")."""
+    if _get(metric, "value") is None and _get(metric, "reason"):
+        return TOO_FEW
     interval = ci(metric)
     value = num(_get(metric, "value"))
     return value if interval == MISSING else f"{value} {interval}"
@@ -94,6 +98,11 @@ QUANTITIES = {
     "latency_ms_p90": ("single-image latency, full model (ms, 90th percentile)", lambda v: sig(v, 3)),
     "peak_rss_mb": ("peak memory of the process (MiB)", lambda v: sig(v, 4)),
     "model_file_bytes": ("model file size", size),
+    "latency_ms_batch1": ("latency per image at batch 1, full model (ms)",
+                          lambda v: f"median {sig(v.get('median'))}, p95 {sig(v.get('p95'))} over {count(v.get('n_runs'))} runs"),
+    "throughput_images_per_s_batch32": ("throughput at batch 32, full model (images/s)", lambda v: sig(v, 4)),
+    "weights_bytes_in_memory": ("weights in memory", size),
+    "measured_on_run": ("speeds measured on the saved model of run (same backbone and head shape)", plain),
     "batch_size": ("batch size of the speed measurements", plain),
     "input_size": ("input size (px)", plain),
 }
@@ -108,8 +117,18 @@ def quantity_row(key: str, value) -> list[str]:
 def _get(metric, key):
     if metric is None:
         return None
-    return metric.get(key) if isinstance(metric, dict) else getattr(metric, key)
+    return metric.get(key) if isinstance(metric, dict) else getattr(metric, key, None)
+
+
+def fit_cost_cells(member, with_gpu: bool = False) -> list[str]:
+    """A sweep member's fit energy (kWh), CO2eq (g), CPU and RAM (and GPU) power (W), e.g.
+    ["3.2e-05", "0.0118", "7.9", "20"]; dashes when the member has no recorded fit cost."""
+    cost = _get(member, "fit_cost") or {}
+    grams = cost.get("emissions_kg")
+    cells = [sig(cost.get("energy_kwh")), sig(None if grams is None else grams * 1000),
+             sig(cost.get("cpu_power_w")), sig(cost.get("ram_power_w"))]
+    return cells + ([sig(cost.get("gpu_power_w"))] if with_gpu else [])
 
 
 FILTERS = {"num": num, "sig": sig, "count": count, "ci": ci, "metric": metric, "seconds": seconds,
-           "size": size, "plain": plain, "quantity_row": quantity_row}
+           "size": size, "plain": plain, "quantity_row": quantity_row, "fit_cost_cells": fit_cost_cells}

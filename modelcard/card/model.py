@@ -9,7 +9,10 @@ Each field carries an example in its comment.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the cost dataclasses live with their builder
+    from .sections.costs import RunCosts, SweepCost
 
 from .examples_data import ExampleGrid
 
@@ -21,6 +24,7 @@ class Metric:
     value: float | None     # e.g. 0.912
     ci_low: float | None    # e.g. 0.871
     ci_high: float | None   # e.g. 0.948
+    reason: str | None = None  # e.g. "the model never predicted this class" (value None: too few images)
 
 
 @dataclass
@@ -153,6 +157,8 @@ class SweepMember:
     epochs_run: int | None           # e.g. 10
     selected: bool                   # e.g. True for the chosen configuration
     this_run: bool                   # e.g. True for the run this card describes
+    fit_cost: dict[str, Any] | None = None  # e.g. {"duration_s": 4.1, "energy_kwh": 3.2e-5, "emissions_kg": 1.2e-5, "cpu_power_w": 7.9, "ram_power_w": 20.0, "gpu_power_w": None}
+    test_accuracy_interval: str | None = None  # e.g. "Wilson score interval"
 
 
 @dataclass
@@ -163,6 +169,7 @@ class Sweep:
     parameter_names: list[str]      # e.g. ["batch_size", "optimizer"]
     selection_rule: str             # e.g. "highest val_accuracy, ties by lower val_loss"
     members: list[SweepMember]      # in the record's order
+    cost: SweepCost | None = None   # shared and selected cost (None: no emissions phases recorded)
 
 
 @dataclass
@@ -237,6 +244,7 @@ class EvalSet:
     calibration: dict[str, Any]        # e.g. {"n_bins": 15, "ece": {...}, "bins": [...]}
     slices: list[Slice]
     slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}
+    intervals: Any = None              # e.g. IntervalMethods(metrics={"accuracy": "wilson", ...}, ...)
 
 
 @dataclass
@@ -258,6 +266,8 @@ class Evaluation:
     sets: list[EvalSet]          # test first, then extra sets by name
     shift_gaps: list[ShiftGap]   # empty with a single set
     factors: list[str]           # e.g. ["class", "background (slice)"]
+    robustness: Any = None       # e.g. sections.robustness.Robustness(measured=True, ...) (None: not assembled)
+    metric_names: dict[str, str] = field(default_factory=dict)  # e.g. {"f1_macro": "F1 (macro)"}
 
 
 @dataclass
@@ -289,6 +299,7 @@ class EnvironmentalImpact:
     emissions: dict[str, Any] | None   # e.g. the record's codecarbon figures
     measured: bool | None              # e.g. False when codecarbon estimated power
     method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"
+    costs: RunCosts | None = None      # per phase and per 1,000 predictions (None: not recorded)
 
 
 @dataclass
@@ -342,6 +353,9 @@ class Card:
     # The data card beside this card (modelcard.datacard.DataCard), set by the renderer; None when
     # the run has no data-card facts (e.g. a 1.0 record).
     data_card: object | None = None
+    # Side-by-side configurations (sweep members or `--compare` runs), a
+    # `sections.comparison.Comparison`; None when the card has nothing to compare.
+    comparison: Any = None
     checks: Any = None   # a card.sections.checks.ChecksSection with `build --policy`, else None
     # The plain-words paragraph at the top (modelcard.card.sections.summary.Summary), None when not assembled.
     summary: Any = None

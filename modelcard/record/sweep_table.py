@@ -6,9 +6,20 @@ card builder (which rebuilds it from sibling runs when a sweep stopped before wr
 
 from __future__ import annotations
 
+from .phase_costs import fit_cost, own_cost
+
+# The per-configuration cost columns kept in a member row (from its emissions phases).
+FIT_COST_KEYS = ("duration_s", "energy_kwh", "emissions_kg", "cpu_power_w", "ram_power_w", "gpu_power_w")
+
 
 def member_row(record: dict, parameters: dict, status: str, selected: bool | None) -> dict:
-    """The member's parameters and its best-epoch validation scores, test accuracy and fit time."""
+    """The member's parameters and its best-epoch validation scores, test accuracy, fit time and
+    fit cost (`fit_cost`: duration, energy, emissions and mean power of its fit phase; `own_cost`:
+    every phase of this configuration; both None when the record has no emissions phases).
+
+    `test_accuracy` is the member's own test accuracy metric object, with the interval of its
+    record; `test_accuracy_interval` names that interval's method ("wilson" since record 1.1).
+    """
     training = record.get("training") or {}
     best_epoch = training.get("best_epoch")
     history = training.get("history") or {}
@@ -18,6 +29,8 @@ def member_row(record: dict, parameters: dict, status: str, selected: bool | Non
         return values[best_epoch - 1] if best_epoch and len(values) >= best_epoch else None
 
     test = (record.get("evaluations") or {}).get("test")
+    fit = fit_cost(record, record["run_id"])
+    own = own_cost(record, record["run_id"])
     return {
         "run_id": record["run_id"],
         "parameters": dict(parameters),
@@ -26,6 +39,17 @@ def member_row(record: dict, parameters: dict, status: str, selected: bool | Non
         "val_accuracy": at_best("val_accuracy"),
         "val_loss": at_best("val_loss"),
         "test_accuracy": test["metrics"]["accuracy"] if test else None,
+        "test_accuracy_interval": accuracy_interval_method(test) if test else None,
         "fit_s": (training.get("timings") or {}).get("fit_s"),
         "epochs_run": training.get("epochs_run"),
+        "fit_cost": None if fit is None else {k: fit[k] for k in FIT_COST_KEYS},
+        "own_cost": None if own is None else {k: own[k] for k in ("duration_s", "energy_kwh", "emissions_kg")},
     }
+
+
+def accuracy_interval_method(evaluation: dict) -> str | None:
+    """Method id of an evaluation's accuracy interval; records before 1.1 used the percentile bootstrap."""
+    intervals = evaluation.get("intervals")
+    if intervals:
+        return (intervals.get("metrics") or {}).get("accuracy")
+    return "percentile_bootstrap" if (evaluation.get("bootstrap") or {}).get("n_resamples") else None

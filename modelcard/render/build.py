@@ -28,6 +28,7 @@ from .figures import build_figures, figure_views
 from .frontmatter import dump_front_matter
 from .gallery import build_gallery
 from .mct import dump_mct, mct_document, validate_mct
+from .meta import META_SUFFIX, card_meta, dump_meta
 from .sections import SECTIONS
 
 FORMATS = ("md", "html", "json")
@@ -60,14 +61,18 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     return members or None
 
 
-def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None) -> tuple[Card, CardInfo]:
+def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None,
+                 compare: Sequence[RunRef] | None = None) -> tuple[Card, CardInfo]:
     """The card `build` renders for this run (and the human text bound to it); `check` inspects the same one.
 
     The card.yaml is bound to the run (`card.binding`), and the run's files are verified against
     their recorded checksums (`Card.artifact_problems`).
     """
     bound = bind_card_info(card_info, run.record)
-    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir))
+    from ..compare.members import comparison_sources
+
+    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
+                         compared=comparison_sources(run, runs_dir, list(compare or [])))
     card.warnings[:0] = bound.card_warnings
     card.build_notes = bound.notices
     card.artifact_problems = artifact_problems(Path(run.path), run.record)
@@ -76,15 +81,16 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
 
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                  templates_dir_override: Path | None = None, runs_dir: Path | None = None,
-                 mct_graphics: bool = False, policy: Path | None = None):
+                 mct_graphics: bool = False, policy: Path | None = None, compare: Sequence[RunRef] | None = None):
     """Render in memory: returns (card, {relative path: bytes or str}). `mct_graphics` also
     rasterises the figures to PNG for the MCT JSON (its schema takes only PNG; off by default
     because it roughly doubles figure time). `policy` adds a "Checks" subsection (gates and
-    completeness, with the policy file's sha256)."""
+    completeness, with the policy file's sha256). Format `json` also writes `<slug>.meta.json`,
+    the facts `modelcard publish` lists (render/meta.py)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    card, info = card_for_run(run, card_info, runs_dir)
+    card, info = card_for_run(run, card_info, runs_dir, compare=compare)
     folder = templates_dir(templates_dir_override)
     env = environment(folder)
     data_card, data_outputs = render_data_card(run.record, info, slug=card.slug, name=card.details.name,
@@ -117,16 +123,24 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
         doc = mct_document(card, figures)
         validate_mct(doc)
         outputs[f"{card.slug}.mct.json"] = dump_mct(doc)
+        outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, _coverage(card, info), outputs))
     return card, outputs
+
+
+def _coverage(card: Card, info: CardInfo) -> dict:
+    from ..check.coverage import coverage, coverage_fraction
+
+    return coverage_fraction(coverage(card, info)).to_json()
 
 
 def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                 templates_dir: Path | None = None, runs_dir: Path | None = None,
-                mct_graphics: bool = False, policy: Path | None = None) -> BuildResult:
+                mct_graphics: bool = False, policy: Path | None = None,
+                compare: Sequence[RunRef] | None = None) -> BuildResult:
     """Render the run's card in every requested format and write them under `out_dir`."""
     out_dir = atomic.ensure_writable_dir(Path(out_dir))
     card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
-                                 runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy)
+                                 runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy, compare=compare)
     written = []
     for rel, content in sorted(outputs.items()):
         path = out_dir / rel

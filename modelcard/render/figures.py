@@ -63,8 +63,6 @@ class _Figures:
 
 def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
     """Every figure the card's facts support, in card order."""
-    import matplotlib
-
     plt = _Figures()
 
     specs = []
@@ -76,14 +74,23 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
         specs.append((f"confusion_matrix_{stem}", f"Confusion matrix ({ev.name}, row-normalised)",
                       _confusion_caption(ev), lambda ev=ev: _confusion(plt, ev)))
         specs.append((f"per_class_f1_{stem}", f"Per-class F1 ({ev.name})",
-                      _ci_caption(ev, "F1 per class"), lambda ev=ev: _per_class(plt, ev)))
+                      _ci_caption(ev, "F1 per class", "per_class", "f1"), lambda ev=ev: _per_class(plt, ev)))
         specs.append((f"reliability_{stem}", f"Reliability diagram ({ev.name})",
                       f"Accuracy against mean confidence in {ev.calibration.get('n_bins')} equal-width bins of the "
                       "top probability; the diagonal is perfect calibration.", lambda ev=ev: _reliability(plt, ev)))
         for s in ev.slices:
             specs.append((f"slice_{stem}_{slugify(s.column)}", f"Accuracy by {s.column} ({ev.name})",
-                          _ci_caption(ev, f"accuracy per `{s.column}` group") + " Hatched bars: groups too small to judge.",
+                          _ci_caption(ev, f"accuracy per `{s.column}` group", "slices", "accuracy") + " Hatched bars: groups too small to judge.",
                           lambda ev=ev, s=s: _slice(plt, s)))
+    from .comparison_figures import comparison_specs  # imports this module: so not at the top
+
+    specs += comparison_specs(plt, card.comparison)
+    rob = card.evaluation.robustness
+    if rob is not None and rob.measured and rob.corruptions:
+        from . import robustness_figure
+
+        specs.append(("robustness", robustness_figure.TITLE, robustness_figure.caption(rob),
+                      lambda: robustness_figure.draw(plt, rob)))
     return draw_figures(specs, with_png=with_png)
 
 
@@ -146,10 +153,11 @@ def _confusion_caption(ev: EvalSet) -> str:
     return "Rows are true classes, columns predicted classes; each row is normalised by its support."
 
 
-def _ci_caption(ev: EvalSet, what: str) -> str:
+def _ci_caption(ev: EvalSet, what: str, table: str, key: str) -> str:
     b = ev.bootstrap
-    return (f"{what.capitalize()}; whiskers are {b.get('confidence', 0.95):.0%} bootstrap {b.get('method')} intervals "
-            f"({b.get('n_resamples')} resamples).")
+    method = ev.intervals.label(table, key)
+    resamples = f", {b.get('n_resamples')} resamples" if "bootstrap" in method else ""
+    return f"{what.capitalize()}; whiskers are {b.get('confidence', 0.95):.0%} intervals ({method}{resamples})."
 
 
 def _label_inches(labels: list[str], fontsize: float) -> float:

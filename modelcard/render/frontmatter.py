@@ -2,7 +2,8 @@
 
 Built as a dict and dumped with `yaml.safe_dump(sort_keys=True)`: never string templating, so
 no value can break the YAML. Evaluation results go into `model-index` with full-precision
-values; each metric's bootstrap interval is stated in its `name` and kept in `args`.
+values; each metric's interval is stated in its `name` and kept in `args` with its method
+(`ci_method`, e.g. "Wilson score interval"; bootstrap methods add `n_resamples` and `seed`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def _result(card: Card, ev) -> dict:
             b = ev.bootstrap
             entry["name"] += f" (95% CI {metric.ci_low:.3f}-{metric.ci_high:.3f})"
             entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": b.get("confidence"),
-                             "bootstrap": b.get("method"), "n_resamples": b.get("n_resamples")}
+                             "ci_method": ev.intervals.label("metrics", key)}
+            if (ev.intervals.metrics.get(key) or "").endswith("bootstrap"):
+                entry["args"].update({"n_resamples": b.get("n_resamples"), "seed": b.get("seed")})
         metrics.append(entry)
     return {"task": {"type": "image-classification", "name": "Image Classification"},
             "dataset": {"type": dataset_type, "name": f"{description} ({ev.name})", "split": ev.name},

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from ..card.model import Card
+from ..card.sections.robustness import mct_metrics as robustness_mct_metrics
 from .figures import Figure
 
 MCT_SCHEMA_VERSION = "0.0.2"
@@ -50,6 +51,15 @@ def _s(value) -> str:
 
 def _description(items: list[str]) -> list[dict]:
     return [{"description": text} for text in items if text]
+
+
+def _performance_metric(kind: str, m, slice_name: str, method: str) -> dict:
+    """One `performance_metric`; its `confidence_interval` also names the interval's `method`
+    (the v0.0.2 schema allows extra keys there; MCT's own fields are the two bounds)."""
+    entry = {"type": kind, "value": _s(m.value), "slice": slice_name}
+    if m.ci_low is not None and m.ci_high is not None:
+        entry["confidence_interval"] = {"lower_bound": _s(m.ci_low), "upper_bound": _s(m.ci_high), "method": method}
+    return entry
 
 
 def mct_document(card: Card, figures: list[Figure]) -> dict:
@@ -94,19 +104,15 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
         for key, m in ev.metrics.items():
             if m.value is None:
                 continue
-            entry = {"type": key, "value": _s(m.value), "slice": ev.name}
-            if m.ci_low is not None and m.ci_high is not None:
-                entry["confidence_interval"] = {"lower_bound": _s(m.ci_low), "upper_bound": _s(m.ci_high)}
-            metrics.append(entry)
+            metrics.append(_performance_metric(key, m, ev.name, ev.intervals.label("metrics", key)))
         for s in ev.slices:
             for g in s.groups:
                 if g.accuracy.value is None:
                     continue
-                entry = {"type": "accuracy", "value": _s(g.accuracy.value), "slice": f"{ev.name}/{s.column}={g.group}"}
-                if g.accuracy.ci_low is not None and g.accuracy.ci_high is not None:
-                    entry["confidence_interval"] = {"lower_bound": _s(g.accuracy.ci_low),
-                                                    "upper_bound": _s(g.accuracy.ci_high)}
-                metrics.append(entry)
+                metrics.append(_performance_metric("accuracy", g.accuracy, f"{ev.name}/{s.column}={g.group}",
+                                                   ev.intervals.label("slices", "accuracy")))
+    if card.evaluation.robustness is not None:
+        metrics += robustness_mct_metrics(card.evaluation.robustness)
     quantitative: dict = {"performance_metrics": metrics}
     graphics = [{"name": f.title, "image": base64.b64encode(f.png).decode("ascii")} for f in figures if f.png]
     if graphics:

@@ -1,9 +1,13 @@
 """Collectors: measured facts about a training run that are not about accuracy.
 
 * `collect_hardware()` -> `record["hardware"]` (CPU, memory, GPUs TensorFlow can use).
-* `EmissionsCollector` -> `record["emissions"]` (codecarbon, offline; estimates say so).
+* `EmissionsCollector` -> `record["emissions"]` (codecarbon, offline; estimates say so), with
+  the cost of each phase: wrap a stage in `with emissions_phase("kind", subject, run_id):`.
 * `measure_latency`, `peak_rss_mb`, `Throughput`, `file_size_bytes`, `efficiency_section`
   -> `record["efficiency"]`.
+
+Every collector call in a run goes through `guarded(...)`: a failing collector leaves its
+field null and a "<what> not measured: <why>" warning, and the run completes.
 
 Training-side only: TensorFlow and codecarbon are imported lazily, inside the functions that
 need them, so importing this package stays cheap. Key lists: docs/run-record.md.
@@ -12,11 +16,13 @@ need them, so importing this package stays cheap. Key lists: docs/run-record.md.
 from .efficiency import (EFFICIENCY_KEYS, Throughput, efficiency_section, file_size_bytes,
                          measure_latency, peak_rss_mb)
 from .emissions import (DEFAULT_COUNTRY_ISO_CODE, EMISSIONS_KEYS, EmissionsCollector,
-                        check_country_iso_code)
+                        check_country_iso_code, collectors_enabled, emissions_phase)
+from .guard import guarded
 from .hardware import HARDWARE_KEYS, collect_hardware
 
 __all__ = [
     "EFFICIENCY_KEYS", "Throughput", "efficiency_section", "file_size_bytes", "measure_latency",
     "peak_rss_mb", "DEFAULT_COUNTRY_ISO_CODE", "EMISSIONS_KEYS", "EmissionsCollector",
-    "check_country_iso_code", "HARDWARE_KEYS", "collect_hardware",
+    "check_country_iso_code", "collectors_enabled", "emissions_phase", "HARDWARE_KEYS",
+    "collect_hardware", "guarded",
 ]

@@ -18,8 +18,13 @@ from typing import Any, Callable
 
 EFFICIENCY_KEYS = ("train_images_per_s", "extract_images_per_s", "predict_images_per_s",
                    "latency_ms_per_image", "peak_rss_mb", "model_file_bytes", "batch_size",
-                   "input_size")
-_INTEGER_KEYS = frozenset({"model_file_bytes", "batch_size", "input_size"})
+                   "input_size", "latency_ms_batch1", "throughput_images_per_s_batch32",
+                   "weights_bytes_in_memory", "total_params", "trainable_params", "measured_on_run")
+_INTEGER_KEYS = frozenset({"model_file_bytes", "batch_size", "input_size", "weights_bytes_in_memory",
+                           "total_params", "trainable_params"})
+_LATENCY_KEYS = ("median", "p95", "n_runs")
+LATENCY_RUNS = 50  # timed batch-1 calls after warm-up: enough for a stable median and p95
+THROUGHPUT_BATCH = 32
 
 
 class Throughput:
@@ -70,16 +75,23 @@ def _call_times_s(fn: Callable[[Any], Any], batch: Any, repeats: int, warmup: in
     return times
 
 
-def measure_latency(predict_fn: Callable[[Any], Any], batch: Any, *, repeats: int = 20,
+def _percentile(values: list[float], q: int) -> float:
+    """The q-th percentile (inclusive method, as numpy's default 'linear')."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def measure_latency(predict_fn: Callable[[Any], Any], batch: Any, *, repeats: int = LATENCY_RUNS,
                     warmup: int = 3, batch_repeats: int = 5) -> dict:
     """Single-image latency and batched throughput of `predict_fn`.
 
     `predict_fn` takes an array of images (`batch`, first axis = images) and returns the
-    predictions, e.g. `model.predict_on_batch`. Latency is timed on `batch[:1]`: median and
-    90th percentile over `repeats` calls after `warmup` calls (the first calls pay for
+    predictions, e.g. `model.predict_on_batch`. Latency is timed on `batch[:1]`: median, 90th
+    and 95th percentile over `repeats` calls after `warmup` calls (the first calls pay for
     tracing and memory allocation). Throughput is the whole batch, median of
-    `batch_repeats` calls. Returns `{latency_ms_per_image, latency_ms_p90, batch_size,
-    batch_images_per_s, repeats}`.
+    `batch_repeats` calls. Returns `{latency_ms_per_image, latency_ms_p90, latency_ms_p95,
+    batch_size, batch_images_per_s, repeats}`.
     """
     if repeats < 1 or batch_repeats < 1 or warmup < 0:
         raise ValueError("repeats and batch_repeats must be >= 1 and warmup >= 0")
@@ -88,15 +100,20 @@ def measure_latency(predict_fn: Callable[[Any], Any], batch: Any, *, repeats: in
         raise ValueError("measure_latency needs a batch with at least one image")
     single_ms = [1000.0 * s for s in _call_times_s(predict_fn, batch[:1], repeats, warmup)]
     batch_s = statistics.median(_call_times_s(predict_fn, batch, batch_repeats, min(warmup, 1)))
-    p90 = (statistics.quantiles(single_ms, n=10, method="inclusive")[-1]
-           if len(single_ms) > 1 else single_ms[0])
     return {
         "latency_ms_per_image": statistics.median(single_ms),
-        "latency_ms_p90": p90,
+        "latency_ms_p90": _percentile(single_ms, 90),
+        "latency_ms_p95": _percentile(single_ms, 95),
         "batch_size": batch_size,
         "batch_images_per_s": batch_size / batch_s if batch_s > 0 else None,
         "repeats": repeats,
     }
+
+
+def latency_entry(latency: dict) -> dict:
+    """`efficiency.latency_ms_batch1` from `measure_latency`'s result: `{median, p95, n_runs}`."""
+    return {"median": latency["latency_ms_per_image"], "p95": latency["latency_ms_p95"],
+            "n_runs": latency["repeats"]}
 
 
 def peak_rss_mb() -> float:
@@ -112,6 +129,15 @@ def file_size_bytes(path: str | os.PathLike | None) -> int | None:
     return os.path.getsize(path)
 
 
+def _clean_number(value: Any, integer: bool = False) -> float | int | None:
+    if value is None:
+        return None
+    value = float(value)
+    if not math.isfinite(value):
+        return None
+    return int(value) if integer else value
+
+
 def efficiency_section(**measurements: Any) -> dict:
     """`record["efficiency"]` with every key present: null where nothing was measured.
 
@@ -124,11 +150,19 @@ def efficiency_section(**measurements: Any) -> dict:
     section = {}
     for key in EFFICIENCY_KEYS:
         value = measurements.get(key)
-        if value is not None:
-            value = float(value)
-            if not math.isfinite(value):
-                value = None
-            elif key in _INTEGER_KEYS:
-                value = int(value)
+        if key == "latency_ms_batch1" and value is not None:
+            value = {k: _clean_number(value.get(k), integer=k == "n_runs") for k in _LATENCY_KEYS}
+        elif key == "measured_on_run":
+            value = None if value is None else str(value)
+        else:
+            value = _clean_number(value, integer=key in _INTEGER_KEYS)
         section[key] = value
     return section
+
+
+def weights_bytes(model: Any) -> int:
+    """Bytes the model's weights take in memory: sum over its variables of elements x item size."""
+    import numpy as np
+
+    return int(sum(int(np.prod(w.shape)) * np.dtype(str(getattr(w.dtype, "name", w.dtype))).itemsize
+                   for w in model.weights))

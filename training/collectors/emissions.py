@@ -21,6 +21,34 @@ Why it is built this way:
   exception or Ctrl-C. A codecarbon failure never stops training: `result()` is then None and
   `warning` says why; numbers are never made up.
 * `measured` is False when codecarbon estimated the power: see `power_sources`.
+
+Per-phase cost, in one line per stage. Wrap any stage of a run in a phase:
+
+    from training.collectors import emissions_phase
+    with emissions_phase("robustness", subject="test", run_id=writer.run_id):
+        ... the stage ...
+
+`emissions_phase` attributes the stage to the collector measuring this process, and does
+nothing when none is (so it is safe in code that may run outside a collector, and costs
+about a millisecond when one is). `collector.phase(...)` is the same on a given collector.
+Standard kinds: `phases.PHASE_KINDS` (data_scan, feature_extraction, fit, evaluation,
+robustness, examples, efficiency, inference_cost); `subject` names a split, set or batch
+size, `run_id` the sweep member a phase belongs to (None: shared by the sweep). Phases may
+nest: the inner one gets the cost of its block, the outer one the rest. Open phases from the
+thread that drives the run (the machine's energy is measured, not a thread's: work a stage
+starts on other threads is counted in the phase that is open meanwhile). Time outside every
+phase is the phase `other`, so the phases add up to the whole run: the totals of
+`result()` ARE the sums of `result()["phases"]`. The handle a phase yields holds the cost of
+that one block (`handle.cost`, a `PhaseCost`) once it ends: the inference cost uses it.
+
+How: codecarbon's own task API (`start_task`/`stop_task`) on the one tracker, with a task
+always open (the named phase, or `other`). Measured here (codecarbon 3.3.2): the task deltas
+add up to an independent whole-run tracker within 2%, start/stop cost under 10 ms. Two
+codecarbon quirks are worked around: a task's `cpu_power`/`ram_power` are running averages
+since the tracker started (so mean power = phase energy / phase duration), and `start_task`
+resets the tracker's start time (so the whole-run duration is the sum of the task durations,
+not the tracker's final `duration`). If the task API fails mid-run the collector falls back
+to the tracker's whole-run totals, drops the phases and says so in `warning`.
 """
 
 from __future__ import annotations
@@ -30,20 +58,31 @@ import math
 import os
 import tempfile
 import threading
+import time
+from contextlib import contextmanager
 from importlib import metadata
 
 from modelcard.errors import UserError
 
+from .phases import OTHER, PhaseCost, PhaseKey, check_kind, phase_entry, total_cost
 from .power_sources import PowerSources, describe_power_sources
 
 DEFAULT_COUNTRY_ISO_CODE = "USA"
 EMISSIONS_KEYS = ("emissions_kg", "emissions_rate_kg_per_s", "energy_kwh", "cpu_energy_kwh",
-                  "ram_energy_kwh", "cpu_power_w", "ram_power_w", "gpu_power_w", "duration_s",
-                  "country_iso_code", "region", "cloud_provider", "cloud_region", "measured",
-                  "method", "tool")
+                  "ram_energy_kwh", "gpu_energy_kwh", "cpu_power_w", "ram_power_w", "gpu_power_w",
+                  "duration_s", "country_iso_code", "region", "cloud_provider", "cloud_region",
+                  "measured", "power_measured", "method", "tool", "phases")
 
+COLLECTORS_ENV = "MODELCARD_COLLECTORS"  # "off": measure nothing (bench/collector_overhead.py)
 _active_lock = threading.Lock()
 _active = False  # one collector measures this process at a time
+_current: "EmissionsCollector | None" = None  # the collector that measures, for emissions_phase()
+
+
+def collectors_enabled() -> bool:
+    """False when $MODELCARD_COLLECTORS is off/0/false/no: the run then records no emissions,
+    efficiency or inference cost (the card says so). For measuring the collectors' overhead."""
+    return os.environ.get(COLLECTORS_ENV, "on").strip().lower() not in ("off", "0", "false", "no")
 
 
 def codecarbon_tool() -> str:
@@ -102,18 +141,40 @@ def describe_method(data, sources: PowerSources, tool: str, measure_power_secs: 
             f"RAM power {sources.ram}; GPU power {gpu}; energy = power x time; {grid}.")
 
 
-def emissions_section(data, sources: PowerSources, tool: str, measure_power_secs: float) -> dict:
-    """`record["emissions"]` from codecarbon's final `EmissionsData` and the power sources."""
+def emissions_section(data, sources: PowerSources, tool: str, measure_power_secs: float,
+                      phases: dict[PhaseKey, PhaseCost] | None = None, duration_s: float | None = None) -> dict:
+    """`record["emissions"]` from codecarbon's final `EmissionsData` and the power sources.
+
+    With `phases`, the figures are their sums (mean powers = energy / duration) and `phases`
+    lists them; without, they are the tracker's whole-run figures over `duration_s` (the
+    wall clock: after a task the tracker's own duration is only that of its last task).
+    """
+    power_measured = sources.power_measured()
+    if phases:
+        total = total_cost(phases.values()).figures(sources.gpu is not None)
+    else:
+        duration = _number(duration_s) if duration_s is not None else _number(data.duration)
+        total = {"energy_kwh": _number(data.energy_consumed), "cpu_energy_kwh": _number(data.cpu_energy),
+                 "ram_energy_kwh": _number(data.ram_energy),
+                 "gpu_energy_kwh": _number(data.gpu_energy) if sources.gpu else None,
+                 "cpu_power_w": _number(data.cpu_power), "ram_power_w": _number(data.ram_power),
+                 "gpu_power_w": _number(data.gpu_power) if sources.gpu else None,
+                 "emissions_kg": _number(data.emissions), "duration_s": duration}
+    emissions, duration = total["emissions_kg"], total["duration_s"]
     return {
-        "emissions_kg": _number(data.emissions),
-        "emissions_rate_kg_per_s": _number(data.emissions_rate),
-        "energy_kwh": _number(data.energy_consumed),
-        "cpu_energy_kwh": _number(data.cpu_energy),
-        "ram_energy_kwh": _number(data.ram_energy),
-        "cpu_power_w": _number(data.cpu_power),
-        "ram_power_w": _number(data.ram_power),
-        "gpu_power_w": _number(data.gpu_power) if sources.gpu else None,
-        "duration_s": _number(data.duration),
+        "emissions_kg": emissions,
+        "emissions_rate_kg_per_s": emissions / duration if emissions is not None and duration else None,
+        "energy_kwh": total["energy_kwh"],
+        "cpu_energy_kwh": total["cpu_energy_kwh"],
+        "ram_energy_kwh": total["ram_energy_kwh"],
+        "gpu_energy_kwh": total["gpu_energy_kwh"],
+        "cpu_power_w": total["cpu_power_w"],
+        "ram_power_w": total["ram_power_w"],
+        "gpu_power_w": total["gpu_power_w"],
+        "duration_s": duration,
+        "power_measured": power_measured,
+        "phases": ([phase_entry(key, cost, power_measured) for key, cost in phases.items()]
+                   if phases else None),
         "country_iso_code": _text(data.country_iso_code),
         "region": _text(data.region),
         "cloud_provider": _text(data.cloud_provider),
@@ -141,6 +202,35 @@ def _halt_scheduler_threads(schedulers: list, timeout_s: float = 5.0) -> None:
             timer.join(timeout_s)
 
 
+class PhaseHandle:
+    """What `phase()` yields: after the block, `cost` is the cost of that block alone."""
+
+    def __init__(self, key: PhaseKey):
+        self.key = key
+        self.cost = PhaseCost()
+        self.measured = False  # True once the block ended with every task measured
+
+
+def measuring() -> bool:
+    """True while an emissions collector measures this process (phases are then recorded)."""
+    return _current is not None
+
+
+@contextmanager
+def emissions_phase(kind: str, subject: str | None = None, run_id: str | None = None):
+    """Attribute the block's energy to phase `kind` of the collector measuring this process.
+
+    A no-op (yielding a handle with an empty cost) when no collector is measuring.
+    """
+    collector = _current
+    if collector is None:
+        check_kind(kind)
+        yield PhaseHandle(PhaseKey(kind, subject, run_id))
+        return
+    with collector.phase(kind, subject, run_id) as handle:
+        yield handle
+
+
 class EmissionsCollector:
     """Context manager around one codecarbon OfflineEmissionsTracker; see the module doc."""
 
@@ -158,6 +248,12 @@ class EmissionsCollector:
         self._owns_slot = False
         self._done = False
         self._result: dict | None = None
+        self._costs: dict[PhaseKey, PhaseCost] = {}
+        self._stack: list[PhaseHandle] = []  # open phases, innermost last
+        self._task_key: PhaseKey | None = None  # the phase the open codecarbon task belongs to
+        self._tasks_failed: str | None = None
+        self._phase_lock = threading.RLock()
+        self._wall_start = 0.0
 
     def _new_tracker(self):
         from codecarbon import OfflineEmissionsTracker
@@ -172,7 +268,10 @@ class EmissionsCollector:
             allow_multiple_runs=True, tracking_mode="machine", **kwargs)
 
     def __enter__(self) -> "EmissionsCollector":
-        global _active
+        global _active, _current
+        if not collectors_enabled():
+            self.warning = f"emissions not measured: collectors turned off ({COLLECTORS_ENV}=off)"
+            return self
         with _active_lock:
             if _active:
                 self.warning = ("emissions not measured separately: another emissions collector "
@@ -185,6 +284,9 @@ class EmissionsCollector:
             self._schedulers = [self._tracker._scheduler, self._tracker._scheduler_monitor_power]
             if self._tracker._start_time is None:
                 raise RuntimeError("its tracker did not start")
+            self._wall_start = time.perf_counter()
+            self._switch_task(PhaseKey(OTHER))
+            _current = self
         except BaseException as exc:
             self._shut_down()
             self.warning = f"emissions not measured: codecarbon failed to start ({exc})"
@@ -193,24 +295,88 @@ class EmissionsCollector:
                 raise
         return self
 
+    # -- phases ---------------------------------------------------------------------------
+    def _switch_task(self, key: PhaseKey | None) -> None:
+        """Close the open codecarbon task (crediting its phase and the open handles of that
+        phase) and open one for `key` (None: open none). A failure turns phases off."""
+        if self._tasks_failed is not None or self._tracker is None:
+            return
+        try:
+            if self._task_key is not None:
+                data = self._tracker.stop_task()
+                if data is None:
+                    raise RuntimeError("stop_task returned nothing")
+                self._costs.setdefault(self._task_key, PhaseCost()).add_task(data)
+                if self._stack and self._stack[-1].key == self._task_key:
+                    self._stack[-1].cost.add_task(data)
+                self._task_key = None
+            if key is not None:
+                self._tracker.start_task(f"{key.kind}:{key.subject or ''}:{key.run_id or ''}")
+                if self._tracker._active_task is None:
+                    raise RuntimeError("start_task did not open a task")
+                self._task_key = key
+        except Exception as exc:  # never break the run: fall back to whole-run totals
+            self._tasks_failed = f"{type(exc).__name__}: {exc}"
+            self._task_key = None
+
+    @contextmanager
+    def phase(self, kind: str, subject: str | None = None, run_id: str | None = None):
+        """Attribute the block's energy to phase (`kind`, `subject`, `run_id`); see the module doc."""
+        handle = PhaseHandle(PhaseKey(check_kind(kind), subject, run_id))
+        if self._tracker is None or self._done:
+            yield handle
+            return
+        with self._phase_lock:
+            self._switch_task(handle.key)
+            self._stack.append(handle)
+        try:
+            yield handle
+        finally:
+            with self._phase_lock:
+                self._switch_task(None)
+                if handle in self._stack:
+                    self._stack.remove(handle)
+                handle.measured = self._tasks_failed is None
+                if handle.measured and self._stack:  # a nested block is part of the outer block
+                    self._stack[-1].cost.add(handle.cost)
+                self._switch_task(self._stack[-1].key if self._stack else PhaseKey(OTHER))
+
     def __exit__(self, exc_type, exc, tb) -> bool:
+        self.stop()
+        return False
+
+    def stop(self) -> None:
+        """End the measurement now (idempotent; leaving the block calls it): `result()` is ready."""
+        global _current
+        if self._done:
+            return
         try:
             if self._tracker is not None:
+                with self._phase_lock:
+                    self._switch_task(None)
+                    self._stack.clear()
+                wall_s = time.perf_counter() - self._wall_start
                 self._tracker.stop()  # returns None (errors swallowed) on failure
                 data = getattr(self._tracker, "final_emissions_data", None)
                 if data is None:
                     self.warning = "emissions not measured: codecarbon failed while stopping"
                 else:
                     sources = describe_power_sources(self._tracker._hardware)
+                    phases = None if self._tasks_failed else dict(  # `other` last
+                        sorted(self._costs.items(), key=lambda item: item[0].kind == OTHER))
                     self._result = emissions_section(data, sources, codecarbon_tool(),
-                                                     self.measure_power_secs)
+                                                     self.measure_power_secs, phases, wall_s)
+                    if self._tasks_failed:
+                        self.warning = ("emissions per phase not measured: codecarbon's task API failed "
+                                        f"({self._tasks_failed}); the totals cover the whole run")
         except Exception as error:  # never let the collector hide or replace a training result
             self._result = None
             self.warning = f"emissions not measured: codecarbon failed ({error})"
         finally:
+            if _current is self:
+                _current = None
             self._shut_down()
             self._done = True
-        return False
 
     def _shut_down(self) -> None:
         """Stop codecarbon's threads and free the one-collector slot, whatever happened."""

@@ -37,6 +37,14 @@ class PowerSources:
     cpu: str
     ram: str
     gpu: str | None  # None: codecarbon tracked no GPU
+    cpu_measured: bool = False
+    ram_measured: bool = False
+
+    def power_measured(self) -> dict:
+        """`{"cpu": bool, "ram": bool, "gpu": bool | None}`: which power figures came from a meter
+        (None: no GPU tracked). GPU figures are always read from the driver when present."""
+        return {"cpu": self.cpu_measured, "ram": self.ram_measured,
+                "gpu": None if self.gpu is None else True}
 
 
 def _tdp_basis(cpu) -> str:
@@ -85,7 +93,8 @@ def describe_power_sources(hardware: list) -> PowerSources:
     else:
         cpu_measured, cpu_text = False, "not tracked"
     ram_items = by_kind.get("RAM", [])
-    if any(getattr(h, "chip_part", None) == "RAM" for h in by_kind.get("Raspberry", [])):
+    ram_measured = any(getattr(h, "chip_part", None) == "RAM" for h in by_kind.get("Raspberry", []))
+    if ram_measured:
         ram_text = "read from the Raspberry Pi power management chip"
     elif ram_items and getattr(ram_items[0], "_force_ram_power", None) is not None:
         ram_text = f"set to a constant {ram_items[0]._force_ram_power:g} W"
@@ -96,4 +105,5 @@ def describe_power_sources(hardware: list) -> PowerSources:
     gpus = by_kind.get("GPU", []) + [h for h in by_kind.get("AppleSiliconChip", [])
                                       if getattr(h, "chip_part", None) == "GPU"]
     gpu_text = "read from the GPU driver (NVML / AMD SMI / powermetrics)" if gpus else None
-    return PowerSources(measured=cpu_measured, cpu=cpu_text, ram=ram_text, gpu=gpu_text)
+    return PowerSources(measured=cpu_measured, cpu=cpu_text, ram=ram_text, gpu=gpu_text,
+                        cpu_measured=cpu_measured, ram_measured=ram_measured)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import formatting as fmt
 from ..info import CardInfo
 from ..model import EnvironmentalImpact, Stated
+from .costs import run_costs
 
 
 def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
@@ -43,7 +44,8 @@ def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
         carbon = Stated(None, "not recorded")
     return EnvironmentalImpact(hardware_type=hardware, hours_used=hours, cloud_provider=provider, cloud_region=region,
                                carbon_emitted=carbon, emissions=dict(sorted(em.items())) if em else None,
-                               measured=em.get("measured") if em else None, method=em.get("method") if em else None)
+                               measured=em.get("measured") if em else None, method=em.get("method") if em else None,
+                               costs=run_costs(record))
 
 
 def _declared(value: str | None) -> Stated:

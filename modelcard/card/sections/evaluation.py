@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from ..intervals import METRIC_NAMES, interval_methods
 from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
 from .common import metric_from
 from .slice_notes import slice_notes
+from .robustness import robustness
 
 METRIC_ORDER = ("accuracy", "balanced_accuracy", "top5_accuracy", "f1_macro", "precision_macro", "recall_macro",
                 "f1_weighted", "precision_weighted", "recall_weighted", "log_loss", "ece")
@@ -25,7 +27,8 @@ def _eval_set(name: str, ev: dict) -> EvalSet:
                    confusion_labels=list(ev["confusion_matrix"]["labels"]),
                    confusion_counts=[list(r) for r in ev["confusion_matrix"]["counts"]],
                    top_confusions=list(ev["top_confusions"]), calibration=dict(ev["calibration"]), slices=slices,
-                   slice_notes={s.column: n for s in slices if (n := slice_notes(ev).get(s.column))})
+                   slice_notes={s.column: n for s in slices if (n := slice_notes(ev).get(s.column))},
+                   intervals=interval_methods(ev))
 
 
 def evaluation(record: dict) -> Evaluation:
@@ -47,4 +50,7 @@ def evaluation(record: dict) -> Evaluation:
                        for e in sets for s in e.slices})
     if len(sets) > 1:
         factors.append("evaluation set (distribution shift between sets)")
-    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors)
+    rob = robustness(record)
+    if rob.measured:
+        factors.append(f"common image corruptions ({rob.suite} suite of ImageNet-C, on {rob.eval_set})")
+    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob, metric_names=dict(METRIC_NAMES))

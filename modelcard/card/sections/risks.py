@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...analysis.label_issues import moves_accuracy
 from .. import formatting as fmt
 from ..model import Evaluation, TrainingDetails
+from .robustness import robustness_risk
 
 SMALL_TEST_SET = 100
 HIGH_ECE = 0.1
@@ -39,6 +40,8 @@ def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluati
             found.append(f"Accuracy on {gap.other} is {fmt.num(gap.other_value)} against {fmt.num(gap.reference_value)} "
                          f"on {gap.reference} (difference {gap.difference:+.3f}): expect lower scores on data unlike "
                          "the training data.")
+    if evaluation.robustness is not None and (line := robustness_risk(evaluation.robustness)):
+        found.append(line)
     dup = training.data.duplicates
     if dup and dup.cross_split_pairs:
         found.append(f"{dup.cross_split_pairs} near-duplicate image pair(s) sit on both sides of a split, which can "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..intervals import method_label
 from ..model import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
 from .common import metric_from
+from .costs import sweep_cost
 
 
 def _split(name: str, summary: dict, source: str | None = None) -> SplitInfo:
@@ -51,11 +53,18 @@ def training_details(record: dict, sweep_members: list[dict] | None) -> Training
         hyperparameters=hyper, config=dict(sorted(record["config"].items())),
         history={k: list(v) for k, v in sorted((training.get("history") or {}).items())},
         timings=dict(sorted((training.get("timings") or {}).items())),
-        efficiency=dict(sorted((record.get("efficiency") or {}).items())),
+        efficiency=shown_efficiency(record.get("efficiency") or {}),
         total_params=model.get("total_params"), trainable_params=model.get("trainable_params"),
         file_bytes=model.get("file_bytes"), file_sha256=model.get("file_sha256"),
         command_line=list(record["command_line"]), sweep=_sweep(record, sweep_members),
     )
+
+
+def _member_interval(member: dict, test) -> str | None:
+    """How a member's test-accuracy interval was computed, in words (rows before 1.1: percentile bootstrap)."""
+    if not isinstance(test, dict) or test.get("ci_low") is None:
+        return None
+    return method_label(member.get("test_accuracy_interval", "percentile_bootstrap"))
 
 
 def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
@@ -72,5 +81,25 @@ def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
         rows.append(SweepMember(run_id=m["run_id"], parameters=dict(m.get("parameters", {})), status=m.get("status"),
                                 val_accuracy=m.get("val_accuracy"), val_loss=m.get("val_loss"),
                                 test_accuracy=metric_from(test) if isinstance(test, dict) else None,
-                                fit_s=m.get("fit_s"), epochs_run=m.get("epochs_run"), selected=selected, this_run=this))
-    return Sweep(sweep_id=sweep["sweep_id"], parameter_names=names, selection_rule=sweep["selection_rule"], members=rows)
+                                fit_s=m.get("fit_s"), epochs_run=m.get("epochs_run"), selected=selected, this_run=this,
+                                fit_cost=m.get("fit_cost"), test_accuracy_interval=_member_interval(m, test)))
+    return Sweep(sweep_id=sweep["sweep_id"], parameter_names=names, selection_rule=sweep["selection_rule"], members=rows,
+                 cost=sweep_cost(record, members))
+
+
+# Efficiency keys the Speeds table leaves out: shown elsewhere (parameters, file size), or the
+# older spelling of a figure the record also holds under its 1.1 name.
+_SHOWN_ELSEWHERE = ("model_file_bytes", "total_params", "trainable_params")
+
+
+def shown_efficiency(efficiency: dict) -> dict:
+    """The efficiency entries for the Speeds table, sorted, without duplicates."""
+    shown = {k: v for k, v in efficiency.items() if k not in _SHOWN_ELSEWHERE}
+    if shown.get("latency_ms_batch1"):
+        shown.pop("latency_ms_per_image", None)
+    if shown.get("throughput_images_per_s_batch32") is not None and \
+            shown.get("predict_images_per_s") == shown["throughput_images_per_s_batch32"]:
+        shown.pop("predict_images_per_s")
+    if shown.get("measured_on_run") is None:
+        shown.pop("measured_on_run", None)
+    return dict(sorted(shown.items()))

@@ -1,0 +1,56 @@
+"""Which interval method each reported score uses, as written to `evaluations.<set>.intervals`.
+
+- `wilson`: scores that are a share of counted images (accuracy, top-5 accuracy, per-class
+  precision and recall, per-group accuracy): the Wilson score interval (`proportions.py`).
+- `smoothed_bootstrap`: other scores built from confusion counts (F1 of every kind, balanced
+  accuracy, macro/weighted averages, per-group F1, group differences): expanded percentile
+  interval (`bootstrap.expanded_confidence`) of the shared resamples with pseudo-counts
+  (`pseudo.py`).
+- `expanded_percentile_bootstrap`: log loss and ECE: expanded percentile interval of the
+  shared resamples.
+
+Records written before 1.1 have no `intervals` object: all their intervals are plain
+percentile bootstrap (their `bootstrap.method` says "percentile"; new ones "expanded percentile").
+"""
+
+from __future__ import annotations
+
+from .proportions import WILSON
+
+SMOOTHED_BOOTSTRAP = "smoothed_bootstrap"
+PERCENTILE_BOOTSTRAP = "expanded_percentile_bootstrap"
+
+#: One line per method, stored in the record so a reader never has to guess.
+DESCRIPTIONS = {
+    WILSON: "Wilson score interval for a proportion of counted images "
+            "(scipy.stats.binomtest(k, n).proportion_ci(method='wilson'))",
+    SMOOTHED_BOOTSTRAP: "expanded percentile interval (Hesterberg 2015: quantiles at the level where a normal "
+                        "interval matches Student's t with n - 1 degrees of freedom, times sqrt(n / (n - 1))) of the "
+                        "shared bootstrap resamples, each resample's confusion counts plus random pseudo-counts "
+                        "(Gamma draws, half an image of prior weight on true positives, false positives and false "
+                        "negatives) so that a set without errors is not read as certainty",
+    PERCENTILE_BOOTSTRAP: "expanded percentile interval (as above) of the shared bootstrap resamples",
+}
+
+METRICS = {"accuracy": WILSON, "top5_accuracy": WILSON, "log_loss": PERCENTILE_BOOTSTRAP,
+           "ece": PERCENTILE_BOOTSTRAP}  # every other scalar: SMOOTHED_BOOTSTRAP
+PER_CLASS = {"precision": WILSON, "recall": WILSON, "f1": SMOOTHED_BOOTSTRAP}
+SLICES = {"accuracy": WILSON, "f1_macro": SMOOTHED_BOOTSTRAP, "difference": SMOOTHED_BOOTSTRAP}
+
+
+def metric_method(name: str) -> str:
+    """The method of a scalar metric, e.g. "wilson" for accuracy."""
+    return METRICS.get(name, SMOOTHED_BOOTSTRAP)
+
+
+def intervals_object(metric_names, bootstrapped: bool, confidence: float) -> dict:
+    """The record's `intervals`: method per metric family; bootstrap methods are None without resamples."""
+    def method(name: str) -> str | None:
+        return name if name == WILSON or bootstrapped else None
+
+    used = {metric_method(m) for m in metric_names} | set(PER_CLASS.values()) | set(SLICES.values())
+    return {"confidence": float(confidence),
+            "methods": {m: DESCRIPTIONS[m] for m in sorted(used) if method(m)},
+            "metrics": {m: method(metric_method(m)) for m in metric_names},
+            "per_class": {m: method(v) for m, v in PER_CLASS.items()},
+            "slices": {m: method(v) for m, v in SLICES.items()}}

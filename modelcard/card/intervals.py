@@ -1,0 +1,82 @@
+"""How each interval on a card was computed: the method of every score, said once per table.
+
+Run records since 1.1 name the method of each score in `evaluations.<set>.intervals` (see
+`modelcard.analysis.intervals`); older records have none, and every interval in them is a
+bootstrap of the method in `bootstrap.method` ("percentile": the plain percentile bootstrap).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: How the card names each method of the record.
+METHOD_LABELS = {"wilson": "Wilson score interval",
+                 "smoothed_bootstrap": "expanded percentile bootstrap with pseudo-counts",
+                 "expanded_percentile_bootstrap": "expanded percentile bootstrap",
+                 "percentile_bootstrap": "percentile bootstrap"}
+#: Display names of the scalar metrics, in the words of the card's tables.
+METRIC_NAMES = {"accuracy": "accuracy", "balanced_accuracy": "balanced accuracy", "top5_accuracy": "top-5 accuracy",
+                "f1_macro": "F1 (macro)", "precision_macro": "precision (macro)", "recall_macro": "recall (macro)",
+                "f1_weighted": "F1 (weighted)", "precision_weighted": "precision (weighted)",
+                "recall_weighted": "recall (weighted)", "log_loss": "log loss (lower is better)",
+                "ece": "expected calibration error (lower is better)"}
+#: The scores of the per-class and per-group tables, in column order.
+TABLE_NAMES = {"per_class": {"precision": "precision", "recall": "recall", "f1": "F1"},
+               "slices": {"accuracy": "accuracy", "f1_macro": "F1 (macro)", "difference": "the differences between groups"}}
+NO_INTERVAL = "no interval (no bootstrap was run)"
+
+
+def method_label(method: str | None) -> str:
+    """The card's words for a record's method id, e.g. "Wilson score interval"."""
+    if method is None:
+        return NO_INTERVAL
+    return METHOD_LABELS.get(method, method.replace("_", " "))
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@dataclass
+class IntervalMethods:
+    """Method id of each interval of one evaluation set, by table (None: no interval)."""
+
+    metrics: dict[str, str | None]     # e.g. {"accuracy": "wilson", "log_loss": "percentile_bootstrap"}
+    per_class: dict[str, str | None]   # e.g. {"precision": "wilson", "recall": "wilson", "f1": "smoothed_bootstrap"}
+    slices: dict[str, str | None]      # e.g. {"accuracy": "wilson", "f1_macro": "smoothed_bootstrap", ...}
+    recorded: bool                     # e.g. False for records older than 1.1 (all percentile bootstrap)
+
+    def label(self, table: str, key: str) -> str:
+        """The method of one score in words, e.g. label("metrics", "accuracy") -> "Wilson score interval"."""
+        return method_label(getattr(self, table).get(key))
+
+    def sentence(self, table: str, order=None) -> str:
+        """One line for under a table, e.g. "Intervals: Wilson score interval for accuracy; ...".
+
+        `order`: the keys in the table's row order (default: the record's order).
+        """
+        names = METRIC_NAMES if table == "metrics" else TABLE_NAMES[table]
+        methods = getattr(self, table)
+        if order is None:
+            order = list(names) if table != "metrics" else list(methods)
+        groups: dict[str, list[str]] = {}
+        for key in order:
+            words = names.get(key, key).removesuffix(" (lower is better)")
+            groups.setdefault(method_label(methods.get(key)), []).append(words)
+        if len(groups) == 1:
+            return f"Intervals: {next(iter(groups))}."
+        return "Intervals: " + "; ".join(f"{label} for {_listed(words)}" for label, words in groups.items()) + "."
+
+
+def interval_methods(ev: dict) -> IntervalMethods:
+    """The methods of one record evaluation, for new and old (pre-1.1) records alike."""
+    recorded = ev.get("intervals")
+    if recorded:
+        return IntervalMethods(metrics=dict(recorded.get("metrics") or {}), per_class=dict(recorded.get("per_class") or {}),
+                               slices=dict(recorded.get("slices") or {}), recorded=True)
+    boot = ev.get("bootstrap") or {}
+    name = str(boot.get("method") or "percentile").removesuffix(" bootstrap").replace(" ", "_")
+    method = f"{name}_bootstrap" if boot.get("n_resamples") else None
+    return IntervalMethods(metrics={k: method for k in ev.get("metrics") or {}},
+                           per_class=dict.fromkeys(TABLE_NAMES["per_class"], method),
+                           slices=dict.fromkeys(TABLE_NAMES["slices"], method), recorded=False)

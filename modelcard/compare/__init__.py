@@ -1,0 +1,1 @@
+"""Comparing runs: paired tests on shared test images (`diff`) and the facts comparison cards show."""

@@ -1,0 +1,88 @@
+"""The efficiency facts two runs are compared on, read from a run record with old-name fallbacks.
+
+Newer records (schema 1.1) keep latency as `efficiency.latency_ms_batch1.{median,p95}` and sizes
+as `efficiency.weights_bytes_in_memory` / `efficiency.model_file_bytes`; older ones have
+`efficiency.latency_ms_per_image` and `model.file_bytes`. New names are read first; a fact the
+run did not measure is None (shown as "not measured"), never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SWEEP_WIDE = "emissions cover the whole sweep"
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """One run's comparable numbers, e.g. latency_median_ms=16.2, model_file_bytes=9_762_877.
+
+    `emissions_scope` says what energy/CO2 cover: "run", or "sweep" when the figure is for a
+    whole sweep (shared by its members, so not a per-configuration cost).
+    """
+
+    run_id: str                          # "20261122T000037Z-01409c"
+    name: str                            # "demo-mobilenetv2-adam-bs32"
+    backbone: str | None                 # "mobilenetv2"
+    input_size: int | None               # 160
+    accuracy: dict | None                # {"value": 0.94, "ci_low": 0.84, "ci_high": 1.0}
+    f1_macro: dict | None
+    log_loss: dict | None
+    latency_median_ms: float | None      # 16.2
+    latency_p95_ms: float | None         # 21.0
+    throughput_images_per_s: float | None  # 177.4 (batch 32)
+    weights_bytes_in_memory: int | None  # 9_072_928
+    model_file_bytes: int | None         # 9_762_877
+    total_params: int | None             # 2_268_232
+    training_s: float | None             # 1.2 (fit time of this configuration)
+    duration_s: float | None             # 19.2 (whole run, as timed by the emissions tracker)
+    energy_kwh: float | None             # 0.000118
+    emissions_kg: float | None           # 4.4e-05
+    emissions_scope: str | None          # "run" | "sweep"
+
+
+def _number(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _first(*values):
+    return next((v for v in (_number(x) for x in values) if v is not None), None)
+
+
+def eval_metrics(record: dict, eval_set: str = "test") -> dict:
+    """The metrics of the evaluation set (empty when the run has none)."""
+    evaluation = (record.get("evaluations") or {}).get(eval_set)
+    return (evaluation or {}).get("metrics") or {}
+
+
+def _emissions_scope(record: dict) -> str | None:
+    if not record.get("emissions"):
+        return None
+    shared = any(SWEEP_WIDE in str(w) for w in record.get("warnings") or [])
+    return "sweep" if shared else "run"
+
+
+def run_facts(record: dict, eval_set: str = "test") -> RunFacts:
+    """The comparable facts of one validated run record."""
+    eff = record.get("efficiency") or {}
+    model = record.get("model") or {}
+    emissions = record.get("emissions") or {}
+    latency = eff.get("latency_ms_batch1") if isinstance(eff.get("latency_ms_batch1"), dict) else {}
+    timings = (record.get("training") or {}).get("timings") or {}
+    metrics = eval_metrics(record, eval_set)
+    return RunFacts(
+        run_id=record["run_id"], name=record["name"], backbone=model.get("backbone"),
+        input_size=_number(model.get("input_size")),
+        accuracy=metrics.get("accuracy"), f1_macro=metrics.get("f1_macro"), log_loss=metrics.get("log_loss"),
+        latency_median_ms=_first(latency.get("median"), eff.get("latency_ms_per_image")),
+        latency_p95_ms=_first(latency.get("p95")),
+        throughput_images_per_s=_first(eff.get("throughput_images_per_s_batch32"), eff.get("predict_images_per_s")),
+        weights_bytes_in_memory=_first(eff.get("weights_bytes_in_memory")),
+        model_file_bytes=_first(eff.get("model_file_bytes"), model.get("file_bytes")),
+        total_params=_first(model.get("total_params")),
+        training_s=_first(timings.get("fit_s")),
+        duration_s=_first(emissions.get("duration_s")),
+        energy_kwh=_first(emissions.get("energy_kwh")),
+        emissions_kg=_first(emissions.get("emissions_kg")),
+        emissions_scope=_emissions_scope(record),
+    )

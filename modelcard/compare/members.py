@@ -1,0 +1,71 @@
+"""Find the runs a comparison card compares: a sweep's members or the `--compare` runs.
+
+Member records are read from the folder that holds the card's run (its sibling runs) and from
+the runs folder; a member that is in neither keeps only its sweep-table row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..card.sections.comparison import MemberSource
+from ..errors import UserError
+from ..record.format import RUN_JSON
+from ..record.store import RunRef, list_runs, read_record
+
+
+def _find_record(run_id: str, folders: list[Path]) -> dict | None:
+    for folder in folders:
+        candidate = folder / run_id
+        if (candidate / RUN_JSON).is_file():
+            try:
+                return read_record(candidate)
+            except UserError:
+                return None  # a damaged sibling is shown as "record not found", not fatal to this card
+    return None
+
+
+def _folders(run: RunRef, runs_dir: Path | None) -> list[Path]:
+    folders = [Path(run.path).parent]
+    if runs_dir is not None and Path(runs_dir).resolve() != folders[0].resolve():
+        folders.append(Path(runs_dir))
+    return folders
+
+
+def comparison_sources(run: RunRef, runs_dir: Path | None = None,
+                       compare: list[RunRef] | None = None) -> tuple[str, list[MemberSource]] | None:
+    """("compare" | "sweep", sources in table order), or None when there is nothing to compare."""
+    sweep = run.record.get("sweep")
+    if compare:  # this run (and its sweep's members found on disk), then the named runs; the user chose this run
+        siblings = _sweep_sources(run, sweep, runs_dir) if sweep else []
+        sources = [MemberSource(run.run_id, run.record, None, True)]
+        sources += [MemberSource(s.run_id, s.record, None, False) for s in siblings
+                    if s.record is not None and s.run_id != run.run_id]
+        seen = {s.run_id for s in sources}
+        for other in compare:
+            if other.run_id not in seen:
+                seen.add(other.run_id)
+                sources.append(MemberSource(other.run_id, other.record, None, False))
+        return "compare", sources
+    if not sweep:
+        return None
+    return "sweep", _sweep_sources(run, sweep, runs_dir)
+
+
+def _sweep_sources(run: RunRef, sweep: dict, runs_dir: Path | None) -> list[MemberSource]:
+    """The sweep's members in table order, with their records where found."""
+    folders = _folders(run, runs_dir)
+    rows = list(sweep.get("members") or [])
+    if not rows:  # a sweep that stopped before writing its table: its members are the runs sharing its id
+        for folder in folders:
+            runs, _ = list_runs(folder)
+            rows += [{"run_id": r.run_id, "parameters": r.record["sweep"].get("parameters", {}),
+                      "selected": r.record["sweep"].get("selected")}
+                     for r in runs if (r.record.get("sweep") or {}).get("sweep_id") == sweep["sweep_id"]
+                     and r.run_id not in {row["run_id"] for row in rows}]
+    sources = []
+    for row in rows:
+        this = row["run_id"] == run.run_id
+        record = run.record if this else _find_record(row["run_id"], folders)
+        sources.append(MemberSource(row["run_id"], record, row, bool(row.get("selected")) or (this and bool(sweep.get("selected")))))
+    return sources

@@ -1,0 +1,72 @@
+"""Sums over a run record's emissions phases (`record["emissions"]["phases"]`).
+
+Shared by the sweep table (each configuration's fit cost) and the card (the shared cost of a
+sweep, the selected configuration's own cost). Pure: plain dicts in, plain dicts out; a record
+without phases (1.0, or the task API failed) gives None everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+# The standard phase kinds, in the order a training run meets them, with their card label.
+PHASE_KINDS = {
+    "data_scan": "data scan and hashing",
+    "feature_extraction": "feature extraction",
+    "fit": "fit",
+    "evaluation": "evaluation",
+    "robustness": "robustness under corruptions",
+    "examples": "example grid and attention maps",
+    "efficiency": "efficiency measurement (latency, throughput)",
+    "inference_cost": "inference cost measurement",
+    "other": "other work (set-up, model building, saving)",
+}
+COST_KEYS = ("duration_s", "energy_kwh", "cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh", "emissions_kg")
+# Kinds that measure the finished model rather than train it.
+MEASUREMENT_KINDS = ("efficiency", "inference_cost")
+
+
+def phases_of(record: dict) -> list[dict] | None:
+    """The record's phase list, or None when it has none."""
+    return ((record.get("emissions") or {}).get("phases")) or None
+
+
+def sum_cost(phases: Iterable[dict]) -> dict | None:
+    """Summed duration, energies and emissions, with mean powers (energy / duration); None for no phase.
+
+    A GPU figure is None when no phase tracked a GPU.
+    """
+    phases = list(phases)
+    if not phases:
+        return None
+    total = {key: sum(p.get(key) or 0.0 for p in phases) for key in COST_KEYS}
+    gpu = any(p.get("gpu_energy_kwh") is not None for p in phases)
+    if not gpu:
+        total["gpu_energy_kwh"] = None
+    seconds = total["duration_s"]
+    for part in ("cpu", "gpu", "ram"):
+        energy = total[f"{part}_energy_kwh"]
+        total[f"{part}_power_w"] = energy * 3.6e6 / seconds if energy is not None and seconds > 0 else None
+    total["phases"] = len(phases)
+    return total
+
+
+def cost_where(record: dict, keep: Callable[[dict], bool]) -> dict | None:
+    """`sum_cost` of the phases for which `keep(phase)` is true (None without phases)."""
+    phases = phases_of(record)
+    return None if phases is None else sum_cost(p for p in phases if keep(p))
+
+
+def fit_cost(record: dict, run_id: str) -> dict | None:
+    """What fitting configuration `run_id` cost (its `fit` phases)."""
+    return cost_where(record, lambda p: p["kind"] == "fit" and p.get("run_id") == run_id)
+
+
+def own_cost(record: dict, run_id: str) -> dict | None:
+    """Every phase of configuration `run_id` (fit, its evaluations, measurements of its model)."""
+    return cost_where(record, lambda p: p.get("run_id") == run_id)
+
+
+def shared_cost(record: dict) -> dict | None:
+    """Phases no single configuration owns (data scan, feature extraction, other work)."""
+    return cost_where(record, lambda p: p.get("run_id") is None)

@@ -1,0 +1,58 @@
+"""The card's index facts, `cards/<slug>.meta.json`: what `modelcard publish` lists about a card.
+
+The Markdown front matter and the MCT JSON carry the name and the metrics, but not the run's
+dates, the check status or the documentation coverage, and the MCT schema allows no extra keys.
+So `build` (format `json`) writes this small sidecar beside them, from the same card it renders:
+
+- `run_id`, `status`, `started_at`, `ended_at`: the run the card was built from;
+- `headline`: the test accuracy (else the first evaluation set's) with its interval;
+- `checks`: the verdict of the card's Checks subsection (`build --policy`), or null when the card
+  was built without a policy ("not checked");
+- `coverage`: the documentation coverage (HF template and EU AI Act Annex IV items);
+- `files`: the sha256 of every card file written in the same build (figures too), so `publish`
+  copies exactly those and can say when one is missing or was changed after the build.
+
+Sorted keys and no timestamps of its own: the same build gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..card.model import Card
+
+META_SUFFIX = ".meta.json"
+META_FORMAT = 1   # bumped if a reader could misread a later layout
+
+
+def headline(card: Card) -> dict | None:
+    """e.g. {"set": "test", "metric": "accuracy", "value": 0.9375, "ci_low": 0.84, "ci_high": 1.0,
+    "confidence": 0.95, "method": "percentile"}; None when the card has no evaluation."""
+    sets = card.evaluation.sets
+    chosen = next((s for s in sets if s.name == "test"), sets[0] if sets else None)
+    if chosen is None or "accuracy" not in chosen.metrics:
+        return None
+    m = chosen.metrics["accuracy"]
+    return {"set": chosen.name, "metric": "accuracy", "value": m.value, "ci_low": m.ci_low, "ci_high": m.ci_high,
+            "confidence": chosen.bootstrap.get("confidence"), "method": chosen.bootstrap.get("method")}
+
+
+def card_meta(card: Card, coverage: dict, files: dict[str, str | bytes]) -> dict:
+    """The sidecar's dict; `coverage` is `CoverageSummary.to_json()`, `files` the build's other outputs."""
+    provenance = card.specs.provenance or {}
+    checks = None
+    if card.checks is not None:
+        c = card.checks
+        checks = {"passed": c.passed, "summary": c.summary, "policy_file": c.policy_file,
+                  "policy_sha256": c.policy_sha256}
+    hashes = {rel: hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+              for rel, data in sorted(files.items())}
+    return {"format": META_FORMAT, "name": card.details.name, "slug": card.slug, "run_id": card.details.run_id,
+            "created_by": card.details.created_by, "status": card.status,
+            "started_at": provenance.get("started_at"), "ended_at": provenance.get("ended_at"),
+            "headline": headline(card), "checks": checks, "coverage": coverage, "files": hashes}
+
+
+def dump_meta(meta: dict) -> str:
+    return json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,117 @@
+"""Per-phase emissions on a real codecarbon tracker, checked against an independent one.
+
+The reference is a second, plain codecarbon OfflineEmissionsTracker that runs around the
+whole block without tasks: the phases must add up to what it measured within 5%.
+"""
+
+import tempfile
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from training.collectors import EMISSIONS_KEYS, EmissionsCollector, emissions_phase
+from training.collectors.phases import PHASE_KEYS
+
+
+def _busy(seconds: float) -> None:
+    start = time.perf_counter()
+    a = np.random.default_rng(0).random((200, 200))
+    while time.perf_counter() - start < seconds:
+        a = np.tanh(a @ a)
+
+
+def _reference_tracker():
+    from codecarbon import OfflineEmissionsTracker
+
+    return OfflineEmissionsTracker(country_iso_code="USA", output_dir=tempfile.gettempdir(), output_methods=[],
+                                   measure_power_secs=15, log_level="error", allow_multiple_runs=True,
+                                   tracking_mode="machine")
+
+
+def _phase(result, kind, subject=None, run_id=None):
+    found = [p for p in result["phases"] if (p["kind"], p["subject"], p["run_id"]) == (kind, subject, run_id)]
+    assert len(found) == 1, (kind, subject, run_id, result["phases"])
+    return found[0]
+
+
+def test_phases_add_up_to_the_totals_and_agree_with_a_whole_run_tracker():
+    reference = _reference_tracker()
+    with EmissionsCollector() as em:
+        reference.start()  # inside the block, so both cover the same time (not the set-up)
+        try:
+            with emissions_phase("data_scan"):
+                _busy(0.6)
+            time.sleep(0.3)  # outside every phase: counted as `other`
+            for run_id in ("a", "b"):
+                with emissions_phase("fit", run_id=run_id):
+                    _busy(0.5)
+                with emissions_phase("evaluation", "test", run_id):
+                    time.sleep(0.3)
+        finally:
+            reference.stop()
+    result = em.result()
+    assert em.warning is None
+    assert set(result) == set(EMISSIONS_KEYS)
+    phases = result["phases"]
+    assert [p["kind"] for p in phases] == ["data_scan", "fit", "evaluation", "fit", "evaluation", "other"]
+    assert all(list(p) == list(PHASE_KEYS) for p in phases)
+    for key in ("duration_s", "energy_kwh", "cpu_energy_kwh", "ram_energy_kwh", "emissions_kg"):
+        assert result[key] == pytest.approx(sum(p[key] for p in phases), rel=1e-9)
+    for p in phases:
+        assert p["energy_kwh"] == pytest.approx(p["cpu_energy_kwh"] + p["ram_energy_kwh"], rel=1e-9)
+        assert p["cpu_power_w"] == pytest.approx(p["cpu_energy_kwh"] * 3.6e6 / p["duration_s"])
+        assert p["gpu_power_w"] is None and p["gpu_energy_kwh"] is None  # no GPU tracked: no made-up 0 W
+        assert p["power_measured"] == result["power_measured"]
+    assert _phase(result, "fit", run_id="a")["duration_s"] == pytest.approx(0.5, abs=0.15)
+    assert _phase(result, "other")["duration_s"] >= 0.3
+    # The independent whole-run tracker: same energy within 5%
+    ref = reference.final_emissions_data
+    assert result["energy_kwh"] == pytest.approx(ref.energy_consumed, rel=0.05)
+    assert result["emissions_kg"] == pytest.approx(ref.emissions, rel=0.05)
+    assert result["duration_s"] == pytest.approx(ref.duration, rel=0.05)
+
+
+def test_nested_phases_split_the_cost_and_handles_hold_their_block():
+    with EmissionsCollector() as em:
+        with em.phase("fit", run_id="r") as outer:
+            _busy(0.3)
+            with emissions_phase("efficiency", run_id="r") as inner:
+                _busy(0.3)
+        with emissions_phase("fit", run_id="r"):  # the same phase again: its figures add up
+            _busy(0.2)
+    result = em.result()
+    fit, eff = _phase(result, "fit", run_id="r"), _phase(result, "efficiency", run_id="r")
+    assert inner.measured and outer.measured
+    assert inner.cost.energy_kwh == pytest.approx(eff["energy_kwh"])
+    assert outer.cost.energy_kwh > inner.cost.energy_kwh
+    assert outer.cost.duration_s == pytest.approx(0.6, abs=0.15)
+    assert fit["duration_s"] == pytest.approx(0.5, abs=0.15)
+
+
+def test_phase_outside_any_collector_does_nothing():
+    with emissions_phase("robustness", "test") as handle:
+        pass
+    assert handle.cost.energy_kwh == 0 and not handle.measured
+    with pytest.raises(ValueError):
+        with emissions_phase("Not A Kind"):
+            pass
+
+
+def test_task_api_failure_keeps_the_whole_run_totals(monkeypatch):
+    from codecarbon.emissions_tracker import BaseEmissionsTracker
+
+    def broken(self, task_name=None):
+        raise RuntimeError("task API broke")
+
+    monkeypatch.setattr(BaseEmissionsTracker, "start_task", broken)
+    threads_before = set(threading.enumerate())
+    with EmissionsCollector() as em:
+        with emissions_phase("fit"):
+            _busy(0.4)
+    result = em.result()
+    assert result is not None and result["phases"] is None
+    assert result["energy_kwh"] > 0 and result["duration_s"] == pytest.approx(0.4, abs=0.3)
+    assert "per phase not measured" in em.warning and "task API broke" in em.warning
+    assert set(threading.enumerate()) <= threads_before

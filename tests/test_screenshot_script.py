@@ -1,0 +1,32 @@
+"""scripts/screenshot.sh (the README's card screenshot) runs and draws the card."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.browser import chromium_path, is_blank
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_screenshot_script_draws_the_example_card(tmp_path):
+    if chromium_path() is None:
+        pytest.skip("Chromium is not installed (Debian package `chromium`; scripts/setup.sh installs it)")
+    (card,) = sorted(p for p in (ROOT / "cards").glob("*.html") if not p.name.endswith(".data.html"))
+    out = tmp_path / "shot.png"
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "screenshot.sh"), str(card), str(out), "800x600"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(out) and not is_blank(out.read_bytes())
+    from PIL import Image
+
+    assert Image.open(out).size == (800, 600)
+
+
+def test_screenshot_script_names_a_missing_card(tmp_path):
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "screenshot.sh"), str(tmp_path / "nope.html"), str(tmp_path / "x.png")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
