@@ -48,7 +48,8 @@ def _card(run: RunRef, tmp_path) -> tuple[str, str, list[str]]:
 def test_writer_records_the_sha256_of_every_artifact(tmp_path):
     run = _recorded_run(tmp_path)
     sums = run.record["artifacts_sha256"]
-    assert sorted(sums) == ["predictions/test.npz"]
+    assert sorted(sums) == ["label_issues.csv", "predictions/test.npz"]  # record runs: label issues from predictions
+    assert sums["label_issues.csv"] == hashlib.sha256((run.path / "label_issues.csv").read_bytes()).hexdigest()
     assert sums["predictions/test.npz"] == hashlib.sha256((run.path / "predictions/test.npz").read_bytes()).hexdigest()
     assert artifact_problems(run.path, run.record) == []
 

@@ -63,8 +63,9 @@ def test_record_is_complete_and_valid(trained):
     assert core <= listed and "label_issues.csv" in listed
     assert all(k in core or k == "label_issues.csv" or k.startswith(("examples/", "data_card/")) for k in listed)
     files = {p.relative_to(run_dir).as_posix() for p in (run_dir / "examples").iterdir()}
-    assert files and set(record["artifacts_sha256"]) == {"model.keras", "history.csv", "head.weights.h5",
-                                                         "predictions/test.npz", "predictions/shifted.npz"} | files
+    if (run_dir / "data_card").is_dir():  # thumbnails only when the data card flagged something
+        files |= {p.relative_to(run_dir).as_posix() for p in (run_dir / "data_card").iterdir()}
+    assert files and listed == core | files | {"label_issues.csv"}
     assert record["artifacts_sha256"]["model.keras"] == record["model"]["file_sha256"]
     assert record["hardware"] and record["efficiency"]["latency_ms_per_image"] > 0
     assert record["sweep"] is None
@@ -164,7 +165,7 @@ def test_emissions_per_phase_efficiency_and_inference_cost(trained):
     record = read_record(run_dir)
     em, run_id = record["emissions"], record["run_id"]
     phases = em["phases"]
-    assert {"data_scan", "feature_extraction", "fit", "evaluation", "robustness", "examples", "efficiency",
+    assert {"data_scan", "data_card", "feature_extraction", "fit", "evaluation", "robustness", "examples", "efficiency",
             "inference_cost", "other"} == {
         p["kind"] for p in phases}
     for key in ("energy_kwh", "emissions_kg", "duration_s"):

@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 # The standard phase kinds, in the order a training run meets them, with their card label.
 PHASE_KINDS = {
     "data_scan": "data scan and hashing",
+    "data_card": "data card (image quality, label issues)",
     "feature_extraction": "feature extraction",
     "fit": "fit",
     "evaluation": "evaluation",
