@@ -16,7 +16,7 @@ from modelcard.cli import main
 REPO = Path(__file__).resolve().parents[1]
 PASSING = "gates:\n  - accuracy.ci_low >= 0.1\n  - ece <= 0.9\n  - emissions_kg <= 1\n"
 FAILING = "gates:\n  - accuracy.ci_low >= 0.1\n  - accuracy.ci_low >= 0.999\n"
-UNMEASURED = "gates:\n  - accuracy.ci_low >= 0.1\n  - robustness.gaussian_noise.3.accuracy_drop <= 1\n"
+UNMEASURED = "gates:\n  - accuracy.ci_low >= 0.1\n  - label_issues.test.rate <= 1\n"
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_failing_policy_exits_1(project, capsys):
 def test_unmeasured_gate_exits_1_and_says_not_measured(project, capsys):
     assert main(["check", "--policy", _policy(project, UNMEASURED)]) == 1
     out = capsys.readouterr().out
-    assert "not measured" in out and "no robustness evaluation" in out
+    assert "not measured" in out and "no label-issue check" in out
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -38,7 +38,9 @@ def _build(tmp_path, record: dict) -> dict[str, str]:
     run_dir.mkdir(parents=True)
     write_record(run_dir, record)
     result = build_cards(RunRef(run_dir, read_record(run_dir)), tmp_path / "cards")
-    return {p.suffix: p.read_text(encoding="utf-8") for p in result.written if p.suffix in (".md", ".json", ".html")}
+    model_card = {p.name.removeprefix(p.name.split(".")[0]): p for p in result.written}  # ".md", ".mct.json", ...
+    return {short: model_card[full].read_text(encoding="utf-8")
+            for short, full in ((".md", ".md"), (".json", ".mct.json"), (".html", ".html"))}
 
 
 def _front_matter(md: str) -> dict:
