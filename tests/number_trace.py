@@ -74,6 +74,8 @@ class Sources:
     def traces(self, token: str, sign: str = "") -> bool:
         """Whether one printed number (as extracted by `numbers_in`) follows a documented rule."""
         if token.endswith("%"):
+            if token in self.words:  # a percentage written in a text of the record (a definition)
+                return True
             shown = Decimal(token[:-1].replace(",", ""))
             return any(Decimal(f"{v:.3f}") * 100 == shown for v in self.numbers)
         plain = token.replace(",", "")

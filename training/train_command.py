@@ -214,12 +214,15 @@ def _choose(rule: sweeps.SelectionRule, members: list[Member]) -> int:
 def _record_emissions(members: list[Member], emissions) -> None:
     """The whole sweep's emissions, phase by phase, in every member; its inference cost in the
     members that measured one. Without phases (task API failed) the old whole-sweep warning."""
+    from modelcard.record.phase_costs import shared_cost
+
     from .model_cost import inference_section
 
     result = emissions.result()
+    shared = None if result is None else shared_cost({"emissions": result})
     for member in members:
         member.writer.record["emissions"] = None if result is None else {
-            **result, "inference": inference_section(member.inference, result)}
+            **result, "inference": inference_section(member.inference, result), "shared_cost": shared}
         if emissions.warning:
             member.writer.record["warnings"].append(emissions.warning)
         if result is not None and not result.get("phases") and len(members) > 1:

@@ -116,7 +116,7 @@ def sweep_cost(record: dict, members: list[dict]) -> SweepCost | None:
         selected = record["run_id"]
     shared = [_row(phase_label(p), p) for p in phases if p.get("run_id") is None]
     return SweepCost(
-        shared=shared, shared_total=_row("shared cost", shared_cost(record)),
+        shared=shared, shared_total=_row("shared cost", record["emissions"].get("shared_cost") or shared_cost(record)),
         selected_fit=_row("selected configuration: fit", fit_cost(record, selected)) if selected else None,
         selected_own=_row("selected configuration: all its phases", own_cost(record, selected)) if selected else None,
         selected_run_id=selected, total=_row("whole sweep", sum_cost(phases)), n_configurations=len(members),
