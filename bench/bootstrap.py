@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from modelcard.analysis import evaluate_predictions, per_sample, percentile_interval  # noqa: E402
 from modelcard.analysis.bootstrap import bootstrap_samples  # noqa: E402
 from modelcard.analysis.inputs import encode_groups  # noqa: E402
+from result import result  # noqa: E402
 
 TARGET_S = 2.0
 N_SAMPLES, N_CLASSES, N_RESAMPLES = 10_000, 120, 1000
@@ -68,6 +69,8 @@ def main() -> None:
           f"{seconds:.2f} s median of {args.repeats} ({seconds / TARGET_S:.2f}x the {TARGET_S:.0f} s target)")
     full = timed(lambda: evaluate_predictions(y_true, y_prob, [f"c{i}" for i in range(N_CLASSES)], groups), 1)
     print(f"evaluate_predictions end to end (with fairlearn slices): {full:.2f} s")
+    result("bootstrap", f"{what}, {N_RESAMPLES} resamples x {N_SAMPLES} samples (seconds)", round(seconds, 3), "<=", TARGET_S,
+           unit=" s", scale=f"{N_SAMPLES} samples, median of {args.repeats}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from result import result  # noqa: E402
 
 SIZE, BATCH = 160, 32
 
@@ -96,13 +97,17 @@ def main() -> None:
         files_ips, array_ips = throughput(paths)
         print(f"{len(paths)} images at {SIZE} px: from files {files_ips:.1f} img/s, preloaded array "
               f"{array_ips:.1f} img/s; ratio {files_ips / array_ips:.2f} (target >= 0.8)")
+        result("extract", "extraction img/s from files / predict_on_batch on a preloaded array", round(files_ips / array_ips, 3),
+               ">=", 0.8, scale=f"{len(paths)} images at {SIZE} px")
         for n in [int(x) for x in args.rss.split(",") if x]:
             folder = augmented_folder(Path(tmp) / f"rss{n}", n)
             done = subprocess.run([sys.executable, __file__, "--rss-child", str(folder)], capture_output=True, text=True)
             if done.returncode != 0:
                 sys.exit(done.stderr[-2000:])
-            result = json.loads(done.stdout.strip().splitlines()[-1])
-            print(f"peak RSS extracting {result['n']} images: {result['peak_rss_mb']:.0f} MiB")
+            child = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"peak RSS extracting {child['n']} images: {child['peak_rss_mb']:.0f} MiB")
+            result("extract_memory", f"peak RSS extracting {child['n']} images", round(child["peak_rss_mb"]),
+                   unit=" MiB", scale=f"{child['n']} images", peak_mb=round(child["peak_rss_mb"]))
 
 
 if __name__ == "__main__":
