@@ -80,3 +80,9 @@ def fit_summary(label: str, epochs_run: int, max_epochs: int, best_epoch: int, b
     stopped = f" (stopped early at {epochs_run}/{max_epochs})" if epochs_run < max_epochs else ""
     values = ", ".join(f"{k} {v:.3f}" for k, v in sorted(best.items()) if k.startswith("val_") and v is not None)
     return f"{label or 'fit'}: {epochs_run} epochs{stopped}, kept epoch {best_epoch}: {values or 'no validation metrics'} ({fit_s:.1f}s)"
+
+
+def log_timing_model(n_predictions: int) -> None:
+    """The line shown before a saved model is timed (otherwise a silent minute on small machines)."""
+    energy = f"; the energy of {n_predictions} predictions at batch 32 and at batch 1" if n_predictions else ""
+    log(f"timing the saved model (latency, throughput{energy})")

@@ -37,7 +37,7 @@ from .fit import FitResult, compile_classifier, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
 from .metadata import Metadata, load_metadata, unmatched_warning
-from .progress import detail, log
+from .progress import detail, log, log_timing_model
 from .robustness import run_robustness
 from .run_sections import data_section, model_section, training_section, write_history
 
@@ -448,6 +448,7 @@ def finish_chosen(member: Member, full, spec: BackboneSpec, data: LoadedData) ->
     record["efficiency"] = {"model_file_bytes": file_info["file_bytes"], "total_params": total,
                             "trainable_params": trainable}
     if collectors_enabled():
+        log_timing_model(member.config.inference_predictions)
         paths, _ = data.inputs(data.dataset, "test")
         batch = test_batch(paths, spec.input_size)
         warnings, predict = record["warnings"], graph_predict(full)
