@@ -88,7 +88,6 @@ def register(subparsers) -> None:
                    help="predictions timed at batch 32 and at batch 1 for the energy per 1,000 predictions "
                    "(default 1000; 0 skips)")
     e.add_argument("--robustness", default="quick", choices=("quick", "full", "none"), help=ROBUSTNESS_HELP)
-    e.add_argument("--verbose", action="store_true", help="print the details a debugging user needs")
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -147,7 +146,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    _quiet_tensorflow(args.verbose)
+    _quiet_tensorflow()
     from pathlib import Path
 
     from training.evaluate_command import evaluate
