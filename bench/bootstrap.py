@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from modelcard.analysis import evaluate_predictions, per_sample, percentile_interval  # noqa: E402
 from modelcard.analysis.bootstrap import bootstrap_samples  # noqa: E402
 from modelcard.analysis.inputs import encode_groups  # noqa: E402
+from result import result  # noqa: E402
 
 TARGET_S = 2.0
 N_SAMPLES, N_CLASSES, N_RESAMPLES = 10_000, 120, 1000
@@ -60,13 +61,16 @@ def imagenet_child() -> None:
 
 def imagenet_line() -> str:
     proc = subprocess.run([sys.executable, __file__, "--imagenet-child"], capture_output=True, text=True, check=True)
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    s, gb = result["seconds"], result["peak_rss_mb"] / 1024
+    measured = json.loads(proc.stdout.strip().splitlines()[-1])
+    s, gb = measured["seconds"], measured["peak_rss_mb"] / 1024
     ok = s <= IMAGENET_TARGET_S and gb <= IMAGENET_TARGET_RSS_GB
+    result("bootstrap (ImageNet scale)", f"every interval, {IMAGENET_SAMPLES:,} x {IMAGENET_CLASSES:,} classes (seconds)",
+           round(s, 2), "<=", IMAGENET_TARGET_S, unit=" s", scale=f"{IMAGENET_SAMPLES} samples",
+           peak_mb=round(measured["peak_rss_mb"], 1))
     return (f"every interval (evaluate_predictions, one 3-group slice): {IMAGENET_SAMPLES:,} samples x "
             f"{IMAGENET_CLASSES:,} classes x {N_RESAMPLES} resamples: {s:.2f} s ({s / IMAGENET_TARGET_S:.2f}x the "
             f"{IMAGENET_TARGET_S:.0f} s target), peak RSS {gb:.2f} GB ({gb / IMAGENET_TARGET_RSS_GB:.2f}x the "
-            f"{IMAGENET_TARGET_RSS_GB:.0f} GB target): {'met' if ok else 'NOT met'}; CPU time {result['cpu_seconds']:.2f} s "
+            f"{IMAGENET_TARGET_RSS_GB:.0f} GB target): {'met' if ok else 'NOT met'}; CPU time {measured['cpu_seconds']:.2f} s "
             f"(single-threaded: wall time exceeds it only when other processes share the cores)")
 
 
@@ -109,6 +113,8 @@ def main() -> None:
           f"CPU time {cpu:.2f} s")
     full, full_cpu = timed(lambda: evaluate_predictions(y_true, y_prob, [f"c{i}" for i in range(N_CLASSES)], groups), 1)
     print(f"evaluate_predictions end to end (with fairlearn slices): {full:.2f} s (CPU time {full_cpu:.2f} s)")
+    result("bootstrap", f"{what}, {N_RESAMPLES} resamples x {N_SAMPLES} samples (seconds)", round(seconds, 3), "<=", TARGET_S,
+           unit=" s", scale=f"{N_SAMPLES} samples, median of {args.repeats}")
     if not args.skip_imagenet:
         print(imagenet_line())
 

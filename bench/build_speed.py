@@ -21,6 +21,7 @@ import numpy as np
 
 from modelcard.analysis import evaluate_predictions
 from modelcard.record import new_record, write_record
+from result import result  # noqa: E402
 
 RUN_ID = "20260101T000000Z-b0b0b0"
 
@@ -70,6 +71,8 @@ def main() -> int:
     print(f"modelcard build ({args.classes} classes): median {b:.3f} s  runs {', '.join(f'{x:.2f}' for x in builds)}")
     print(f"python -c 'import tensorflow':   median {t:.3f} s  runs {', '.join(f'{x:.2f}' for x in imports)}")
     print(f"ratio build / import tensorflow: {b / t:.3f} (target <= 0.25: {'met' if b / t <= 0.25 else 'NOT met'})")
+    result("build_speed", "modelcard build time / import tensorflow time", round(b / t, 3), "<=", 0.25,
+           scale=f"{args.classes} classes, median of {args.repeats}")
     return 0
 
 

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from augmented_data import augmented_folder  # noqa: E402
+from result import result  # noqa: E402
 
 SWEEP = ["--sweep", "optimizer=adam,sgd", "--sweep", "batch_size=32,64"]
 COMMON = ["--input-size", "160", "--epochs", "10", "--weights", "offline"]
@@ -91,6 +92,8 @@ def main() -> None:
           f"{apart:.1f}s in separately counted stages), off {off_s:.1f}s")
     print(f"ratio on/off without the separate stages: {(on_s - apart) / off_s:.3f} (target <= 1.05)")
     print(f"ratio on/off with everything: {on_s / off_s:.3f}")
+    result("collector_overhead", "4-config sweep time, collectors on / off (separately counted stages excluded)",
+           round((on_s - apart) / off_s, 3), "<=", 1.05, scale=f"{args.images} images")
     for kind, label in SEPARATE_KINDS.items():
         share = f"{separate[kind]:.1f}s ({separate[kind] / off_s:.1%} of the run without collectors)"
         print(f"  counted separately, {label}: {share if separate[kind] else 'not in this run'}")

@@ -44,8 +44,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from modelcard.analysis.calibration import bin_index  # noqa: E402
+from result import result  # noqa: E402
 from modelcard.analysis.proportions import wilson_interval  # noqa: E402
 from modelcard.record_command import analyse_predictions_file, record_predictions  # noqa: E402
 
@@ -207,8 +209,14 @@ def main() -> int:
         ok = 0.94 <= np.mean(props) <= 0.97 and min(props) >= 0.90
         print(f"proportions at n >= 10: mean {np.mean(props):.3f}, min {min(props):.3f} "
               f"(target mean 0.94-0.97, min >= 0.90: {'met' if ok else 'NOT met'})")
+        scale = f"{args.sets} sets per cell"
+        result("coverage", "proportion intervals at n >= 10: mean coverage", round(float(np.mean(props)), 3), ">=", 0.94,
+               scale=scale)
+        result("coverage", "proportion intervals at n >= 10: lowest cell", round(min(props), 3), ">=", 0.90, scale=scale)
     if f1:
         print(f"macro F1 at n >= 30: min {min(f1):.3f} (target >= 0.90: {'met' if min(f1) >= 0.90 else 'NOT met'})")
+        result("coverage", "macro F1 intervals at n >= 30: lowest cell", round(min(f1), 3), ">=", 0.90,
+               scale=f"{args.sets} sets per cell")
     ece = [results[key]["ECE"] for key in results]
     print(f"ECE: coverage {min(ece):.3f} to {max(ece):.3f} (biased statistic: its interval shows the spread, "
           f"not a range for the true calibration error)")

@@ -62,6 +62,10 @@ def main() -> None:
             print("collector errors: " + "; ".join(errors))
         print(f"ratio (data card + label issues) / feature extraction = {(card_s + issues_s) / extract_s:.2f} "
               "(target <= 0.5)")
+        from result import result
+
+        result("data_card", "(data card + label issues) / feature extraction", round((card_s + issues_s) / extract_s, 2),
+               "<=", 0.5, scale=f"{n} images")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from result import result as bench_result  # noqa: E402
 
 SIZE, BATCH = 160, 32
 
@@ -74,6 +75,8 @@ def main() -> None:
               f"({n_passes} corrupted passes + 1 clean) {suite_s:.1f} s")
         print(f"ratio suite / ({n_passes} x clean pass) = {suite_s / (n_passes * clean_s):.2f} (target <= 1.3); "
               f"per pass including its clean pass: {suite_s / ((n_passes + 1) * clean_s):.2f}")
+        bench_result("robustness", f"quick suite time / ({n_passes} x one clean pass)", round(suite_s / (n_passes * clean_s), 3),
+                     "<=", 1.3, scale=f"{len(paths)} images at {SIZE} px")
 
 
 if __name__ == "__main__":

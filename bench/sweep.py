@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from augmented_data import augmented_folder  # noqa: E402
+from result import result  # noqa: E402
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 BATCH_SIZES = (32, 64)
@@ -49,10 +50,14 @@ def bench_scale(label: str, data: str, work: Path, naive: bool) -> None:
     sweep = train_seconds(data, work, sweep_args)
     print(f"[{label}] single config: {single:.1f}s; 8-config sweep: {sweep:.1f}s; "
           f"ratio {sweep / single:.2f} (target <= 1.5 at 2,000 images)")
+    result("sweep", "8-config sweep time / single config time", round(sweep / single, 3), "<=", 1.5,
+           scale=f"{label} images" if label != "demo" else "demo data")
     if naive:
         naive_s = sum(train_seconds(data, work, ["--optimizer", o, "--batch-size", str(b), "--no-feature-cache"])
                       for o in OPTIMIZERS for b in BATCH_SIZES)
         print(f"[{label}] 8 runs re-running the backbone: {naive_s:.1f}s; sweep speed-up {naive_s / sweep:.1f}x (target >= 5x)")
+        result("sweep_speedup", "8 uncached runs time / one 8-config sweep", round(naive_s / sweep, 2), ">=", 5,
+               unit="x", scale=f"{label} images" if label != "demo" else "demo data")
 
 
 def main() -> None:

@@ -160,6 +160,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"{len(result.gaps)} section(s) not provided:", file=sys.stderr)
         for gap in result.gaps:
             print(f"  - {gap}", file=sys.stderr)
+        if any("card.yaml" in gap for gap in result.gaps):
+            print("  (`modelcard init --run RUN` writes a commented card.yaml with every key; fill it in, build again)",
+                  file=sys.stderr)
     if result.checks is not None:
         print(f"checks ({result.checks.policy_file}): {'pass' if result.checks.passed else 'FAIL'}, "
               f"{result.checks.summary} (see the card's Checks subsection or `modelcard check`)", file=sys.stderr)

@@ -66,6 +66,8 @@ def register(subparsers) -> None:
                    "repeat for a grid; one run per configuration, all sharing a sweep id")
     t.add_argument("--eval-set", action="append", default=[], metavar="NAME=DIR",
                    help="extra labelled set with the same class folders, evaluated like the test split; repeatable")
+    t.add_argument("--verbose", action="store_true",
+                   help="print a line per epoch (instead of one progress bar per configuration) and the run ids up front")
     t.set_defaults(handler=_cmd_train)
 
     e = subparsers.add_parser(
@@ -92,13 +94,25 @@ def register(subparsers) -> None:
     e.set_defaults(handler=_cmd_evaluate)
 
 
-def _quiet_tensorflow() -> None:
-    """Silence TF's C++ info logs (and libpng's sRGB profile warnings it relays) before import,
-    and its Python-side notes (e.g. retracing each sweep member's small head) to errors only."""
+def _quiet_tensorflow(verbose: bool = False) -> None:
+    """Before TensorFlow is first imported: silence its C++ start-up notes and its Python-side notes.
+
+    The C++ notes are TF's own logging, filtered by TF_CPP_MIN_LOG_LEVEL when the library loads
+    (setting it later has no effect): "oneDNN custom operations are on" (util.cc, INFO, on CPUs
+    where oneDNN is enabled), "This TensorFlow binary is optimized to use available CPU
+    instructions" (cpu_feature_guard.cc, INFO) and libpng's sRGB-profile warnings relayed while
+    decoding the demo PNGs (WARNING). absl prints "All log messages before absl::InitializeLog()
+    is called are written to STDERR" just before the first message it lets through, so filtering
+    the notes removes that line too. Level 2 keeps errors visible; a user who sets the variable
+    keeps theirs. Python-side notes (e.g. retracing each sweep member's small head) go to errors only.
+    """
     import logging
+
+    from training.progress import set_verbose
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    set_verbose(verbose)
 
 
 def _eval_sets(values: list[str]) -> dict[str, str]:
@@ -114,7 +128,7 @@ def _eval_sets(values: list[str]) -> dict[str, str]:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    _quiet_tensorflow()
+    _quiet_tensorflow(args.verbose)
     from pathlib import Path
 
     from training.config import load_config

@@ -30,3 +30,24 @@ def test_screenshot_script_names_a_missing_card(tmp_path):
     proc = subprocess.run(["bash", str(ROOT / "scripts" / "screenshot.sh"), str(tmp_path / "nope.html"), str(tmp_path / "x.png")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_top_mode_keeps_header_summary_and_first_results_table(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("card_top", ROOT / "scripts" / "card_top.py")
+    card_top = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(card_top)
+    (card,) = sorted(p for p in (ROOT / "cards").glob("*.html") if not p.name.endswith(".data.html"))
+    html = card.read_text(encoding="utf-8")
+    top = card_top.card_top(html)
+    assert "<h1>" in top and "<h3>Results</h3>" in top and top.count("<table>") == 1
+    assert "<h2>Model Details</h2>" not in top and "left out of this picture" in top
+    with pytest.raises(ValueError):
+        card_top.card_top("<html><body><h1>x</h1></body></html>")
+    if chromium_path() is None:
+        pytest.skip("Chromium is not installed (Debian package `chromium`; scripts/setup.sh installs it)")
+    out = tmp_path / "top.png"
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "screenshot.sh"), "--top", str(card), str(out), "800x600"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == str(out) and not is_blank(out.read_bytes()), proc.stderr

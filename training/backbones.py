@@ -17,7 +17,9 @@ layers (the head, `--weights none`) follow Keras' global seed: call
 from __future__ import annotations
 
 import math
+import os
 import urllib.error
+import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from modelcard.errors import UserError
 
 from .weights import source as offline_source
 from .weights.keras_io import SUFFIX as WEIGHTS_SUFFIX
+from .weights.keras_io import check_weights_file
 
 # --backbone name -> (keras.applications constructor, module holding its preprocess_input)
 BACKBONES = {
@@ -142,6 +145,40 @@ def _is_download_failure(exc: Exception) -> bool:
     return isinstance(exc, (urllib.error.URLError, OSError)) or "URL fetch failure" in str(exc)
 
 
+KERAS_WEIGHTS_HOST = "https://storage.googleapis.com"  # where keras.applications downloads weights from
+# the start of the no-top weights file name Keras caches under $KERAS_HOME/models, per backbone
+KERAS_CACHE_PREFIX = {"mobilenetv2": "mobilenet_v2_", "resnet50v2": "resnet50v2_", "efficientnetb0": "efficientnetb0_",
+                      "densenet121": "densenet121_"}
+
+
+def _keras_cache_has(spec: BackboneSpec) -> bool:
+    folder = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras") / "models"
+    prefix = KERAS_CACHE_PREFIX.get(spec.name, spec.name)
+    return folder.is_dir() and any(p.name.startswith(prefix) and ("notop" in p.name or "no_top" in p.name)
+                                   for p in folder.iterdir())
+
+
+def _reachable(url: str, timeout_s: float = 5.0) -> bool:
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout_s).close()
+    except urllib.error.HTTPError:
+        return True  # the server answered
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+    return True
+
+
+def check_weights_available(spec: BackboneSpec) -> None:
+    """Before TensorFlow loads, so the error is the only line: a weights file must exist and be HDF5;
+    ImageNet weights must be in Keras' cache or their download host must answer."""
+    kind = weights_source(spec.weights)
+    if kind == "file":
+        check_weights_file(Path(spec.weights), "weights file")
+    elif kind == "imagenet" and not _keras_cache_has(spec) and not _reachable(KERAS_WEIGHTS_HOST):
+        raise UserError(f"cannot reach {KERAS_WEIGHTS_HOST} to download ImageNet weights (no internet?); use "
+                        "--weights offline (bundled MobileNetV2 weights) or --weights none")
+
+
 def _construct(spec: BackboneSpec, keras_weights: str | None):
     import keras
 
@@ -167,8 +204,6 @@ def build_backbone(spec: BackboneSpec):
     kind = weights_source(spec.weights)
     if kind == "file":
         path = Path(spec.weights)
-        if not path.is_file():
-            raise UserError(f"weights file {path} does not exist; check the --weights path")
         model = _construct(spec, None)
         load_weights_file(model, path, what="weights file")
         return model, _file_info(path)

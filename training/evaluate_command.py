@@ -25,6 +25,7 @@ from .examples import record_examples
 from .features import extract
 from .full_model import model_input_size
 from .metadata import load_metadata, unmatched_warning
+from .progress import log_timing_model
 from .weights.source import sha256_of
 
 MAIN_SET = "test"
@@ -143,6 +144,7 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
                                input_size=size, batch_size=batch_size)[0].apply(run.record)
             run.save()
             if collectors_enabled():
+                log_timing_model(inference_predictions)
                 batch = test_batch(inputs[MAIN_SET], size)
                 warnings, predict = run.record["warnings"], graph_predict(model)
                 measured = guarded("efficiency (latency, throughput, size)", measure_model, model, batch,

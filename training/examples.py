@@ -23,6 +23,7 @@ from modelcard import atomic
 from modelcard.record import RunWriter, read_predictions
 
 from .data import Sample, load_rgb
+from .progress import log
 
 EXAMPLES_DIR = "examples"
 THUMBNAIL_PX = 64
@@ -106,6 +107,7 @@ def record_examples(writer: RunWriter, samples: list[Sample], model, *, eval_set
     """Write the thumbnails (and Grad-CAM overlays when `model` allows) and `record["examples"]`.
 
     Never raises: any failure is recorded as `error` (whole grid) or `gradcam.error` (maps only)."""
+    log(f"example grid: thumbnails and Grad-CAM maps of a few {eval_set} images")
     start = time.perf_counter()
     try:
         section = _examples(writer, samples, model, eval_set, seed)

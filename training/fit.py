@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import dataclass
 
-from .progress import epoch_logger
+from .progress import fit_progress, fit_summary, log
 
 # Test-only hook: raise KeyboardInterrupt after this many epochs, to test Ctrl-C handling
 # deterministically (a real SIGINT would race a fit that lasts a fraction of a second).
@@ -96,14 +96,15 @@ def _clean(values) -> list[float | None]:
 
 def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: int, patience: int,
         label: str = "") -> FitResult:
-    """`model.fit` with EarlyStopping on val_loss (best weights restored) and a line per epoch.
+    """`model.fit` with EarlyStopping on val_loss (best weights restored), a progress bar (a line per
+    epoch with --verbose) and one summary line at the end.
 
     `x`/`y` are arrays (then `batch_size` applies) or `x` is a batched tf.data dataset.
     """
     import keras
 
     stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
-    callbacks = [stopper, epoch_logger(label), *_test_interrupt_callbacks()]
+    callbacks = [stopper, fit_progress(label), *_test_interrupt_callbacks()]
     start = time.perf_counter()
     arrays = y is not None
     hist = model.fit(x, y, validation_data=validation_data, batch_size=batch_size if arrays else None, epochs=epochs,
@@ -111,4 +112,6 @@ def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: in
     fit_s = time.perf_counter() - start
     history = {k: _clean(v) for k, v in sorted(hist.history.items())}
     epochs_run = len(history.get("loss", []))
-    return FitResult(history=history, epochs_run=epochs_run, best_epoch=int(stopper.best_epoch) + 1, fit_s=fit_s)
+    result = FitResult(history=history, epochs_run=epochs_run, best_epoch=int(stopper.best_epoch) + 1, fit_s=fit_s)
+    log(fit_summary(label, epochs_run, epochs, result.best_epoch, result.best, fit_s))
+    return result

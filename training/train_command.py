@@ -25,7 +25,7 @@ from modelcard.record import RunWriter, open_run
 from modelcard.record.sweep_table import member_row
 
 from . import sweep as sweeps
-from .backbones import BackboneSpec, build_backbone, count_params
+from .backbones import BackboneSpec, build_backbone, check_weights_available, count_params
 from .collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
 from .config import TrainConfig
 from .data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
@@ -38,7 +38,7 @@ from .fit import FitResult, compile_classifier, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
 from .metadata import Metadata, load_metadata, unmatched_warning
-from .progress import log
+from .progress import detail, log, log_timing_model
 from .robustness import run_robustness
 from .run_sections import data_section, model_section, training_section, write_history
 
@@ -129,6 +129,8 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
     grid = sweeps.expand(config)
     member_cfgs = [sweeps.member_config(config, parameters) for parameters in grid]
     specs = [BackboneSpec(c.backbone, c.alpha, c.input_size, c.weights) for c in member_cfgs]  # checked up front
+    for unique in dict.fromkeys(specs):
+        check_weights_available(unique)
     with EmissionsCollector(config.country_iso_code) as emissions:  # one tracker, a phase per stage
         with emissions_phase("data_scan"):
             data = load_data(config)
@@ -166,13 +168,13 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
                                           "selected": None, "selection_rule": str(rule), "members": []}
             writer.save()
             members.append(Member(index, parameters, member_cfg, writer, spec=specs[index]))
-        log(f"runs: {', '.join(m.writer.run_id for m in members)}")
+        detail(f"runs: {', '.join(m.writer.run_id for m in members)}")
         with strategy.scope():
             chosen = _train_by_backbone(config, data, members, distribution, rule)
         emissions.stop()
         _record_emissions(members, emissions)
         _record_sweep(members, chosen, rule, sweep_id)
-        log(f"total {time.perf_counter() - started:.1f}s; selected {chosen.writer.run_id}")
+        log(selection_line(rule, members, chosen, time.perf_counter() - started))
     return [chosen.writer.path] + [m.writer.path for m in members if m is not chosen]
 
 
@@ -204,6 +206,27 @@ def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[Memb
             data_card.write(member.writer)
         engine.finish(group, group[_choose(rule, group)])
     return members[_choose(rule, members)]
+
+
+def member_label(member: Member, n_members: int) -> str:
+    """`[3/8] optimizer=sgd batch_size=32` for a sweep member, "" for a single configuration."""
+    if n_members <= 1:
+        return ""
+    return " ".join([f"[{member.index + 1}/{n_members}]", *(f"{k}={v}" for k, v in member.parameters.items())])
+
+
+def selection_line(rule: sweeps.SelectionRule, members: list[Member], chosen: Member, elapsed_s: float) -> str:
+    """The one line naming the selected configuration and why it was chosen."""
+    if len(members) == 1:
+        return f"trained 1 configuration in {elapsed_s:.1f}s: run {chosen.writer.run_id}"
+    value = chosen.metric(rule.metric)
+    best = "highest" if rule.direction == "max" else "lowest"
+    reason = (f"{best} {rule.metric} ({value:.3f}) of {len(members)} configurations (--select {rule})"
+              if value is not None else f"no configuration has a {rule.metric}, so the first is kept")
+    ties = sum(1 for m in members if value is not None and m.metric(rule.metric) == value)
+    tie_note = f", first of {ties} tied" if ties > 1 else ""
+    return (f"selected {member_label(chosen, len(members))}: {reason}{tie_note}; "
+            f"run {chosen.writer.run_id} ({elapsed_s:.1f}s in all)")
 
 
 def _choose(rule: sweeps.SelectionRule, members: list[Member]) -> int:
@@ -296,7 +319,7 @@ class HeadEngine:
         train_ds, val_ds, steps = feature_datasets(train_x, train_y, *val, cfg.batch_size, cfg.seed)
         head = build_head(train_x.shape[1], len(ds.class_names), cfg.dropout)
         compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
-        label = f"[{member.index + 1}/{n_members}] " if n_members > 1 else ""
+        label = member_label(member, n_members)
         with emissions_phase("fit", run_id=member.writer.run_id):
             result = fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
                          patience=cfg.patience, label=label)
@@ -393,7 +416,7 @@ class FinetuneEngine:
         train_ds = image_dataset(train_paths, size, cfg.batch_size, labels=train_y, augment=augmentation(cfg.seed),
                                  shuffle_seed=cfg.seed)
         val_ds = image_dataset(val_paths, size, cfg.batch_size, labels=val_y)
-        label = f"[{member.index + 1}/{n_members}] " if n_members > 1 else ""
+        label = member_label(member, n_members)
         with emissions_phase("fit", run_id=member.writer.run_id):
             result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
                          patience=cfg.patience, label=label)
@@ -454,6 +477,7 @@ def finish_chosen(member: Member, full, spec: BackboneSpec, data: LoadedData) ->
     record["efficiency"] = {"model_file_bytes": file_info["file_bytes"], "total_params": total,
                             "trainable_params": trainable}
     if collectors_enabled():
+        log_timing_model(member.config.inference_predictions)
         paths, _ = data.inputs(data.dataset, "test")
         batch = test_batch(paths, spec.input_size)
         warnings, predict = record["warnings"], graph_predict(full)

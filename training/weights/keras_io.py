@@ -14,6 +14,34 @@ from modelcard import atomic
 from modelcard.errors import UserError
 
 SUFFIX = ".weights.h5"
+# An HDF5 file starts with this signature at byte 0, or at 512, 1024, 2048, ... after a user block.
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def is_hdf5(path: Path) -> bool:
+    """True when `path` carries the HDF5 format signature (checked without h5py or TensorFlow)."""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        offset = 0
+        while offset + len(HDF5_SIGNATURE) <= size:
+            f.seek(offset)
+            if f.read(len(HDF5_SIGNATURE)) == HDF5_SIGNATURE:
+                return True
+            offset = 512 if offset == 0 else offset * 2
+    return False
+
+
+def check_weights_file(path: Path, what: str) -> Path:
+    """A `.weights.h5` path that exists and is HDF5, else UserError; cheap, so it runs before TF loads."""
+    path = Path(path)
+    if not path.name.endswith(SUFFIX):
+        raise UserError(f"{what} {path} is not a Keras {SUFFIX} file; pass a path ending in {SUFFIX}")
+    if not path.is_file():
+        raise UserError(f"{what} {path} does not exist; check the path")
+    if not is_hdf5(path):
+        raise UserError(f"{what} {path} is not an HDF5 weights file (no HDF5 signature: corrupt, truncated or "
+                        "another format); save it again with model.save_weights('name.weights.h5')")
+    return path
 
 
 def save_weights_atomic(model, path: Path) -> Path:
@@ -28,11 +56,7 @@ def save_weights_atomic(model, path: Path) -> Path:
 
 def load_weights_file(model, path: Path, what: str) -> None:
     """Load a `.weights.h5` file into `model`; UserError (naming `what`) if missing or mismatched."""
-    path = Path(path)
-    if not path.name.endswith(SUFFIX):
-        raise UserError(f"{what} {path} is not a Keras {SUFFIX} file; pass a path ending in {SUFFIX}")
-    if not path.is_file():
-        raise UserError(f"{what} {path} does not exist; check the path")
+    path = check_weights_file(path, what)
     # Keras warns (once per nested container) instead of failing when parts of a file do not
     # match; a partly loaded backbone must never pass as pretrained, so such warnings are errors.
     with warnings.catch_warnings(record=True) as caught:

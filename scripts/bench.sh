@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Run every benchmark in bench/ and print one table: benchmark, what is compared, the measured
+# ratio or figure, the target, met or not, peak memory where measured, and the scale used.
+#   bash scripts/bench.sh           full scale (the targets' own image counts; about an hour on 2 cores)
+#   bash scripts/bench.sh --quick   smallest useful scale (a smoke run: minutes; ratios are noisier)
+# Each script keeps its own human output (shown as it runs) and ends with `RESULT {json}` lines
+# (bench/result.py), which bench/table.py collects. A benchmark whose script is not in bench/
+# yet gets a "not present" row. Set PYTHON to choose the interpreter (default .venv/bin/python).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-.venv/bin/python}"
+scale=full
+case "${1:-}" in
+  --quick) scale=quick ;;
+  "") ;;
+  *) echo "usage: bash scripts/bench.sh [--quick]" >&2; exit 2 ;;
+esac
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+
+BENCHES=(build_speed bootstrap coverage sweep extract collector_overhead robustness data_card)
+declare -A FULL=(
+  [build_speed]="--repeats 5" [bootstrap]="--repeats 3 --groups" [sweep]="--scales demo,2000"
+  [extract]="--images 500 --rss 1000,5000" [collector_overhead]="--images 2000" [robustness]="--images 2000"
+  [coverage]="--sets 200" [data_card]="--images 2000")
+declare -A QUICK=(
+  [build_speed]="--repeats 3" [bootstrap]="--repeats 1" [sweep]="--scales demo --skip-naive"
+  [extract]="--images 200 --rss 300" [collector_overhead]="--images 300" [robustness]="--images 200"
+  [coverage]="--sets 50" [data_card]="--images 200")
+
+log="$(mktemp -d)/bench.log"
+flags=()
+for name in "${BENCHES[@]}"; do
+  script="bench/$name.py"
+  if [[ ! -f "$script" ]]; then
+    flags+=(--missing "$name")
+    continue
+  fi
+  if [[ $scale == quick ]]; then args="${QUICK[$name]:-}"; else args="${FULL[$name]:-}"; fi
+  echo "== $script $args" | tee -a "$log"
+  # shellcheck disable=SC2086  # args is a list of flags
+  if ! "$PY" "$script" $args | tee -a "$log"; then
+    flags+=(--failed "$name")
+  fi
+done
+echo
+echo "Benchmarks ($scale scale, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores):"
+"$PY" bench/table.py "${flags[@]}" < "$log"
