@@ -44,9 +44,12 @@ def test_phases_add_up_to_the_totals_and_agree_with_a_whole_run_tracker():
             with emissions_phase("data_scan"):
                 _busy(0.6)
             time.sleep(0.3)  # outside every phase: counted as `other`
+            fit_s = {}
             for run_id in ("a", "b"):
                 with emissions_phase("fit", run_id=run_id):
+                    start = time.perf_counter()
                     _busy(0.5)
+                    fit_s[run_id] = time.perf_counter() - start
                 with emissions_phase("evaluation", "test", run_id):
                     time.sleep(0.3)
         finally:
@@ -64,7 +67,7 @@ def test_phases_add_up_to_the_totals_and_agree_with_a_whole_run_tracker():
         assert p["cpu_power_w"] == pytest.approx(p["cpu_energy_kwh"] * 3.6e6 / p["duration_s"])
         assert p["gpu_power_w"] is None and p["gpu_energy_kwh"] is None  # no GPU tracked: no made-up 0 W
         assert p["power_measured"] == result["power_measured"]
-    assert _phase(result, "fit", run_id="a")["duration_s"] == pytest.approx(0.5, abs=0.15)
+    assert _phase(result, "fit", run_id="a")["duration_s"] == pytest.approx(fit_s["a"], rel=0.25, abs=0.05)
     assert _phase(result, "other")["duration_s"] >= 0.3
     # The independent whole-run tracker: same energy within 5%
     ref = reference.final_emissions_data
