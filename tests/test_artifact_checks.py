@@ -40,8 +40,9 @@ def _copied_example(tmp_path) -> RunRef:
 
 def _card(run: RunRef, tmp_path) -> tuple[str, str, list[str]]:
     result = build_cards(run, tmp_path / "cards", formats=["md", "html", "json"])
-    md = next((tmp_path / "cards").glob("*.md")).read_text(encoding="utf-8")
-    html = next((tmp_path / "cards").glob("*.html")).read_text(encoding="utf-8")
+    model_card = [p for p in result.written if ".data." not in p.name]  # the data card sits beside it
+    md = next(p for p in model_card if p.suffix == ".md").read_text(encoding="utf-8")
+    html = next(p for p in model_card if p.suffix == ".html").read_text(encoding="utf-8")
     return md.split("\n## ")[0], html.split("Model Details")[0], result.warnings
 
 
@@ -88,7 +89,9 @@ def test_modified_copy_of_the_example_with_checksums(tmp_path):
 
 def test_old_records_claim_nothing_about_changes(tmp_path):
     run = _copied_example(tmp_path)
-    assert "artifacts_sha256" not in run.record
+    record = json.loads((run.path / "run.json").read_text(encoding="utf-8"))
+    del record["artifacts_sha256"]  # as written before schema 1.1
+    run = RunRef(run.path, record)
     (run.path / "history.csv").write_text("epoch,loss\n1,0.0\n", encoding="utf-8")
     assert artifact_problems(run.path, run.record) == []  # cannot be detected without a checksum
     (run.path / "history.csv").unlink()

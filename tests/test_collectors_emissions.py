@@ -53,8 +53,10 @@ def test_real_tracker_measures_energy_and_emissions(tmp_path):
     threads_before = set(threading.enumerate())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        outer_start = time.perf_counter()
         with EmissionsCollector("usa", project_name="test", output_dir=tmp_path) as em:
             elapsed = _busy(2.0)
+        outer_s = time.perf_counter() - outer_start  # the tracker's start and stop included
     result = em.result()
     assert em.warning is None
     assert set(result) == set(EMISSIONS_KEYS)
@@ -63,8 +65,8 @@ def test_real_tracker_measures_energy_and_emissions(tmp_path):
     assert result["energy_kwh"] > 0 and result["emissions_kg"] > 0
     assert result["cpu_energy_kwh"] > 0 and result["ram_energy_kwh"] > 0
     assert result["energy_kwh"] == pytest.approx(result["cpu_energy_kwh"] + result["ram_energy_kwh"])
-    # codecarbon's duration runs from the end of start() to stop(): the block, give or take
-    assert 0.8 * elapsed <= result["duration_s"] <= elapsed + 2.0
+    # codecarbon's duration runs from start() to stop(): at least most of the block, at most all of the statement
+    assert 0.8 * elapsed <= result["duration_s"] <= outer_s
     assert result["emissions_rate_kg_per_s"] == pytest.approx(
         result["emissions_kg"] / result["duration_s"], rel=1e-6)
     intensity = 1000 * result["emissions_kg"] / result["energy_kwh"]

@@ -1,7 +1,8 @@
 """Per-phase emissions on a real codecarbon tracker, checked against an independent one.
 
-The reference is a second, plain codecarbon OfflineEmissionsTracker that runs around the
-whole block without tasks: the phases must add up to what it measured within 5%.
+The reference is a second, plain codecarbon OfflineEmissionsTracker that runs inside the
+whole block without tasks: the phases must add up to its duration within 5% and to its energy
+within the spread of two load-based CPU power estimates (see the comment in the test).
 """
 
 import tempfile
@@ -38,8 +39,9 @@ def _phase(result, kind, subject=None, run_id=None):
 
 def test_phases_add_up_to_the_totals_and_agree_with_a_whole_run_tracker():
     reference = _reference_tracker()
+    outer_start = time.perf_counter()
     with EmissionsCollector() as em:
-        reference.start()  # inside the block, so both cover the same time (not the set-up)
+        reference.start()  # inside the block: the collector's total encloses the reference's
         try:
             with emissions_phase("data_scan"):
                 _busy(0.6)
@@ -54,6 +56,7 @@ def test_phases_add_up_to_the_totals_and_agree_with_a_whole_run_tracker():
                     time.sleep(0.3)
         finally:
             reference.stop()
+    outer_s = time.perf_counter() - outer_start
     result = em.result()
     assert em.warning is None
     assert set(result) == set(EMISSIONS_KEYS)
@@ -69,11 +72,15 @@ def test_phases_add_up_to_the_totals_and_agree_with_a_whole_run_tracker():
         assert p["power_measured"] == result["power_measured"]
     assert _phase(result, "fit", run_id="a")["duration_s"] == pytest.approx(fit_s["a"], rel=0.25, abs=0.05)
     assert _phase(result, "other")["duration_s"] >= 0.3
-    # The independent whole-run tracker: same energy within 5%
+    # The independent tracker. Durations do not depend on load: the same within 5% (a block left
+    # out of every phase would miss it). Energy does: without RAPL both estimate CPU power from the
+    # whole machine's load, sampled at different instants (1% apart on a quiet machine, 7.5% seen
+    # in CI under load), so within 20%: still enough to catch a phase counted twice.
     ref = reference.final_emissions_data
-    assert result["energy_kwh"] == pytest.approx(ref.energy_consumed, rel=0.05)
-    assert result["emissions_kg"] == pytest.approx(ref.emissions, rel=0.05)
     assert result["duration_s"] == pytest.approx(ref.duration, rel=0.05)
+    assert result["duration_s"] <= outer_s
+    assert result["energy_kwh"] == pytest.approx(ref.energy_consumed, rel=0.2)
+    assert result["emissions_kg"] / result["energy_kwh"] == pytest.approx(ref.emissions / ref.energy_consumed, rel=1e-6)
 
 
 def test_nested_phases_split_the_cost_and_handles_hold_their_block():

@@ -38,7 +38,7 @@ def test_input_size_sweep_other_backbone_comparison_card_and_paired_diff(tmp_pat
     code, out, err = run_cli(["build", "--run", str(paths[0]), "--runs-dir", str(tmp_path / "runs"), "--out", str(cards),
                               "--format", "md"], capsys)
     assert code == 0, err
-    md_path = next(Path(p) for p in out.split() if p.endswith(".md"))
+    md_path = next(Path(p) for p in out.split() if p.endswith(".md") and not p.endswith(".data.md"))
     md = md_path.read_text()
     rows = [line for line in md.split("#### Configurations Compared: Test Results and Latency")[1].splitlines()
             if line.startswith("| input_size=")]

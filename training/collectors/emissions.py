@@ -43,7 +43,8 @@ that one block (`handle.cost`, a `PhaseCost`) once it ends: the inference cost u
 
 How: codecarbon's own task API (`start_task`/`stop_task`) on the one tracker, with a task
 always open (the named phase, or `other`). Measured here (codecarbon 3.3.2): the task deltas
-add up to an independent whole-run tracker within 2%, start/stop cost under 10 ms. Two
+add up to an independent whole-run tracker within 2% on a quiet machine (under load the two
+trackers' load-based CPU power estimates drift apart, 7.5% seen once), start/stop cost under 10 ms. Two
 codecarbon quirks are worked around: a task's `cpu_power`/`ram_power` are running averages
 since the tracker started (so mean power = phase energy / phase duration), and `start_task`
 resets the tracker's start time (so the whole-run duration is the sum of the task durations,
