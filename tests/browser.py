@@ -48,6 +48,8 @@ class RenderedPage:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
+    broken_images: list[str] = field(default_factory=list)  # <img> that did not decode (first 60 chars of src)
+    images: int = 0
     text: str = ""
     screenshot: bytes = b""
 
@@ -73,6 +75,10 @@ def open_page(path: Path, user_data_dir: Path, *, width: int = 1200, height: int
             page.on("requestfailed", lambda req: result.failed_requests.append(f"{req.url}: {req.failure}"))
             page.goto(Path(path).resolve().as_uri(), wait_until="load")
             result.text = page.inner_text("body")
+            result.images = page.evaluate("document.images.length")
+            result.broken_images = page.evaluate(
+                "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+                ".map(i => i.getAttribute('src').slice(0, 60))")
             result.screenshot = page.screenshot(full_page=full_page)
         finally:
             context.close()

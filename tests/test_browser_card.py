@@ -16,7 +16,19 @@ def test_example_html_card_renders_in_chromium(tmp_path):
     (card,) = [p for p in sorted((ROOT / "cards").glob("*.html")) if not p.name.endswith(".data.html")]
     page = open_page(card, tmp_path / "profile", full_page=False)
     assert page.errors == []
+    assert page.images > 0 and page.broken_images == []  # the embedded figures decode
     for heading in HEADINGS:
+        assert heading in page.text, heading
+    assert not is_blank(page.screenshot)
+
+
+def test_example_data_card_renders_in_chromium(tmp_path):
+    (card,) = sorted((ROOT / "cards").glob("*.data.html"))
+    page = open_page(card, tmp_path / "profile", full_page=False)
+    assert page.errors == []
+    assert page.images > 0 and page.broken_images == []  # the embedded thumbnails decode
+    for heading in ("Source and licence", "Composition", "Integrity", "Image-quality issues", "Label issues",
+                    "What is not known"):
         assert heading in page.text, heading
     assert not is_blank(page.screenshot)
 
@@ -28,4 +40,13 @@ def test_blank_page_and_script_errors_are_detected(tmp_path):
     page = open_page(bad, tmp_path / "profile")
     assert any("boom" in e for e in page.console_errors)
     assert any("undefinedCall" in e for e in page.page_errors)
+    assert page.images == 0
     assert is_blank(page.screenshot)
+
+
+def test_a_broken_embedded_image_is_detected(tmp_path):
+    """The image check can fail: an <img> whose data does not decode is reported."""
+    bad = tmp_path / "broken.html"
+    bad.write_text('<!doctype html><html><body><p>x</p><img alt="figure" src="data:image/png;base64,AAAA"></body></html>')
+    page = open_page(bad, tmp_path / "profile")
+    assert page.images == 1 and page.broken_images == ["data:image/png;base64,AAAA"]
