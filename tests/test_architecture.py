@@ -58,3 +58,26 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {FORBIDDEN!
     # the model card (md, html, MCT JSON, publish metadata) and the data card (what predictions allow)
     assert sorted("".join(p.suffixes) for p in (tmp_path / "cards").iterdir() if p.is_file()) == [
         ".data.html", ".data.md", ".html", ".mct.json", ".md", ".meta.json"]
+
+
+ANALYSIS_LIBRARIES = ("sklearn", "scipy", "fairlearn", "pandas", "cleanlab", "cleanvision")
+
+
+def test_build_reads_measured_facts_without_the_analysis_libraries(tmp_path):
+    """`build` renders what the run measured; it never recomputes, so it stays fast (bench/build_speed.py):
+    building the full example (model card with every collector, data card, policy checks) and publishing
+    it imports none of the analysis libraries in a fresh interpreter."""
+    example = sorted((ROOT / "examples" / "runs").iterdir())[0]
+    script = f"""
+import sys, json
+from modelcard.cli import main
+assert main(["build", "--run", {str(example)!r}, "--card-info", {str(ROOT / 'card.yaml')!r},
+             "--policy", {str(ROOT / 'policy.yaml')!r}, "--out", {str(tmp_path / 'cards')!r}]) == 0
+assert main(["publish", "--cards", {str(tmp_path / 'cards')!r}, "--out", {str(tmp_path / 'site')!r}]) == 0
+print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}} & {set(ANALYSIS_LIBRARIES + FORBIDDEN)!r})))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+    assert any(p.name.endswith(".data.md") for p in (tmp_path / "cards").iterdir())  # the data card was built too

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from modelcard.analysis import evaluate_predictions
+from modelcard.analysis.label_issues import moves_accuracy
 from modelcard.cli import main
 from modelcard.record import Predictions, open_run, read_record
 from train_fixtures import make_folder
@@ -213,8 +214,10 @@ def test_risks_line_when_label_issues_could_move_test_accuracy():
     acc = record["evaluations"]["test"]["metrics"]["accuracy"]
     half = (acc["ci_high"] - acc["ci_low"]) / 2
     for rate, expected in ((half * 1.5, True), (half * 0.5, False)):
-        record["label_issues"] = {"test": {"measured": True, "n": 100, "count": 5, "method": "m",
-                                           "rate": {"value": rate, "ci_low": 0.0, "ci_high": 0.2}}}
+        rate = {"value": rate, "ci_low": 0.0, "ci_high": 0.2}
+        # the writer decides it when measuring (modelcard.analysis.label_issues.from_predictions); the card reads it
+        record["label_issues"] = {"test": {"measured": True, "n": 100, "count": 5, "method": "m", "rate": rate,
+                                           "moves_accuracy": moves_accuracy(rate, acc)}}
         card = assemble_card(record, CardInfo(), run_path=Path("."))
         lines = [r for r in card.risks.measured if "of the test labels may be wrong" in r]
         assert bool(lines) is expected

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ...analysis.label_issues import moves_accuracy
 from .. import formatting as fmt
 from ..model import Evaluation, TrainingDetails
 from .robustness import robustness_risk
@@ -52,8 +51,7 @@ def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluati
         if min(counts) > 0 and max(counts) / min(counts) >= IMBALANCE_RATIO:
             found.append(f"Classes are imbalanced in training ({min(counts)} to {max(counts)} images per class).")
     test_issues = (record.get("label_issues") or {}).get("test") or {}
-    test_accuracy = ((record["evaluations"].get("test") or {}).get("metrics") or {}).get("accuracy")
-    if test_issues.get("measured") and moves_accuracy(test_issues.get("rate"), test_accuracy):
+    if test_issues.get("measured") and test_issues.get("moves_accuracy"):  # decided when measured (run-record.md)
         rate = test_issues["rate"]
         found.append(f"cleanlab estimates that {fmt.num(rate['value'])} of the test labels may be wrong (95% CI "
                      f"{fmt.ci(rate)}): more than half the width of the test accuracy's interval, so label errors "
