@@ -50,8 +50,12 @@ def bench_scale(label: str, data: str, work: Path, naive: bool) -> None:
     sweep = train_seconds(data, work, sweep_args)
     print(f"[{label}] single config: {single:.1f}s; 8-config sweep: {sweep:.1f}s; "
           f"ratio {sweep / single:.2f} (target <= 1.5 at 2,000 images)")
-    result("sweep", "8-config sweep time / single config time", round(sweep / single, 3), "<=", 1.5,
-           scale=f"{label} images" if label != "demo" else "demo data")
+    if label == "demo":  # reported for reference: the target is set at 2,000 images, where fitting dominates
+        result("sweep", "8-config sweep time / single config time (target set at 2,000 images)",
+               round(sweep / single, 3), scale="demo data")
+    else:
+        result("sweep", "8-config sweep time / single config time", round(sweep / single, 3), "<=", 1.5,
+               scale=f"{label} images")
     if naive:
         naive_s = sum(train_seconds(data, work, ["--optimizer", o, "--batch-size", str(b), "--no-feature-cache"])
                       for o in OPTIMIZERS for b in BATCH_SIZES)
