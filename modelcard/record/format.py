@@ -12,7 +12,6 @@ import platform
 import secrets
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
@@ -47,6 +46,8 @@ def new_run_id(now: _dt.datetime | None = None) -> str:
 
 def package_versions() -> dict[str, str]:
     """Installed versions of the tracked packages, read from metadata (no imports, so no TF)."""
+    from importlib import metadata  # only runs that are being written need it; `build` stays lighter
+
     found = {}
     for name in TRACKED_PACKAGES:
         try:

@@ -56,10 +56,6 @@ class _Figures:
         fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h, wspace=wspace)
         return fig, fig.subplots(nrows, ncols)
 
-    @staticmethod
-    def close(fig) -> None:
-        fig.clear()
-
 
 def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
     """Every figure the card's facts support, in card order."""
@@ -104,11 +100,8 @@ def draw_figures(specs, *, with_png: bool = False) -> list[Figure]:
         # Text stays text in the SVG (fonttype none): browsers draw glyphs DejaVu Sans lacks (e.g. 猫).
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         for name, title, caption, draw in specs:
-            fig = draw()
-            try:
-                figures.append(Figure(name, title, caption, _svg(fig), _png(fig) if with_png else None))
-            finally:
-                _Figures.close(fig)
+            fig = draw()  # a bare Figure, not registered with pyplot: dropping it frees it
+            figures.append(Figure(name, title, caption, _svg(fig), _png(fig) if with_png else None))
     return figures
 
 
