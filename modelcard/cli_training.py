@@ -9,7 +9,6 @@ that were actually given.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from .errors import UserError
@@ -94,23 +93,35 @@ def register(subparsers) -> None:
     e.set_defaults(handler=_cmd_evaluate)
 
 
-def _quiet_tensorflow(verbose: bool = False) -> None:
-    """Before TensorFlow is first imported: silence its C++ start-up notes and its Python-side notes.
+def _prepare_training(command: str, verbose: bool = False) -> None:
+    """Before any training package is imported: check they are installed, make TensorFlow's
+    start-up quiet, and make Ctrl-C interrupt.
 
-    The C++ notes are TF's own logging, filtered by TF_CPP_MIN_LOG_LEVEL when the library loads
-    (setting it later has no effect): "oneDNN custom operations are on" (util.cc, INFO, on CPUs
-    where oneDNN is enabled), "This TensorFlow binary is optimized to use available CPU
-    instructions" (cpu_feature_guard.cc, INFO) and libpng's sRGB-profile warnings relayed while
-    decoding the demo PNGs (WARNING). absl prints "All log messages before absl::InitializeLog()
-    is called are written to STDERR" just before the first message it lets through, so filtering
-    the notes removes that line too. Level 2 keeps errors visible; a user who sets the variable
-    keeps theirs. Python-side notes (e.g. retracing each sweep member's small head) go to errors only.
+    * A card-only install (`pip install .` without the `train` extra) gets one line naming what
+      to install (`training.requirements`), and so does a TensorFlow that fails to import.
+    * TensorFlow's C++ start-up lines are dropped while it loads, whatever the CPU
+      (`training.quiet_tensorflow`); TF_CPP_MIN_LOG_LEVEL defaults to 2 for the lines after
+      start-up (libpng's sRGB warnings, notes), so errors stay visible. A user who sets the
+      variable keeps theirs. Python-side notes (e.g. retracing each sweep member's head) go to
+      errors only.
+    * SIGINT gets Python's KeyboardInterrupt handler even when the process was started with
+      SIGINT ignored, as a shell does for a job started with `&` (then Python leaves it
+      ignored, and a Ctrl-C sent to the job's process group would be swallowed). The run is
+      then marked `interrupted` and the command exits 130.
     """
     import logging
+    import signal
+    import threading
 
+    from training.requirements import require_training_packages
+
+    require_training_packages(command)
+    from training import quiet_tensorflow
     from training.progress import set_verbose
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    quiet_tensorflow.install()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     set_verbose(verbose)
 
@@ -128,7 +139,7 @@ def _eval_sets(values: list[str]) -> dict[str, str]:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    _quiet_tensorflow(args.verbose)
+    _prepare_training("train", args.verbose)
     from pathlib import Path
 
     from training.config import load_config
@@ -149,7 +160,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    _quiet_tensorflow()
+    _prepare_training("evaluate")
     from pathlib import Path
 
     from training.evaluate_command import evaluate

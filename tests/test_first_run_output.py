@@ -75,8 +75,9 @@ def test_sweep_prints_a_line_per_configuration_and_the_selection(data, tmp_path)
     shown = lines(done.stderr)
     assert not [line for line in shown if any(noise in line for noise in NOISE)], shown
     assert not [line for line in shown if "epoch 1/" in line or line.startswith("runs:")], shown
-    summaries = [line for line in shown if line.startswith(("[1/2] optimizer=adam: ", "[2/2] optimizer=sgd: "))]
-    assert len(summaries) == 2 and all("kept epoch" in s and "val_accuracy" in s for s in summaries), shown
+    summaries = [line for line in shown if "kept epoch" in line]
+    assert [s.split(": ")[0] for s in summaries] == ["[1/2] optimizer=adam", "[2/2] optimizer=sgd"], shown
+    assert all("val_accuracy" in s for s in summaries), shown
     selected = [line for line in shown if line.startswith("selected ")]
     assert len(selected) == 1 and "val_accuracy" in selected[0] and "of 2 configurations" in selected[0], shown
     assert len(done.stdout.split()) == 2  # the two run folders, selected first
@@ -90,3 +91,24 @@ def test_verbose_restores_epoch_lines(data, tmp_path):
     assert [line for line in shown if line.startswith("epoch ")][:2][0].startswith("epoch 1/2: ")
     assert any(line.startswith("runs: ") for line in shown)
     assert any(line.startswith("trained 1 configuration") for line in shown)
+
+
+def _repeated(shown: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [line for line in shown if line in seen or seen.add(line)]
+
+
+@pytest.mark.parametrize("mode, sweep", [("head", ["--sweep", "optimizer=adam,sgd", "--sweep", "batch_size=8,16"]),
+                                         ("finetune", ["--sweep", "optimizer=adam,sgd"])])
+def test_a_sweep_prints_no_line_twice(mode, sweep, data, tmp_path):
+    """Every stage line of a sweep (example grid, robustness, timing, fits) names its configuration
+    or is printed once; the collectors run as in the demo (robustness, examples, inference cost)."""
+    done = run_train(["--data", str(data), "--mode", mode, "--weights", "none", "--input-size", "96", "--epochs", "2",
+                      "--inference-predictions", "20", *sweep], tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    shown = lines(done.stderr)
+    assert not _repeated(shown), shown
+    assert not [line for line in shown if any(noise in line for noise in NOISE)], shown
+    n = 4 if mode == "head" else 2
+    grids = [line for line in shown if "example grid" in line]
+    assert len(grids) == n and all(line.startswith("[") for line in grids), shown

@@ -69,10 +69,16 @@ def weights_id(weights_sha256: str | None, source: str, seed: int) -> str:
 
 def decode_and_resize(path, input_size: int):
     """Read one image file and resize it to `input_size` (float32 pixels 0..255), exactly as the
-    saved model's Resizing layer would (bilinear, no antialias, no crop)."""
+    saved model's Resizing layer would (bilinear, no antialias, no crop).
+
+    Decoded by `tf_decode.decode_rgb`, so a JPEG gives the pixels Pillow (`load_rgb`, and the
+    card's get-started snippet) gives, not libjpeg's fast-DCT approximation. `path` must come
+    from `Dataset.tf_inputs` (a JPEG or an 8-bit PNG; other files are flattened to PNG there)."""
     import tensorflow as tf
 
-    image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+    from .data.tf_decode import decode_rgb
+
+    image = decode_rgb(tf.io.read_file(path))
     image.set_shape([None, None, 3])
     return tf.image.resize(image, (input_size, input_size), method="bilinear", antialias=False)
 

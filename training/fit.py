@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import dataclass
 
-from .progress import fit_progress, fit_summary, log
+from .progress import current_label, fit_progress, fit_summary, log
 
 # Test-only hook: raise KeyboardInterrupt after this many epochs, to test Ctrl-C handling
 # deterministically (a real SIGINT would race a fit that lasts a fraction of a second).
@@ -103,12 +103,17 @@ def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: in
     """
     import keras
 
+    label = label or current_label()
     stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
-    callbacks = [stopper, fit_progress(label), *_test_interrupt_callbacks()]
+    progress = fit_progress(label)
+    callbacks = [stopper, progress, *_test_interrupt_callbacks()]
     start = time.perf_counter()
     arrays = y is not None
-    hist = model.fit(x, y, validation_data=validation_data, batch_size=batch_size if arrays else None, epochs=epochs,
-                     shuffle=arrays, verbose=0, callbacks=callbacks)
+    try:
+        hist = model.fit(x, y, validation_data=validation_data, batch_size=batch_size if arrays else None,
+                         epochs=epochs, shuffle=arrays, verbose=0, callbacks=callbacks)
+    finally:
+        progress.close()
     fit_s = time.perf_counter() - start
     history = {k: _clean(v) for k, v in sorted(hist.history.items())}
     epochs_run = len(history.get("loss", []))

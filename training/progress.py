@@ -8,9 +8,12 @@ line per epoch instead, plus the lines only a debugging user needs (e.g. the run
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from typing import Iterator
 
 _verbose = False
+_about: list[str] = []  # the sweep member whose stage is running ("[2/4] optimizer=sgd"), innermost last
 
 
 def set_verbose(on: bool) -> None:
@@ -23,9 +26,30 @@ def is_verbose() -> bool:
     return _verbose
 
 
+@contextlib.contextmanager
+def about(label: str) -> Iterator[None]:
+    """Every line and bar of the block names `label` (a sweep member, as `[k/n] key=value`), so
+    a sweep's stage lines say which configuration they belong to and no line repeats. "" adds nothing."""
+    _about.append(label)
+    try:
+        yield
+    finally:
+        _about.pop()
+
+
+def current_label() -> str:
+    """The label of the innermost `about` block ("" outside any)."""
+    return _about[-1] if _about else ""
+
+
+def _labelled(message: str) -> str:
+    label = current_label()
+    return f"{label}: {message}" if label and not message.startswith(label) else message
+
+
 def log(message: str) -> None:
-    """One progress line on stderr."""
-    print(message, file=sys.stderr, flush=True)
+    """One progress line on stderr (prefixed with the member it is about, inside `about`)."""
+    print(_labelled(message), file=sys.stderr, flush=True)
 
 
 def detail(message: str) -> None:
@@ -38,7 +62,7 @@ def counter(total: int | None, desc: str, unit: str = "img"):
     """A tqdm bar on stderr, advanced with `.update(n)`; use it as a context manager."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False, mininterval=0.5,
+    return tqdm(total=total, desc=_labelled(desc), unit=unit, file=sys.stderr, leave=False, mininterval=0.5,
                 dynamic_ncols=True)
 
 
@@ -46,10 +70,12 @@ def _metrics_text(logs: dict | None) -> str:
     return " ".join(f"{k}={float(v):.4f}" for k, v in sorted((logs or {}).items()))
 
 
-def fit_progress(label: str):
+def fit_progress(label: str = ""):
     """A Keras callback: a bar over the epochs showing val_accuracy, or with --verbose a line per
     epoch (`label epoch i/n: loss=... val_loss=...`)."""
     import keras
+
+    label = label or current_label()
 
     class FitProgress(keras.callbacks.Callback):
         bar = None
@@ -68,6 +94,11 @@ def fit_progress(label: str):
             self.bar.update(1)
 
         def on_train_end(self, logs=None):
+            self.close()
+
+        def close(self):
+            """Clear the bar; also called when the fit ends in an exception (Ctrl-C), which Keras
+            does not report to callbacks, so the next line starts on a clean line."""
             if self.bar is not None:
                 self.bar.close()
                 self.bar = None

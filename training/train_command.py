@@ -38,7 +38,7 @@ from .fit import FitResult, compile_classifier, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
 from .metadata import Metadata, load_metadata, unmatched_warning
-from .progress import detail, log, log_timing_model
+from .progress import about, detail, log, log_timing_model
 from .robustness import run_robustness
 from .run_sections import data_section, model_section, training_section, write_history
 
@@ -85,6 +85,7 @@ class Member:
     train_ips: float | None = None
     spec: BackboneSpec | None = None  # its backbone, width, input size, weights (a sweep may vary them)
     inference: dict | None = None  # energy per 1,000 predictions of its saved model (model_cost)
+    label: str = ""  # "[3/8] optimizer=sgd batch_size=32" in a sweep, "" alone: names its progress lines
 
     def metric(self, name: str) -> float | None:
         return None if self.result is None else self.result.best.get(name)
@@ -168,6 +169,8 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
                                           "selected": None, "selection_rule": str(rule), "members": []}
             writer.save()
             members.append(Member(index, parameters, member_cfg, writer, spec=specs[index]))
+        for member in members:
+            member.label = member_label(member, len(members))
         detail(f"runs: {', '.join(m.writer.run_id for m in members)}")
         with strategy.scope():
             chosen = _train_by_backbone(config, data, members, distribution, rule)
@@ -202,8 +205,9 @@ def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[Memb
         with emissions_phase("data_card", subject="label_issues"):  # K-fold heads on this spec's features
             data_card.measure_train(engine.train_features, engine.features_note)
         for member in group:
-            engine.train_member(member, distribution, len(members))
-            data_card.write(member.writer)
+            with about(member.label):
+                engine.train_member(member, distribution)
+                data_card.write(member.writer)
         engine.finish(group, group[_choose(rule, group)])
     return members[_choose(rule, members)]
 
@@ -309,7 +313,7 @@ class HeadEngine:
     def _xy(self, set_name: str, split: str, ds: Dataset):
         return self.features[(set_name, split)], np.asarray([s.label for s in ds.splits[split]], dtype=np.int64)
 
-    def train_member(self, member: Member, distribution: dict, n_members: int) -> None:
+    def train_member(self, member: Member, distribution: dict) -> None:
         import keras
 
         cfg, ds = member.config, self.data.dataset
@@ -319,10 +323,9 @@ class HeadEngine:
         train_ds, val_ds, steps = feature_datasets(train_x, train_y, *val, cfg.batch_size, cfg.seed)
         head = build_head(train_x.shape[1], len(ds.class_names), cfg.dropout)
         compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
-        label = member_label(member, n_members)
         with emissions_phase("fit", run_id=member.writer.run_id):
             result = fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
-                         patience=cfg.patience, label=label)
+                         patience=cfg.patience)
         member.result, member.head = result, head
         record = member.writer.record
         member.timings = {"feature_extraction_s": self.extract_s, "fit_s": result.fit_s}
@@ -360,7 +363,8 @@ class HeadEngine:
     def finish(self, members: list[Member], chosen: Member) -> None:
         """Save the chosen member's full model and record efficiency for every member."""
         full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.record["name"])
-        finish_chosen(chosen, full, self.spec, self.data)
+        with about(chosen.label):
+            finish_chosen(chosen, full, self.spec, self.data)
         shared = {k: v for k, v in chosen.writer.record["efficiency"].items() if k != "trainable_params"}
         paths, labels = self.data.inputs(self.data.dataset, "test")
         with emissions_phase("robustness", subject="test"):  # one corrupted set serves every member's head
@@ -372,7 +376,7 @@ class HeadEngine:
             result.apply(member.writer.record)
         for member in members:
             model = full if member is chosen else build_full_model(self.extractor, member.head, self.spec.input_size)
-            with emissions_phase("examples", run_id=member.writer.run_id):
+            with emissions_phase("examples", run_id=member.writer.run_id), about(member.label):
                 record_examples(member.writer, self.data.dataset.splits["test"], model, seed=member.config.seed)
             if member is chosen:
                 extra = chosen.writer.record["efficiency"]
@@ -396,7 +400,7 @@ class FinetuneEngine:
         self.config, self.spec, self.data = config, spec, data
         self.preprocessing = preprocessing_text(spec.name, spec.input_size)
 
-    def train_member(self, member: Member, distribution: dict, n_members: int) -> None:
+    def train_member(self, member: Member, distribution: dict) -> None:
         import keras
 
         from .features import image_dataset
@@ -416,10 +420,9 @@ class FinetuneEngine:
         train_ds = image_dataset(train_paths, size, cfg.batch_size, labels=train_y, augment=augmentation(cfg.seed),
                                  shuffle_seed=cfg.seed)
         val_ds = image_dataset(val_paths, size, cfg.batch_size, labels=val_y)
-        label = member_label(member, n_members)
         with emissions_phase("fit", run_id=member.writer.run_id):
             result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
-                         patience=cfg.patience, label=label)
+                         patience=cfg.patience)
         member.result, member.head, member.extractor = result, head, extractor
         member.timings = {"fit_s": result.fit_s}
         record = member.writer.record

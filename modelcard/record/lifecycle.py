@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -68,7 +70,26 @@ def open_run(runs_dir: Path, name: str, created_by: str, *, command_line: list[s
         _finish(writer, "complete", None)
 
 
+@contextlib.contextmanager
+def _ignoring_ctrl_c() -> Iterator[None]:
+    """A second Ctrl-C while the final status is written is ignored (it takes milliseconds), so
+    an interrupted run is never left `running` or with a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _finish(writer: RunWriter, status: str, exc: BaseException | None) -> None:
+    with _ignoring_ctrl_c():
+        _write_final(writer, status, exc)
+
+
+def _write_final(writer: RunWriter, status: str, exc: BaseException | None) -> None:
     writer.record["status"] = status
     writer.record["provenance"]["ended_at"] = utc_now()
     try:

@@ -46,16 +46,18 @@ def get_started(record: dict, run_path: Path) -> GetStarted:
         f"CLASS_NAMES = {class_list}  # output order of the model\n\n"
         "image = Image.open(\"my_image.png\").convert(\"RGBA\")\n"
         "background = Image.new(\"RGBA\", image.size, \"white\")  # transparent parts on white, as in training\n"
-        f"image = Image.alpha_composite(background, image).convert(\"RGB\").resize(({size}, {size}))\n"
-        "batch = np.asarray(image, dtype=\"float32\")[None]  # raw 0-255 RGB, shape (1, "
-        f"{size}, {size}, 3)\n"
-        "probabilities = model.predict(batch)[0]\n"
+        "image = Image.alpha_composite(background, image).convert(\"RGB\")\n"
+        "pixels = np.asarray(image, dtype=\"float32\")[None]  # raw 0-255 RGB at the image's own size\n"
+        f"# resized as in training and evaluation: bilinear, no antialiasing, shape (1, {size}, {size}, 3)\n"
+        f"batch = keras.ops.image.resize(pixels, ({size}, {size}), interpolation=\"bilinear\", antialias=False)\n"
+        "probabilities = model.predict(batch, verbose=0)[0]\n"
         "best = int(np.argmax(probabilities))\n"
         "print(CLASS_NAMES[best], float(probabilities[best]))\n"
     )
-    note = (f"The saved model includes its own preprocessing: give it raw 0-255 RGB images resized to "
-            f"{size}x{size} pixels. Outputs are softmax probabilities over {len(classes)} classes in the order of "
-            "`CLASS_NAMES`. The path is relative to the folder the run was made in.")
+    note = (f"The model takes raw 0-255 RGB pixels at {size}x{size}. Pillow decodes the file as training did "
+            "(JPEG with the accurate integer DCT, transparent parts on white) and the resize is the one the "
+            "training and evaluation pipeline used, so the model sees the pixels it was tested on. Outputs are "
+            f"softmax probabilities over {len(classes)} classes in the order of `CLASS_NAMES`. The path is relative to the folder the run was made in.")
     if not (run_path / record["artifacts"]["model"]).is_file():
         sha = model.get("file_sha256")
         note += (" The model file is not stored beside this record (it was left out when the record was "
