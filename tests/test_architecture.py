@@ -55,9 +55,10 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {FORBIDDEN!
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
-    # the model card (md, html, MCT JSON, publish metadata) and the data card (what predictions allow)
+    # the model card (md, html, MCT JSON, CycloneDX BOM, publish metadata) and the data card (what
+    # predictions allow, also as Croissant JSON-LD)
     assert sorted("".join(p.suffixes) for p in (tmp_path / "cards").iterdir() if p.is_file()) == [
-        ".data.html", ".data.md", ".html", ".mct.json", ".md", ".meta.json"]
+        ".cdx.json", ".croissant.json", ".data.html", ".data.md", ".html", ".mct.json", ".md", ".meta.json"]
 
 
 ANALYSIS_LIBRARIES = ("sklearn", "scipy", "fairlearn", "pandas", "cleanlab", "cleanvision")

@@ -150,7 +150,7 @@ def test_index_lists_the_card_with_its_facts_and_working_links(built, tmp_path):
 def test_sort_pages_order_the_rows(built, tmp_path):
     cards = _cards(built, tmp_path)
     (own,) = [p.name[: -len(".meta.json")] for p in cards.glob("*.meta.json")]
-    for suffix in (".md", ".html", ".mct.json", ".meta.json"):
+    for suffix in (".md", ".html", ".mct.json", ".cdx.json", ".meta.json"):
         (cards / f"{own}{suffix}").unlink()
     cover = lambda f: {"filled": f, "missing": 10 - f, "outside": 3, "fraction": f / 10}  # noqa: E731
     head = lambda v: {"set": "test", "metric": "accuracy", "value": v, "ci_low": v - .1, "ci_high": v + .05,  # noqa: E731
@@ -249,8 +249,8 @@ def test_output_is_deterministic_and_replaces_an_earlier_site(built, tmp_path):
     assert _publish(moved, tmp_path / "c") == 0
     first = _tree(tmp_path / "a")
     assert first == _tree(tmp_path / "b") == _tree(tmp_path / "c")
-    for suffix in (".md", ".html", ".mct.json", ".meta.json"):
-        (cards / f"second{suffix}").unlink()
+    for suffix in (".md", ".html", ".mct.json", ".cdx.json", ".meta.json"):
+        (cards / f"second{suffix}").unlink(missing_ok=True)
     assert _publish(cards, tmp_path / "a") == 0   # an earlier site is replaced as a whole
     again = _tree(tmp_path / "a")
     assert not [rel for rel in again if "second" in rel] and "second" not in again["index.html"].decode()
@@ -311,7 +311,8 @@ def test_sidecar_says_fail_or_not_checked(tmp_path):
     checks = json.loads(failed.read_text(encoding="utf-8"))["checks"]
     assert checks["passed"] is False and checks["summary"].startswith("1 of 2 gates")
     assert json.loads(unchecked.read_text(encoding="utf-8"))["checks"] is None
-    assert list(json.loads(unchecked.read_text(encoding="utf-8"))["files"]) == [failed.name.replace(".meta.json", ".mct.json")]
+    assert sorted(json.loads(unchecked.read_text(encoding="utf-8"))["files"]) == sorted(
+        failed.name.replace(".meta.json", suffix) for suffix in (".cdx.json", ".mct.json"))
     assert _publish(tmp_path / "failed", tmp_path / "site") == 0
     assert ">fail<" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert _publish(tmp_path / "unchecked", tmp_path / "site") == 0   # replaces the earlier site

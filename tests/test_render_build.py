@@ -229,7 +229,8 @@ def test_get_started_code_is_real(built):
     code = re.search(r"```python\n(.*?)\n```", md, re.DOTALL).group(1)
     compile(code, "get_started", "exec")  # valid Python
     assert "keras.saving.load_model('runs/20260101T000000Z-abc123/model.keras')" in code
-    assert ".resize((96, 96))" in code and "'vegetables'" in code
+    assert 'keras.ops.image.resize(pixels, (96, 96), interpolation="bilinear", antialias=False)' in code
+    assert "'vegetables'" in code
 
 
 def test_unwritable_output_folder(tmp_path):

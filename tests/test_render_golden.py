@@ -26,7 +26,8 @@ import card_fixtures as cf
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGEN = os.environ.get("MODELCARD_REGEN_GOLDEN") == "1"
-OUTPUTS = ("stamp-classifier.md", "stamp-classifier.html", "stamp-classifier.mct.json", "stamp-classifier.meta.json")
+OUTPUTS = ("stamp-classifier.md", "stamp-classifier.html", "stamp-classifier.mct.json", "stamp-classifier.cdx.json",
+           "stamp-classifier.meta.json")
 
 
 def _build(tmp_path: Path):

@@ -75,7 +75,7 @@ class DataCard:
             parts.append(f"{sum(self.quality['counts'][split].values()):,} image-quality flag(s) from {self.quality['tool']}")
         item = next((i for i in self.label_issues if i.split == split), None)
         if item is not None:
-            parts.append(_issue_text(item))
+            parts.append(issue_text(item))
         return "; ".join(parts) or "no data-card figures for this split"
 
     def headline(self) -> str:
@@ -85,7 +85,7 @@ class DataCard:
         if self.quality:
             flagged = sum(sum(c.values()) for c in self.quality["counts"].values())
             parts.append(f"{flagged:,} image-quality flag(s) from {self.quality['tool']}")
-        parts += [_issue_text(item) for item in self.label_issues]
+        parts += [issue_text(item) for item in self.label_issues]
         return "; ".join(parts)
 
 
@@ -93,7 +93,7 @@ def _ordered(keys) -> list[str]:
     return sorted(keys, key=lambda k: (SPLIT_ORDER.get(k, 9), k))
 
 
-def _issue_text(item: LabelIssueSplit) -> str:
+def issue_text(item: LabelIssueSplit) -> str:
     rate = item.entry.get("rate") or {}
     if not item.entry.get("measured") or rate.get("value") is None:
         return f"label issues in {item.split}: not measured"

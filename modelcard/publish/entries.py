@@ -1,9 +1,9 @@
 """Find the cards in a cards/ folder and read what their files say, one `IndexRow` per card.
 
-A model card is the files `<slug>.md`, `<slug>.html`, `<slug>.mct.json` and `<slug>.meta.json`
-(the sidecar `build` writes for indexes: run, dates, headline metric, check status, coverage and
+A model card is the files `<slug>.md`, `<slug>.html`, `<slug>.mct.json`, `<slug>.cdx.json`
+(CycloneDX ML-BOM) and `<slug>.meta.json` (the sidecar `build` writes for indexes: run, dates, headline metric, check status, coverage and
 the sha256 of every card file; see render/meta.py). A data card, `<slug>.data.md` /
-`<slug>.data.html`, belongs to the model card with the same slug. Nothing found is dropped: a
+`<slug>.data.html` / `<slug>.croissant.json`, belongs to the model card with the same slug. Nothing found is dropped: a
 card whose files are missing, unreadable, malformed or changed since the build is listed with
 what is wrong (`IndexRow.problems`).
 
@@ -23,8 +23,9 @@ import yaml
 from ..render.meta import META_FORMAT, META_SUFFIX
 
 #: File name ending -> (data card?, kind); longest endings first so `.data.md` wins over `.md`.
-SUFFIXES = ((".data.html", True, "html"), (".data.md", True, "md"), (META_SUFFIX, False, "meta"),
-            (".mct.json", False, "json"), (".html", False, "html"), (".md", False, "md"))
+SUFFIXES = ((".data.html", True, "html"), (".data.md", True, "md"), (".croissant.json", True, "croissant"),
+            (META_SUFFIX, False, "meta"), (".mct.json", False, "json"), (".cdx.json", False, "cdx"),
+            (".html", False, "html"), (".md", False, "md"))
 SKIPPED = {"readme.md", "index.html"}   # notes about the folder, not cards
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
@@ -84,7 +85,7 @@ def read_card(cards_dir: Path, slug: str, files: dict[tuple[bool, str], str]) ->
         if text is not None:
             texts[kind] = text
             row.copies.add(name)
-    row.links = {kind: model[kind] for kind in ("html", "md", "json", "meta") if kind in texts}
+    row.links = {kind: model[kind] for kind in ("html", "md", "json", "cdx", "meta") if kind in texts}
     for kind in ("html", "md", "json"):   # with a sidecar, the files it lists are the ones expected
         if kind not in model and model and "meta" not in model:
             row.problems.append(f"{slug}{_ending(kind)} is missing; rebuild the card with `modelcard build`")

@@ -108,9 +108,10 @@ def row_view(row: IndexRow) -> dict:
     """What the template shows for one row: text only (autoescaped there) and quoted links."""
     metric, metric_sub = _metric(row.headline)
     coverage, coverage_sub = _coverage(row.coverage)
-    labels = {"html": "HTML", "md": "Markdown", "json": "JSON", "meta": "facts"}
-    files = [(labels[k], _href(row.links[k])) for k in labels if k in row.links]
-    data = [(labels[k], _href(row.data_links[k])) for k in ("html", "md") if k in row.data_links]
+    labels = {"html": "HTML", "md": "Markdown", "json": "JSON", "cdx": "CycloneDX", "meta": "facts",
+              "croissant": "Croissant"}
+    files = [(labels[k], _href(row.links[k])) for k in ("html", "md", "json", "cdx", "meta") if k in row.links]
+    data = [(labels[k], _href(row.data_links[k])) for k in ("html", "md", "croissant") if k in row.data_links]
     return {"name": row.name, "run_id": row.run_id, "date": _date(row.date), "metric": metric, "metric_sub": metric_sub,
             "checks": row.checks, "checks_detail": row.checks_detail, "coverage": coverage,
             "coverage_sub": coverage_sub, "card_href": _href(row.links["html"]) if "html" in row.links else None,

@@ -1,4 +1,5 @@
-"""`build_cards`: run record + card.yaml -> cards/<name>.md, .html, .mct.json and SVG figures.
+"""`build_cards`: run record + card.yaml -> cards/<name>.md, .html, .mct.json, .cdx.json (CycloneDX
+ML-BOM), .croissant.json (the data card as Croissant JSON-LD) and SVG figures.
 
 Everything is rendered in memory first and only then written, each file atomically, so a
 failure (bad template, bad input) never leaves a half-written or mixed-version card.
@@ -19,6 +20,7 @@ from ..card.binding import bind_card_info
 from ..card.model import Card
 from ..card.sections.checks import ChecksSection, policy_checks
 from ..datacard import render_data_card
+from ..datacard.croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
 from ..errors import UserError
 from ..record import RunRef, list_runs
 from ..record.artifacts import artifact_problems
@@ -27,6 +29,7 @@ from .environment import environment, macros, templates_dir
 from .figures import build_figures, figure_views
 from .frontmatter import dump_front_matter
 from .gallery import build_gallery
+from .cyclonedx import CDX_SUFFIX, cyclonedx_document, dump_cyclonedx
 from .mct import dump_mct, mct_document, validate_mct
 from .meta import META_SUFFIX, card_meta, dump_meta
 from .sections import SECTIONS
@@ -123,6 +126,9 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
         doc = mct_document(card, figures)
         validate_mct(doc)
         outputs[f"{card.slug}.mct.json"] = dump_mct(doc)
+        outputs[f"{card.slug}{CDX_SUFFIX}"] = dump_cyclonedx(cyclonedx_document(card))
+        if data_card is not None:
+            outputs[f"{card.slug}{CROISSANT_SUFFIX}"] = dump_croissant(croissant_document(data_card, card))
         outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, _coverage(card, info), outputs))
     return card, outputs
 

@@ -12,7 +12,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from ..card.model import Card
+from ..card.model import Card, ModelDetails
 from ..card.sections.robustness import mct_metrics as robustness_mct_metrics
 from .figures import Figure
 
@@ -51,6 +51,16 @@ def _s(value) -> str:
 
 def _description(items: list[str]) -> list[dict]:
     return [{"description": text} for text in items if text]
+
+
+def model_input_format(d: ModelDetails) -> str:
+    """What the model takes, e.g. "raw 0-255 RGB image, 160x160 pixels" (MCT and CycloneDX say the same)."""
+    return f"raw 0-255 RGB image, {d.input_size}x{d.input_size} pixels"
+
+
+def model_output_format(d: ModelDetails) -> str:
+    """What the model returns, e.g. "softmax probabilities over 2 classes: cat, dog"."""
+    return f"softmax probabilities over {len(d.class_names)} classes: {', '.join(d.class_names)}"
 
 
 def _performance_metric(kind: str, m, slice_name: str, method: str) -> dict:
@@ -97,8 +107,8 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
     if card.specs.architecture:
         params["model_architecture"] = card.specs.architecture
     if d.input_size:
-        params["input_format"] = f"raw 0-255 RGB image, {d.input_size}x{d.input_size} pixels"
-    params["output_format"] = f"softmax probabilities over {len(d.class_names)} classes: {', '.join(d.class_names)}"
+        params["input_format"] = model_input_format(d)
+    params["output_format"] = model_output_format(d)
     metrics = []
     for ev in card.evaluation.sets:
         for key, m in ev.metrics.items():
