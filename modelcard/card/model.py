@@ -225,6 +225,13 @@ class Slice:
     difference_ci: Any                # e.g. {"accuracy": {"value": 0.12, "ci_low": 0.03, "ci_high": 0.2}} (None in old records)
     ratio: Any                        # e.g. {"accuracy": {"value": 0.86, ...}}
     worst_group: Any                  # e.g. "indoor"
+    # Set when every group is below the small-group size, e.g. "Every group of `light` has fewer than 30 images ..."
+    all_small_note: str | None = None
+
+    @property
+    def all_small(self) -> bool:
+        """Every group is below the small-group size: a difference between them says nothing."""
+        return bool(self.groups) and all(g.unreliable for g in self.groups)
 
 
 @dataclass
@@ -245,6 +252,8 @@ class EvalSet:
     slices: list[Slice]
     slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}
     intervals: Any = None              # e.g. IntervalMethods(metrics={"accuracy": "wilson", ...}, ...)
+    # Slice attributes left out because they have a single group, e.g. ["Slice `aspect` has one group (square: all 30 images): not compared."]
+    single_group_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
