@@ -173,5 +173,7 @@ def test_record_cards_say_samples_not_images(tmp_path):
     md, _, _ = _markdown(tmp_path, record)
     summary_para = md.split("\n\n")[[i for i, p in enumerate(md.split("\n\n")) if card.summary.sentences[0] in p][0]]
     assert "image" not in summary_para.replace("image classifier", "")
+    assert "| evaluation set | source | samples | classes |" in md and "| class | samples | precision |" in md
+    assert "| site | samples | accuracy |" in md and "On test (60 samples) the model reaches" in md
     trained = " ".join(_card(_with_test(cf.base_record(extra_set=False), 60, {2}, None)).summary.sentences)
     assert "images" in trained and "samples" not in trained

@@ -355,6 +355,7 @@ class Card:
     datasets: list[str]                # e.g. ["user/tuxpaint-stamps"] (Hub ids, card.yaml)
     base_model: str | None             # e.g. "google/mobilenet_v2_1.0_224" when pretrained
     status: str = "complete"           # e.g. "failed"
+    unit: str = "images"               # what one evaluated item is called: "samples" on `modelcard record` cards
     figure_names: list[str] = field(default_factory=list)  # filled by the renderer
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
