@@ -18,6 +18,7 @@ from ..card.assemble import slugify
 from ..card.binding import bind_card_info
 from ..card.model import Card
 from ..card.sections.checks import ChecksSection, policy_checks
+from ..check.placeholders import SKELETON_MARKER, drop_skeleton_markers
 from ..datacard import render_data_card
 from ..errors import UserError
 from ..record import RunRef, list_runs
@@ -61,6 +62,12 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     return members or None
 
 
+def skeleton_note(keys: list[str]) -> str:
+    """The one stderr line for `init` markers left in card.yaml."""
+    return (f"card.yaml still holds {SKELETON_MARKER} in {', '.join(f'`{k}`' for k in keys)}: shown as not "
+            "provided; write real text there or delete the key")
+
+
 def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None,
                  compare: Sequence[RunRef] | None = None) -> tuple[Card, CardInfo]:
     """The card `build` renders for this run (and the human text bound to it); `check` inspects the same one.
@@ -71,10 +78,11 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
     bound = bind_card_info(card_info, run.record)
     from ..compare.members import comparison_sources
 
-    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
+    shown, marked = drop_skeleton_markers(bound.info)
+    card = assemble_card(run.record, shown, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
                          compared=comparison_sources(run, runs_dir, list(compare or [])))
     card.warnings[:0] = bound.card_warnings
-    card.build_notes = bound.notices
+    card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else [])
     card.artifact_problems = artifact_problems(Path(run.path), run.record)
     return card, bound.info
 
@@ -93,7 +101,7 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     card, info = card_for_run(run, card_info, runs_dir, compare=compare)
     folder = templates_dir(templates_dir_override)
     env = environment(folder)
-    data_card, data_outputs = render_data_card(run.record, info, slug=card.slug, name=card.details.name,
+    data_card, data_outputs = render_data_card(run.record, drop_skeleton_markers(info)[0], slug=card.slug, name=card.details.name,
                                                run_path=Path(run.path), env=env, formats=formats)
     card.data_card = data_card
     if policy is not None:
