@@ -123,7 +123,7 @@ def test_build_policy_renders_checks_in_markdown_and_html(project, capsys):
     for text in (md, html):
         assert "Checks" in text and sha in text and "not measured" in text
     assert "| accuracy.ci_low (lower bound) | " in md and "at least 0.1" in md and "✓ pass" in md and "✗ FAIL" in md
-    assert "<h3>Checks</h3>" in html and "✗ FAIL" in html
+    assert '<h3 id="checks">Checks</h3>' in html and "✗ FAIL" in html
     assert "items a card can hold are filled" in md and "are human, outside the card" in html
 
 

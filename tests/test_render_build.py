@@ -102,7 +102,7 @@ def test_mct_json_validates_against_toolkit_schema(built):
 
 def _h2(text: str, html_mode: bool) -> list[str]:
     if html_mode:
-        return [html.unescape(h) for h in re.findall(r"<h2>(.*?)</h2>", text)]
+        return [html.unescape(h) for h in re.findall(r'<h2 id="[^"]+">(.*?)</h2>', text)]
     return [html.unescape(line[3:]) for line in text.splitlines() if line.startswith("## ")]
 
 
@@ -199,7 +199,7 @@ def test_incomplete_run_warns_at_the_top(tmp_path):
     first_h2 = body.index("## Model Details")
     assert "> **Warning:** run 20260101T000000Z-abc123 is not complete (status: failed" in body[:first_h2]
     page = (tmp_path / "cards" / "demo-mobilenetv2.html").read_text(encoding="utf-8")
-    assert page.index('class="warnings"') < page.index("<h2>Model Details</h2>")
+    assert page.index('class="warnings"') < page.index('<h2 id="model-details">Model Details</h2>')
 
 
 def test_no_pretrained_weights_said_plainly(tmp_path):

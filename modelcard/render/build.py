@@ -24,6 +24,7 @@ from ..errors import UserError
 from ..record import RunRef, list_runs
 from ..record.artifacts import artifact_problems
 from ..record.sweep_table import member_row
+from .anchors import add_anchors
 from .environment import environment, macros, templates_dir
 from .figures import build_figures, figure_views
 from .frontmatter import dump_front_matter
@@ -123,10 +124,10 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     if "html" in formats:
         css = (folder / "html" / "style.css").read_text(encoding="utf-8")
         text = env.get_template("card.html.jinja").render(context, m=macros(env, "html"), css=Markup(css), ext="html")
-        outputs[f"{card.slug}.html"] = _tidy_lines(text)
+        outputs[f"{card.slug}.html"] = _tidy_lines(add_anchors(text))
     for rel, content in data_outputs.items():
         outputs[rel] = content if not isinstance(content, str) else (
-            _tidy_markdown(content) if rel.endswith(".md") else _tidy_lines(content))
+            _tidy_markdown(content) if rel.endswith(".md") else _tidy_lines(add_anchors(content)))
     if "json" in formats:
         doc = mct_document(card, figures)
         validate_mct(doc)
