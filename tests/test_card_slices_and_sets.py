@@ -177,3 +177,27 @@ def test_record_cards_say_samples_not_images(tmp_path):
     assert "| site | samples | accuracy |" in md and "On test (60 samples) the model reaches" in md
     trained = " ".join(_card(_with_test(cf.base_record(extra_set=False), 60, {2}, None)).summary.sentences)
     assert "images" in trained and "samples" not in trained
+
+
+@pytest.mark.parametrize("em, sentence", [
+    ({"tool": "codecarbon 3.3.2", "measured": False,
+      "method": "codecarbon 3.3.2 OfflineEmissionsTracker (estimated, not metered): CPU power x; carbon intensity "
+                "369 g CO2eq/kWh, codecarbon's figure for the United States grid."},
+     "These figures are ESTIMATES, not measurements, made by codecarbon 3.3.2 OfflineEmissionsTracker (estimated, "
+     "not metered): CPU power x; carbon intensity 369 g CO2eq/kWh, codecarbon's figure for the United States grid."),
+    ({"tool": "codecarbon 3.3.2", "measured": True, "method": "RAPL counters"},
+     "These figures were measured by codecarbon 3.3.2: RAPL counters."),
+    ({"measured": False, "method": None}, "These figures are ESTIMATES, not measurements, made by codecarbon."),
+])
+def test_the_emissions_method_names_the_tool_once_and_ends_once(em, sentence):
+    from modelcard.card.sections.environment import method_sentence
+    assert method_sentence(em) == sentence
+
+
+def test_the_example_run_emissions_sentence_on_the_card(tmp_path):
+    (example,) = sorted((Path(__file__).resolve().parents[1] / "examples" / "runs").iterdir())
+    from modelcard.record import read_record
+    record = read_record(example)
+    text = _card(record).environment.method_sentence
+    tool = record["emissions"]["tool"]
+    assert text.count(tool) == 1 and text.endswith("grid.") and ".." not in text

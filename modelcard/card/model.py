@@ -309,6 +309,7 @@ class EnvironmentalImpact:
     measured: bool | None              # e.g. False when codecarbon estimated power
     method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"
     costs: RunCosts | None = None      # per phase and per 1,000 predictions (None: not recorded)
+    method_sentence: str | None = None  # e.g. "These figures are ESTIMATES, not measurements, made by codecarbon 3.3.2 ..."
 
 
 @dataclass
