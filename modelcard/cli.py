@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -166,9 +167,23 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if result.checks is not None:
         print(f"checks ({result.checks.policy_file}): {'pass' if result.checks.passed else 'FAIL'}, "
               f"{result.checks.summary} (see the card's Checks subsection or `modelcard check`)", file=sys.stderr)
-    for path in result.written:
-        print(path)
+    for line in written_lines(result.written, Path(args.out)):
+        print(line)
     return 0
+
+
+def written_lines(written: list[Path], out: Path) -> list[str]:
+    """What `build` prints: each card file on its own line (scripts grep them), then the figures
+    as one count per folder, e.g. "and 117 figure files in cards/figures/NAME/"."""
+    figures_root = out / "figures"
+    cards = [p for p in written if figures_root not in p.parents]
+    folders: dict[Path, int] = {}
+    for p in written:
+        if figures_root in p.parents:
+            top = figures_root / p.relative_to(figures_root).parts[0]
+            folders[top] = folders.get(top, 0) + 1
+    return [str(p) for p in cards] + [f"and {n} figure file{'s' if n != 1 else ''} in {folder}{os.sep}"
+                                      for folder, n in sorted(folders.items())]
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -1,5 +1,5 @@
 """Write the top of an HTML card for the README screenshot: its header, warnings and summary
-(everything before the first section), then the Evaluation "Results" heading with its first
+(everything before the table of contents or the first section), then the Evaluation "Results" heading with its first
 table. The sections in between are replaced by one line saying they were left out.
 
 Usage: python scripts/card_top.py CARD.html OUT.html  (scripts/screenshot.sh --top calls it)
@@ -7,6 +7,7 @@ Usage: python scripts/card_top.py CARD.html OUT.html  (scripts/screenshot.sh --t
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -16,9 +17,11 @@ FOLD = ('<p style="color:#666;font-style:italic">&hellip; Model Details, Uses, B
 
 def card_top(html: str) -> str:
     """The trimmed page; ValueError when the card has no sections or no Results table."""
-    first_section = html.find("<h2>")
-    results = html.find("<h3>Results</h3>")
-    table_end = html.find("</table>", results)
+    first = re.search(r'<nav class="toc"|<h2[ >]', html)  # the table of contents, else the first section
+    results_heading = re.search(r"<h3( id=\"[^\"]*\")?>Results</h3>", html)
+    first_section = first.start() if first else -1
+    results = results_heading.start() if results_heading else -1
+    table_end = html.find("</table>", results) if results >= 0 else -1
     if min(first_section, results, table_end) < 0:
         raise ValueError("the card has no <h2> section or no Results table")
     table_end = html.find("</div>", table_end) + len("</div>")

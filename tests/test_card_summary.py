@@ -42,7 +42,7 @@ def test_percent_is_the_table_figure_times_100(value, shown):  # 0.0625 prints a
 
 def test_accuracy_sentence_with_and_without_interval():
     ev = _ev(metrics={"accuracy": Metric(0.9375, 0.84375, 1.0)})
-    assert S.accuracy(ev) == "On 32 held-out test images it was right 93.8% of the time (95% CI 84.4% to 100%)."
+    assert S.accuracy(ev) == "On 32 held-out test images it was right 93.8% of the time (95% CI 84.4% to 100.0%)."
     ev = _ev(name="shifted", n=1200, metrics={"accuracy": Metric(0.5, None, None)}, bootstrap={})
     assert S.accuracy(ev) == "On 1,200 images of the `shifted` evaluation set it was right 50% of the time."
     assert S.accuracy(_ev(n=5, metrics={"accuracy": Metric(0.8, None, None)}), held_out=False) == \

@@ -38,12 +38,13 @@ def test_passing_policy_exits_0_with_a_table(project, capsys):
     assert main(["check", "--policy", _policy(project, PASSING)]) == 0
     out = capsys.readouterr().out
     assert "accuracy.ci_low  lower bound" in out and "Completeness" in out
-    assert out.rstrip().splitlines()[-1].startswith("PASS: 3 of 3 gates; 23 of 23 completeness items pass")
+    assert out.rstrip().splitlines()[-1] == "PASS: 3 of 3 gates pass; 23 of 23 completeness items pass"
 
 
 def test_failing_policy_exits_1(project, capsys):
     assert main(["check", "--policy", _policy(project, FAILING)]) == 1
-    assert "FAIL: 1 of 2 gates" in capsys.readouterr().out
+    last = capsys.readouterr().out.rstrip().splitlines()[-1]
+    assert last.startswith("FAIL: 1 of 2 gates pass, 1 fails; ") and last.endswith(" completeness items pass")
 
 
 def test_unmeasured_gate_exits_1_and_says_not_measured(project, capsys):
@@ -116,13 +117,13 @@ def test_build_policy_renders_checks_in_markdown_and_html(project, capsys):
     policy = _policy(project, UNMEASURED)
     sha = hashlib.sha256(Path(policy).read_bytes()).hexdigest()
     assert main(["build", "--policy", policy, "--out", str(project / "cards")]) == 0
-    assert "checks (policy.yaml): FAIL, 1 of 2 gates" in capsys.readouterr().err
+    assert "checks (policy.yaml): FAIL, 1 of 2 gates pass, 1 fails; " in capsys.readouterr().err
     md = (project / "cards" / "stamp-classifier.md").read_text(encoding="utf-8")
     html = (project / "cards" / "stamp-classifier.html").read_text(encoding="utf-8")
     for text in (md, html):
         assert "Checks" in text and sha in text and "not measured" in text
     assert "| accuracy.ci_low (lower bound) | " in md and "at least 0.1" in md and "✓ pass" in md and "✗ FAIL" in md
-    assert "<h3>Checks</h3>" in html and "✗ FAIL" in html
+    assert '<h3 id="checks">Checks</h3>' in html and "✗ FAIL" in html
     assert "items a card can hold are filled" in md and "are human, outside the card" in html
 
 
@@ -142,3 +143,11 @@ def test_the_example_run_passes_the_committed_policy(tmp_path, monkeypatch, caps
     shutil.copy(REPO / "card.yaml", tmp_path / "card.yaml")
     run = next((REPO / "examples" / "runs").iterdir())
     assert main(["check", "--run", str(run), "--policy", str(REPO / "policy.yaml")]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("passed, total, line", [
+    (5, 8, "5 of 8 gates pass, 3 fail"), (8, 8, "8 of 8 gates pass"), (1, 2, "1 of 2 gates pass, 1 fails"),
+    (0, 3, "0 of 3 gates pass, 3 fail")])
+def test_pass_counts_say_how_many_pass_and_how_many_fail(passed, total, line):
+    from modelcard.check.report import pass_count
+    assert pass_count(passed, total, "gates") == line

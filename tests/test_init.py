@@ -86,9 +86,42 @@ def test_check_flags_the_markers_until_they_are_replaced(project, capsys):
     assert main(["check"]) == 0, capsys.readouterr().out
 
 
-def test_build_with_the_skeleton_shows_the_markers_not_blanks(project, capsys):
+def test_build_with_the_skeleton_warns_and_shows_the_marked_keys_as_not_provided(project, capsys):
+    """Issue 16: the markers rendered as text ("Developed by: TODO(modelcard init)")."""
     assert main(["init", "--run", "latest"]) == 0
-    assert main(["build", "--format", "md", "--out", str(project / "cards")]) == 0
-    md = next((project / "cards").glob("*.md")).read_text(encoding="utf-8")
-    assert SKELETON_MARKER in md
-    assert main(["check", "--card", str(next((project / "cards").glob("*.md")))]) == 1
+    path = project / "card.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('contact: "TODO(modelcard init)"', 'contact: a@b.org'),
+                    encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--format", "md,html", "--out", str(project / "cards")]) == 0
+    err = capsys.readouterr().err
+    (line,) = [x for x in err.splitlines() if SKELETON_MARKER in x]
+    assert line.startswith(f"warning: card.yaml still holds {SKELETON_MARKER} in `description`, `developers`, ")
+    assert "`uses.direct`" in line and "`glossary`" in line and "`contact`" not in line and "`runs`" not in line
+    assert line.endswith(": shown as not provided; write real text there or delete the key")
+    assert "  - Model Details / Developed by" in err and "  - Uses / Direct use" in err
+    assert "  - Model Card Contact" not in err
+    md = next(p for p in (project / "cards").glob("*.md") if not p.name.endswith(".data.md"))
+    for card in (md, md.with_suffix(".html"), *(project / "cards").glob("*.data.*")):
+        assert SKELETON_MARKER not in card.read_text(encoding="utf-8"), card
+    text = md.read_text(encoding="utf-8")
+    assert "add `developers` to card.yaml" in text and "add `uses.direct` to card.yaml" in text
+    assert "a@b.org" in text
+    assert main(["check", "--card", str(md)]) == 1  # the sign-off sections are still missing
+    assert main(["check"]) == 1  # and `check` still names the markers in card.yaml
+    assert "skeleton marker from `modelcard init`" in capsys.readouterr().out
+
+
+def test_dropping_markers_keeps_real_text_and_names_each_key():
+    from modelcard.card import CardInfo
+    from modelcard.card.info import Uses
+    from modelcard.check.placeholders import drop_skeleton_markers
+    info = CardInfo(runs=[SKELETON_MARKER], license="MIT", developers=["Jane", SKELETON_MARKER],
+                    glossary={"ECE": "calibration error", SKELETON_MARKER: "x"},
+                    uses=Uses(direct=f"{SKELETON_MARKER}: say what", downstream="Fine-tuning."))
+    shown, keys = drop_skeleton_markers(info)
+    assert keys == ["developers", "uses.direct", "glossary"]
+    assert shown.runs == [SKELETON_MARKER] and shown.license == "MIT" and shown.developers == ["Jane"]
+    assert shown.glossary == {"ECE": "calibration error"} and shown.uses == Uses(None, "Fine-tuning.", None)
+    assert info.developers == ["Jane", SKELETON_MARKER]  # the input is left as it was
+    assert drop_skeleton_markers(CardInfo(license="TODO later")) == (CardInfo(license="TODO later"), [])

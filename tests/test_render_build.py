@@ -102,7 +102,7 @@ def test_mct_json_validates_against_toolkit_schema(built):
 
 def _h2(text: str, html_mode: bool) -> list[str]:
     if html_mode:
-        return [html.unescape(h) for h in re.findall(r"<h2>(.*?)</h2>", text)]
+        return [html.unescape(h) for h in re.findall(r'<h2 id="[^"]+">(.*?)</h2>', text)]
     return [html.unescape(line[3:]) for line in text.splitlines() if line.startswith("## ")]
 
 
@@ -199,7 +199,7 @@ def test_incomplete_run_warns_at_the_top(tmp_path):
     first_h2 = body.index("## Model Details")
     assert "> **Warning:** run 20260101T000000Z-abc123 is not complete (status: failed" in body[:first_h2]
     page = (tmp_path / "cards" / "demo-mobilenetv2.html").read_text(encoding="utf-8")
-    assert page.index('class="warnings"') < page.index("<h2>Model Details</h2>")
+    assert page.index('class="warnings"') < page.index('<h2 id="model-details">Model Details</h2>')
 
 
 def test_no_pretrained_weights_said_plainly(tmp_path):
@@ -322,3 +322,19 @@ def test_mct_graphics_are_png_and_validate(tmp_path):
     # rasterising is deterministic too
     again = build_cards(run, tmp_path / "again", formats=["json"], mct_graphics=True)
     assert [p.read_bytes() for p in again.written] == [p.read_bytes() for p in with_graphics.written]
+
+
+def test_build_prints_the_cards_and_a_figure_count(tmp_path, capsys):
+    """Issue 16: `build` printed every file it wrote (117 lines); now the cards, then one count."""
+    from modelcard.cli import main
+    run = cf.write_run(tmp_path, cf.base_record())
+    assert main(["build", "--run", str(run.path), "--out", "cards"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    written = sorted(p for p in Path("cards").rglob("*") if p.is_file())
+    figures = [p for p in written if "figures" in p.parts]
+    cards = [p for p in written if "figures" not in p.parts]
+    assert figures and cards
+    assert lines[:-1] == [str(p) for p in cards]
+    assert {Path(line).suffix for line in lines[:-1]} == {".md", ".html", ".json"}
+    assert lines[-1] == f"and {len(figures)} figure files in {Path('cards', 'figures', 'demo-mobilenetv2')}{os.sep}"
+    assert all(p.parent.parts[:3] == ("cards", "figures", "demo-mobilenetv2") for p in figures)

@@ -83,7 +83,7 @@ def test_a_1_0_record_keeps_its_percentile_bootstrap_words(tmp_path):
             entry[name].pop("reason", None)
     out = _build(tmp_path, _record(evaluation, version="1.0"))
     md = out[".md"]
-    assert "confidence interval from a percentile bootstrap over the evaluation images (50 resamples, seed 0)" in md
+    assert "confidence interval from a percentile bootstrap over the evaluation samples (50 resamples, seed 0)" in md  # a `record` run
     assert md.count("Intervals: percentile bootstrap.") == 3  # results, per class, the slice
     assert "pseudo-counts" not in md and "expanded" not in md and "Wilson" not in md.split("## Evaluation")[1].split("## Model Examination")[0]
     metrics = _front_matter(md)["model-index"][0]["results"][0]["metrics"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -41,8 +42,13 @@ def test_top_mode_keeps_header_summary_and_first_results_table(tmp_path):
     (card,) = sorted(p for p in (ROOT / "cards").glob("*.html") if not p.name.endswith(".data.html"))
     html = card.read_text(encoding="utf-8")
     top = card_top.card_top(html)
-    assert "<h1>" in top and "<h3>Results</h3>" in top and top.count("<table>") == 1
-    assert "<h2>Model Details</h2>" not in top and "left out of this picture" in top
+    assert re.search(r"<h1[ >]", top) and re.search(r"<h3( id=\"results\")?>Results</h3>", top)
+    assert top.count("<table>") == 1 and 'class="toc"' not in top
+    assert ">Model Details</h2>" not in top and "left out of this picture" in top
+    anchored = ('<h1 id="t">T</h1><p>summary</p><nav class="toc"><ul><li>x</li></ul></nav><h2 id="m">M</h2>'
+                '<h3 id="results">Results</h3><div class="table"><table></table></div><table></table>')
+    assert card_top.card_top(anchored).startswith('<h1 id="t">T</h1><p>summary</p><p style=')
+    assert '<h3 id="results">Results</h3><div class="table"><table></table></div>\n</body>' in card_top.card_top(anchored)
     with pytest.raises(ValueError):
         card_top.card_top("<html><body><h1>x</h1></body></html>")
     if chromium_path() is None:

@@ -14,7 +14,7 @@ from .info import CardInfo
 from .model import Card, Closing, Risks, Uses
 from .sections.comparison import comparison as comparison_section
 from .sections.environment import environmental_impact
-from .sections.evaluation import evaluation as evaluation_section
+from .sections.evaluation import evaluation as evaluation_section, unit_of
 from .sections.examination import examination
 from .sections.get_started import get_started
 from .sections.header import card_warnings
@@ -93,7 +93,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         get_started=get_started(record, run_path), training=training, evaluation=evaluation,
         examination=examination(record, info, run_path), environment=environment, specs=technical_specs(record),
         closing=closing, tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
-        status=record["status"], summary=summary(details, evaluation, info),
+        status=record["status"], unit=unit_of(record), summary=summary(details, evaluation, info),
         comparison=comparison_section(record, *compared) if compared else None,
     )
 

@@ -225,6 +225,13 @@ class Slice:
     difference_ci: Any                # e.g. {"accuracy": {"value": 0.12, "ci_low": 0.03, "ci_high": 0.2}} (None in old records)
     ratio: Any                        # e.g. {"accuracy": {"value": 0.86, ...}}
     worst_group: Any                  # e.g. "indoor"
+    # Set when every group is below the small-group size, e.g. "Every group of `light` has fewer than 30 images ..."
+    all_small_note: str | None = None
+
+    @property
+    def all_small(self) -> bool:
+        """Every group is below the small-group size: a difference between them says nothing."""
+        return bool(self.groups) and all(g.unreliable for g in self.groups)
 
 
 @dataclass
@@ -245,6 +252,8 @@ class EvalSet:
     slices: list[Slice]
     slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}
     intervals: Any = None              # e.g. IntervalMethods(metrics={"accuracy": "wilson", ...}, ...)
+    # Slice attributes left out because they have a single group, e.g. ["Slice `aspect` has one group (square: all 30 images): not compared."]
+    single_group_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -300,6 +309,7 @@ class EnvironmentalImpact:
     measured: bool | None              # e.g. False when codecarbon estimated power
     method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"
     costs: RunCosts | None = None      # per phase and per 1,000 predictions (None: not recorded)
+    method_sentence: str | None = None  # e.g. "These figures are ESTIMATES, not measurements, made by codecarbon 3.3.2 ..."
 
 
 @dataclass
@@ -346,6 +356,7 @@ class Card:
     datasets: list[str]                # e.g. ["user/tuxpaint-stamps"] (Hub ids, card.yaml)
     base_model: str | None             # e.g. "google/mobilenet_v2_1.0_224" when pretrained
     status: str = "complete"           # e.g. "failed"
+    unit: str = "images"               # what one evaluated item is called: "samples" on `modelcard record` cards
     figure_names: list[str] = field(default_factory=list)  # filled by the renderer
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.

@@ -24,7 +24,7 @@ STATUS_WORDS = {"measured": "filled from measurement", "human": "filled by a hum
 
 #: Probe name -> does the run record put this fact on the card?
 PROBES: dict[str, Callable[[Card], bool]] = {
-    "model_type": lambda c: bool(c.details.model_type),
+    "model_type": lambda c: bool(c.details.model_type and c.details.class_names),
     "classes": lambda c: bool(c.details.class_names),
     "weights": lambda c: c.details.weights is not None,
     "measured_risks": lambda c: bool(c.risks.measured),
@@ -35,9 +35,9 @@ PROBES: dict[str, Callable[[Card], bool]] = {
     "speeds": lambda c: bool(any(v is not None for v in c.training.timings.values())
                              or any(v is not None for v in c.training.efficiency.values()) or c.training.file_bytes),
     "evaluation": lambda c: bool(c.evaluation.sets),
-    "factors": lambda c: bool(c.evaluation.factors),
+    "factors": lambda c: bool(c.evaluation.sets and c.evaluation.factors),
     "slices": lambda c: any(s.slices for s in c.evaluation.sets),
-    "robustness": lambda c: len(c.evaluation.sets) > 1 or getattr(c, "robustness", None) is not None,
+    "robustness": lambda c: len(c.evaluation.sets) > 1 or bool(c.evaluation.robustness and c.evaluation.robustness.measured),
     "examination": lambda c: any(s.calibration or s.top_confusions for s in c.evaluation.sets),
     "env_hardware_type": lambda c: measured_fact(c.environment.hardware_type),
     "env_hours_used": lambda c: measured_fact(c.environment.hours_used),
@@ -45,7 +45,7 @@ PROBES: dict[str, Callable[[Card], bool]] = {
     "env_cloud_region": lambda c: measured_fact(c.environment.cloud_region),
     "env_carbon": lambda c: measured_fact(c.environment.carbon_emitted),
     "architecture": lambda c: bool(c.specs.architecture),
-    "objective": lambda c: bool(c.specs.objective),
+    "objective": lambda c: bool(c.specs.objective and c.training.trained_here),  # unknown for an external model
     "hardware": lambda c: bool(c.specs.hardware),
     "software": lambda c: bool(c.specs.packages),
     "compute": lambda c: bool(c.specs.hardware or c.specs.packages),

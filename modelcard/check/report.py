@@ -78,10 +78,15 @@ def format_text(report: CheckReport) -> str:
                              for r in report.coverage if r.reference == reference])
     if report.not_checked:
         lines += ["", "Not checked:"] + [f"  - {what}" for what in report.not_checked]
-    failed_gates = sum(not g.passed for g in report.gates)
-    failed_items = sum(not i.passed for i in report.completeness)
     verdict = "PASS" if report.passed else "FAIL"
-    gates = f"{len(report.gates) - failed_gates} of {len(report.gates)} gates" if report.policy_file else "no policy"
-    lines += ["", f"{verdict}: {gates}; {len(report.completeness) - failed_items} of {len(report.completeness)} "
-                  "completeness items pass"]
+    gates = pass_count(sum(g.passed for g in report.gates), len(report.gates), "gates") if report.policy_file \
+        else "no policy"
+    items = pass_count(sum(i.passed for i in report.completeness), len(report.completeness), "completeness items")
+    lines += ["", f"{verdict}: {gates}; {items}"]
     return "\n".join(lines) + "\n"
+
+
+def pass_count(passed: int, total: int, what: str) -> str:
+    """e.g. "5 of 8 gates pass, 3 fail", "8 of 8 gates pass", "1 of 2 gates pass, 1 fails"."""
+    failed = total - passed
+    return f"{passed} of {total} {what} pass" + (f", {failed} {'fails' if failed == 1 else 'fail'}" if failed else "")

@@ -44,7 +44,7 @@ class IndexRow:
     date: str | None = None            # the run's end (else start), e.g. "2026-11-22T00:00:58Z"
     headline: dict | None = None       # e.g. {"set": "test", "metric": "accuracy", "value": 0.94, "ci_low": ...}
     checks: str = "unknown"            # "pass" | "fail" | "not checked" | "unknown" (no readable sidecar)
-    checks_detail: str = ""            # e.g. "8 of 8 gates and 22 of 22 completeness items pass (policy.yaml)"
+    checks_detail: str = ""            # e.g. "8 of 8 gates pass; 22 of 22 completeness items pass (policy.yaml)"
     coverage: dict | None = None       # e.g. {"filled": 56, "missing": 7, "outside": 11, "fraction": 0.889}
     links: dict[str, str] = field(default_factory=dict)       # kind -> file, e.g. {"html": "x.html", "meta": "x.meta.json"}
     data_links: dict[str, str] = field(default_factory=dict)  # e.g. {"html": "x.data.html", "md": "x.data.md"}

@@ -19,12 +19,14 @@ from ..card.assemble import slugify
 from ..card.binding import bind_card_info
 from ..card.model import Card
 from ..card.sections.checks import ChecksSection, policy_checks
+from ..check.placeholders import SKELETON_MARKER, drop_skeleton_markers
 from ..datacard import render_data_card
 from ..datacard.croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
 from ..errors import UserError
 from ..record import RunRef, list_runs
 from ..record.artifacts import artifact_problems
 from ..record.sweep_table import member_row
+from .anchors import add_anchors
 from .environment import environment, macros, templates_dir
 from .figures import build_figures, figure_views
 from .frontmatter import dump_front_matter
@@ -64,6 +66,12 @@ def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
     return members or None
 
 
+def skeleton_note(keys: list[str]) -> str:
+    """The one stderr line for `init` markers left in card.yaml."""
+    return (f"card.yaml still holds {SKELETON_MARKER} in {', '.join(f'`{k}`' for k in keys)}: shown as not "
+            "provided; write real text there or delete the key")
+
+
 def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None,
                  compare: Sequence[RunRef] | None = None) -> tuple[Card, CardInfo]:
     """The card `build` renders for this run (and the human text bound to it); `check` inspects the same one.
@@ -74,10 +82,11 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
     bound = bind_card_info(card_info, run.record)
     from ..compare.members import comparison_sources
 
-    card = assemble_card(run.record, bound.info, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
+    shown, marked = drop_skeleton_markers(bound.info)
+    card = assemble_card(run.record, shown, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
                          compared=comparison_sources(run, runs_dir, list(compare or [])))
     card.warnings[:0] = bound.card_warnings
-    card.build_notes = bound.notices
+    card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else [])
     card.artifact_problems = artifact_problems(Path(run.path), run.record)
     return card, bound.info
 
@@ -96,7 +105,7 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     card, info = card_for_run(run, card_info, runs_dir, compare=compare)
     folder = templates_dir(templates_dir_override)
     env = environment(folder)
-    data_card, data_outputs = render_data_card(run.record, info, slug=card.slug, name=card.details.name,
+    data_card, data_outputs = render_data_card(run.record, drop_skeleton_markers(info)[0], slug=card.slug, name=card.details.name,
                                                run_path=Path(run.path), env=env, formats=formats)
     card.data_card = data_card
     if policy is not None:
@@ -118,10 +127,10 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     if "html" in formats:
         css = (folder / "html" / "style.css").read_text(encoding="utf-8")
         text = env.get_template("card.html.jinja").render(context, m=macros(env, "html"), css=Markup(css), ext="html")
-        outputs[f"{card.slug}.html"] = _tidy_lines(text)
+        outputs[f"{card.slug}.html"] = _tidy_lines(add_anchors(text))
     for rel, content in data_outputs.items():
         outputs[rel] = content if not isinstance(content, str) else (
-            _tidy_markdown(content) if rel.endswith(".md") else _tidy_lines(content))
+            _tidy_markdown(content) if rel.endswith(".md") else _tidy_lines(add_anchors(content)))
     if "json" in formats:
         doc = mct_document(card, figures)
         validate_mct(doc)

@@ -31,7 +31,7 @@ class ChecksSection:
     gates: list[CheckRow]
     completeness: list[CheckRow]
     passed: bool                # every gate and item passed
-    summary: str                # e.g. "5 of 6 gates and 22 of 22 completeness items pass"
+    summary: str                # e.g. "5 of 6 gates pass, 1 fails; 22 of 22 completeness items pass"
     coverage: str               # e.g. "56 of 63 items a card can hold are filled (89%); 11 are human, outside the card"
 
 
@@ -41,7 +41,7 @@ def policy_checks(card, info, record: dict, policy_path: Path) -> ChecksSection:
     from ...check.coverage import coverage, coverage_fraction
     from ...check.gates import evaluate_policy
     from ...check.policy import load_policy
-    from ...check.report import gate_value, number
+    from ...check.report import gate_value, number, pass_count
 
     policy = load_policy(policy_path, record)
     results = evaluate_policy(policy, record)
@@ -53,5 +53,5 @@ def policy_checks(card, info, record: dict, policy_path: Path) -> ChecksSection:
     cover = coverage_fraction(coverage(card, info))
     return ChecksSection(policy_file=policy_path.name, policy_sha256=policy.sha256, gates=gates, completeness=rows,
                          passed=n_gates == len(results) and n_items == len(items),
-                         summary=f"{n_gates} of {len(results)} gates and {n_items} of {len(items)} completeness "
-                                 "items pass", coverage=cover.sentence())
+                         summary=f"{pass_count(n_gates, len(results), 'gates')}; "
+                                 f"{pass_count(n_items, len(items), 'completeness items')}", coverage=cover.sentence())

@@ -45,7 +45,22 @@ def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
     return EnvironmentalImpact(hardware_type=hardware, hours_used=hours, cloud_provider=provider, cloud_region=region,
                                carbon_emitted=carbon, emissions=dict(sorted(em.items())) if em else None,
                                measured=em.get("measured") if em else None, method=em.get("method") if em else None,
-                               costs=run_costs(record))
+                               costs=run_costs(record), method_sentence=method_sentence(em) if em else None)
+
+
+def method_sentence(em: dict) -> str:
+    """How the emission figures were made, in one sentence that names the tool once and ends in one
+    full stop, e.g. "These figures are ESTIMATES, not measurements, made by codecarbon 3.3.2
+    OfflineEmissionsTracker (estimated, not metered; ...): ...; carbon intensity ... grid."."""
+    tool = em.get("tool") or "codecarbon"
+    method = (em.get("method") or "").strip().rstrip(".")
+    opening = ("These figures were measured by " if em.get("measured")
+               else "These figures are ESTIMATES, not measurements, made by ")
+    if not method:
+        return f"{opening}{tool}."
+    if method.startswith(tool):  # the method already begins with the tool and its version
+        return f"{opening}{method}."
+    return f"{opening}{tool}: {method}."
 
 
 def _declared(value: str | None) -> Stated:

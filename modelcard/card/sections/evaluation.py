@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import formatting as fmt
 from ..intervals import METRIC_NAMES, interval_methods
 from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
 from .common import metric_from
@@ -12,7 +13,13 @@ METRIC_ORDER = ("accuracy", "balanced_accuracy", "top5_accuracy", "f1_macro", "p
                 "f1_weighted", "precision_weighted", "recall_weighted", "log_loss", "ece")
 
 
-def _eval_set(name: str, ev: dict) -> EvalSet:
+def unit_of(record: dict) -> str:
+    """What one evaluated item is called on the card: "samples" for `modelcard record` runs, whose
+    predictions need not be of images (the tool never saw the inputs), else "images"."""
+    return "samples" if record.get("created_by") == "record" else "images"
+
+
+def _eval_set(name: str, ev: dict, unit: str = "images") -> EvalSet:
     metrics = {k: metric_from(ev["metrics"][k]) for k in METRIC_ORDER if k in ev["metrics"]}
     metrics.update({k: metric_from(v) for k, v in sorted(ev["metrics"].items()) if k not in metrics})
     per_class = [PerClass(p["class_name"], int(p["support"]), metric_from(p["precision"]), metric_from(p["recall"]),
@@ -22,18 +29,44 @@ def _eval_set(name: str, ev: dict) -> EvalSet:
                                        metric_from(g.get("accuracy")), metric_from(g.get("f1_macro"))) for g in s["groups"]],
                     difference=s["difference"], difference_ci=s.get("difference_ci"), ratio=s["ratio"],
                     worst_group=s["worst_group"]) for s in ev["slices"]]
+    # An attribute with one group compares nothing: no table, chart or risk, one line instead.
+    single = [s for s in slices if len(s.groups) < 2]
+    slices = [s for s in slices if len(s.groups) >= 2]
+    for s in slices:
+        if s.all_small:
+            s.all_small_note = _all_small_note(s, unit)
     return EvalSet(name=name, source=ev.get("source"), n_samples=ev["n_samples"], n_classes=ev["n_classes"],
                    bootstrap=dict(ev["bootstrap"]), metrics=metrics, per_class=per_class,
                    confusion_labels=list(ev["confusion_matrix"]["labels"]),
                    confusion_counts=[list(r) for r in ev["confusion_matrix"]["counts"]],
                    top_confusions=list(ev["top_confusions"]), calibration=dict(ev["calibration"]), slices=slices,
                    slice_notes={s.column: n for s in slices if (n := slice_notes(ev).get(s.column))},
-                   intervals=interval_methods(ev))
+                   intervals=interval_methods(ev), single_group_notes=[_single_group_note(s, unit) for s in single])
+
+
+def _all_small_note(s: Slice, unit: str) -> str:
+    """e.g. "Every group of `light` has fewer than 30 images, too few images to judge: the accuracy
+    difference between them, 0.100 [0.007, 0.404], may be chance and is not counted as a risk."."""
+    interval = (s.difference_ci or {}).get("accuracy")
+    diff = s.difference.get("accuracy") if isinstance(s.difference, dict) else None
+    shown = fmt.metric(interval) if interval else fmt.num(diff) if diff is not None else None
+    size = f"fewer than {s.min_group_size} {unit}" if s.min_group_size else f"too few {unit}"
+    return (f"Every group of `{s.column}` has {size}, too few {unit} to judge"
+            + (f": the accuracy difference between them, {shown}, may be chance and is not counted as a risk."
+               if shown else "."))
+
+
+def _single_group_note(s: Slice, unit: str) -> str:
+    """e.g. "Slice `aspect` has one group (square: all 30 images): not compared."."""
+    if not s.groups:
+        return f"Slice `{s.column}` has no group: not compared."
+    g = s.groups[0]
+    return f"Slice `{s.column}` has one group ({g.group}: all {fmt.count(g.count)} {unit}): not compared."
 
 
 def evaluation(record: dict) -> Evaluation:
     names = sorted(record["evaluations"], key=lambda n: (n != "test", n))
-    sets = [_eval_set(n, record["evaluations"][n]) for n in names]
+    sets = [_eval_set(n, record["evaluations"][n], unit_of(record)) for n in names]
     gaps = []
     if len(sets) > 1:
         ref = sets[0]

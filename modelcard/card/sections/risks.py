@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from ..model import Evaluation, TrainingDetails
+from .evaluation import unit_of
 from .robustness import robustness_risk
 
 SMALL_TEST_SET = 100
@@ -14,16 +15,19 @@ IMBALANCE_RATIO = 3.0
 def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluation) -> list[str]:
     """Limitations the numbers themselves show; these never replace the human text."""
     found = []
+    unit = unit_of(record)
     for ev in evaluation.sets:
         acc = ev.metrics.get("accuracy")
         if ev.n_samples < SMALL_TEST_SET and acc is not None:
-            found.append(f"The {ev.name} set has only {ev.n_samples} images, so its scores are uncertain "
+            found.append(f"The {ev.name} set has only {ev.n_samples} {unit}, so its scores are uncertain "
                          f"(accuracy 95% CI {fmt.ci(acc)}).")
         ece = ev.metrics.get("ece")
         if ece is not None and ece.value is not None and ece.value > HIGH_ECE:
             found.append(f"Confidence scores are poorly calibrated on {ev.name} (ECE {fmt.num(ece.value)}): do not "
                          "read them as probabilities.")
         for s in ev.slices:
+            if s.all_small:  # every group too small to judge: the difference is no evidence (said under Results)
+                continue
             worst = s.worst_group.get("accuracy") if isinstance(s.worst_group, dict) else s.worst_group
             diff = s.difference.get("accuracy") if isinstance(s.difference, dict) else None
             interval = (s.difference_ci or {}).get("accuracy")
@@ -32,7 +36,7 @@ def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluati
                          f"the worst group is {worst!s}.")
             small = [g.group for g in s.groups if g.unreliable]
             if small:
-                found.append(f"Groups of `{s.column}` with fewer than {s.min_group_size} images are too small to "
+                found.append(f"Groups of `{s.column}` with fewer than {s.min_group_size} {unit} are too small to "
                              f"judge: {', '.join(small)}.")
     for gap in evaluation.shift_gaps:
         if gap.metric == "accuracy" and gap.difference is not None:

@@ -9,7 +9,12 @@ Numbers are written exactly as the tables below print them: a share is the table
 figure times 100 with trailing zeros dropped (0.938 -> "93.8%", 1.000 -> "100%"); counts as
 the tables print them; other scores (ECE) in the table's own form, "0.157 [0.115, 0.241]".
 
+An interval's two ends share one precision ("80.0% to 88.6%", not "80% to 88.6%"). Cards of
+`modelcard record` runs say "samples", not "images": the tool never saw what was predicted.
+
 The rules (each a function here):
+- `worse_sets`, said first: every extra evaluation set whose accuracy interval lies wholly below
+  the first set's interval (as printed), e.g. an inverted-image set the model fails on.
 - `identity`: what the model is and how many classes it has (the Testing Data table).
 - `accuracy`: how often it is right on the first evaluation set, with its interval ("held-out"
   only for the test split that training made; `record`/`evaluate` runs cannot know that).
@@ -17,7 +22,7 @@ The rules (each a function here):
   to the class with more images, then by name. All classes equal: said so instead.
 - `weakest_group`: over every slice attribute, the group with the lowest accuracy (ties: more
   images, then attribute and group name), with its count and "too few images to judge" when
-  the record marks it unreliable.
+  the record marks it unreliable; tercile bins ("1 low") read as "low (bin 1 of 3)".
 - `calibration`: ECE against `HIGH_ECE` (0.1, the same threshold as the measured risks): the
   interval wholly above it: "should not be read as probabilities"; wholly at or below it:
   "can be read as approximate probabilities"; straddling it: "too few images to tell".
@@ -38,12 +43,14 @@ from decimal import Decimal
 
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..model import EvalSet, Evaluation, Metric, ModelDetails
+from ..model import EvalSet, Evaluation, Metric, ModelDetails, Slice
 from .risks import HIGH_ECE
 
 WIDE_INTERVAL = Decimal("0.10")  # wider than this (printed ci_high - ci_low): too small to pin accuracy down
 # Slice attributes computed from the image files themselves (training/evaluation.py), never about people.
 IMAGE_PROPERTY_SLICES = ("orientation", "resolution")
+# The tercile bins training labels pixel-statistic slices with (training/pixel_slices.py TERCILE_LABELS), as words.
+TERCILE_WORDS = {"1 low": "low (bin 1 of 3)", "2 mid": "in the middle (bin 2 of 3)", "3 high": "high (bin 3 of 3)"}
 
 
 @dataclass
@@ -62,11 +69,19 @@ def percent(value: float | None) -> str | None:
     return f"{shown.normalize():f}%"
 
 
+def percent_pair(low: float, high: float) -> tuple[str, str]:
+    """Both ends of an interval as `percent` prints them, at one precision: (0.8, 0.886) -> ("80.0%", "88.6%")."""
+    shown = [Decimal(fmt.num(float(v))) * 100 for v in (low, high)]
+    places = max(max(-d.normalize().as_tuple().exponent, 0) for d in shown)
+    return tuple(f"{d:.{places}f}%" for d in shown)
+
+
 def _interval(m: Metric, level: str) -> str:
-    """" (95% CI 84.4% to 100%)" or "" when the interval is missing."""
+    """" (95% CI 84.4% to 100.0%)" or "" when the interval is missing."""
     if m.ci_low is None or m.ci_high is None:
         return ""
-    return f" ({level}CI {percent(m.ci_low)} to {percent(m.ci_high)})"
+    low, high = percent_pair(m.ci_low, m.ci_high)
+    return f" ({level}CI {low} to {high})"
 
 
 def _level(ev: EvalSet) -> str:
@@ -75,26 +90,53 @@ def _level(ev: EvalSet) -> str:
     return f"{percent(conf)} " if isinstance(conf, (int, float)) and not isinstance(conf, bool) else ""
 
 
-def _images(ev: EvalSet, held_out: bool) -> str:
+def _images(ev: EvalSet, held_out: bool, unit: str = "images") -> str:
     """"held-out test images" only for a test split this tool made (training); else what the record says."""
     if ev.name != "test":
-        return f"images of the `{ev.name}` evaluation set"
-    return "held-out test images" if held_out else "test images"
+        return f"{unit} of the `{ev.name}` evaluation set"
+    return f"held-out test {unit}" if held_out else f"test {unit}"
 
 
 def identity(details: ModelDetails) -> str:
-    return f"{details.name} is an image classifier that sorts images into {fmt.count(len(details.class_names))} classes."
+    n = fmt.count(len(details.class_names))
+    if details.external_model:  # `modelcard record`: only predictions, from a model this tool never saw
+        return (f"{details.name} is a classifier that sorts samples into {n} classes; this card documents its "
+                "predictions, recorded with `modelcard record`.")
+    return f"{details.name} is an image classifier that sorts images into {n} classes."
 
 
-def accuracy(ev: EvalSet, held_out: bool = True) -> str | None:
+def accuracy(ev: EvalSet, held_out: bool = True, unit: str = "images") -> str | None:
     m = ev.metrics.get("accuracy")
     if m is None or m.value is None:
         return None
-    return (f"On {fmt.count(ev.n_samples)} {_images(ev, held_out)} it was right {percent(m.value)} of the time"
+    return (f"On {fmt.count(ev.n_samples)} {_images(ev, held_out, unit)} it was right {percent(m.value)} of the time"
             f"{_interval(m, _level(ev))}.")
 
 
-def weakest_class(ev: EvalSet) -> str | None:
+def worse_sets(evaluation: Evaluation, unit: str = "images") -> str | None:
+    """Extra evaluation sets whose accuracy interval lies wholly below the first set's (as printed)."""
+    if len(evaluation.sets) < 2:
+        return None
+    first = evaluation.sets[0]
+    ref = first.metrics.get("accuracy")
+    if ref is None or ref.value is None or ref.ci_low is None:
+        return None
+    worse = []
+    for ev in evaluation.sets[1:]:
+        m = ev.metrics.get("accuracy")
+        if m is not None and m.value is not None and m.ci_high is not None and \
+                Decimal(fmt.num(m.ci_high)) < Decimal(fmt.num(ref.ci_low)):
+            worse.append(f"{percent(m.value)} of the time on the {fmt.count(ev.n_samples)} {unit} of the `{ev.name}` "
+                         f"evaluation set{_interval(m, _level(ev))}")
+    if not worse:
+        return None
+    which = "that set" if len(worse) == 1 else "those sets"
+    return (f"It does clearly worse away from its {first.name} set: it was right only " + "; ".join(worse)
+            + f", against {percent(ref.value)} on the {first.name} set{_interval(ref, _level(first))}, and the "
+            f"intervals do not overlap, so expect it to fail on data like {which}.")
+
+
+def weakest_class(ev: EvalSet, unit: str = "images") -> str | None:
     rows = [p for p in ev.per_class if p.recall.value is not None]
     if len(rows) < 2:
         return None
@@ -105,26 +147,36 @@ def weakest_class(ev: EvalSet) -> str | None:
         return f"It recognised the same share, {percent(rows[0].recall.value)}, of the images of every class."
     worst = min(rows, key=lambda p: (p.recall.value, -p.support, p.class_name))
     ci = _interval(worst.recall, _level(ev))
-    kind = "test images" if ev.name == "test" else "images"
+    kind = f"test {unit}" if ev.name == "test" else unit
     return (f"Its weakest class is {worst.class_name}: it recognised {percent(worst.recall.value)} of its "
             f"{fmt.count(worst.support)} {kind} (recall{', ' + ci[2:-1] if ci else ''}).")
 
 
-def weakest_group(ev: EvalSet) -> str | None:
+def group_words(s: Slice, group: str) -> str:
+    """A group label as words: the tercile bins training makes ("1 low", "2 mid", "3 high") read as
+    "low (bin 1 of 3)"; any other label as it is."""
+    labels = {g.group for g in s.groups}
+    if labels <= set(TERCILE_WORDS) and group in TERCILE_WORDS:
+        return TERCILE_WORDS[group]
+    return group
+
+
+def weakest_group(ev: EvalSet, unit: str = "images") -> str | None:
     groups = [(s, g) for s in ev.slices for g in s.groups if g.accuracy.value is not None]
     if not groups:
         return None
     if len({fmt.num(g.accuracy.value) for _, g in groups}) == 1:
         columns = ", ".join(f"`{s.column}`" for s in ev.slices)
-        return f"It was right equally often, {percent(groups[0][1].accuracy.value)}, in every group of images measured (by {columns})."
+        return (f"It was right equally often, {percent(groups[0][1].accuracy.value)}, in every group of {unit} "
+                f"measured (by {columns}).")
     s, g = min(groups, key=lambda sg: (sg[1].accuracy.value, -sg[1].count, sg[0].column, sg[1].group))
-    caveat = ", too few images to judge" if g.unreliable else ""
-    return (f"Among groups of images, it does worst on those whose `{s.column}` is {g.group}: right "
-            f"{percent(g.accuracy.value)} of the time on {fmt.count(g.count)} images{_interval(g.accuracy, _level(ev))}"
+    caveat = f", too few {unit} to judge" if g.unreliable else ""
+    return (f"Among groups of {unit}, it does worst on those whose `{s.column}` is {group_words(s, g.group)}: right "
+            f"{percent(g.accuracy.value)} of the time on {fmt.count(g.count)} {unit}{_interval(g.accuracy, _level(ev))}"
             f"{caveat}.")
 
 
-def calibration(ev: EvalSet) -> str | None:
+def calibration(ev: EvalSet, unit: str = "images") -> str | None:
     m = ev.metrics.get("ece")
     if m is None or m.value is None:
         return None
@@ -136,7 +188,7 @@ def calibration(ev: EvalSet) -> str | None:
                 f"clearly from how often it is actually right {shown}.")
     if high <= HIGH_ECE:
         return f"Its confidence scores roughly match how often it is right, so they can be read as approximate probabilities {shown}."
-    return f"There are too few images to tell whether its confidence scores can be read as probabilities {shown}."
+    return f"There are too few {unit} to tell whether its confidence scores can be read as probabilities {shown}."
 
 
 def bar(ev: EvalSet, accuracy_bar: float | None) -> str | None:
@@ -161,17 +213,19 @@ def bar(ev: EvalSet, accuracy_bar: float | None) -> str | None:
             "to compare with (`accuracy_bar` in card.yaml).")
 
 
-def never_measured(evaluation: Evaluation) -> str | None:
+def never_measured(evaluation: Evaluation, unit: str = "images") -> str | None:
     if not evaluation.sets:
         return "This run has no evaluation results, so how often the model is right was never measured."
     first = evaluation.sets[0]
     items = []
     if len(evaluation.sets) == 1:
-        items.append("how well it works on images from another source than its test set (there is no extra "
+        items.append(f"how well it works on {unit} from another source than its test set (there is no extra "
                      "evaluation set)")
     columns = sorted({s.column for s in first.slices})
     if not columns:
-        items.append("how it does for different groups of images or people (no group attribute was recorded)")
+        why = ("every group attribute recorded has a single group" if first.single_group_notes
+               else "no group attribute was recorded")
+        items.append(f"how it does for different groups of {unit} or people ({why})")
     elif all(c in IMAGE_PROPERTY_SLICES for c in columns):
         items.append("how it does for different groups of people (groups were formed only by image "
                      f"{' and '.join(columns)})")
@@ -183,10 +237,11 @@ def never_measured(evaluation: Evaluation) -> str | None:
 def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Summary:
     """The summary paragraph: each rule gives one sentence or nothing."""
     first = evaluation.sets[0] if evaluation.sets else None
-    facts = [identity(details)]
+    unit = "samples" if details.external_model else "images"
+    facts = [worse_sets(evaluation, unit), identity(details)]  # a much worse extra set comes first
     if first is not None:
-        facts += [accuracy(first, held_out=details.created_by == "train"), bar(first, info.accuracy_bar), weakest_class(first), weakest_group(first),
-                  calibration(first)]
-    facts.append(never_measured(evaluation))
+        facts += [accuracy(first, held_out=details.created_by == "train", unit=unit), bar(first, info.accuracy_bar),
+                  weakest_class(first, unit), weakest_group(first, unit), calibration(first, unit)]
+    facts.append(never_measured(evaluation, unit))
     bar_text = percent(info.accuracy_bar) if info.accuracy_bar is not None else None
     return Summary(sentences=[s for s in facts if s], accuracy_bar=bar_text)
