@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..record.intervals import interval_method_ids
+
 #: How the card names each method of the record.
 METHOD_LABELS = {"wilson": "Wilson score interval",
                  "smoothed_bootstrap": "expanded percentile bootstrap with pseudo-counts",
@@ -70,13 +72,5 @@ class IntervalMethods:
 
 def interval_methods(ev: dict) -> IntervalMethods:
     """The methods of one record evaluation, for new and old (pre-1.1) records alike."""
-    recorded = ev.get("intervals")
-    if recorded:
-        return IntervalMethods(metrics=dict(recorded.get("metrics") or {}), per_class=dict(recorded.get("per_class") or {}),
-                               slices=dict(recorded.get("slices") or {}), recorded=True)
-    boot = ev.get("bootstrap") or {}
-    name = str(boot.get("method") or "percentile").removesuffix(" bootstrap").replace(" ", "_")
-    method = f"{name}_bootstrap" if boot.get("n_resamples") else None
-    return IntervalMethods(metrics={k: method for k in ev.get("metrics") or {}},
-                           per_class=dict.fromkeys(TABLE_NAMES["per_class"], method),
-                           slices=dict.fromkeys(TABLE_NAMES["slices"], method), recorded=False)
+    metrics, per_class, slices, recorded = interval_method_ids(ev)
+    return IntervalMethods(metrics=metrics, per_class=per_class, slices=slices, recorded=recorded)

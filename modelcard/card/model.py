@@ -89,6 +89,8 @@ class GetStarted:
     code: str | None          # e.g. "import keras\nmodel = keras.saving.load_model(...)"
     model_path: str | None    # e.g. "runs/2026.../model.keras"
     note: str                 # e.g. "The saved model includes its preprocessing ..."
+    absent_model: str | None = None    # e.g. "runs/2026.../model.keras": recorded, not stored beside the record
+    absent_sha256: str | None = None   # e.g. "1c4b9eed..." (the recorded sha256 of that absent file)
 
 
 @dataclass
@@ -311,6 +313,7 @@ class TechnicalSpecs:
     hardware: dict[str, Any]            # e.g. {"cpu_model": "AMD EPYC", "cpu_count": 2}
     packages: dict[str, str]            # e.g. {"keras": "3.15.1"}
     provenance: dict[str, Any]          # e.g. {"git_commit": "6666ca9...", "started_at": "..."}
+    training_type: str | None = None    # e.g. "transfer learning (frozen pretrained backbone, only the head trained)"
 
 
 @dataclass
@@ -350,6 +353,9 @@ class Card:
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
+    # What that checksum check covered (modelcard.record.artifacts.ArtifactCheck): files verified,
+    # present without a recorded sha256, and recorded but absent (e.g. the model file); None: not checked.
+    artifact_check: Any = None
     # The data card beside this card (modelcard.datacard.DataCard), set by the renderer; None when
     # the run has no data-card facts (e.g. a 1.0 record).
     data_card: object | None = None
