@@ -130,7 +130,7 @@ class TrainingData:
 
     source: str                          # e.g. "demo"
     description: str | None              # e.g. "Tux Paint stamp photos, 8 categories"
-    license: str | None                  # e.g. "GPL-2.0"
+    license: str | None                  # e.g. "GPL-2.0-or-later (Debian package tuxpaint-stamps-default 2022.06.04-1)"
     root: str | None                     # e.g. "/usr/share/tuxpaint/stamps"
     content_hash: str | None             # e.g. "sha256:9f..."
     n_files: int | None                  # e.g. 475
@@ -318,14 +318,22 @@ class TechnicalSpecs:
 
 @dataclass
 class Closing:
-    """Citation, Glossary, More Information, Authors and Contact (human text)."""
+    """Citation, Glossary, More Information, Authors and Contact (human text), plus the run's own
+    glossary entries for the interval methods it used."""
 
     bibtex: str | None
     apa: str | None
-    glossary: dict[str, str]       # e.g. {"ECE": "expected calibration error"}
+    glossary: dict[str, str]       # e.g. {"ECE": "expected calibration error"} (card.yaml)
     more_information: str | None
     authors: list[str]             # e.g. ["Jane Doe"]
     contact: str | None            # e.g. "jane@example.org"
+    methods: dict[str, str] = field(default_factory=dict)  # e.g. {"Wilson score interval": "The interval ..."} (the run's)
+
+    @property
+    def entries(self) -> dict[str, str]:
+        """The Glossary as shown: card.yaml's terms and one entry per interval method the run used
+        (the run's definition wins over a card.yaml term of the same name), sorted by term."""
+        return dict(sorted({**self.glossary, **self.methods}.items(), key=lambda kv: kv[0].lower()))
 
 
 @dataclass
