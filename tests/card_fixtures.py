@@ -95,6 +95,7 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
         "history": {"loss": [1.2, 0.8, 0.6], "accuracy": [0.5, 0.7, 0.8], "val_loss": [1.0, 0.8, 0.7],
                     "val_accuracy": [0.55, 0.7, 0.75]},
         "timings": {"feature_extraction_s": 12.5, "fit_s": 3.25, "evaluation_s": 1.5, "total_s": 20.0},
+        "images_per_epoch": 32, "drop_remainder": True,  # 1.2: 40 training images at batch 32
     }
     record["evaluations"] = {"test": evaluation(class_names, n_test, 1, "test split", with_groups=slices)}
     if extra_set:
@@ -107,7 +108,7 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
                            "ram_power_w": 0.64, "gpu_power_w": None, "duration_s": 20.0, "country_iso_code": "FRA",
                            "region": None, "cloud_provider": None, "cloud_region": None, "measured": False,
                            "method": "no RAPL and unknown CPU: constant 4 W per thread scaled by CPU load, RAM estimated",
-                           "tool": "codecarbon 3.3.2"}
+                           "tool": "codecarbon 3.3.2", "scope": "sweep" if sweep else "run"}
     record["efficiency"] = {"train_images_per_s": 140.0, "extract_images_per_s": 120.0, "predict_images_per_s": 125.0,
                             "latency_ms_per_image": 8.0, "peak_rss_mb": 900.0, "model_file_bytes": 9_605_431,
                             "batch_size": 32, "input_size": 96}
