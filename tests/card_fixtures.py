@@ -120,10 +120,11 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
         members = [
             {"run_id": RUN_ID, "parameters": {"optimizer": "adam", "batch_size": 32}, "status": "complete",
              "val_accuracy": 0.75, "val_loss": 0.7, "test_accuracy": record["evaluations"]["test"]["metrics"]["accuracy"],
-             "fit_s": 3.25, "epochs_run": 3, "selected": True},
+             "test_accuracy_interval": "wilson", "fit_s": 3.25, "epochs_run": 3, "selected": True},
             {"run_id": "20260101T000100Z-def456", "parameters": {"optimizer": "sgd", "batch_size": 32},
              "status": "complete", "val_accuracy": 0.6, "val_loss": 0.9,
-             "test_accuracy": {"value": 0.55, "ci_low": 0.42, "ci_high": 0.68}, "fit_s": 3.5, "epochs_run": 3,
+             "test_accuracy": {"value": 0.55, "ci_low": 0.42, "ci_high": 0.68}, "test_accuracy_interval": "wilson",
+             "fit_s": 3.5, "epochs_run": 3,
              "selected": False},
         ]
         record["sweep"] = {"sweep_id": "sweep-20260101", "index": 0, "parameters": {"optimizer": "adam", "batch_size": 32},

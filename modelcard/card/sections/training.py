@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...record.intervals import metric_interval_method
 from ...record.measured import shared_efficiency, shared_words
 from ..formatting import QUANTITIES
 from ..intervals import method_label
@@ -62,11 +63,18 @@ def training_details(record: dict, sweep_members: list[dict] | None) -> Training
     )
 
 
-def _member_interval(member: dict, test) -> str | None:
-    """How a member's test-accuracy interval was computed, in words (rows before 1.1: percentile bootstrap)."""
+def _member_interval(member: dict, test, record: dict) -> str | None:
+    """How a member's test-accuracy interval was computed, in words: the row's own
+    `test_accuracy_interval`; for this run's row, its evaluation's; rows of 1.0 records (which
+    had no such field): the percentile bootstrap; otherwise not recorded."""
     if not isinstance(test, dict) or test.get("ci_low") is None:
         return None
-    return method_label(member.get("test_accuracy_interval", "percentile_bootstrap"))
+    if member.get("test_accuracy_interval"):
+        return method_label(member["test_accuracy_interval"])
+    own = (record.get("evaluations") or {}).get("test")
+    if member["run_id"] == record["run_id"] and own:
+        return method_label(metric_interval_method(own, "accuracy"))
+    return method_label("percentile_bootstrap") if record["schema_version"] == "1.0" else "method not recorded"
 
 
 def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
@@ -84,7 +92,7 @@ def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
                                 val_accuracy=m.get("val_accuracy"), val_loss=m.get("val_loss"),
                                 test_accuracy=metric_from(test) if isinstance(test, dict) else None,
                                 fit_s=m.get("fit_s"), epochs_run=m.get("epochs_run"), selected=selected, this_run=this,
-                                fit_cost=m.get("fit_cost"), test_accuracy_interval=_member_interval(m, test)))
+                                fit_cost=m.get("fit_cost"), test_accuracy_interval=_member_interval(m, test, record)))
     return Sweep(sweep_id=sweep["sweep_id"], parameter_names=names, selection_rule=sweep["selection_rule"], members=rows,
                  cost=sweep_cost(record, members))
 
