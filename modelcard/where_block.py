@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def headline_text(headline: dict | None) -> str:
-    """`test accuracy 0.842 (95% interval 0.781 to 0.893, percentile)` or a line saying there is none."""
+    """`test accuracy 0.938 (95% interval 0.799 to 0.983, Wilson score interval)` or a line saying there is none."""
     if not headline or headline.get("value") is None:
         return "no headline metric was measured (see the card's Evaluation section)"
     text = f"{headline.get('set', 'test')} {headline.get('metric', 'accuracy')} {headline['value']:.3f}"

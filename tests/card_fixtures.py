@@ -95,6 +95,7 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
         "history": {"loss": [1.2, 0.8, 0.6], "accuracy": [0.5, 0.7, 0.8], "val_loss": [1.0, 0.8, 0.7],
                     "val_accuracy": [0.55, 0.7, 0.75]},
         "timings": {"feature_extraction_s": 12.5, "fit_s": 3.25, "evaluation_s": 1.5, "total_s": 20.0},
+        "images_per_epoch": 32, "drop_remainder": True,  # 1.2: 40 training images at batch 32
     }
     record["evaluations"] = {"test": evaluation(class_names, n_test, 1, "test split", with_groups=slices)}
     if extra_set:
@@ -107,7 +108,7 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
                            "ram_power_w": 0.64, "gpu_power_w": None, "duration_s": 20.0, "country_iso_code": "FRA",
                            "region": None, "cloud_provider": None, "cloud_region": None, "measured": False,
                            "method": "no RAPL and unknown CPU: constant 4 W per thread scaled by CPU load, RAM estimated",
-                           "tool": "codecarbon 3.3.2"}
+                           "tool": "codecarbon 3.3.2", "scope": "sweep" if sweep else "run"}
     record["efficiency"] = {"train_images_per_s": 140.0, "extract_images_per_s": 120.0, "predict_images_per_s": 125.0,
                             "latency_ms_per_image": 8.0, "peak_rss_mb": 900.0, "model_file_bytes": 9_605_431,
                             "batch_size": 32, "input_size": 96}
@@ -119,10 +120,11 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
         members = [
             {"run_id": RUN_ID, "parameters": {"optimizer": "adam", "batch_size": 32}, "status": "complete",
              "val_accuracy": 0.75, "val_loss": 0.7, "test_accuracy": record["evaluations"]["test"]["metrics"]["accuracy"],
-             "fit_s": 3.25, "epochs_run": 3, "selected": True},
+             "test_accuracy_interval": "wilson", "fit_s": 3.25, "epochs_run": 3, "selected": True},
             {"run_id": "20260101T000100Z-def456", "parameters": {"optimizer": "sgd", "batch_size": 32},
              "status": "complete", "val_accuracy": 0.6, "val_loss": 0.9,
-             "test_accuracy": {"value": 0.55, "ci_low": 0.42, "ci_high": 0.68}, "fit_s": 3.5, "epochs_run": 3,
+             "test_accuracy": {"value": 0.55, "ci_low": 0.42, "ci_high": 0.68}, "test_accuracy_interval": "wilson",
+             "fit_s": 3.5, "epochs_run": 3,
              "selected": False},
         ]
         record["sweep"] = {"sweep_id": "sweep-20260101", "index": 0, "parameters": {"optimizer": "adam", "batch_size": 32},

@@ -138,7 +138,10 @@ def test_per_configuration_energy_in_the_sweep_table_beats_the_sweep_wide_figure
     row = dict(record["sweep"]["members"][0], own_cost={"duration_s": 2.0, "energy_kwh": 0.001, "emissions_kg": 0.0002})
     shared = comparison(record, "sweep", [MemberSource(record["run_id"], record, record["sweep"]["members"][0], True),
                                           MemberSource(OTHER_ID, None, record["sweep"]["members"][1], False)])
-    assert (shared.runs[0].energy_kwh, shared.runs[0].emissions_scope) == (0.00225, "sweep")
+    # The record's totals (0.00225 kWh) are the whole sweep's: shown as shared, not as this configuration's.
+    assert (shared.runs[0].energy_kwh, shared.runs[0].emissions_scope) == (None, "sweep")
+    assert shared.runs[0].shared["energy_kwh"] == "shared: measured once for the whole sweep"
     own = comparison(record, "sweep", [MemberSource(record["run_id"], record, row, True),
                                        MemberSource(OTHER_ID, None, record["sweep"]["members"][1], False)])
     assert (own.runs[0].energy_kwh, own.runs[0].emissions_kg, own.runs[0].emissions_scope) == (0.001, 0.0002, "run")
+    assert "energy_kwh" not in own.runs[0].shared

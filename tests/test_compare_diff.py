@@ -226,3 +226,38 @@ def test_under_the_null_both_tests_reject_at_most_about_5_percent():
         bootstrap_rejects += bool(acc.excludes_zero)
     assert mcnemar_rejects / reps <= 0.08  # the exact test is conservative
     assert bootstrap_rejects / reps <= 0.12  # percentile intervals run a little narrow at this n
+
+
+@pytest.mark.parametrize("recorded", [True, False], ids=["record-1.2", "older-record"])
+def test_diff_shows_figures_copied_from_the_sweep_as_shared(tmp_path, recorded):
+    """Two members of one sweep: B's latency was timed on A's model and both records hold the
+    sweep's emissions totals. `diff` must not show those copies as B's (or A's) own figures."""
+    import copy
+
+    import card_fixtures as cf
+    from modelcard.compare.diff import diff_runs
+    from modelcard.compare.report import markdown_context, to_json
+
+    a_record = cf.base_record()
+    b_record = copy.deepcopy(a_record)
+    b_record["run_id"] = "20260101T000100Z-def456"
+    b_record["efficiency"]["measured_on_run"] = a_record["run_id"]
+    if recorded:  # 1.2 says it; older records are read from measured_on_run and sweep membership
+        a_record["efficiency"]["shared"] = {"peak_rss_mb": "sweep"}
+        b_record["efficiency"]["shared"] = {"latency_ms_per_image": a_record["run_id"], "peak_rss_mb": "sweep"}
+    else:
+        for rec in (a_record, b_record):
+            rec["schema_version"] = "1.1"
+            rec["emissions"].pop("scope")
+    a, b = cf.write_run(tmp_path / "a", a_record), cf.write_run(tmp_path / "b", b_record)
+    d = diff_runs(a, b, n_resamples=50)
+    rows = {r[0]: r[1:] for r in markdown_context(d)["efficiency"]}
+    latency = rows["latency per image, batch 1 (median)"]
+    assert latency[0] == "8 ms" and latency[1] == f"shared: measured on run {a_record['run_id']}'s model"
+    assert latency[2] == "–"  # no change is computed from a copy
+    for label in ("energy", "CO2-equivalent", "run duration (emissions tracker)"):
+        assert rows[label][:2] == ["shared: measured once for the whole sweep"] * 2
+    parameters = rows["parameters"]  # the architecture is not a measurement: shown as is
+    assert parameters[:2] == ["2,268,232", "2,268,232"]
+    energy = next(c for c in to_json(d)["efficiency"] if c["key"] == "energy_kwh")
+    assert (energy["a"], energy["b"], energy["change"], energy["a_shared"]) == (None, None, None, "sweep")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
 import json
 import os
@@ -14,6 +15,7 @@ import jsonschema
 import pytest
 
 from modelcard.errors import UserError
+from modelcard.record import RunRef
 from modelcard.render.build import build_cards
 from modelcard.render.mct import mct_schema_path
 from modelcard.render.sections import HEADINGS
@@ -228,9 +230,29 @@ def test_get_started_code_is_real(built):
     md = _read(root, "stamp-classifier.md")
     code = re.search(r"```python\n(.*?)\n```", md, re.DOTALL).group(1)
     compile(code, "get_started", "exec")  # valid Python
-    assert "keras.saving.load_model('runs/20260101T000000Z-abc123/model.keras')" in code
+    # The fixture run has no model file beside it: the code must not point to the absent file.
+    assert "runs/20260101T000000Z-abc123/model.keras" not in code and "load_model(sys.argv[1])" in code
+    record = json.loads((root / "runs" / "20260101T000000Z-abc123" / "run.json").read_text(encoding="utf-8"))
+    assert record["model"]["file_sha256"] in code
     assert 'keras.ops.image.resize(pixels, (96, 96), interpolation="bilinear", antialias=False)' in code
     assert "'vegetables'" in code
+    assert "not stored beside this record" in md
+
+
+def test_get_started_points_to_a_model_file_that_is_present(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    record = cf.base_record()
+    data = b"not really a keras file"
+    record["model"]["file_sha256"] = hashlib.sha256(data).hexdigest()
+    run = cf.write_run(tmp_path, record)
+    (run.path / "model.keras").write_bytes(data)
+    build_cards(RunRef(run.path.relative_to(tmp_path), record), tmp_path / "cards", formats=["md", "json"])
+    md = (tmp_path / "cards" / "demo-mobilenetv2.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)\n```", md, re.DOTALL).group(1)
+    assert "keras.saving.load_model('runs/20260101T000000Z-abc123/model.keras')" in code
+    assert "not stored beside this record" not in md
+    doc = json.loads((tmp_path / "cards" / "demo-mobilenetv2.mct.json").read_text(encoding="utf-8"))
+    assert doc["model_details"]["path"] == "runs/20260101T000000Z-abc123/model.keras"
 
 
 def test_unwritable_output_folder(tmp_path):

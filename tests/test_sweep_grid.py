@@ -84,6 +84,21 @@ def test_two_by_two_sweep_records_four_runs_from_one_extraction(tmp_path, capsys
     assert all(r["emissions"]["inference"] is None for r in recs[1:])  # only the saved model is costed
     assert not any("whole sweep" in w for r in recs for w in r["warnings"])
     assert all(r["efficiency"]["measured_on_run"] == chosen["run_id"] for r in recs[1:])
+    # record 1.2: what each member shares, the images each epoch used, the tie-break
+    assert all(r["emissions"]["scope"] == "sweep" for r in recs)
+    for r in recs[1:]:  # timed on the chosen member's model, not on their own
+        assert r["efficiency"]["shared"]["latency_ms_batch1"] == chosen["run_id"]
+        assert r["efficiency"]["shared"]["peak_rss_mb"] == "sweep"
+    assert "latency_ms_batch1" not in chosen["efficiency"]["shared"]
+    for r in recs:
+        n, batch, t = r["data"]["splits"]["train"]["n"], r["training"]["batch_size"], r["training"]
+        assert t["drop_remainder"] == (n >= batch) and t["images_per_epoch"] == (n // batch * batch if n >= batch else n)
+        assert r["efficiency"]["train_images_per_s"] == pytest.approx(
+            t["images_per_epoch"] * t["epochs_run"] / t["timings"]["fit_s"], rel=0.05)
+        values = [m["val_accuracy"] for m in r["sweep"]["members"]]
+        best = [m["run_id"] for m in r["sweep"]["members"] if m["val_accuracy"] == max(values)]
+        assert r["sweep"]["tie_break"] == "first in the sweep's order"
+        assert r["sweep"]["tied_run_ids"] == (best if len(best) > 1 else [])
 
     # a second run with the same data and backbone reads the cache instead of extracting
     code, out, err = run_cli(argv[:-4], capsys)

@@ -55,6 +55,14 @@ def compile_classifier(model, optimizer: str, learning_rate: float, momentum: fl
                   metrics=["accuracy"], jit_compile=False, steps_per_execution=steps_per_execution)
 
 
+def epoch_usage(n: int, batch_size: int | None, *, drop_remainder: bool = True) -> dict:
+    """`training.images_per_epoch` and `training.drop_remainder` (record 1.2): the training images
+    one epoch actually uses. Fixed-shape batches (head mode) drop the last partial batch when there
+    is at least one full batch, e.g. 162 images at batch 32 -> 160 (128 at batch 64)."""
+    drop = drop_remainder and batch_size is not None and n >= batch_size
+    return {"images_per_epoch": (n // batch_size) * batch_size if drop else n, "drop_remainder": drop}
+
+
 def feature_datasets(train_x, train_y, val_x, val_y, batch_size: int, seed: int):
     """(train, val, steps per epoch) for a head fit on in-memory features.
 
@@ -66,7 +74,7 @@ def feature_datasets(train_x, train_y, val_x, val_y, batch_size: int, seed: int)
     import tensorflow as tf
 
     n = len(train_y)
-    drop = n >= batch_size
+    drop = epoch_usage(n, batch_size)["drop_remainder"]
     train = (tf.data.Dataset.from_tensor_slices((train_x, train_y))
              .shuffle(n, seed=seed, reshuffle_each_iteration=True)
              .batch(batch_size, drop_remainder=drop).prefetch(tf.data.AUTOTUNE))

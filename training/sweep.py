@@ -11,9 +11,12 @@ import secrets
 from dataclasses import dataclass, replace
 
 from modelcard.errors import UserError
+from modelcard.record.measured import MODEL_MEASURED, PROCESS_WIDE, SWEEP
 
 from .config import SWEEPABLE, TrainConfig, coerce
 
+#: How `SelectionRule.choose` breaks a tie, as recorded in `sweep.tie_break` (record 1.2).
+TIE_BREAK = "first in the sweep's order"
 # selection metric -> which history value of the member it reads (at the best epoch)
 SELECTION_METRICS = ("val_accuracy", "val_loss")
 DIRECTIONS = ("max", "min")
@@ -77,3 +80,32 @@ class SelectionRule:
         """Index of the best value (first one on ties); None when no member has a value."""
         scored = [(v if self.direction == "max" else -v, -i) for i, v in enumerate(values) if v is not None]
         return -max(scored)[1] if scored else None
+
+
+def selection_facts(rule: SelectionRule, table: list[dict]) -> dict:
+    """What the record keeps about the choice besides the rule (record 1.2): how a tie is broken
+    and which members tie with the chosen one on the selection metric, e.g.
+    {"tie_break": "first in the sweep's order", "tied_run_ids": ["...-11c318", "...-9a29a4"]}
+    (the chosen member first; empty when no other member has the same value)."""
+    values = [row.get(rule.metric) for row in table]
+    index = rule.choose(values)
+    tied = [] if index is None else [row["run_id"] for row in table if row.get(rule.metric) == values[index]]
+    return {"tie_break": TIE_BREAK, "tied_run_ids": tied if len(tied) > 1 else []}
+
+
+def mark_shared(record: dict, n_members: int) -> None:
+    """Write `efficiency.shared` into a trained member's record (nothing without an efficiency section)."""
+    if record.get("efficiency") is not None:
+        record["efficiency"]["shared"] = shared_efficiency(record["efficiency"], n_members)
+
+
+def shared_efficiency(efficiency: dict | None, n_members: int) -> dict[str, str]:
+    """`efficiency.shared` (record 1.2): each figure a member did not measure for itself -> the run
+    whose model was timed (`measured_on_run`) or "sweep" (once for the whole training process)."""
+    efficiency = efficiency or {}
+    shared: dict[str, str] = {}
+    if efficiency.get("measured_on_run"):
+        shared.update({k: efficiency["measured_on_run"] for k in MODEL_MEASURED if efficiency.get(k) is not None})
+    if n_members > 1:
+        shared.update({k: SWEEP for k in PROCESS_WIDE if efficiency.get(k) is not None})
+    return dict(sorted(shared.items()))

@@ -34,7 +34,7 @@ from .data_card import DataCardCollector
 from .evaluation import record_evaluation, slice_attributes
 from .examples import record_examples
 from .features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
-from .fit import FitResult, compile_classifier, feature_datasets, fit
+from .fit import FitResult, compile_classifier, epoch_usage, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
 from .metadata import Metadata, load_metadata, unmatched_warning
@@ -249,7 +249,8 @@ def _record_emissions(members: list[Member], emissions) -> None:
     shared = None if result is None else shared_cost({"emissions": result})
     for member in members:
         member.writer.record["emissions"] = None if result is None else {
-            **result, "inference": inference_section(member.inference, result), "shared_cost": shared}
+            **result, "inference": inference_section(member.inference, result), "shared_cost": shared,
+            "scope": "sweep" if len(members) > 1 else "run"}
         if emissions.warning:
             member.writer.record["warnings"].append(emissions.warning)
         if result is not None and not result.get("phases") and len(members) > 1:
@@ -261,7 +262,8 @@ def _record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | N
     table = [member_row(m.writer.record, m.parameters, status="complete", selected=m is chosen) for m in members]
     for member in members:
         if sweep_id:
-            member.writer.record["sweep"].update({"selected": member is chosen, "members": table})
+            member.writer.record["sweep"].update(selected=member is chosen, members=table, **sweeps.selection_facts(rule, table))
+        sweeps.mark_shared(member.writer.record, len(members))
         member.writer.save()
 
 
@@ -330,7 +332,7 @@ class HeadEngine:
         record = member.writer.record
         member.timings = {"feature_extraction_s": self.extract_s, "fit_s": result.fit_s}
         record["training"] = training_section(cfg, result, member.timings, distribution,
-                                              features_from_cache=self.from_cache)
+                                              features_from_cache=self.from_cache, **epoch_usage(len(train_y), cfg.batch_size))
         write_history(member.writer, result.history)
         head_params = count_params(head)
         record["model"] = model_section(self.spec, self.weights, dropout=cfg.dropout, n_classes=len(ds.class_names),
@@ -351,7 +353,7 @@ class HeadEngine:
         save_weights_atomic(head, member.writer.path / HEAD_WEIGHTS_FILE)
         record["artifacts"]["head_weights"] = HEAD_WEIGHTS_FILE
         member.writer.save()
-        n_train = len(train_y) * result.epochs_run
+        n_train = record["training"]["images_per_epoch"] * result.epochs_run  # the images the fit used
         member.train_ips = n_train / result.fit_s if result.fit_s > 0 else None
 
     def _attributes(self, set_name: str, ds: Dataset, split: str):
@@ -426,7 +428,8 @@ class FinetuneEngine:
         member.result, member.head, member.extractor = result, head, extractor
         member.timings = {"fit_s": result.fit_s}
         record = member.writer.record
-        record["training"] = training_section(cfg, result, member.timings, distribution, unfrozen_blocks=blocks)
+        record["training"] = training_section(cfg, result, member.timings, distribution, unfrozen_blocks=blocks,
+                                              **epoch_usage(len(train_y), cfg.batch_size, drop_remainder=False))
         write_history(member.writer, result.history)
         total, trainable = count_params(model)
         record["model"] = model_section(self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from .info import CardInfo
+from .intervals import method_glossary
 from .model import Card, Closing, Risks, Uses
 from .sections.comparison import comparison as comparison_section
 from .sections.environment import environmental_impact
@@ -68,7 +69,8 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     evaluation = evaluation_section(record)
     environment = environmental_impact(record, info)
     closing = Closing(bibtex=info.citation.bibtex, apa=info.citation.apa, glossary=dict(info.glossary),
-                      more_information=info.more_information, authors=list(info.card_authors), contact=info.contact)
+                      more_information=info.more_information, authors=list(info.card_authors), contact=info.contact,
+                      methods=method_glossary(record["evaluations"]))
     present = {
         "developers": bool(info.developers), "license": bool(info.license),
         "uses.direct": bool(info.uses.direct), "uses.downstream": bool(info.uses.downstream),

@@ -92,6 +92,8 @@ QUANTITIES = {
     "evaluation_s": ("evaluation", seconds),
     "total_s": ("total", seconds),
     "train_images_per_s": ("training speed (images/s)", lambda v: sig(v, 4)),
+    "images_per_epoch": ("training images per epoch (what the training speed counts)", plain),
+    "shared": ("figures not measured for this run alone", plain),
     "extract_images_per_s": ("feature extraction speed (images/s)", lambda v: sig(v, 4)),
     "predict_images_per_s": ("batched prediction speed, full model (images/s)", lambda v: sig(v, 4)),
     "latency_ms_per_image": ("single-image latency, full model (ms, median)", lambda v: sig(v, 3)),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..record.intervals import interval_method_ids
+
 #: How the card names each method of the record.
 METHOD_LABELS = {"wilson": "Wilson score interval",
                  "smoothed_bootstrap": "expanded percentile bootstrap with pseudo-counts",
@@ -24,6 +26,19 @@ METRIC_NAMES = {"accuracy": "accuracy", "balanced_accuracy": "balanced accuracy"
 TABLE_NAMES = {"per_class": {"precision": "precision", "recall": "recall", "f1": "F1"},
                "slices": {"accuracy": "accuracy", "f1_macro": "F1 (macro)", "difference": "the differences between groups"}}
 NO_INTERVAL = "no interval (no bootstrap was run)"
+#: What each method is, in the card's words: the glossary entries (only the methods a run used)
+#: and the Metrics paragraph read these, so no other text restates a method. `{resamples}` is
+#: e.g. "1,000 bootstrap resamples of the evaluation images (drawn with replacement, seed 0)".
+METHOD_DEFINITIONS = {
+    "wilson": "The interval for a share of counted images (e.g. accuracy: right answers out of all images), "
+              "from the Wilson score test; it stays inside 0 to 1 and stays honest on a handful of images.",
+    "expanded_percentile_bootstrap": "Percentiles of the score over {resamples}, taken at a level widened for "
+                                     "small sets (Hesterberg 2015), where plain percentiles are too narrow.",
+    "smoothed_bootstrap": "The expanded percentile bootstrap over {resamples}, each resample's confusion counts "
+                          "plus random pseudo-counts worth half an image of right and wrong answers, so that a set "
+                          "without errors is not read as certainty.",
+    "percentile_bootstrap": "The plain percentiles of the score over {resamples}.",
+}
 
 
 def method_label(method: str | None) -> str:
@@ -70,13 +85,27 @@ class IntervalMethods:
 
 def interval_methods(ev: dict) -> IntervalMethods:
     """The methods of one record evaluation, for new and old (pre-1.1) records alike."""
-    recorded = ev.get("intervals")
-    if recorded:
-        return IntervalMethods(metrics=dict(recorded.get("metrics") or {}), per_class=dict(recorded.get("per_class") or {}),
-                               slices=dict(recorded.get("slices") or {}), recorded=True)
-    boot = ev.get("bootstrap") or {}
-    name = str(boot.get("method") or "percentile").removesuffix(" bootstrap").replace(" ", "_")
-    method = f"{name}_bootstrap" if boot.get("n_resamples") else None
-    return IntervalMethods(metrics={k: method for k in ev.get("metrics") or {}},
-                           per_class=dict.fromkeys(TABLE_NAMES["per_class"], method),
-                           slices=dict.fromkeys(TABLE_NAMES["slices"], method), recorded=False)
+    metrics, per_class, slices, recorded = interval_method_ids(ev)
+    return IntervalMethods(metrics=metrics, per_class=per_class, slices=slices, recorded=recorded)
+
+
+def _resamples(bootstrap: dict) -> str:
+    n, seed = bootstrap.get("n_resamples"), bootstrap.get("seed")
+    count = f"{n:,}" if isinstance(n, int) else "the"
+    return f"{count} bootstrap resamples of the evaluation images (drawn with replacement" + \
+        (f", seed {seed})" if seed is not None else ")")
+
+
+def method_glossary(evaluations: dict) -> dict[str, str]:
+    """One glossary entry per interval method the run used, e.g. {"Wilson score interval": "The
+    interval for a share of counted images ..."}: the term is the method's label in the tables."""
+    entries: dict[str, str] = {}
+    for ev in evaluations.values():
+        methods = interval_methods(ev)
+        used = [m for table in (methods.metrics, methods.per_class, methods.slices) for m in table.values() if m]
+        for method in dict.fromkeys(used):
+            term = method_label(method)
+            definition = METHOD_DEFINITIONS.get(method)
+            if term not in entries and definition:
+                entries[term] = definition.format(resamples=_resamples(ev.get("bootstrap") or {}))
+    return dict(sorted(entries.items(), key=lambda kv: kv[0].lower()))

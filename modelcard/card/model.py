@@ -89,6 +89,8 @@ class GetStarted:
     code: str | None          # e.g. "import keras\nmodel = keras.saving.load_model(...)"
     model_path: str | None    # e.g. "runs/2026.../model.keras"
     note: str                 # e.g. "The saved model includes its preprocessing ..."
+    absent_model: str | None = None    # e.g. "runs/2026.../model.keras": recorded, not stored beside the record
+    absent_sha256: str | None = None   # e.g. "1c4b9eed..." (the recorded sha256 of that absent file)
 
 
 @dataclass
@@ -128,7 +130,7 @@ class TrainingData:
 
     source: str                          # e.g. "demo"
     description: str | None              # e.g. "Tux Paint stamp photos, 8 categories"
-    license: str | None                  # e.g. "GPL-2.0"
+    license: str | None                  # e.g. "GPL-2.0-or-later (Debian package tuxpaint-stamps-default 2022.06.04-1)"
     root: str | None                     # e.g. "/usr/share/tuxpaint/stamps"
     content_hash: str | None             # e.g. "sha256:9f..."
     n_files: int | None                  # e.g. 475
@@ -321,18 +323,27 @@ class TechnicalSpecs:
     hardware: dict[str, Any]            # e.g. {"cpu_model": "AMD EPYC", "cpu_count": 2}
     packages: dict[str, str]            # e.g. {"keras": "3.15.1"}
     provenance: dict[str, Any]          # e.g. {"git_commit": "6666ca9...", "started_at": "..."}
+    training_type: str | None = None    # e.g. "transfer learning (frozen pretrained backbone, only the head trained)"
 
 
 @dataclass
 class Closing:
-    """Citation, Glossary, More Information, Authors and Contact (human text)."""
+    """Citation, Glossary, More Information, Authors and Contact (human text), plus the run's own
+    glossary entries for the interval methods it used."""
 
     bibtex: str | None
     apa: str | None
-    glossary: dict[str, str]       # e.g. {"ECE": "expected calibration error"}
+    glossary: dict[str, str]       # e.g. {"ECE": "expected calibration error"} (card.yaml)
     more_information: str | None
     authors: list[str]             # e.g. ["Jane Doe"]
     contact: str | None            # e.g. "jane@example.org"
+    methods: dict[str, str] = field(default_factory=dict)  # e.g. {"Wilson score interval": "The interval ..."} (the run's)
+
+    @property
+    def entries(self) -> dict[str, str]:
+        """The Glossary as shown: card.yaml's terms and one entry per interval method the run used
+        (the run's definition wins over a card.yaml term of the same name), sorted by term."""
+        return dict(sorted({**self.glossary, **self.methods}.items(), key=lambda kv: kv[0].lower()))
 
 
 @dataclass
@@ -361,6 +372,9 @@ class Card:
     # Run files that are missing or whose sha256 differs from the one recorded when they were
     # written, e.g. ["predictions/test.npz is missing"]; shown as warnings, and `check` fails on any.
     artifact_problems: list[str] = field(default_factory=list)
+    # What that checksum check covered (modelcard.record.artifacts.ArtifactCheck): files verified,
+    # present without a recorded sha256, and recorded but absent (e.g. the model file); None: not checked.
+    artifact_check: Any = None
     # The data card beside this card (modelcard.datacard.DataCard), set by the renderer; None when
     # the run has no data-card facts (e.g. a 1.0 record).
     data_card: object | None = None

@@ -130,8 +130,9 @@ def from_card(card: Card, info: CardInfo) -> list[Item]:
                       "; ".join(unbound) if unbound else "its human text applies to this run (or there is none)"))
     items.append(Item("Run complete", card.status == "complete", f"run status: {card.status}"))
     problems = list(card.artifact_problems)
+    covered = card.artifact_check.summary() if card.artifact_check is not None and not problems else None
     items.append(Item("Run files match their checksums", not problems,
-                      "; ".join(problems) if problems else "no missing or changed files"))
+                      "; ".join(problems) if problems else covered or "no missing or changed files"))
     return items
 
 

@@ -33,9 +33,13 @@ class Change:
     a: object
     b: object
     kind: str = "plain"   # how to show it: "score", "ms", "bytes", "count", "seconds", "kwh", "kg", "rate", "plain"
+    a_shared: str | None = None  # e.g. "sweep" or a run id: A's figure was not measured for A (then `a` is None)
+    b_shared: str | None = None
 
     @property
     def change(self) -> float | None:
+        if self.a_shared or self.b_shared:
+            return None  # a copied figure differs from nothing that was measured
         numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.a, self.b))
         return self.b - self.a if numeric else None
 
@@ -130,7 +134,10 @@ EFFICIENCY_ROWS = (
 
 
 def _efficiency(fa: RunFacts, fb: RunFacts) -> list[Change]:
-    return [Change(key=k, label=label, a=getattr(fa, k), b=getattr(fb, k), kind=kind) for k, label, kind in EFFICIENCY_ROWS]
+    """The efficiency rows; a figure a run shares with its sweep (`RunFacts.shared`) is not shown as its own."""
+    return [Change(key=k, label=label, a=None if k in fa.shared else getattr(fa, k),
+                   b=None if k in fb.shared else getattr(fb, k), kind=kind,
+                   a_shared=fa.shared.get(k), b_shared=fb.shared.get(k)) for k, label, kind in EFFICIENCY_ROWS]
 
 
 def diff_runs(a: RunRef, b: RunRef, *, n_resamples: int = 2000, seed: int = 0, confidence: float = 0.95) -> RunDiff:
@@ -151,7 +158,8 @@ def diff_runs(a: RunRef, b: RunRef, *, n_resamples: int = 2000, seed: int = 0, c
         test = mcnemar_exact(sa.correct, sb.correct)
         n_shared = int(sa.y_true.shape[0])
     fa, fb = run_facts(a.record, EVAL_SET), run_facts(b.record, EVAL_SET)
-    warnings = [f"{f.run_id}: energy and CO2 cover its whole sweep, not this configuration alone"
+    warnings = [f"{f.run_id}: run duration, energy and CO2 were measured once for its whole sweep, not for this "
+                "configuration alone, so they are shown as shared"
                 for f in (fa, fb) if f.emissions_scope == "sweep"]
     return RunDiff(a=fa, b=fb, same_test_set=same, test_set_note=note, n_shared=n_shared, paired=paired,
                    mcnemar=test, bootstrap={"method": "paired percentile bootstrap", "n_resamples": n_resamples,

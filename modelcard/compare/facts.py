@@ -8,9 +8,16 @@ run did not measure is None (shown as "not measured"), never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-SWEEP_WIDE = "emissions cover the whole sweep"
+from ..record.measured import SWEEP, emissions_scope, shared_efficiency
+
+#: The efficiency keys each compared fact is read from (see `run_facts`).
+FACT_SOURCES = {"latency_median_ms": ("latency_ms_batch1", "latency_ms_per_image"),
+                "latency_p95_ms": ("latency_ms_batch1",),
+                "throughput_images_per_s": ("throughput_images_per_s_batch32", "predict_images_per_s"),
+                "weights_bytes_in_memory": ("weights_bytes_in_memory",)}
+EMISSION_FACTS = ("duration_s", "energy_kwh", "emissions_kg")
 
 
 @dataclass(frozen=True)
@@ -18,7 +25,9 @@ class RunFacts:
     """One run's comparable numbers, e.g. latency_median_ms=16.2, model_file_bytes=9_762_877.
 
     `emissions_scope` says what energy/CO2 cover: "run", or "sweep" when the figure is for a
-    whole sweep (shared by its members, so not a per-configuration cost).
+    whole sweep (shared by its members, so not a per-configuration cost). `shared` names every
+    fact that was not measured for this run (`modelcard.record.measured`): fact -> a run id (measured
+    on that run's model) or "sweep"; a fact not in it was measured for this run.
     """
 
     run_id: str                          # "20261122T000037Z-01409c"
@@ -39,6 +48,7 @@ class RunFacts:
     energy_kwh: float | None             # 0.000118
     emissions_kg: float | None           # 4.4e-05
     emissions_scope: str | None          # "run" | "sweep"
+    shared: dict = field(default_factory=dict)  # {"latency_median_ms": "20261122T035106Z-11c318", "energy_kwh": "sweep"}
 
 
 def _number(value):
@@ -55,11 +65,15 @@ def eval_metrics(record: dict, eval_set: str = "test") -> dict:
     return (evaluation or {}).get("metrics") or {}
 
 
-def _emissions_scope(record: dict) -> str | None:
-    if not record.get("emissions"):
-        return None
-    shared = any(SWEEP_WIDE in str(w) for w in record.get("warnings") or [])
-    return "sweep" if shared else "run"
+def shared_facts(record: dict) -> dict[str, str]:
+    """{fact: source} for the facts of `run_facts` that this run shares with others."""
+    efficiency = shared_efficiency(record)
+    shared = {fact: efficiency[keys[0]] for fact, keys in FACT_SOURCES.items() if keys[0] in efficiency}
+    shared.update({fact: efficiency[keys[1]] for fact, keys in FACT_SOURCES.items()
+                   if fact not in shared and len(keys) > 1 and keys[1] in efficiency})
+    if emissions_scope(record) == SWEEP:
+        shared.update(dict.fromkeys(EMISSION_FACTS, SWEEP))
+    return dict(sorted(shared.items()))
 
 
 def run_facts(record: dict, eval_set: str = "test") -> RunFacts:
@@ -84,5 +98,5 @@ def run_facts(record: dict, eval_set: str = "test") -> RunFacts:
         duration_s=_first(emissions.get("duration_s")),
         energy_kwh=_first(emissions.get("energy_kwh")),
         emissions_kg=_first(emissions.get("emissions_kg")),
-        emissions_scope=_emissions_scope(record),
+        emissions_scope=emissions_scope(record), shared=shared_facts(record),
     )

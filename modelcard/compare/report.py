@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 from ..card import formatting as fmt
 from .diff import Change, RunDiff
+from ..record.measured import shared_words
 from .facts import RunFacts
 
 NOT_MEASURED = "not measured"
@@ -27,6 +28,12 @@ def _value(kind: str, value) -> str:
 
 def _signed(value, digits: int = 3) -> str:
     return fmt.MISSING if value is None else f"{value:+.{digits}f}"
+
+
+def _cell(row: Change, side: str) -> str:
+    """A's or B's efficiency figure, or "shared: ..." when that run did not measure it itself."""
+    shared = getattr(row, f"{side}_shared")
+    return shared_words(shared) if shared else _value(row.kind, getattr(row, side))
 
 
 def _change(row: Change) -> str:
@@ -77,9 +84,9 @@ def markdown_context(d: RunDiff) -> dict:
     mcnemar = None if mc is None else [[mc.only_a, mc.only_b, mc.both_right, mc.both_wrong, f"{mc.p_value:.4g}"]]
     per_class = [[r.label, _value("score", r.a), _value("score", r.b), _change(r)] for r in d.per_class_f1]
     config = [[r.label, _setting(r.a), _setting(r.b)] for r in d.config]
-    measured = [r for r in d.efficiency if r.a is not None or r.b is not None]
-    efficiency = [[r.label, _value(r.kind, r.a), _value(r.kind, r.b), _change(r)] for r in measured]
-    unmeasured = [r.label for r in d.efficiency if r.a is None and r.b is None]
+    known = [r for r in d.efficiency if r.a is not None or r.b is not None or r.a_shared or r.b_shared]
+    efficiency = [[r.label, _cell(r, "a"), _cell(r, "b"), _change(r)] for r in known]
+    unmeasured = [r.label for r in d.efficiency if r not in known]
     return {"title": f"modelcard diff: {_label(d.a)} → {_label(d.b)}", "headline": headline(d), "runs": runs,
             "same_test_set": d.same_test_set, "test_set_note": d.test_set_note, "paired": paired,
             "mcnemar": mcnemar, "mcnemar_method": mc.method if mc else None, "bootstrap": d.bootstrap,
@@ -98,7 +105,8 @@ def render_markdown(d: RunDiff, templates_dir=None) -> str:
 def to_json(d: RunDiff) -> dict:
     """Every number at full precision, for machines (changes as `b - a`)."""
     def change(row: Change) -> dict:
-        return {"key": row.key, "label": row.label, "a": row.a, "b": row.b, "change": row.change, "ratio": row.ratio}
+        return {"key": row.key, "label": row.label, "a": row.a, "b": row.b, "change": row.change, "ratio": row.ratio,
+                "a_shared": row.a_shared, "b_shared": row.b_shared}
 
     return {
         "a": asdict(d.a), "b": asdict(d.b), "headline": headline(d),

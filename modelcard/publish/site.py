@@ -83,7 +83,7 @@ def _date(iso: str | None) -> str:
 
 
 def _metric(head: dict | None) -> tuple[str, str]:
-    """("0.938 [0.844, 1.000]", "test accuracy, 95% CI")."""
+    """("0.938 [0.799, 0.983]", "test accuracy, 95% CI (Wilson score interval)")."""
     if not head or head.get("value") is None:
         return MISSING, ""
     text = num(head["value"])
@@ -92,6 +92,8 @@ def _metric(head: dict | None) -> tuple[str, str]:
         text += f" [{num(head['ci_low'])}, {num(head['ci_high'])}]"
         confidence = head.get("confidence")
         what += f", {confidence:.0%} CI" if confidence is not None else ", CI"
+        if isinstance(head.get("method"), str) and head["method"]:
+            what += f" ({head['method']})"
     return text, what
 
 

@@ -18,6 +18,7 @@ re-derived, so the card says so (visibly, naming the file) and `check` fails.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CHECKSUMS_KEY = "artifacts_sha256"
@@ -62,23 +63,65 @@ def record_checksums(run_dir: Path, record: dict) -> None:
     record[CHECKSUMS_KEY] = sums
 
 
-def artifact_problems(run_dir: Path, record: dict) -> list[str]:
-    """One line per artifact that is missing from `run_dir` or differs from its recorded sha256,
-    e.g. "predictions/test.npz is missing from the run folder ...". Empty when all is well."""
+@dataclass
+class ArtifactCheck:
+    """What the checksum check covered: which run files were verified, which could not be, and
+    which are recorded but not stored beside the record."""
+
+    verified: list[str] = field(default_factory=list)   # e.g. ["history.csv", "predictions/test.npz"]: present, sha256 matches
+    unverified: list[str] = field(default_factory=list)  # e.g. ["history.csv"]: present, no sha256 recorded (older records)
+    absent: dict[str, str | None] = field(default_factory=dict)  # e.g. {"model.keras": "1c4b9e..."}: recorded, not stored here
+    problems: list[str] = field(default_factory=list)   # e.g. ["run file predictions/test.npz is missing ..."]
+
+    def summary(self) -> str:
+        """One line for the Checks table, e.g. "70 run files present and matching their recorded
+        sha256; recorded but not stored beside the record, so not checked: model.keras (sha256 1c4b...)"."""
+        if self.problems:
+            return "; ".join(self.problems)
+        parts = []
+        if self.verified:
+            parts.append(f"{len(self.verified)} run file(s) present and matching their recorded sha256")
+        if self.unverified:
+            parts.append(f"{len(self.unverified)} present with no sha256 recorded (only their presence was checked)")
+        if not parts:
+            parts.append("no run files to check")
+        if self.absent:
+            parts.append("recorded but not stored beside the record, so not checked: "
+                         + ", ".join(f"{rel} (sha256 {sha})" if sha else rel for rel, sha in sorted(self.absent.items())))
+        return "; ".join(parts)
+
+
+def check_artifacts(run_dir: Path, record: dict) -> ArtifactCheck:
+    """Every artifact of the record against `run_dir`: verified, present without a checksum,
+    absent-by-design (the model file) or a problem (missing or changed)."""
     run_dir = Path(run_dir)
     recorded: dict = dict(record.get(CHECKSUMS_KEY) or {})
     model_rel = (record.get("artifacts") or {}).get("model")
     model_sha = (record.get("model") or {}).get("file_sha256")
     if model_rel and model_sha and model_rel not in recorded:
         recorded[model_rel] = model_sha
-    problems = []
+    check = ArtifactCheck()
     for rel in sorted(set(artifact_paths(record)) | set(recorded)):
         path = run_dir / rel
         if not (path.is_file() or path.is_dir()):
-            if rel != model_rel:
-                problems.append(f"run file {rel} is missing from the run folder: the numbers computed from it "
-                                "can no longer be re-derived; restore it or re-create the run")
-        elif rel in recorded and path.is_file() and sha256_hex(path) != recorded[rel]:
-            problems.append(f"run file {rel} has changed since the run wrote it (its sha256 differs from the one "
-                            "in run.json): this card may not describe it; restore it or re-create the run")
-    return problems
+            if rel == model_rel:
+                check.absent[rel] = recorded.get(rel)
+            else:
+                check.problems.append(f"run file {rel} is missing from the run folder: the numbers computed from it "
+                                      "can no longer be re-derived; restore it or re-create the run")
+        elif path.is_dir():
+            continue  # a folder artifact: its files are listed in `recorded` one by one
+        elif rel not in recorded:
+            check.unverified.append(rel)
+        elif sha256_hex(path) != recorded[rel]:
+            check.problems.append(f"run file {rel} has changed since the run wrote it (its sha256 differs from the one "
+                                  "in run.json): this card may not describe it; restore it or re-create the run")
+        else:
+            check.verified.append(rel)
+    return check
+
+
+def artifact_problems(run_dir: Path, record: dict) -> list[str]:
+    """One line per artifact that is missing from `run_dir` or differs from its recorded sha256,
+    e.g. "predictions/test.npz is missing from the run folder ...". Empty when all is well."""
+    return check_artifacts(run_dir, record).problems

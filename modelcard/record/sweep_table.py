@@ -6,6 +6,7 @@ card builder (which rebuilds it from sibling runs when a sweep stopped before wr
 
 from __future__ import annotations
 
+from .intervals import metric_interval_method
 from .phase_costs import fit_cost, own_cost
 
 # The per-configuration cost columns kept in a member row (from its emissions phases).
@@ -39,17 +40,9 @@ def member_row(record: dict, parameters: dict, status: str, selected: bool | Non
         "val_accuracy": at_best("val_accuracy"),
         "val_loss": at_best("val_loss"),
         "test_accuracy": test["metrics"]["accuracy"] if test else None,
-        "test_accuracy_interval": accuracy_interval_method(test) if test else None,
+        "test_accuracy_interval": metric_interval_method(test, "accuracy") if test else None,
         "fit_s": (training.get("timings") or {}).get("fit_s"),
         "epochs_run": training.get("epochs_run"),
         "fit_cost": None if fit is None else {k: fit[k] for k in FIT_COST_KEYS},
         "own_cost": None if own is None else {k: own[k] for k in ("duration_s", "energy_kwh", "emissions_kg")},
     }
-
-
-def accuracy_interval_method(evaluation: dict) -> str | None:
-    """Method id of an evaluation's accuracy interval; records before 1.1 used the percentile bootstrap."""
-    intervals = evaluation.get("intervals")
-    if intervals:
-        return (intervals.get("metrics") or {}).get("accuracy")
-    return "percentile_bootstrap" if (evaluation.get("bootstrap") or {}).get("n_resamples") else None

@@ -24,7 +24,7 @@ from ..datacard import render_data_card
 from ..datacard.croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
 from ..errors import UserError
 from ..record import RunRef, list_runs
-from ..record.artifacts import artifact_problems
+from ..record.artifacts import check_artifacts
 from ..record.sweep_table import member_row
 from .anchors import add_anchors
 from .environment import environment, macros, templates_dir
@@ -87,7 +87,8 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
                          compared=comparison_sources(run, runs_dir, list(compare or [])))
     card.warnings[:0] = bound.card_warnings
     card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else [])
-    card.artifact_problems = artifact_problems(Path(run.path), run.record)
+    card.artifact_check = check_artifacts(Path(run.path), run.record)
+    card.artifact_problems = list(card.artifact_check.problems)
     return card, bound.info
 
 

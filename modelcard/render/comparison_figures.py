@@ -8,7 +8,7 @@ deterministic SVG machinery (this module only says what to draw).
 from __future__ import annotations
 
 from ..card.sections.comparison import Comparison, ComparedRun
-from .figures import _short as short_label, _whiskers as whiskers
+from .figure_parts import short_label, whiskers
 
 #: (figure stem, x attribute, x label, title word)
 AXES = (("comparison_accuracy_latency", "latency_median_ms", "latency per image, batch 1, median (ms)", "latency"),

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..card.assemble import slugify
-from ..card.model import Card, EvalSet, Metric
+from ..card.model import Card, EvalSet
+from .comparison_figures import comparison_specs
+from .figure_parts import short_label as _short, whiskers as _whiskers
 
 FULL_MATRIX_MAX = 30     # above this many classes, show only classes in the top confusions
 CELL_TEXT_MAX = 15       # write the rate in each cell up to this many classes
@@ -78,7 +80,6 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
             specs.append((f"slice_{stem}_{slugify(s.column)}", f"Accuracy by {s.column} ({ev.name})",
                           _ci_caption(ev, f"accuracy per `{s.column}` group", "slices", "accuracy") + " Hatched bars: groups too small to judge.",
                           lambda ev=ev, s=s: _slice(plt, s)))
-    from .comparison_figures import comparison_specs  # imports this module: so not at the top
 
     specs += comparison_specs(plt, card.comparison)
     rob = card.evaluation.robustness
@@ -159,14 +160,6 @@ def _label_inches(labels: list[str], fontsize: float) -> float:
     return 0.1 + longest * fontsize * 0.6 / 72
 
 
-def _short(label: str, width: int = 28) -> str:
-    """Long class names lose their middle so axes stay readable (the ends tell them apart); tables carry full names."""
-    if len(label) <= width:
-        return label
-    head = (width - 1) // 2
-    return label[:head] + "…" + label[len(label) - (width - 1 - head):]
-
-
 def _confusion(plt, ev: EvalSet):
     import numpy as np
 
@@ -203,16 +196,6 @@ def _confusion(plt, ev: EvalSet):
                             color="white" if rates[i, j] > 0.5 else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true class")
     return fig
-
-
-def _whiskers(metrics: list[Metric]):
-    import numpy as np
-
-    values = np.array([m.value if m.value is not None else np.nan for m in metrics], dtype=float)
-    low = np.array([m.ci_low if m.ci_low is not None else v for m, v in zip(metrics, values)], dtype=float)
-    high = np.array([m.ci_high if m.ci_high is not None else v for m, v in zip(metrics, values)], dtype=float)
-    err = np.vstack([np.clip(values - low, 0, None), np.clip(high - values, 0, None)])
-    return np.nan_to_num(values), np.nan_to_num(err)
 
 
 def _per_class(plt, ev: EvalSet):

@@ -67,7 +67,7 @@ def _co2(card: Card) -> dict | None:
     how = "measured" if em.get("measured") else "estimated"
     co2 = {"emissions": em["emissions_kg"] * 1000.0,
            "source": f"{em.get('tool') or 'codecarbon'} ({how}: {em.get('method')})",
-           "training_type": "fine-tuning" if card.details.weights and card.details.weights.pretrained else "pre-training"}
+           "training_type": card.specs.training_type}
     location = card.environment.cloud_region.value
     if location:
         co2["geographical_location"] = location

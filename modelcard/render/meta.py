@@ -5,7 +5,8 @@ dates, the check status or the documentation coverage, and the MCT schema allows
 So `build` (format `json`) writes this small sidecar beside them, from the same card it renders:
 
 - `run_id`, `status`, `started_at`, `ended_at`: the run the card was built from;
-- `headline`: the test accuracy (else the first evaluation set's) with its interval;
+- `headline`: the test accuracy (else the first evaluation set's) with its interval and the
+  method of that interval (`method` in the card's words, `method_id` as recorded);
 - `checks`: the verdict of the card's Checks subsection (`build --policy`), or null when the card
   was built without a policy ("not checked");
 - `coverage`: the documentation coverage (HF template and EU AI Act Annex IV items);
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ..card.intervals import method_label
 from ..card.model import Card
 
 META_SUFFIX = ".meta.json"
@@ -27,15 +29,19 @@ META_FORMAT = 1   # bumped if a reader could misread a later layout
 
 
 def headline(card: Card) -> dict | None:
-    """e.g. {"set": "test", "metric": "accuracy", "value": 0.9375, "ci_low": 0.84, "ci_high": 1.0,
-    "confidence": 0.95, "method": "percentile"}; None when the card has no evaluation."""
+    """e.g. {"set": "test", "metric": "accuracy", "value": 0.9375, "ci_low": 0.80, "ci_high": 0.98,
+    "confidence": 0.95, "method": "Wilson score interval", "method_id": "wilson"}; None when the card
+    has no evaluation. The method is the metric's own (`evaluations.<set>.intervals`), not the
+    run-wide bootstrap's."""
     sets = card.evaluation.sets
     chosen = next((s for s in sets if s.name == "test"), sets[0] if sets else None)
     if chosen is None or "accuracy" not in chosen.metrics:
         return None
     m = chosen.metrics["accuracy"]
+    method = chosen.intervals.metrics.get("accuracy") if m.ci_low is not None else None
     return {"set": chosen.name, "metric": "accuracy", "value": m.value, "ci_low": m.ci_low, "ci_high": m.ci_high,
-            "confidence": chosen.bootstrap.get("confidence"), "method": chosen.bootstrap.get("method")}
+            "confidence": chosen.bootstrap.get("confidence"), "method": method_label(method) if method else None,
+            "method_id": method}
 
 
 def card_meta(card: Card, coverage: dict, files: dict[str, str | bytes]) -> dict:

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Protocol
 
 from PIL import Image
 
 from modelcard.atomic import ensure_writable_dir, write_bytes
 
-from .dataset import Sample
 from .images import load_rgb
 
 CACHE_VERSION = "rgb-v1"  # bump when `to_rgb` changes, so stale conversions are not reused
+
+
+class Sample(Protocol):
+    """What this module reads of a `dataset.Sample` (not imported: dataset imports this module)."""
+
+    path: Path        # e.g. Path("stamps/animals/cat.png")
+    sha256: str       # e.g. "9f2c..."
+    tf_ready: bool    # e.g. False for a PNG with transparency
 
 
 def flat_png_bytes(path: Path) -> bytes:

@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ...compare.facts import run_facts
+from ...record.measured import shared_words
 from ..formatting import plain
 from ..model import Metric
 from .common import metric_from
 
 #: Config keys that never tell configurations apart on a card (names, sweep grids, local paths).
 IGNORED_SETTINGS = ("name", "sweep", "select", "cache_dir", "eval_sets", "feature_cache", "data")
+#: The figures of a row that may be copies of another run's (shown as "shared: ..." instead).
+SHOWN_SHARED = ("latency_median_ms", "latency_p95_ms", "weights_bytes_in_memory", "energy_kwh", "emissions_kg")
 RULE_TEXT = {"val_accuracy:max": "the highest validation accuracy", "val_loss:min": "the lowest validation loss"}
 
 
@@ -50,6 +53,8 @@ class ComparedRun:
     energy_kwh: float | None
     emissions_kg: float | None
     emissions_scope: str | None         # "run", "sweep" (the whole sweep's figure), or None
+    shared: dict = field(default_factory=dict)  # figure -> where it was measured when not for this run, e.g.
+    #                                             {"latency_median_ms": "20261122T035106Z-11c318"} (then the figure is None)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Comparison:
     overlapping: list[str] = field(default_factory=list)     # labels whose accuracy interval overlaps the chosen one's
     missing_records: list[str] = field(default_factory=list)  # run ids whose record was not found
     different_data: bool = False        # True when the runs were tested on data with different content hashes
+    tie: str | None = None              # e.g. "2 configurations tie on val_accuracy at 0.811 (...): ..."; None: no tie
 
 
 def _settings(source: MemberSource) -> dict:
@@ -108,15 +114,18 @@ def _row(source: MemberSource, settings: dict, names: list[str]) -> ComparedRun:
     energy, co2 = _number(cost, "energy_kwh"), _number(cost, "emissions_kg")
     if source.record is not None:
         f = run_facts(source.record)
-        if energy is not None or co2 is not None:
-            f = replace(f, energy_kwh=energy, emissions_kg=co2, emissions_scope="run")
+        if energy is not None or co2 is not None:  # its own phases' cost: measured for this configuration
+            f = replace(f, energy_kwh=energy, emissions_kg=co2, emissions_scope="run",
+                        shared={k: v for k, v in f.shared.items() if k not in ("energy_kwh", "emissions_kg")})
+        f = replace(f, **{k: None for k in f.shared if k in SHOWN_SHARED})
         return ComparedRun(run_id=source.run_id, label=label, settings=picked, chosen=source.chosen, record_found=True,
                            accuracy=metric_from(f.accuracy) if f.accuracy else None,
                            f1_macro=metric_from(f.f1_macro) if f.f1_macro else None,
                            log_loss=(f.log_loss or {}).get("value"), latency_median_ms=f.latency_median_ms,
                            latency_p95_ms=f.latency_p95_ms, weights_bytes_in_memory=f.weights_bytes_in_memory,
                            model_file_bytes=f.model_file_bytes, total_params=f.total_params, training_s=f.training_s,
-                           energy_kwh=f.energy_kwh, emissions_kg=f.emissions_kg, emissions_scope=f.emissions_scope)
+                           energy_kwh=f.energy_kwh, emissions_kg=f.emissions_kg, emissions_scope=f.emissions_scope,
+                           shared={k: shared_words(v) for k, v in f.shared.items() if k in SHOWN_SHARED})
     test = row.get("test_accuracy")
     return ComparedRun(run_id=source.run_id, label=label, settings=picked, chosen=source.chosen, record_found=False,
                        accuracy=metric_from(test) if isinstance(test, dict) else None, f1_macro=None, log_loss=None,
@@ -129,6 +138,42 @@ def _overlaps(a: Metric | None, b: Metric | None) -> bool:
     if a is None or b is None or None in (a.ci_low, a.ci_high, b.ci_low, b.ci_high):
         return False
     return a.ci_low <= b.ci_high and b.ci_low <= a.ci_high
+
+
+#: How `modelcard train` broke ties before records said so (record 1.2 adds `sweep.tie_break`).
+OLD_TIE_BREAK = "first in the sweep's order"
+
+
+def tied_run_ids(sweep: dict) -> tuple[list[str], str | None]:
+    """(run ids that tie with the chosen one on the selection metric, chosen first; the tie-break rule).
+
+    Recorded since 1.2 (`sweep.tied_run_ids`, `sweep.tie_break`); for older records derived from
+    the member rows when the rule is `metric:direction` (their sweeps kept the first in order)."""
+    if "tie_break" in sweep:
+        return list(sweep.get("tied_run_ids") or []), sweep["tie_break"]
+    metric, sep, _ = str(sweep.get("selection_rule") or "").partition(":")
+    rows = list(sweep.get("members") or [])
+    chosen = next((r for r in rows if r.get("selected")), None)
+    if not sep or chosen is None or chosen.get(metric) is None:
+        return [], None
+    tied = [r["run_id"] for r in rows if r.get(metric) == chosen[metric]]
+    tied.sort(key=lambda rid: rid != chosen["run_id"])
+    return (tied, OLD_TIE_BREAK) if len(tied) > 1 else ([], OLD_TIE_BREAK)
+
+
+def tie_sentence(sweep: dict, labels: dict[str, str]) -> str | None:
+    """The tie on the card, e.g. "2 configurations tie on val_accuracy (0.811): batch_size=32,
+    optimizer=adam and batch_size=32, optimizer=adamw; the tie is broken by taking the first in the
+    sweep's order, batch_size=32, optimizer=adam." None when nothing ties."""
+    tied, rule = tied_run_ids(sweep)
+    if len(tied) < 2:
+        return None
+    metric = str(sweep.get("selection_rule") or "").partition(":")[0]
+    value = next((r.get(metric) for r in sweep.get("members") or [] if r["run_id"] == tied[0]), None)
+    at = f" ({value:.3f})" if isinstance(value, (int, float)) else ""
+    names = [labels.get(rid, rid) for rid in tied]
+    return (f"{len(tied)} configurations tie on {metric}{at}: {', '.join(names[:-1])} and {names[-1]}; the tie is "
+            f"broken by taking the {rule or 'first in the sweep order'}, {names[0]}.")
 
 
 def comparison(record: dict, kind: str, sources: list[MemberSource]) -> Comparison | None:
@@ -151,4 +196,5 @@ def comparison(record: dict, kind: str, sources: list[MemberSource]) -> Comparis
     hashes = {(s.record.get("data") or {}).get("content_hash") for s in sources if s.record is not None}
     return Comparison(kind=kind, setting_names=names, runs=runs, chosen_label=chosen.label if chosen else "none",
                       rule=rule, overlapping=overlapping,
-                      missing_records=[s.run_id for s in sources if s.record is None], different_data=len(hashes) > 1)
+                      missing_records=[s.run_id for s in sources if s.record is None], different_data=len(hashes) > 1,
+                      tie=tie_sentence(sweep, {r.run_id: r.label for r in runs}) if kind == "sweep" else None)

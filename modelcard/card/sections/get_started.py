@@ -35,14 +35,21 @@ def get_started(record: dict, run_path: Path) -> GetStarted:
     model = record["model"]
     if not path or not model:
         return GetStarted(code=None, model_path=None, note=_no_model_note(record))
+    absent = not (run_path / record["artifacts"]["model"]).is_file()
+    sha = model.get("file_sha256")
     size = model.get("input_size") or 224
     classes = record["data"]["class_names"]
     class_list = "[\n" + "".join(f"    {_py_string(c)},\n" for c in classes) + "]"
+    # A model file not stored beside the record is not pointed to: the code takes its path instead.
+    load = (f"model = keras.saving.load_model({_py_string(path)})\n" if not absent else
+            f"# {record['artifacts']['model']} is not stored beside this record: pass the path of the file this run "
+            f"saved{f' (sha256 {sha})' if sha else ''}\nmodel = keras.saving.load_model(sys.argv[1])\n")
     code = (
-        "import keras\n"
+        ("import sys\n\n" if absent else "")
+        + "import keras\n"
         "import numpy as np\n"
         "from PIL import Image\n\n"
-        f"model = keras.saving.load_model({_py_string(path)})\n"
+        + load +
         f"CLASS_NAMES = {class_list}  # output order of the model\n\n"
         "image = Image.open(\"my_image.png\").convert(\"RGBA\")\n"
         "background = Image.new(\"RGBA\", image.size, \"white\")  # transparent parts on white, as in training\n"
@@ -57,11 +64,13 @@ def get_started(record: dict, run_path: Path) -> GetStarted:
     note = (f"The model takes raw 0-255 RGB pixels at {size}x{size}. Pillow decodes the file as training did "
             "(JPEG with the accurate integer DCT, transparent parts on white) and the resize is the one the "
             "training and evaluation pipeline used, so the model sees the pixels it was tested on. Outputs are "
-            f"softmax probabilities over {len(classes)} classes in the order of `CLASS_NAMES`. The path is relative to the folder the run was made in.")
-    if not (run_path / record["artifacts"]["model"]).is_file():
-        sha = model.get("file_sha256")
-        note += (" The model file is not stored beside this record (it was left out when the record was "
-                 "copied)" + (f"; the file this run saved has sha256 {sha}." if sha else "."))
+            f"softmax probabilities over {len(classes)} classes in the order of `CLASS_NAMES`.")
+    if absent:
+        note += (f" The model file ({path}) is not stored beside this record (it was left out when the record was "
+                 "copied)" + (f"; the file this run saved has sha256 {sha}." if sha else ".")
+                 + " The code takes the path of that file as its first argument.")
+        return GetStarted(code=code, model_path=None, note=note, absent_model=path, absent_sha256=sha)
+    note += " The path is relative to the folder the run was made in."
     return GetStarted(code=code, model_path=path, note=note)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ...record.intervals import metric_interval_method
+from ...record.measured import shared_efficiency, shared_words
+from ..formatting import QUANTITIES
 from ..intervals import method_label
 from ..model import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
 from .common import metric_from
@@ -53,18 +56,25 @@ def training_details(record: dict, sweep_members: list[dict] | None) -> Training
         hyperparameters=hyper, config=dict(sorted(record["config"].items())),
         history={k: list(v) for k, v in sorted((training.get("history") or {}).items())},
         timings=dict(sorted((training.get("timings") or {}).items())),
-        efficiency=shown_efficiency(record.get("efficiency") or {}),
+        efficiency={**shown_efficiency(record.get("efficiency") or {}), **_speed_basis(record)},
         total_params=model.get("total_params"), trainable_params=model.get("trainable_params"),
         file_bytes=model.get("file_bytes"), file_sha256=model.get("file_sha256"),
         command_line=list(record["command_line"]), sweep=_sweep(record, sweep_members),
     )
 
 
-def _member_interval(member: dict, test) -> str | None:
-    """How a member's test-accuracy interval was computed, in words (rows before 1.1: percentile bootstrap)."""
+def _member_interval(member: dict, test, record: dict) -> str | None:
+    """How a member's test-accuracy interval was computed, in words: the row's own
+    `test_accuracy_interval`; for this run's row, its evaluation's; rows of 1.0 records (which
+    had no such field): the percentile bootstrap; otherwise not recorded."""
     if not isinstance(test, dict) or test.get("ci_low") is None:
         return None
-    return method_label(member.get("test_accuracy_interval", "percentile_bootstrap"))
+    if member.get("test_accuracy_interval"):
+        return method_label(member["test_accuracy_interval"])
+    own = (record.get("evaluations") or {}).get("test")
+    if member["run_id"] == record["run_id"] and own:
+        return method_label(metric_interval_method(own, "accuracy"))
+    return method_label("percentile_bootstrap") if record["schema_version"] == "1.0" else "method not recorded"
 
 
 def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
@@ -82,14 +92,47 @@ def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
                                 val_accuracy=m.get("val_accuracy"), val_loss=m.get("val_loss"),
                                 test_accuracy=metric_from(test) if isinstance(test, dict) else None,
                                 fit_s=m.get("fit_s"), epochs_run=m.get("epochs_run"), selected=selected, this_run=this,
-                                fit_cost=m.get("fit_cost"), test_accuracy_interval=_member_interval(m, test)))
+                                fit_cost=m.get("fit_cost"), test_accuracy_interval=_member_interval(m, test, record)))
     return Sweep(sweep_id=sweep["sweep_id"], parameter_names=names, selection_rule=sweep["selection_rule"], members=rows,
                  cost=sweep_cost(record, members))
 
 
-# Efficiency keys the Speeds table leaves out: shown elsewhere (parameters, file size), or the
-# older spelling of a figure the record also holds under its 1.1 name.
-_SHOWN_ELSEWHERE = ("model_file_bytes", "total_params", "trainable_params")
+# Efficiency keys the Speeds table leaves out: shown elsewhere (parameters, file size; `shared`
+# as words by `_speed_basis`), or the older spelling of a figure the record also holds under its 1.1 name.
+_SHOWN_ELSEWHERE = ("model_file_bytes", "total_params", "trainable_params", "shared")
+
+
+def images_per_epoch(record: dict) -> tuple[int | None, int | None]:
+    """(training images one epoch used, training images in the split). Recorded since 1.2
+    (`training.images_per_epoch`); derived as floor(n / batch) x batch when the record says the last
+    partial batch was dropped (`drop_remainder`); (None, n) when the record does not say."""
+    training = record["training"] or {}
+    n = (record["data"]["splits"].get("train") or {}).get("n")
+    if isinstance(training.get("images_per_epoch"), int):
+        return training["images_per_epoch"], n
+    batch = training.get("batch_size")
+    if training.get("drop_remainder") and n and batch:
+        return (n // batch) * batch if n >= batch else n, n
+    return None, n
+
+
+def _speed_basis(record: dict) -> dict:
+    """The Speeds rows that say what the figures stand on: images per epoch, and what is shared."""
+    rows = {}
+    if record["training"] and (record.get("efficiency") or {}).get("train_images_per_s") is not None:
+        used, n = images_per_epoch(record)
+        dropped = (record["training"] or {}).get("drop_remainder")
+        if used is not None:
+            rows["images_per_epoch"] = f"{used:,} of {n:,}" + (
+                " (the last partial batch of each epoch is dropped)" if dropped and n and used < n else "")
+        else:
+            rows["images_per_epoch"] = (f"not recorded (the training speed counts all {n:,} training images of each "
+                                        "epoch; the fit may have used fewer, as it can drop the last partial batch)"
+                                        if n else "not recorded")
+    shared = shared_efficiency(record)
+    if shared:
+        rows["shared"] = "; ".join(f"{QUANTITIES.get(k, (k,))[0]}: {shared_words(v)}" for k, v in shared.items())
+    return rows
 
 
 def shown_efficiency(efficiency: dict) -> dict:
