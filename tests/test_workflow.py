@@ -65,3 +65,53 @@ def test_workflow_installs_tests_builds_gates_publishes_and_diffs():
     assert deploy["needs"] == "cards" and "default_branch" in deploy["if"]
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def _readme_action_workflow() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- readme-test: action-workflow -->", 1)[1]
+    return block.split("```yaml\n", 1)[1].split("\n```", 1)[0] + "\n"
+
+
+def test_readme_workflow_that_uses_the_action_passes_actionlint(tmp_path):
+    path = tmp_path / "cards.yml"
+    path.write_text(_readme_action_workflow(), encoding="utf-8")
+    proc = lint(path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _check_action(path: Path) -> subprocess.CompletedProcess:
+    """action.yml against SchemaStore's github-action schema, as vendored by check-jsonschema (offline)."""
+    binary = Path(sys.executable).with_name("check-jsonschema")
+    return subprocess.run([str(binary), "--builtin-schema", "vendor.github-actions", str(path)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_action_metadata_matches_the_github_action_schema(tmp_path):
+    assert _check_action(ROOT / "action.yml").returncode == 0
+    broken = tmp_path / "action.yml"
+    broken.write_text((ROOT / "action.yml").read_text(encoding="utf-8").replace("using: composite", "using: compost"),
+                      encoding="utf-8")
+    assert _check_action(broken).returncode != 0
+
+
+def test_readme_workflow_passes_only_inputs_the_action_declares():
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    flow = yaml.safe_load(_readme_action_workflow())
+    (step,) = [s for s in flow["jobs"]["cards"]["steps"] if "modelcard" in s.get("uses", "")]
+    assert set(step["with"]) <= set(action["inputs"]), set(step["with"]) - set(action["inputs"])
+
+
+def test_action_installs_the_card_side_only_and_runs_the_steps_in_order():
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) >= {"runs", "cards", "policy", "publish"}
+    steps = action["runs"]["steps"]
+    script = "\n".join(step.get("run", "") for step in steps)
+    assert "[train" not in script and "tensorflow" not in script.lower() and "setup.sh" not in script
+    order = [script.index(t) for t in ("pip install", "modelcard build", "modelcard diff", "modelcard check",
+                                        "modelcard publish")]
+    assert order == sorted(order)
+    assert any(step.get("uses", "").startswith("actions/upload-pages-artifact@") for step in steps)
+    diff = next(step for step in steps if "modelcard diff" in step.get("run", ""))
+    assert diff["if"] == "github.event_name == 'pull_request'" and "GITHUB_STEP_SUMMARY" in diff["run"]
