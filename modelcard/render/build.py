@@ -7,6 +7,7 @@ failure (bad template, bad input) never leaves a half-written or mixed-version c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -185,9 +186,14 @@ def _tidy_lines(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
+_ATX_HEADING = re.compile(r"^#{1,6} ")
+
+
 def _tidy_markdown(text: str) -> str:
-    """Collapse runs of blank lines (template whitespace) to one, keeping code blocks intact."""
-    out, blank, fence = [], False, None
+    """Collapse runs of blank lines (template whitespace) to one, and drop the blank line after a
+    heading (CommonMark renders the same without it, and the file reviewers diff is shorter),
+    keeping code blocks intact."""
+    out, blank, fence, heading = [], False, None, False
     for line in text.splitlines():
         stripped = line.strip()
         if fence is None and stripped.startswith("```"):
@@ -195,13 +201,14 @@ def _tidy_markdown(text: str) -> str:
         elif fence is not None and stripped == fence:
             fence = None
             out.append(line.rstrip())
-            blank = False
+            blank = heading = False
             continue
         if fence is None and not stripped:
-            blank = bool(out)
+            blank = bool(out) and not heading
             continue
         if blank:
             out.append("")
             blank = False
+        heading = fence is None and bool(_ATX_HEADING.match(line))
         out.append(line if fence is not None else line.rstrip())
     return "\n".join(out) + "\n"

@@ -79,8 +79,11 @@ def evaluation(record: dict) -> Evaluation:
                 gaps.append(ShiftGap(key, ref.name, other.name, a.value, b.value, diff))
     factors = ["class (per-class scores)"]
     metadata = {c for n in names for c in record["evaluations"][n].get("metadata_columns") or []}
-    factors += sorted({f"{s.column} ({'from --metadata' if s.column in metadata else 'slice attribute'})"
-                       for e in sets for s in e.slices})
+    columns = sorted({s.column for e in sets for s in e.slices})
+    for kind, picked in (("slice attributes", [c for c in columns if c not in metadata]),
+                         ("attributes from --metadata", [c for c in columns if c in metadata])):
+        if picked:
+            factors.append(f"{kind}: {', '.join(picked)}")
     if len(sets) > 1:
         factors.append("evaluation set (distribution shift between sets)")
     rob = robustness(record)

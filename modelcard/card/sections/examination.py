@@ -55,13 +55,20 @@ def example_grid(record: dict, run_path: Path | None) -> ExampleGrid | None:
     return grid
 
 
+EXAMPLES_SINCE = (1, 1)  # the record version that added `examples`
+
+
 def no_grid_reason(record: dict) -> str | None:
     """Why a record has no `examples` (None when it has them)."""
     if record.get("examples"):
         return None
     if record.get("created_by") == "record":
         return "No example grid: `modelcard record` runs hold predictions, not images."
-    return "No example grid: this run was recorded before example grids were added (schema 1.1); re-run it to get one."
+    version = tuple(int(x) for x in str(record.get("schema_version", "1.0")).split(".")[:2])
+    if version < EXAMPLES_SINCE:
+        return ("No example grid: this run was recorded before example grids were added (schema "
+                f"{record.get('schema_version', '1.0')}); re-run it to get one.")
+    return "No example grid: this run's record holds none (its examples stage did not run)."
 
 
 def examination(record: dict, info: CardInfo, run_path: Path | None) -> Examination:
