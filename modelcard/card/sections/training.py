@@ -26,7 +26,8 @@ def _data(record: dict) -> TrainingData:
                                 cross_split_pairs=sum(1 for p in confirmed if p.get("cross_split")),
                                 confirmed=confirmed, unconfirmed=[p for p in pairs if not p.get("confirmed", True)],
                                 mode=dup.get("near_mode"), confirm_method=dup.get("confirm_method"),
-                                confirm_threshold=dup.get("confirm_threshold"))
+                                confirm_threshold=dup.get("confirm_threshold"),
+                                confirm_max_difference=dup.get("confirm_max_difference"))
     order = {"train": 0, "val": 1, "validation": 1, "test": 2}
     splits = [_split(k, v) for k, v in sorted(data["splits"].items(), key=lambda kv: (order.get(kv[0], 9), kv[0]))]
     eval_sets = [_split(k, v) for k, v in sorted((data.get("eval_sets") or {}).items())]
