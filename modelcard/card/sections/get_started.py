@@ -30,8 +30,17 @@ def _no_model_note(record: dict) -> str:
     return "There is no model file to load: this run did not save one."
 
 
+def _evaluated_file(record: dict) -> str | None:
+    """`modelcard evaluate`: the model file it loaded (as given on its command line), else None."""
+    model = record["model"] or {}
+    if record["created_by"] != "evaluate":
+        return None
+    return (model.get("weights") or {}).get("path") or record["config"].get("model")
+
+
 def get_started(record: dict, run_path: Path) -> GetStarted:
-    path = _model_path(record, run_path)
+    evaluated = _evaluated_file(record)
+    path = _model_path(record, run_path) or evaluated
     model = record["model"]
     if not path or not model:
         return GetStarted(code=None, model_path=None, note=_no_model_note(record))
@@ -56,7 +65,13 @@ def get_started(record: dict, run_path: Path) -> GetStarted:
     note = (f"The saved model includes its own preprocessing: give it raw 0-255 RGB images resized to "
             f"{size}x{size} pixels. Outputs are softmax probabilities over {len(classes)} classes in the order of "
             "`CLASS_NAMES`. The path is relative to the folder the run was made in.")
-    if not (run_path / record["artifacts"]["model"]).is_file():
+    if evaluated and path == evaluated:
+        size, sha = model.get("file_bytes"), model.get("file_sha256")
+        facts = ", ".join(x for x in (f"{size:,} bytes" if size is not None else "", f"sha256 {sha}" if sha else "") if x)
+        note = (f"This card describes the model file `modelcard evaluate` loaded: {evaluated}"
+                + (f" ({facts})" if facts else "") + ". It is not copied into the run folder; check a copy against "
+                "the sha256. " + note.replace(" The path is relative to the folder the run was made in.", ""))
+    elif not (run_path / record["artifacts"]["model"]).is_file():
         sha = model.get("file_sha256")
         note += (" The model file is not stored beside this record (it was left out when the record was "
                  "copied)" + (f"; the file this run saved has sha256 {sha}." if sha else "."))
