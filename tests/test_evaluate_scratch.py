@@ -39,12 +39,12 @@ def evaluated(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("scratch")
     for split, seed in (("train", 0), ("test", 1)):  # no val/: evaluate only needs test/
-        make_gray_folder(tmp / "data" / split, n_classes=3, per_class=6, seed=seed)
+        make_gray_folder(tmp / "data" / split, n_classes=3, per_class=6, seed=seed, out=25)  # resized to 32
     scratch_cnn(tmp / "cnn.keras")
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["evaluate", "--model", str(tmp / "cnn.keras"), "--data", str(tmp / "data"), "--runs-dir",
-                     str(tmp / "runs"), "--inference-predictions", "0", "--label-issues", "none", "--robustness", "none"])
+                     str(tmp / "runs"), "--inference-predictions", "0", "--label-issues", "none", "--robustness", "quick"])
         assert code == 0, err.getvalue()[-2000:]
         run = out.getvalue().strip().splitlines()[-1]
         assert main(["build", "--run", run, "--out", str(tmp / "cards")]) == 0
@@ -76,7 +76,7 @@ def test_evaluate_record_does_not_invent_how_the_model_was_trained(evaluated):
     weights = record["model"]["weights"]
     assert weights["pretrained"] is None and weights["source"] == "file"
     assert "not known to modelcard" in weights["origin"]
-    assert "ImageNet" not in card and "No pretrained weights were used" not in card
+    assert "ImageNet-trained" not in card and "No pretrained weights were used" not in card
     assert "**Finetuned from**: unknown: this model was trained elsewhere" in card
 
 
@@ -101,3 +101,13 @@ def test_gradcam_on_a_model_without_backbone_names_its_own_layer(evaluated):
     gradcam = record["examples"]["gradcam"]
     assert gradcam["layer"] == "last_conv" and gradcam["in_backbone"] is False and gradcam["backbone"] is None
     assert "taken at the model's last convolutional layer (last_conv)" in card and "backbone's" not in card
+
+
+def test_robustness_clean_pass_is_the_headline_evaluation(evaluated):
+    """Images of 25 px resized to the model's 32: the clean pass of the corruption pipeline is
+    the evaluation's own input, so its accuracy is the headline test accuracy, to the last digit."""
+    _, record, _ = evaluated
+    headline = record["evaluations"]["test"]["metrics"]["accuracy"]
+    clean = record["robustness"]["clean_accuracy"]
+    assert record["robustness"]["n"] == 18
+    assert clean["value"] == headline["value"]

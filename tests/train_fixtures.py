@@ -57,12 +57,12 @@ def gray_template(rng: np.random.Generator, side: int = 12) -> np.ndarray:
     return np.where(ring, 13, 1) + rng.integers(0, 3, (side, side))
 
 
-def make_gray_folder(root: Path, n_classes: int = 10, per_class: int = 20, seed: int = 0) -> Path:
-    """`n_classes` classes of distinct low-detail grayscale images (see `low_detail_gray`), 32 px PNGs."""
+def make_gray_folder(root: Path, n_classes: int = 10, per_class: int = 20, seed: int = 0, out: int = 32) -> Path:
+    """`n_classes` classes of distinct low-detail grayscale images (see `low_detail_gray`), `out` px PNGs."""
     rng = np.random.default_rng(seed)
     for c in range(n_classes):
         template = gray_template(rng)
         (root / f"c{c}").mkdir(parents=True, exist_ok=True)
         for i in range(per_class):
-            low_detail_gray(rng, template).save(root / f"c{c}" / f"{i:03d}.png")
+            low_detail_gray(rng, template, out=out).save(root / f"c{c}" / f"{i:03d}.png")
     return root
