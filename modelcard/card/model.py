@@ -191,6 +191,7 @@ class TrainingDetails:
     file_sha256: str | None               # e.g. "3f2a..."
     command_line: list[str]               # e.g. ["modelcard", "train", "--data", "demo"]
     sweep: Sweep | None                   # None when the run was not part of a sweep
+    stopped_too_early: str | None = None  # e.g. "The fit may have stopped too early: ..." (measured, worded here)
 
 
 @dataclass
