@@ -147,6 +147,22 @@ def test_unknown_near_duplicates_mode_is_a_one_line_error(tmp_path, capsys, runs
 
 
 @pytest.mark.slow
+@pytest.mark.tf
+def test_a_class_moved_off_its_split_is_a_warning_on_the_record_and_the_card(tmp_path, capsys, runs_dir):
+    data = _folder_with_copy_groups(tmp_path / "data")
+    code, out, err = run_cli(["train", "--data", str(data), "--weights", "none", "--alpha", "0.35", "--input-size", "96", "--epochs", "1",
+                              "--name", "balance", "--robustness", "none", "--inference-predictions", "0",
+                              "--label-issues", "none"], capsys)
+    assert code == 0, err[-2000:]
+    assert "warning: duplicate grouping moved class 'dup'" in err
+    (record,) = records(runs_dir)
+    assert record["data"]["split_balance"]["warned"] == ["dup"]
+    (warning,) = [w for w in record["warnings"] if w.startswith("duplicate grouping moved")]
+    assert run_cli(["build", "--run", str(runs_dir / record["run_id"]), "--out", str(tmp_path / "cards")], capsys)[0] == 0
+    assert warning in (tmp_path / "cards" / "balance.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_a_stripes_class_trains_end_to_end(tmp_path, capsys, runs_dir):
     data = make_stripes_folder(tmp_path / "data")
     code, _, err = run_cli(["train", "--data", str(data), "--weights", "offline", "--input-size", "96", "--epochs", "2",
@@ -201,15 +217,22 @@ def test_thumbnail_difference_allows_recolouring_but_not_changed_cells():
     assert difference(thumbnail(base), thumbnail(Image.fromarray(changed.astype(np.uint8)))) > MAX_DIFFERENCE
 
 
-def test_split_balance_is_recorded_and_grouping_that_moves_a_class_is_warned(tmp_path, capsys):
-    root = make_gray_folder(tmp_path / "data", n_classes=3, per_class=20)
+def _folder_with_copy_groups(root: Path) -> Path:
+    """Three classes of distinct grey images, and a class "dup" of three pictures, six copies each
+    (mirrored, noisy): three groups of 6 in a class of 18, which no split of whole groups can give 70/15/15."""
+    make_gray_folder(root, n_classes=3, per_class=20)
     rng = np.random.default_rng(11)
     (root / "dup").mkdir()
-    for k in range(3):  # three pictures, six copies each: three groups of 6 in a class of 18
+    for k in range(3):
         original = low_detail_gray(rng)
         for c in range(6):
             copy = original.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if c % 2 else original
             (copy if c < 2 else _noisy(copy, rng)).save(root / "dup" / f"p{k}_{c}.png")
+    return root
+
+
+def test_split_balance_is_recorded_and_grouping_that_moves_a_class_is_warned(tmp_path, capsys):
+    root = _folder_with_copy_groups(tmp_path / "data")
     dataset = load(root)
     summary = dataset.summary()
     counts = {split: summary["splits"][split]["class_counts"]["dup"] for split in ("train", "val", "test")}
