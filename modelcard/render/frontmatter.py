@@ -66,8 +66,10 @@ def _co2(card: Card) -> dict | None:
         return None
     how = "measured" if em.get("measured") else "estimated"
     co2 = {"emissions": em["emissions_kg"] * 1000.0,
-           "source": f"{em.get('tool') or 'codecarbon'} ({how}: {em.get('method')})",
-           "training_type": "fine-tuning" if card.details.weights and card.details.weights.pretrained else "pre-training"}
+           "source": f"{em.get('tool') or 'codecarbon'} ({how}: {em.get('method')})"}
+    pretrained = card.details.weights.pretrained if card.details.weights else False
+    if pretrained is not None:  # None: a model trained elsewhere (`evaluate`), its training type unknown
+        co2["training_type"] = "fine-tuning" if pretrained else "pre-training"
     location = card.environment.cloud_region.value
     if location:
         co2["geographical_location"] = location
