@@ -22,10 +22,10 @@ def gradcam_sentence(gradcam: dict) -> str | None:
     size = gradcam.get("input_size")
     at = f" at {size} px input, so each cell covers about {size // max(h, 1)} x {size // max(w, 1)} px" if size else ""
     # records before `in_backbone` came only from backbone models (train) or were not told apart
-    where = ("the model's last convolutional layer" if gradcam.get("in_backbone") is False
-             else "the backbone's last convolutional block")
+    own = gradcam.get("in_backbone") is False
+    where, unit = ("the model's last convolutional layer", "layer") if own else ("the backbone's last convolutional block", "block")
     return (f"The second grid overlays Grad-CAM maps for the predicted class, taken at {where} "
-            f"({gradcam.get('layer')}): warm colours mark where that layer's features raised "
+            f"({gradcam.get('layer')}): warm colours mark where that {unit}'s features raised "
             f"the class score; the maps are coarse ({h} x {w} cells{at}), so they show roughly where the evidence "
             "lies, not which pixels or why.")
 
