@@ -221,3 +221,35 @@ def test_risks_line_when_label_issues_could_move_test_accuracy():
         card = assemble_card(record, CardInfo(), run_path=Path("."))
         lines = [r for r in card.risks.measured if "of the test labels may be wrong" in r]
         assert bool(lines) is expected
+
+
+def test_cleanvision_flags_every_grayscale_file_and_no_colour_one(tmp_path):
+    """Files stored without colour (L, LA, 16-bit grey) are grayscale to cleanvision; RGB files are not,
+    even an RGB file whose three channels happen to be equal (it stores colour channels)."""
+    from train_fixtures import gray_template, low_detail_gray
+    from training.data_card.images import DecodedImages, Entry
+    from training.data_card.quality import quality_section, run_cleanvision
+
+    rng = np.random.default_rng(5)
+    template = gray_template(rng)
+    root = tmp_path / "data"
+    (root / "gray").mkdir(parents=True)
+    (root / "colour").mkdir()
+    gray = [low_detail_gray(rng, template) for _ in range(9)]
+    for k, image in enumerate(gray[:6]):
+        image.save(root / "gray" / f"g{k}.png")
+    gray[6].convert("LA").save(root / "gray" / "la.png")
+    Image.fromarray((np.asarray(gray[7], dtype=np.uint16) * 257)).save(root / "gray" / "sixteen.png")
+    gray[8].convert("RGB").save(root / "colour" / "rgb_equal_channels.png")
+    for k in range(6):
+        Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(root / "colour" / f"c{k}.png")
+    files = sorted(root.rglob("*.png"))
+    modes = {f.name: Image.open(f).mode for f in files}
+    assert modes["la.png"] == "LA" and modes["sixteen.png"].startswith("I") and modes["g0.png"] == "L"
+    images = DecodedImages([Entry(f.relative_to(root).as_posix(), f, "test") for f in files])
+    lab, order = run_cleanvision(images)
+    section = quality_section(images, lab, order)
+    expected = sum(1 for m in modes.values() if m != "RGB")
+    assert expected == 8 and section["counts"]["test"]["grayscale"] == expected
+    flagged = {e["path"] for e in section["examples"]["grayscale"]}
+    assert flagged <= {f.relative_to(root).as_posix() for f in files if modes[f.name] != "RGB"}

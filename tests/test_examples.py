@@ -102,7 +102,7 @@ def test_gradcam_points_at_the_region_that_carries_each_class():
 
     model = _two_detector_model()
     gc = build_gradcam_model(model)
-    assert gc.layer == "cells" and gc.cells == (4, 4)
+    assert gc.layer == "cells" and gc.cells == (4, 4) and gc.backbone == "backbone"  # inside the nested backbone
     red, blue = gradcam_maps(model, [_patches(), _patches()], [0, 1], gc)
     assert red.min() >= 0 and red.max() == pytest.approx(1.0) and blue.max() == pytest.approx(1.0)
     assert np.all(red[:2, :2] == pytest.approx(1.0)) and red.sum() == pytest.approx(4.0)   # only the red quadrant

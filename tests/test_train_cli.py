@@ -101,6 +101,7 @@ def test_head_mode_records_examples_with_gradcam_from_the_full_model(trained):
     n_test = read_record(run_dir)["data"]["splits"]["test"]["n"]
     assert ex["error"] is None and ex["n_sample"] == min(16, n_test)
     assert ex["gradcam"] == {"cells": [3, 3], "error": None, "input_size": 96, "layer": "out_relu",
+                             "in_backbone": True, "backbone": "mobilenetv2_1.00_96",
                              "method": ex["gradcam"]["method"], "target": "predicted class"}
     assert all((run_dir / it["file"]).is_file() and (run_dir / it["gradcam_file"]).is_file() for it in ex["items"])
     assert ex["total_bytes"] < 500_000

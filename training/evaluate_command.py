@@ -15,10 +15,10 @@ from modelcard.errors import UserError
 from modelcard.record import open_run
 
 from .backbones import count_params
-from .data import load_eval_set, resolve_source
-from .data.folder import check_folder, predefined_split_folders
+from .data import load_eval_set
+from .data.folder import check_folder, load_folder, predefined_split_folders
 from .data.scan import candidates_in_class_folders
-from .data.sources import default_cache_dir
+from .data.sources import DEFAULT_FRACTIONS, DEFAULT_SEED, default_cache_dir
 from .data_card import DataCardCollector
 from .evaluation import record_evaluation
 from .examples import record_examples
@@ -48,10 +48,12 @@ def load_keras_model(path: Path):
 
 
 def load_main_set(directory: Path):
-    """(dataset, split, source text): DIR's test split when it has train/val/test, else all of DIR."""
+    """(dataset, split, source text): DIR's test split when it has split folders (only test/ is
+    needed; train/ and val/ are loaded when present), else all of DIR."""
     root = check_folder(directory)
-    if predefined_split_folders(root) is not None:
-        return resolve_source(str(root), cache_dir=default_cache_dir()), "test", f"test split of {root}"
+    if predefined_split_folders(root, required=(MAIN_SET,)) is not None:
+        return (load_folder(root, DEFAULT_FRACTIONS, DEFAULT_SEED, required_splits=(MAIN_SET,)), "test",
+                f"test split of {root}")
     _, classes, _ = candidates_in_class_folders(root)
     return load_eval_set(MAIN_SET, root, classes), "eval", f"all images of {root}"
 
@@ -99,13 +101,15 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
         total, trainable = count_params(model)
         run.record["model"] = {
             "backbone": backbone_name(model), "alpha": None, "input_size": size,
-            "weights": {"source": "file", "pretrained": True, "description": f"trained weights loaded from {model_path.name}",
-                        "origin": "model trained elsewhere; its training is not part of this record",
+            # evaluate only loads a finished model: how and on what it was trained is unknown here (null, not a guess)
+            "weights": {"source": "file", "pretrained": None, "description": f"weights loaded from {model_path.name}",
+                        "origin": "trained elsewhere: how, from what starting weights and on what data is not known to modelcard",
                         "sha256": None, "license": None, "path": str(model_path)},
             "head": None, "preprocessing": f"resize to {size}x{size} (bilinear), then the model's own layers",
             "total_params": total, "trainable_params": trainable,
             "file_bytes": model_path.stat().st_size, "file_sha256": sha256_of(model_path),
         }
+        run.record["warnings"].extend(dataset.warnings)
         if unmatched := unmatched_warning(meta, [dataset, *extra.values()]):
             run.record["warnings"].append(unmatched)
         run.record["warnings"].append("this model was trained elsewhere: its training data, settings and emissions "

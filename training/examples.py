@@ -171,6 +171,7 @@ def _gradcam(model, images: list[np.ndarray], classes: list[int]) -> tuple[dict,
         cams = gradcam_maps(model, images, classes, gc)
     except Exception as exc:  # noqa: BLE001 - the thumbnails are still worth keeping
         return {"error": _reason(exc)}, None
-    return {"layer": gc.layer, "cells": list(gc.cells), "input_size": model_input_size(model),
+    return {"layer": gc.layer, "in_backbone": gc.backbone is not None, "backbone": gc.backbone,
+            "cells": list(gc.cells), "input_size": model_input_size(model),
             "target": "predicted class", "method": "Grad-CAM (tf.GradientTape), ReLU, scaled to its maximum",
             "error": None}, cams

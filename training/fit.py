@@ -27,11 +27,33 @@ class FitResult:
     epochs_run: int
     best_epoch: int  # 1-based
     fit_s: float
+    epochs_allowed: int | None = None  # the fit's `epochs` limit
+
+    @property
+    def stopped_too_early(self) -> bool | None:
+        """See `may_have_stopped_too_early`; None without a validation-accuracy history or a limit."""
+        if self.epochs_allowed is None:
+            return None
+        return may_have_stopped_too_early(self.history.get("val_accuracy"), self.best_epoch, self.epochs_run,
+                                          self.epochs_allowed)
 
     @property
     def best(self) -> dict[str, float | None]:
         """Each history metric at the best epoch (the one whose weights were kept)."""
         return {k: v[self.best_epoch - 1] for k, v in self.history.items()}
+
+
+def may_have_stopped_too_early(val_accuracy: list[float | None] | None, best_epoch: int, epochs_run: int,
+                               epochs_allowed: int) -> bool | None:
+    """True when the kept epoch is the last one allowed and validation accuracy rose into it.
+
+    Such a fit was cut off by the epoch limit, not by early stopping, while still improving:
+    more epochs might have helped. None when there are fewer than two finite accuracies to compare.
+    """
+    values = list(val_accuracy or [])
+    if len(values) < 2 or values[-1] is None or values[-2] is None:
+        return None
+    return best_epoch == epochs_run == epochs_allowed and values[-1] > values[-2]
 
 
 def make_optimizer(name: str, learning_rate: float, momentum: float = 0.9):
@@ -125,6 +147,8 @@ def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: in
     fit_s = time.perf_counter() - start
     history = {k: _clean(v) for k, v in sorted(hist.history.items())}
     epochs_run = len(history.get("loss", []))
-    result = FitResult(history=history, epochs_run=epochs_run, best_epoch=int(stopper.best_epoch) + 1, fit_s=fit_s)
-    log(fit_summary(label, epochs_run, epochs, result.best_epoch, result.best, fit_s))
+    result = FitResult(history=history, epochs_run=epochs_run, best_epoch=int(stopper.best_epoch) + 1, fit_s=fit_s,
+                       epochs_allowed=epochs)
+    log(fit_summary(label, epochs_run, epochs, result.best_epoch, result.best, fit_s,
+                    too_early=bool(result.stopped_too_early)))
     return result

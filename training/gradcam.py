@@ -36,6 +36,7 @@ class GradCamModel:
     after: list           # layers from the backbone output to the class probabilities
     layer: str            # e.g. "out_relu"
     cells: tuple[int, int]  # e.g. (5, 5)
+    backbone: str | None = None  # the nested model holding `layer` (e.g. "mobilenetv2_1.00_160"); None: a top-level layer
 
 
 def _is_model(layer) -> bool:
@@ -81,8 +82,9 @@ def build_gradcam_model(model) -> GradCamModel:
             raise GradCamUnsupported(f"no convolutional layer with a spatial output in {backbone.name}")
         target = inner[-1]
         split = keras.Model(backbone.inputs, [target.output, backbone.outputs[0]], name="gradcam_split")
-        before, after = steps[:k], steps[k + 1:]
+        before, after, backbone_name = steps[:k], steps[k + 1:], backbone.name
     else:
+        backbone_name = None
         convs = [k for k, step in enumerate(steps) if type(step).__name__ in CONV_TYPES]
         if not convs:
             raise GradCamUnsupported("the model has no convolutional layer")
@@ -90,7 +92,7 @@ def build_gradcam_model(model) -> GradCamModel:
         target = steps[k]
         before, after, split = steps[:convs[0]], steps[k + 1:], _TopLevelSplit(steps[convs[0]:k + 1])
     shape = target.output.shape
-    return GradCamModel(before, split, after, target.name, (int(shape[1] or 0), int(shape[2] or 0)))
+    return GradCamModel(before, split, after, target.name, (int(shape[1] or 0), int(shape[2] or 0)), backbone_name)
 
 
 class _TopLevelSplit:

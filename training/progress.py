@@ -106,11 +106,16 @@ def fit_progress(label: str = ""):
     return FitProgress()
 
 
-def fit_summary(label: str, epochs_run: int, max_epochs: int, best_epoch: int, best: dict, fit_s: float) -> str:
-    """The one line a fit leaves: epochs run, the kept epoch and its validation metrics."""
+def fit_summary(label: str, epochs_run: int, max_epochs: int, best_epoch: int, best: dict, fit_s: float,
+                too_early: bool = False) -> str:
+    """The one line a fit leaves: epochs run, the kept epoch and its validation metrics (and, when
+    validation accuracy was still rising at the last epoch allowed, that the fit may have stopped too early)."""
     stopped = f" (stopped early at {epochs_run}/{max_epochs})" if epochs_run < max_epochs else ""
     values = ", ".join(f"{k} {v:.3f}" for k, v in sorted(best.items()) if k.startswith("val_") and v is not None)
-    return f"{label or 'fit'}: {epochs_run} epochs{stopped}, kept epoch {best_epoch}: {values or 'no validation metrics'} ({fit_s:.1f}s)"
+    late = (f"; validation accuracy was still rising at the last allowed epoch ({max_epochs}): the fit may have "
+            "stopped too early (try more --epochs)") if too_early else ""
+    return (f"{label or 'fit'}: {epochs_run} epochs{stopped}, kept epoch {best_epoch}: "
+            f"{values or 'no validation metrics'} ({fit_s:.1f}s){late}")
 
 
 def log_timing_model(n_predictions: int) -> None:

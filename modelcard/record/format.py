@@ -24,6 +24,9 @@ RUN_JSON = "run.json"
 PREDICTIONS_DIR = "predictions"
 HISTORY_CSV = "history.csv"
 MODEL_FILE = "model.keras"
+#: A `warnings` entry starting with this says the robustness stage failed; the rest is why
+#: (e.g. "...: RuntimeError: out of memory"). Writers append it, the card reads the reason.
+ROBUSTNESS_NOT_MEASURED = "robustness under corruptions not measured"
 
 # Packages whose versions are worth recording for reproducibility (missing ones are skipped).
 TRACKED_PACKAGES = (

@@ -66,8 +66,9 @@ def _co2(card: Card) -> dict | None:
         return None
     how = "measured" if em.get("measured") else "estimated"
     co2 = {"emissions": em["emissions_kg"] * 1000.0,
-           "source": f"{em.get('tool') or 'codecarbon'} ({how}: {em.get('method')})",
-           "training_type": card.specs.training_type}
+           "source": f"{em.get('tool') or 'codecarbon'} ({how}: {em.get('method')})"}
+    if card.specs.training_type:  # None: a model trained elsewhere (`evaluate`), its training type unknown
+        co2["training_type"] = card.specs.training_type
     location = card.environment.cloud_region.value
     if location:
         co2["geographical_location"] = location

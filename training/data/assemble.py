@@ -21,8 +21,9 @@ from modelcard.errors import UserError
 from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample, SkippedFile
 from .phash import HASH_NAME, NEAR_THRESHOLD, NearMatch, near_duplicates
 from .scan import Inspected
-from .similarity import CONFIRM_THRESHOLD, METHOD as CONFIRM_METHOD, confirmed, similarity
-from .split import UnionFind, UnsplittableClass, stratified_group_split
+from .similarity import CONFIRM_THRESHOLD, MAX_DIFFERENCE, METHOD as CONFIRM_METHOD, confirmed, difference, similarity
+from ..progress import log
+from .split import BALANCE_TOLERANCE, SPLITS, UnionFind, UnsplittableClass, balance_warnings, split_deviation, stratified_group_split
 
 #: `--near-duplicates` values: group confirmed near duplicates (default), only report them, or skip the search.
 NEAR_MODES = ("group", "report", "off")
@@ -84,8 +85,8 @@ def _exact_union(ok: list[Inspected]) -> UnionFind:
     return groups
 
 
-def _near_candidates(ok: list[Inspected], mode: str) -> list[tuple[NearMatch, float | None, bool]]:
-    """pHash candidates between different files, each with its second similarity and verdict."""
+def _near_candidates(ok: list[Inspected], mode: str) -> list[tuple[NearMatch, float | None, float | None, bool]]:
+    """pHash candidates between different files, each with its correlation, pixel difference and verdict."""
     if mode == "off":
         return []
     found = []
@@ -93,7 +94,8 @@ def _near_candidates(ok: list[Inspected], mode: str) -> list[tuple[NearMatch, fl
         if ok[m.i].sha256 == ok[m.j].sha256:
             continue
         score = similarity(ok[m.i].thumb, ok[m.j].thumb, m.kind)
-        found.append((m, score, confirmed(score)))
+        diff = difference(ok[m.i].thumb, ok[m.j].thumb, m.kind)
+        found.append((m, score, diff, confirmed(score, diff)))
     return found
 
 
@@ -137,13 +139,20 @@ def build_dataset(
     matches = _near_candidates(ok, plan.near_duplicates)
     groups = _exact_union(ok)
     if plan.near_duplicates == "group":
-        for m, _, is_copy in matches:
+        for m, _, _, is_copy in matches:
             if is_copy:
                 groups.union(m.i, m.j)
     group_ids = groups.groups()
 
+    deviation, warnings = None, []
     if plan.predefined is None:
         assignment = _split(ok, labels, group_ids, exact.groups(), class_names, plan)
+        deviation = split_deviation(labels, assignment, class_names, plan.fractions)
+        counts = {name: {s: sum(1 for a, y in zip(assignment, labels) if a == s and y == k) for s in SPLITS}
+                  for k, name in enumerate(class_names)}
+        warnings = balance_warnings(deviation, counts)
+        for warning in warnings:
+            log(f"warning: {warning}")
     else:
         assignment = [plan.predefined[i.candidate.relpath] for i in ok]
         _check_no_train_test_copies(ok, assignment)
@@ -155,8 +164,8 @@ def build_dataset(
     exact_groups, exact_files = _exact_groups([i.sha256 for i in ok])
     pairs = [
         NearDuplicatePair(ok[m.i].candidate.relpath, ok[m.j].candidate.relpath, m.kind, m.distance,
-                          assignment[m.i] != assignment[m.j], score, is_copy)
-        for m, score, is_copy in matches
+                          assignment[m.i] != assignment[m.j], score, is_copy, diff)
+        for m, score, diff, is_copy in matches
     ]
     return Dataset(
         source=info.source,
@@ -171,6 +180,9 @@ def build_dataset(
         skipped=skipped,
         ignored_count=ignored,
         duplicates=DuplicateReport(exact_groups, exact_files, sorted(pairs, key=lambda p: (p.a, p.b)), NEAR_THRESHOLD, HASH_NAME,
-                                   plan.near_duplicates, CONFIRM_METHOD, CONFIRM_THRESHOLD),
+                                   plan.near_duplicates, CONFIRM_METHOD, CONFIRM_THRESHOLD, MAX_DIFFERENCE),
         content_hash=content_hash([(i.candidate.class_name, i.candidate.relpath, i.sha256) for i in ok]),
+        split_deviation=deviation,
+        split_tolerance=None if deviation is None else BALANCE_TOLERANCE,
+        warnings=warnings,
     )

@@ -6,7 +6,7 @@ byte-identical records, so every list is sorted and every path is POSIX, relativ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -49,6 +49,7 @@ class NearDuplicatePair:
     cross_split: bool
     similarity: float | None = None  # e.g. 0.87; None when a thumbnail was flat
     confirmed: bool = False
+    difference: float | None = None  # e.g. 0.06: largest colour-aligned pixel difference, fraction of the range
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class DuplicateReport:
     mode: str = "group"                # group | report | off (--near-duplicates)
     confirm_method: str | None = None  # the second similarity, e.g. "normalised correlation of ..."
     confirm_threshold: float | None = None
+    confirm_max_difference: float | None = None  # e.g. 0.125 (similarity.MAX_DIFFERENCE)
 
 
 @dataclass
@@ -82,6 +84,11 @@ class Dataset:
     ignored_count: int
     duplicates: DuplicateReport
     content_hash: str
+    #: per class and split, images minus a plain stratified split's target (stratified splits only)
+    split_deviation: dict[str, dict[str, int]] | None = None
+    split_tolerance: int | None = None
+    #: things the run's `warnings` must carry (a class moved off its stratified proportions)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def n_files(self) -> int:
@@ -108,6 +115,9 @@ class Dataset:
             "split_fractions": None if self.split_fractions is None else dict(self.split_fractions),
             "split_seed": self.split_seed,
             "splits": {name: {"n": len(samples), "class_counts": self.class_counts(name)} for name, samples in self.splits.items()},
+            "split_balance": None if self.split_deviation is None else
+            {"deviation": {c: dict(d) for c, d in self.split_deviation.items()}, "tolerance": self.split_tolerance,
+             "warned": sorted(c for c, d in self.split_deviation.items() if max(map(abs, d.values())) > self.split_tolerance)},
             "skipped_files": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "ignored_files": self.ignored_count,
             "duplicates": {
@@ -115,7 +125,7 @@ class Dataset:
                 "exact_files": self.duplicates.exact_files,
                 "near_pairs": [
                     {"a": p.a, "b": p.b, "kind": p.kind, "distance": p.distance, "cross_split": p.cross_split,
-                     "similarity": p.similarity, "confirmed": p.confirmed}
+                     "similarity": p.similarity, "difference": p.difference, "confirmed": p.confirmed}
                     for p in self.duplicates.near_pairs
                 ],
                 "near_threshold": self.duplicates.near_threshold,
@@ -125,6 +135,7 @@ class Dataset:
                 "near_confirmed": sum(1 for p in self.duplicates.near_pairs if p.confirmed),
                 "confirm_method": self.duplicates.confirm_method,
                 "confirm_threshold": self.duplicates.confirm_threshold,
+                "confirm_max_difference": self.duplicates.confirm_max_difference,
             },
         }
 

@@ -39,29 +39,35 @@ def class_difference(expected: list[str], found: list[str]) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def predefined_split_folders(root: Path) -> dict[str, Path] | None:
-    """{split: folder} when ROOT uses train/val/test folders, None when it has none of them."""
+def predefined_split_folders(root: Path, required: tuple[str, ...] = SPLITS) -> dict[str, Path] | None:
+    """{split: folder} when ROOT uses train/val/test folders, None when it has none of them.
+
+    Every split in `required` must be there (`train` needs all three; `evaluate` only `test`);
+    the split folders present are returned.
+    """
     present = {p.name for p in class_folders(root)}
     found = {split: next((root / n for n in names if n in present), None) for split, names in _SPLIT_FOLDERS.items()}
     if all(folder is None for folder in found.values()):
         return None
-    missing = [f"{split}/" for split, folder in found.items() if folder is None]
+    missing = [f"{split}/" for split in required if found[split] is None]
     if missing:
+        needed = "all of train/, val/ and test/" if set(required) == set(SPLITS) else " and ".join(f"{s}/" for s in required)
         raise UserError(
-            f"data folder {root} has some split folders but not {', '.join(missing)}; provide all of train/, val/ and test/ "
-            "or none (modelcard then splits the class folders itself)"
+            f"data folder {root} has some split folders but not {', '.join(missing)}; provide {needed} "
+            "or no split folders (modelcard then splits the class folders itself)"
         )
-    return found
+    return {split: folder for split, folder in found.items() if folder is not None}
 
 
 def _predefined_candidates(root: Path, folders: dict[str, Path]) -> tuple[list[Candidate], list[str], int, dict[str, str]]:
     per_split = {split: candidates_in_class_folders(folder, base=root) for split, folder in folders.items()}
     class_sets = {split: classes for split, (_, classes, _) in per_split.items()}
-    train_classes = class_sets["train"]
+    first = next(iter(class_sets))  # train when present
+    train_classes = class_sets[first]
     for split, classes in class_sets.items():
         if classes != train_classes:
             detail = class_difference(train_classes, classes)
-            raise UserError(f"{folders[split]} has different classes from {folders['train']} ({detail}); every split folder needs the same class subfolders")
+            raise UserError(f"{folders[split]} has different classes from {folders[first]} ({detail}); every split folder needs the same class subfolders")
     candidates = [c for cands, _, _ in per_split.values() for c in cands]
     ignored = sum(n for _, _, n in per_split.values())
     ignored += sum(1 for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -76,14 +82,18 @@ def load_folder(
     progress: bool = True,
     info: SourceInfo | None = None,
     near_duplicates: str = "group",
+    required_splits: tuple[str, ...] = SPLITS,
 ) -> Dataset:
-    """Scan, check and split an image folder (see the module docstring for the layout)."""
+    """Scan, check and split an image folder (see the module docstring for the layout).
+
+    With split folders, those in `required_splits` must exist and the dataset has the ones present.
+    """
     root = check_folder(Path(root))
     info = info or SourceInfo(source=str(root), description=None, license=None, root=root)
-    folders = predefined_split_folders(root)
+    folders = predefined_split_folders(root, required_splits)
     if folders is not None:
         candidates, classes, ignored, assignment = _predefined_candidates(root, folders)
-        plan = SplitPlan(SPLITS, predefined=assignment, near_duplicates=near_duplicates)
+        plan = SplitPlan(tuple(folders), predefined=assignment, near_duplicates=near_duplicates)
     else:
         candidates, classes, ignored = candidates_in_class_folders(root)
         plan = SplitPlan(SPLITS, fractions=validate_fractions(fractions), seed=seed, near_duplicates=near_duplicates)

@@ -23,6 +23,8 @@ import numpy as np
 from modelcard.errors import UserError
 
 SPLITS = ("train", "val", "test")
+#: Images a class may be off a plain stratified split (per split) before the run warns.
+BALANCE_TOLERANCE = 3
 
 
 class UnsplittableClass(UserError):
@@ -122,3 +124,31 @@ def stratified_group_split(
             for index in members[group]:
                 assignment[index] = chosen
     return assignment
+
+
+def split_deviation(labels: list[int], assignment: list[str], class_names: list[str],
+                    fractions: dict[str, float]) -> dict[str, dict[str, int]]:
+    """Per class and split: images assigned minus what a plain stratified split (no groups) gives.
+
+    All zeros when no duplicate group forced a class off its targets (`split_targets`).
+    """
+    out: dict[str, dict[str, int]] = {}
+    for label, name in enumerate(class_names):
+        mine = [split for split, y in zip(assignment, labels) if y == label]
+        targets = split_targets(len(mine), fractions) if mine else dict.fromkeys(SPLITS, 0)
+        out[name] = {split: mine.count(split) - targets[split] for split in SPLITS}
+    return out
+
+
+def balance_warnings(deviation: dict[str, dict[str, int]], counts: dict[str, dict[str, int]],
+                     tolerance: int = BALANCE_TOLERANCE) -> list[str]:
+    """One warning per class that duplicate grouping moved by more than `tolerance` images in a split."""
+    warnings = []
+    for name, by_split in deviation.items():
+        if max(abs(d) for d in by_split.values()) > tolerance:
+            shown = ", ".join(f"{split} {counts[name][split]} (stratified: {counts[name][split] - d})"
+                              for split, d in by_split.items())
+            warnings.append(f"duplicate grouping moved class '{name}' off a stratified split by more than {tolerance} "
+                            f"images: {shown}; its split proportions differ from the other classes' (check the "
+                            "near-duplicate pairs, or pass --near-duplicates report)")
+    return warnings

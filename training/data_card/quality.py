@@ -4,6 +4,10 @@ cleanvision's own detectors decide every flag (nothing is re-implemented here): 
 blurry, low information, odd aspect ratio, odd size and grayscale, plus exact (MD5 of the
 pixels) and near (equal pHash) duplicates. It runs once over all splits, because its size
 thresholds are relative to the whole dataset, and reads the already decoded images.
+
+cleanvision calls an image grayscale only when its Pillow mode is "L", so an image whose file
+holds no colour (modes `GRAY_FILE_MODES`) is handed over in mode "L": the same decoded pixels
+(alpha on white leaves grey grey), one channel, as the file stores them. Colour files stay RGB.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from .images import DecodedImages
 
 ISSUE_TYPES = ("dark", "light", "blurry", "low_information", "odd_aspect_ratio", "odd_size", "grayscale")
 MAX_EXAMPLES = 6
+#: File modes without colour: grey, grey with alpha, 16/32-bit grey, float grey, bilevel.
+GRAY_FILE_MODES = frozenset({"L", "LA", "La", "I;16", "I;16L", "I;16B", "I;16N", "I", "F", "1"})
 
 
 class _Images:
@@ -26,7 +32,10 @@ class _Images:
         return len(self.order)
 
     def __getitem__(self, k: int):
-        return self.images.rgb(self.order[k]), k
+        i = self.order[k]
+        rgb = self.images.rgb(i)
+        facts = self.images.facts[i]
+        return (rgb.convert("L") if facts is not None and facts.mode in GRAY_FILE_MODES else rgb), k
 
 
 def run_cleanvision(images: DecodedImages):

@@ -312,7 +312,7 @@ def jpeg_compression(image, severity: int, seed):
     import tensorflow as tf
 
     quality = PARAMETERS["jpeg_compression"][severity - 1]
-    encoded = tf.image.adjust_jpeg_quality(tf.cast(image, tf.uint8), quality)
+    encoded = tf.image.adjust_jpeg_quality(tf.cast(tf.round(tf.clip_by_value(image, 0.0, 255.0)), tf.uint8), quality)
     return tf.cast(encoded, tf.float32)
 
 

@@ -1,10 +1,12 @@
 """The robustness stage: corrupt the test images, predict, analyse, record (never fatal).
 
 How it runs: the test images are decoded and resized to the evaluation resolution once per
-chunk (bounded memory, kept as 8-bit values), then one tf.data pipeline streams every
+chunk by the evaluation's own pipeline (`features.image_dataset`, bounded memory, kept as the
+float32 pixels it gives, not re-quantised), then one tf.data pipeline streams every
 (corruption, severity) pass over the chunk, corrupting in parallel map calls and prefetching,
-so corruption overlaps with inference. The clean pass goes through the same pipeline, so the
-drop is paired on identical inputs. The model maps pixels to outputs (the saved full model,
+so corruption overlaps with inference. The clean pass feeds those pixels unchanged: it is the
+headline evaluation's input, so its accuracy is the headline test accuracy, and the drop is
+paired on identical inputs. The model maps pixels to outputs (the saved full model,
 or in head mode the shared feature extractor); each head then maps outputs to probabilities,
 so a head-mode sweep corrupts and extracts once for all its members.
 """
@@ -19,12 +21,12 @@ from typing import Callable, Sequence
 import numpy as np
 
 from modelcard.analysis.robustness import robustness_section
-from modelcard.card.sections.robustness import ROBUSTNESS_WARNING
+from modelcard.record.format import ROBUSTNESS_NOT_MEASURED
 
 from ..progress import counter, log
 from .corruptions import REFERENCE, SUITES, corrupt, documented_parameters, passes
 
-CHUNK_BYTES = 256 * 1024 * 1024  # decoded 8-bit images held at once
+CHUNK_BYTES = 256 * 1024 * 1024  # decoded float32 images held at once
 SEED_STRIDE = 1_000_003          # pass index * stride + image index: distinct stateless seeds
 
 
@@ -48,14 +50,14 @@ def _identity(outputs):
 
 
 def _decoded_chunks(paths: Sequence[str], size: int, batch_size: int):
-    """Yield (offset, uint8 array (m, size, size, 3)) chunks of the decoded, resized images."""
+    """Yield (offset, float32 array (m, size, size, 3)) chunks of the images exactly as the
+    evaluation feeds them to the model (decoded and resized by `features.image_dataset`)."""
     from ..features import image_dataset
 
-    per_chunk = max(batch_size, CHUNK_BYTES // (size * size * 3))
+    per_chunk = max(batch_size, CHUNK_BYTES // (size * size * 3 * 4))
     for start in range(0, len(paths), per_chunk):
         part = list(paths[start:start + per_chunk])
-        batches = [np.clip(np.round(b.numpy()), 0, 255).astype(np.uint8) for b in image_dataset(part, size, batch_size)]
-        yield start, np.concatenate(batches)
+        yield start, np.concatenate([np.asarray(b, dtype=np.float32) for b in image_dataset(part, size, batch_size)])
 
 
 def _pass_dataset(images: np.ndarray, offset: int, plan: list[tuple[str, int] | None], size: int, seed: int,
@@ -75,7 +77,7 @@ def _pass_dataset(images: np.ndarray, offset: int, plan: list[tuple[str, int] | 
 
     def make(k):
         p, i = k // m, k % m
-        image = tf.cast(tf.gather(pixels, i), tf.float32)
+        image = tf.gather(pixels, i)  # float32, as evaluated
         s = tf.stack([tf.cast(seed, tf.int64), p * SEED_STRIDE + offset + i])
         out = tf.switch_case(tf.cast(p, tf.int32), [lambda b=b: b(image, s) for b in branches])
         return tf.ensure_shape(out, (size, size, 3))
@@ -144,6 +146,6 @@ def run_robustness(suite: str, *, model: Callable, heads: Sequence[Callable] | N
     except Exception as exc:  # a collector never breaks the run
         logging.getLogger(__name__).debug("robustness stage failed", exc_info=True)
         first = (str(exc).strip().splitlines() or [""])[0][:200]
-        warning = f"{ROBUSTNESS_WARNING}: {type(exc).__name__}: {first}".rstrip(": ")
+        warning = f"{ROBUSTNESS_NOT_MEASURED}: {type(exc).__name__}: {first}".rstrip(": ")
         log(f"warning: {warning}")
         return [RobustnessResult(None, warning) for _ in heads]

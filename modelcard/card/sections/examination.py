@@ -21,8 +21,11 @@ def gradcam_sentence(gradcam: dict) -> str | None:
     h, w = cells
     size = gradcam.get("input_size")
     at = f" at {size} px input, so each cell covers about {size // max(h, 1)} x {size // max(w, 1)} px" if size else ""
-    return (f"The second grid overlays Grad-CAM maps for the predicted class, taken at the backbone's last "
-            f"convolutional block ({gradcam.get('layer')}): warm colours mark where that block's features raised "
+    # records before `in_backbone` came only from backbone models (train) or were not told apart
+    own = gradcam.get("in_backbone") is False
+    where, unit = ("the model's last convolutional layer", "layer") if own else ("the backbone's last convolutional block", "block")
+    return (f"The second grid overlays Grad-CAM maps for the predicted class, taken at {where} "
+            f"({gradcam.get('layer')}): warm colours mark where that {unit}'s features raised "
             f"the class score; the maps are coarse ({h} x {w} cells{at}), so they show roughly where the evidence "
             "lies, not which pixels or why.")
 

@@ -30,12 +30,22 @@ def _no_model_note(record: dict) -> str:
     return "There is no model file to load: this run did not save one."
 
 
+def _evaluated_file(record: dict) -> str | None:
+    """`modelcard evaluate`: the model file it loaded (as given on its command line), else None."""
+    model = record["model"] or {}
+    if record["created_by"] != "evaluate":
+        return None
+    return (model.get("weights") or {}).get("path") or record["config"].get("model")
+
+
 def get_started(record: dict, run_path: Path) -> GetStarted:
-    path = _model_path(record, run_path)
+    evaluated = _evaluated_file(record)
+    path = _model_path(record, run_path) or evaluated
     model = record["model"]
     if not path or not model:
         return GetStarted(code=None, model_path=None, note=_no_model_note(record))
-    absent = not (run_path / record["artifacts"]["model"]).is_file()
+    # `evaluate` points to the file it loaded; a run's own model.keras may be absent from a copied record
+    absent = path != evaluated and not (run_path / record["artifacts"]["model"]).is_file()
     sha = model.get("file_sha256")
     size = model.get("input_size") or 224
     classes = record["data"]["class_names"]
@@ -65,6 +75,14 @@ def get_started(record: dict, run_path: Path) -> GetStarted:
             "(JPEG with the accurate integer DCT, transparent parts on white) and the resize is the one the "
             "training and evaluation pipeline used, so the model sees the pixels it was tested on. Outputs are "
             f"softmax probabilities over {len(classes)} classes in the order of `CLASS_NAMES`.")
+    if evaluated and path == evaluated:
+        n_bytes = model.get("file_bytes")
+        facts = ", ".join(x for x in (f"{n_bytes:,} bytes" if n_bytes is not None else "", f"sha256 {sha}" if sha else "")
+                          if x)
+        note = (f"This card describes the model file `modelcard evaluate` loaded: {evaluated}"
+                + (f" ({facts})" if facts else "") + ". It is not copied into the run folder; check a copy against "
+                "the sha256. " + note)
+        return GetStarted(code=code, model_path=path, note=note)
     if absent:
         note += (f" The model file ({path}) is not stored beside this record (it was left out when the record was "
                  "copied)" + (f"; the file this run saved has sha256 {sha}." if sha else ".")

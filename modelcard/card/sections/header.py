@@ -11,7 +11,7 @@ def card_warnings(record: dict) -> list[str]:
         found.append(f"run {record['run_id']} is not complete (status: {record['status']}{why}); "
                      "its numbers may be partial")
     model = record["model"]
-    if model and not model["weights"]["pretrained"]:
+    if model and model["weights"]["pretrained"] is False:  # None: trained elsewhere, unknown
         found.append("No pretrained weights were used: the backbone started from random weights")
     if record["created_by"] == "record":
         found.append("Predictions came from an external model (`modelcard record`): model-only sections "

@@ -30,8 +30,12 @@ def model_details(record: dict, info: CardInfo, name: str) -> ModelDetails:
         weights = Weights(w["source"], w["pretrained"], w.get("description"), w.get("origin"), w.get("sha256"),
                           w.get("license"))
         backbone = BACKBONES.get(model["backbone"], model["backbone"])
-        finetuned = (f"{backbone} with ImageNet-trained weights ({w.get('description') or w['source']})"
-                     if w["pretrained"] else f"none: No pretrained weights were used ({backbone} from random weights)")
+        if w["pretrained"] is None:  # `modelcard evaluate`: a finished model, trained elsewhere
+            finetuned = (f"unknown: this model was trained elsewhere and modelcard was not told how "
+                         f"({w.get('description') or w['source']})")
+        else:
+            finetuned = (f"{backbone} with ImageNet-trained weights ({w.get('description') or w['source']})"
+                         if w["pretrained"] else f"none: No pretrained weights were used ({backbone} from random weights)")
     return ModelDetails(
         name=name, model_type=f"image classifier, {len(classes)} classes", description=info.description,
         developers=list(info.developers), shared_by=info.shared_by, license=info.license, version=info.version,

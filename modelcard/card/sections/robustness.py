@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from .. import formatting as fmt
 from ..model import Metric
+from ...record.format import ROBUSTNESS_NOT_MEASURED
 from .common import metric_from
 
 #: Prefix of the record warning written when the stage failed (training.robustness writes it).
-ROBUSTNESS_WARNING = "robustness under corruptions not measured"
+ROBUSTNESS_WARNING = ROBUSTNESS_NOT_MEASURED  # the record's warning prefix (modelcard.record.format)
 RISK_SEVERITY = 3
 
 

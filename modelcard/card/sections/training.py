@@ -29,7 +29,8 @@ def _data(record: dict) -> TrainingData:
                                 cross_split_pairs=sum(1 for p in confirmed if p.get("cross_split")),
                                 confirmed=confirmed, unconfirmed=[p for p in pairs if not p.get("confirmed", True)],
                                 mode=dup.get("near_mode"), confirm_method=dup.get("confirm_method"),
-                                confirm_threshold=dup.get("confirm_threshold"))
+                                confirm_threshold=dup.get("confirm_threshold"),
+                                confirm_max_difference=dup.get("confirm_max_difference"))
     order = {"train": 0, "val": 1, "validation": 1, "test": 2}
     splits = [_split(k, v) for k, v in sorted(data["splits"].items(), key=lambda kv: (order.get(kv[0], 9), kv[0]))]
     eval_sets = [_split(k, v) for k, v in sorted((data.get("eval_sets") or {}).items())]
@@ -60,7 +61,20 @@ def training_details(record: dict, sweep_members: list[dict] | None) -> Training
         total_params=model.get("total_params"), trainable_params=model.get("trainable_params"),
         file_bytes=model.get("file_bytes"), file_sha256=model.get("file_sha256"),
         command_line=list(record["command_line"]), sweep=_sweep(record, sweep_members),
+        stopped_too_early=stopped_too_early_note(training),
     )
+
+
+def stopped_too_early_note(training: dict) -> str | None:
+    """The card's sentence when the record says the fit may have stopped too early (else None)."""
+    if not training.get("may_have_stopped_too_early"):
+        return None
+    best, accuracy = training.get("best_epoch"), training.get("history", {}).get("val_accuracy") or []
+    rise = (f" (from {accuracy[-2]:.3f} at epoch {len(accuracy) - 1} to {accuracy[-1]:.3f} at epoch {len(accuracy)})"
+            if len(accuracy) >= 2 and None not in accuracy[-2:] else "")
+    return (f"The fit may have stopped too early: the kept epoch ({best}) is the last one allowed "
+            f"(`epochs` {training.get('epochs_requested')}) and validation accuracy was still rising{rise}. "
+            "Training for more epochs might give a better model.")
 
 
 def _member_interval(member: dict, test, record: dict) -> str | None:
