@@ -165,7 +165,7 @@ def test_diff_markdown_reads_as_a_pr_comment(two_models, capsys):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("## modelcard diff: base")
-    assert lines[2].startswith("**Verdict:** B is more accurate")
+    assert lines[1].startswith("**Verdict:** B is more accurate")  # right under the heading
     assert "better \\| new" in out  # the run name's pipe is escaped in the table
     assert "McNemar exact" in out and "### Per-class F1 (largest change first)" in out
     assert "Not measured in either run: latency per image, batch 1 (median)" in out

@@ -63,12 +63,13 @@ def test_card_snippet_feeds_the_model_the_pixels_training_used(jpeg, tmp_path):
     keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(x)).save(tmp_path / run / "model.keras")
     record = {"artifacts": {"model": "model.keras"}, "model": {"input_size": size}, "data": {"class_names": classes},
               "sweep": None, "created_by": "train"}
-    snippet = get_started(record, run).code
     (tmp_path / "my_image.png").write_bytes(jpeg.read_bytes())  # the snippet's file name; Pillow reads the content
     namespace: dict = {}
     here = os.getcwd()
-    os.chdir(tmp_path)
+    os.chdir(tmp_path)  # the run's folder is relative to where the run was made
     try:
+        snippet = get_started(record, run).code
+        assert "load_model('runs/20260101T000000Z-abcdef/model.keras')" in snippet
         with contextlib.redirect_stdout(io.StringIO()) as printed:
             exec(compile(snippet, "get_started", "exec"), namespace)  # noqa: S102 - our own generated code
     finally:

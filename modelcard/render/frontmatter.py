@@ -67,7 +67,7 @@ def _co2(card: Card) -> dict | None:
     how = "measured" if em.get("measured") else "estimated"
     co2 = {"emissions": em["emissions_kg"] * 1000.0,
            "source": f"{em.get('tool') or 'codecarbon'} ({how}: {em.get('method')})"}
-    if card.specs.training_type:  # None: a model trained elsewhere (`evaluate`), its training type unknown
+    if card.training.trained_here:  # not for `evaluate`/`record`: how that model was trained is unknown
         co2["training_type"] = card.specs.training_type
     location = card.environment.cloud_region.value
     if location:
