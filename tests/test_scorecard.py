@@ -13,6 +13,8 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score, recall_score
 
 import card_fixtures as cf
+from modelcard.card.model import Metric
+from modelcard.card.sections.scorecard import IntervalBar, interval_bar
 from modelcard.record import RunRef, read_record
 from modelcard.render.build import render_cards
 from number_trace import untraced
@@ -67,6 +69,16 @@ def test_panel_comes_first_and_draws_each_interval_where_the_record_puts_it(tmp_
         assert f"{m['value']:.3f}" in panel(page) and f"[{m['ci_low']:.3f}, {m['ci_high']:.3f}]" in panel(page)
     assert "<script" not in page
     assert record["run_id"] in panel(page) and record["provenance"]["ended_at"] in panel(page)
+
+
+@pytest.mark.parametrize("metric, bar", [
+    (Metric(0.5, 0.25, 0.75), IntervalBar("50.0", "100.0", "100.0")),
+    (Metric(0.2, 0.3, 0.4), IntervalBar("60.0", "20.0", "40.0")),  # value outside a percentile interval: drawn
+    (Metric(0.5, None, None), None),                                 # no interval: no bar
+    (Metric(1.5, 1.2, 1.8), None),                                   # not a 0..1 score
+])
+def test_interval_bar_geometry(metric, bar):
+    assert interval_bar(metric) == bar
 
 
 def test_a_failing_gate_shows_as_failing_in_html_and_markdown(tmp_path):

@@ -94,10 +94,11 @@ class Scorecard:
 
 
 def interval_bar(m: Metric) -> IntervalBar | None:
-    """The bar of a score in 0..1: its interval as a band, its value as a tick; None without an interval."""
+    """The bar of a score in 0..1: its interval as a band, its value as a tick; None without an
+    interval or off the 0..1 scale (a percentile bootstrap's value may lie outside its interval: still drawn)."""
     if m.value is None or m.ci_low is None or m.ci_high is None:
         return None
-    if not 0 <= m.ci_low <= m.value <= m.ci_high <= 1:
+    if not (0 <= m.ci_low <= m.ci_high <= 1 and 0 <= m.value <= 1):
         return None
     def at(v: float) -> str:
         return f"{v * BAR_WIDTH:.1f}"
