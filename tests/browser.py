@@ -52,14 +52,17 @@ class RenderedPage:
     images: int = 0
     text: str = ""
     screenshot: bytes = b""
+    boxes: dict[str, dict | None] = field(default_factory=dict)  # selector -> bounding box in CSS px (None: not drawn)
 
     @property
     def errors(self) -> list[str]:
         return self.console_errors + self.page_errors + self.failed_requests
 
 
-def open_page(path: Path, user_data_dir: Path, *, width: int = 1200, height: int = 900, full_page: bool = False) -> RenderedPage:
-    """Load a local HTML file in headless Chromium and report what happened."""
+def open_page(path: Path, user_data_dir: Path, *, width: int = 1200, height: int = 900, full_page: bool = False,
+              boxes: tuple[str, ...] = ()) -> RenderedPage:
+    """Load a local HTML file in headless Chromium and report what happened; `boxes` are CSS
+    selectors whose first match's bounding box (x, y, width, height, page top at y 0) is reported."""
     executable = require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -79,6 +82,9 @@ def open_page(path: Path, user_data_dir: Path, *, width: int = 1200, height: int
             result.broken_images = page.evaluate(
                 "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
                 ".map(i => i.getAttribute('src').slice(0, 60))")
+            for selector in boxes:
+                element = page.query_selector(selector)
+                result.boxes[selector] = element.bounding_box() if element is not None and element.is_visible() else None
             result.screenshot = page.screenshot(full_page=full_page)
         finally:
             context.close()

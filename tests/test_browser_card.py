@@ -22,6 +22,18 @@ def test_example_html_card_renders_in_chromium(tmp_path):
     assert not is_blank(page.screenshot)
 
 
+def test_the_scorecard_is_visible_at_the_top_before_model_details(tmp_path):
+    (card,) = [p for p in sorted((ROOT / "cards").glob("*.html")) if not p.name.endswith(".data.html")]
+    page = open_page(card, tmp_path / "profile", width=1100, height=1000,
+                     boxes=(".scorecard", ".scorecard .sc-bar", ".badge", "#model-details"))
+    panel, bar, badge, details = (page.boxes[s] for s in (".scorecard", ".scorecard .sc-bar", ".badge", "#model-details"))
+    assert panel is not None and bar is not None and badge is not None  # drawn, not hidden
+    assert panel["y"] < 1000 and panel["height"] > 100   # it starts on the first screen
+    assert bar["y"] < 1000 and bar["width"] >= 150       # the first interval bar shows there, at full size
+    assert details is not None and panel["y"] + panel["height"] <= details["y"]
+    assert "Top measured risks" in page.text and "Policy gates" in page.text
+
+
 def test_example_data_card_renders_in_chromium(tmp_path):
     (card,) = sorted((ROOT / "cards").glob("*.data.html"))
     page = open_page(card, tmp_path / "profile", full_page=False)

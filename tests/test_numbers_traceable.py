@@ -28,13 +28,16 @@ def _markdown(run_dir: Path, card_yaml: Path, out: Path, templates: Path | None 
 
 
 def without_checks(md: str) -> str:
-    """The card without its "Checks" subsection: its numbers are policy.yaml's bounds and check
-    results (tested by tests/test_check_cli.py), not run-record facts (docs/traceability.md)."""
-    start = md.find("\n### Checks\n")
-    if start < 0:
-        return md
-    end = md.find("\n## ", start + 1)
-    return md[:start] + (md[end:] if end >= 0 else "\n")
+    """The card without its "Checks" subsection and the scorecard's "Policy gates" table above Model
+    Details: their numbers are policy.yaml's bounds and check results (tested by
+    tests/test_check_cli.py and tests/test_scorecard.py), not run-record facts (docs/traceability.md)."""
+    for heading in ("\n### Policy gates\n", "\n### Checks\n"):
+        start = md.find(heading)
+        if start < 0:
+            continue
+        end = md.find("\n## ", start + 1)
+        md = md[:start] + (md[end:] if end >= 0 else "\n")
+    return md
 
 
 @pytest.mark.parametrize("run_dir", EXAMPLES, ids=[p.name for p in EXAMPLES])

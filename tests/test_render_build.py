@@ -146,7 +146,7 @@ def test_html_is_self_contained(built):
     root, _, _ = built
     page = _read(root, "stamp-classifier.html")
     assert "<script" not in page.lower()
-    assert page.count("<svg") == 9  # 8 + the robustness plot
+    assert page.count("<svg") == 11  # 8 + the robustness plot + the scorecard's two interval bars
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.IGNORECASE)
     assert "<link" not in page.lower() and "@import" not in page
     assert not re.search(r"""url\(\s*['"]?(?!#)""", page)  # only in-document references like url(#clip)

@@ -386,5 +386,8 @@ class Card:
     checks: Any = None   # a card.sections.checks.ChecksSection with `build --policy`, else None
     # The plain-words paragraph at the top (modelcard.card.sections.summary.Summary), None when not assembled.
     summary: Any = None
+    # The at-a-glance panel (modelcard.card.sections.scorecard.Scorecard), built by the renderer after
+    # `checks` and `data_card` are set; None when not built.
+    scorecard: Any = None
     # Said on stderr by `build`, not on the card, e.g. ["./card.yaml not applied: it describes ..."].
     build_notes: list[str] = field(default_factory=list)

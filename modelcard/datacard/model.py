@@ -78,14 +78,25 @@ class DataCard:
             parts.append(issue_text(item))
         return "; ".join(parts) or "no data-card figures for this split"
 
+    def quality_flags(self) -> str | None:
+        """The image-quality flags over all splits, e.g. "12 image-quality flag(s) from cleanvision";
+        None when image quality was not checked."""
+        if not self.quality:
+            return None
+        flagged = sum(sum(c.values()) for c in self.quality["counts"].values())
+        return f"{flagged:,} image-quality flag(s) from {self.quality['tool']}"
+
+    def issue_lines(self) -> list[str]:
+        """The estimated label-issue rate of each split, e.g. ["estimated label issues in test: 2 (5.7%, ...)"]."""
+        return [issue_text(item) for item in self.label_issues]
+
     def headline(self) -> str:
         """One line for the model card: image count, quality flags, estimated label-issue rates."""
         n = sum(n for _, n, _ in self.splits)
         parts = [f"{n:,} images"]
         if self.quality:
-            flagged = sum(sum(c.values()) for c in self.quality["counts"].values())
-            parts.append(f"{flagged:,} image-quality flag(s) from {self.quality['tool']}")
-        parts += [issue_text(item) for item in self.label_issues]
+            parts.append(self.quality_flags())
+        parts += self.issue_lines()
         return "; ".join(parts)
 
 

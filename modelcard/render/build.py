@@ -20,6 +20,7 @@ from ..card.assemble import slugify
 from ..card.binding import bind_card_info
 from ..card.model import Card
 from ..card.sections.checks import ChecksSection, policy_checks
+from ..card.sections.scorecard import scorecard
 from ..check.placeholders import SKELETON_MARKER, drop_skeleton_markers
 from ..datacard import render_data_card
 from ..datacard.croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
@@ -112,6 +113,7 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     card.data_card = data_card
     if policy is not None:
         card.checks = policy_checks(card, info, run.record, Path(policy))
+    card.scorecard = scorecard(card)  # derived from the checks and the data card, so after both
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"

@@ -23,6 +23,7 @@ import json
 
 from ..card.intervals import method_label
 from ..card.model import Card
+from ..card.sections.summary import headline_set
 
 META_SUFFIX = ".meta.json"
 META_FORMAT = 1   # bumped if a reader could misread a later layout
@@ -33,8 +34,7 @@ def headline(card: Card) -> dict | None:
     "confidence": 0.95, "method": "Wilson score interval", "method_id": "wilson"}; None when the card
     has no evaluation. The method is the metric's own (`evaluations.<set>.intervals`), not the
     run-wide bootstrap's."""
-    sets = card.evaluation.sets
-    chosen = next((s for s in sets if s.name == "test"), sets[0] if sets else None)
+    chosen = headline_set(card.evaluation)
     if chosen is None or "accuracy" not in chosen.metrics:
         return None
     m = chosen.metrics["accuracy"]

@@ -84,6 +84,17 @@ def _why_not(record: dict) -> str:
     return "this run did not measure it (made before robustness was recorded)"
 
 
+def largest_drop(rob: Robustness) -> tuple[CorruptionResult, SeverityResult] | None:
+    """The corruption and severity with the largest accuracy drop against clean data (ties: higher
+    severity, then name); None when robustness was not measured or no drop is defined."""
+    if not rob.measured:
+        return None
+    found = [(c, r) for c in rob.corruptions for r in c.results if r.drop.value is not None]
+    if not found:
+        return None
+    return min(found, key=lambda cr: (-cr[1].drop.value, -cr[1].severity, cr[0].name))
+
+
 def robustness_risk(rob: Robustness) -> str | None:
     """One measured-risk line when the drop at severity 3 excludes 0 for some corruption."""
     if not rob.measured:

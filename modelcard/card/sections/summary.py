@@ -43,7 +43,7 @@ from decimal import Decimal
 
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..model import EvalSet, Evaluation, Metric, ModelDetails, Slice
+from ..model import EvalSet, Evaluation, Metric, ModelDetails, PerClass, Slice, SliceGroup
 from .risks import HIGH_ECE
 
 WIDE_INTERVAL = Decimal("0.10")  # wider than this (printed ci_high - ci_low): too small to pin accuracy down
@@ -136,6 +136,15 @@ def worse_sets(evaluation: Evaluation, unit: str = "images") -> str | None:
             f"intervals do not overlap, so expect it to fail on data like {which}.")
 
 
+def weakest_class_row(ev: EvalSet) -> PerClass | None:
+    """The class with the lowest recall (ties: more images, then name); None with fewer than two
+    measured classes or when every class prints the same recall (no class is weakest)."""
+    rows = [p for p in ev.per_class if p.recall.value is not None]
+    if len(rows) < 2 or len({fmt.num(p.recall.value) for p in rows}) == 1:
+        return None
+    return min(rows, key=lambda p: (p.recall.value, -p.support, p.class_name))
+
+
 def weakest_class(ev: EvalSet, unit: str = "images") -> str | None:
     rows = [p for p in ev.per_class if p.recall.value is not None]
     if len(rows) < 2:
@@ -145,7 +154,7 @@ def weakest_class(ev: EvalSet, unit: str = "images") -> str | None:
         return "It recognised every image of every class."
     if len(shown) == 1:
         return f"It recognised the same share, {percent(rows[0].recall.value)}, of the images of every class."
-    worst = min(rows, key=lambda p: (p.recall.value, -p.support, p.class_name))
+    worst = weakest_class_row(ev)
     ci = _interval(worst.recall, _level(ev))
     kind = f"test {unit}" if ev.name == "test" else unit
     return (f"Its weakest class is {worst.class_name}: it recognised {percent(worst.recall.value)} of its "
@@ -161,6 +170,15 @@ def group_words(s: Slice, group: str) -> str:
     return group
 
 
+def weakest_group_of(ev: EvalSet) -> tuple[Slice, SliceGroup] | None:
+    """Over every slice attribute, the (slice, group) with the lowest accuracy (ties: more images,
+    then attribute and group name); None without groups or when every group prints the same accuracy."""
+    groups = [(s, g) for s in ev.slices for g in s.groups if g.accuracy.value is not None]
+    if not groups or len({fmt.num(g.accuracy.value) for _, g in groups}) == 1:
+        return None
+    return min(groups, key=lambda sg: (sg[1].accuracy.value, -sg[1].count, sg[0].column, sg[1].group))
+
+
 def weakest_group(ev: EvalSet, unit: str = "images") -> str | None:
     groups = [(s, g) for s in ev.slices for g in s.groups if g.accuracy.value is not None]
     if not groups:
@@ -169,24 +187,36 @@ def weakest_group(ev: EvalSet, unit: str = "images") -> str | None:
         columns = ", ".join(f"`{s.column}`" for s in ev.slices)
         return (f"It was right equally often, {percent(groups[0][1].accuracy.value)}, in every group of {unit} "
                 f"measured (by {columns}).")
-    s, g = min(groups, key=lambda sg: (sg[1].accuracy.value, -sg[1].count, sg[0].column, sg[1].group))
+    s, g = weakest_group_of(ev)
     caveat = f", too few {unit} to judge" if g.unreliable else ""
     return (f"Among groups of {unit}, it does worst on those whose `{s.column}` is {group_words(s, g.group)}: right "
             f"{percent(g.accuracy.value)} of the time on {fmt.count(g.count)} {unit}{_interval(g.accuracy, _level(ev))}"
             f"{caveat}.")
 
 
-def calibration(ev: EvalSet, unit: str = "images") -> str | None:
-    m = ev.metrics.get("ece")
+POOR, FAIR, UNCLEAR = "poor", "fair", "unclear"   # calibration verdicts
+
+
+def calibration_verdict(m: Metric | None) -> str | None:
+    """The ECE interval against `HIGH_ECE`: wholly above it POOR, wholly at or below it FAIR,
+    straddling it UNCLEAR; None when ECE was not measured."""
     if m is None or m.value is None:
         return None
     low = m.ci_low if m.ci_low is not None else m.value
     high = m.ci_high if m.ci_high is not None else m.value
+    return POOR if low > HIGH_ECE else FAIR if high <= HIGH_ECE else UNCLEAR
+
+
+def calibration(ev: EvalSet, unit: str = "images") -> str | None:
+    m = ev.metrics.get("ece")
+    verdict = calibration_verdict(m)
+    if verdict is None:
+        return None
     shown = f"(expected calibration error {fmt.metric(m)})"
-    if low > HIGH_ECE:
+    if verdict == POOR:
         return ("Its confidence scores should not be read as probabilities: the confidence it states differs "
                 f"clearly from how often it is actually right {shown}.")
-    if high <= HIGH_ECE:
+    if verdict == FAIR:
         return f"Its confidence scores roughly match how often it is right, so they can be read as approximate probabilities {shown}."
     return f"There are too few {unit} to tell whether its confidence scores can be read as probabilities {shown}."
 
@@ -234,9 +264,15 @@ def never_measured(evaluation: Evaluation, unit: str = "images") -> str | None:
     return ("Never measured: " + "; ".join(items) + ".") if items else None
 
 
+def headline_set(evaluation: Evaluation) -> EvalSet | None:
+    """The evaluation set the card's headline speaks of: `test`, else the first set; None without any."""
+    sets = evaluation.sets
+    return next((s for s in sets if s.name == "test"), sets[0] if sets else None)
+
+
 def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Summary:
     """The summary paragraph: each rule gives one sentence or nothing."""
-    first = evaluation.sets[0] if evaluation.sets else None
+    first = headline_set(evaluation)
     unit = "samples" if details.external_model else "images"
     facts = [worse_sets(evaluation, unit), identity(details)]  # a much worse extra set comes first
     if first is not None:

@@ -1,0 +1,173 @@
+"""The scorecard: the verdict at a glance, before Model Details (a panel in HTML; in Markdown, the
+policy gates as a compact table under the plain-words summary).
+
+Built by `scorecard(card)` from the assembled card, after `build` has attached the Checks
+subsection (`card.checks`, with `--policy`) and the data card (`card.data_card`). It states no
+fact of its own: each entry is derived from a fact the card already holds, by the function
+that derives it for the summary or the sections below:
+
+- headline: the headline set (`summary.headline_set`, the set `meta.json`'s headline speaks of)
+  with its accuracy and macro F1, each printed as the tables print it, with its interval, the
+  interval's method, and the geometry of the bar drawn for it (`IntervalBar`);
+- gates: the rows of `card.checks.gates` (None without `--policy`: the card was not checked);
+- risks: the weakest class (`summary.weakest_class_row`), the worst slice group
+  (`summary.weakest_group_of`), calibration (`summary.calibration_verdict`) and the largest
+  accuracy drop under corruptions (`robustness.largest_drop`);
+- the run id and the run's end (`provenance.ended_at`);
+- the data card's verdict: its estimated label-issue rates (`DataCard.issue_lines`) and
+  image-quality flags (`DataCard.quality_flags`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import formatting as fmt
+from ..intervals import method_label
+from ..model import Card, EvalSet, Metric
+from .checks import PASS
+from .robustness import largest_drop
+from .summary import (FAIR, POOR, calibration_verdict, group_words, headline_set, percent, weakest_class_row,
+                      weakest_group_of)
+
+HEADLINE_METRICS = ("accuracy", "f1_macro")  # the headline scores, in panel order
+BAR_WIDTH = 200                              # the bar's length in SVG user units: a score of 1.0
+CALIBRATION_WORDS = {POOR: "confidence scores should not be read as probabilities",
+                     FAIR: "confidence scores can be read as approximate probabilities"}
+
+
+@dataclass
+class IntervalBar:
+    """Where the bar of one score is drawn on a 0-to-1 scale `BAR_WIDTH` long (SVG user units)."""
+
+    x: str        # e.g. "159.8": ci_low * BAR_WIDTH, one decimal
+    width: str    # e.g. "36.8": (ci_high - ci_low) * BAR_WIDTH
+    value_x: str  # e.g. "187.5": value * BAR_WIDTH, where the point estimate's tick goes
+
+
+@dataclass
+class Headline:
+    """One headline score with its interval."""
+
+    metric: str              # e.g. "accuracy"
+    label: str               # e.g. "F1 (macro)" (the Evaluation tables' name)
+    value: str               # e.g. "0.938" (as the tables print it)
+    interval: str | None     # e.g. "[0.799, 0.983]"; None when the record has no interval
+    level: str               # e.g. "95% CI" ("CI" when the record does not state the level)
+    method: str | None       # e.g. "Wilson score interval" (the metric's own interval method)
+    bar: IntervalBar | None  # None when there is no interval or a bound lies outside 0..1
+
+
+@dataclass
+class Gate:
+    """One policy gate as a badge."""
+
+    check: str    # e.g. "accuracy.ci_low (lower bound)"
+    value: str    # e.g. "0.799" or "not measured"
+    bound: str    # e.g. "at least 0.6"
+    result: str   # e.g. "✓ pass" (the Checks table's mark)
+    passed: bool  # e.g. True
+
+
+@dataclass
+class RiskFact:
+    """One of the top measured risks."""
+
+    label: str  # e.g. "Weakest class"
+    text: str   # e.g. "vegetables: recall 0.333 [0.061, 0.792] on 3 test images"
+
+
+@dataclass
+class Scorecard:
+    """Everything the scorecard panel shows."""
+
+    run_id: str                      # e.g. "20261122T035106Z-11c318"
+    ended_at: str | None             # e.g. "2026-11-22T03:54:00Z" (provenance; None when not recorded)
+    eval_set: str | None             # e.g. "test": the set the headline scores are measured on
+    n_samples: int | None            # e.g. 32: how many items that set has
+    headlines: list[Headline] = field(default_factory=list)  # e.g. [accuracy, F1 (macro)]
+    gates: list[Gate] | None = None  # None: built without --policy (not checked)
+    passed: bool | None = None       # e.g. False when any gate or completeness item fails; None: not checked
+    checks_summary: str | None = None  # e.g. "7 of 8 gates pass, 1 fails; 22 of 22 completeness items pass"
+    risks: list[RiskFact] = field(default_factory=list)  # weakest class, worst group, calibration, robustness
+    data: list[str] = field(default_factory=list)  # e.g. ["estimated label issues in test: 2 (5.7%, 95% CI ...)"]
+
+
+def interval_bar(m: Metric) -> IntervalBar | None:
+    """The bar of a score in 0..1: its interval as a band, its value as a tick; None without an
+    interval or off the 0..1 scale (a percentile bootstrap's value may lie outside its interval: still drawn)."""
+    if m.value is None or m.ci_low is None or m.ci_high is None:
+        return None
+    if not (0 <= m.ci_low <= m.ci_high <= 1 and 0 <= m.value <= 1):
+        return None
+    def at(v: float) -> str:
+        return f"{v * BAR_WIDTH:.1f}"
+    return IntervalBar(x=at(m.ci_low), width=f"{(m.ci_high - m.ci_low) * BAR_WIDTH:.1f}", value_x=at(m.value))
+
+
+def headlines(ev: EvalSet, names: dict[str, str]) -> list[Headline]:
+    conf = (ev.bootstrap or {}).get("confidence")
+    level = f"{percent(conf)} CI" if isinstance(conf, (int, float)) and not isinstance(conf, bool) else "CI"
+    rows = []
+    for key in HEADLINE_METRICS:
+        m = ev.metrics.get(key)
+        if m is None or m.value is None:
+            continue
+        interval = fmt.ci(m) if m.ci_low is not None and m.ci_high is not None else None
+        method = ev.intervals.metrics.get(key) if interval and ev.intervals is not None else None
+        rows.append(Headline(metric=key, label=names.get(key, key), value=fmt.num(m.value), interval=interval,
+                             level=level, method=method_label(method) if method else None, bar=interval_bar(m)))
+    return rows
+
+
+def risks(card: Card, ev: EvalSet) -> list[RiskFact]:
+    unit = card.unit
+    kind = f"test {unit}" if ev.name == "test" else unit
+    found = []
+    worst = weakest_class_row(ev)
+    if worst is not None:
+        found.append(RiskFact("Weakest class", f"{worst.class_name}: recall {fmt.metric(worst.recall)} on "
+                                               f"{fmt.count(worst.support)} {kind}"))
+    group = weakest_group_of(ev)
+    if group is not None:
+        s, g = group
+        caveat = f", too few {unit} to judge" if g.unreliable else ""
+        found.append(RiskFact("Worst slice", f"`{s.column}` {group_words(s, g.group)}: accuracy "
+                                             f"{fmt.metric(g.accuracy)} on {fmt.count(g.count)} {unit}{caveat}"))
+    ece = ev.metrics.get("ece")
+    verdict = calibration_verdict(ece)
+    if verdict is not None:
+        words = CALIBRATION_WORDS.get(verdict, f"too few {unit} to tell whether confidence scores are probabilities")
+        found.append(RiskFact("Calibration", f"ECE {fmt.metric(ece)}: {words}"))
+    rob = card.evaluation.robustness
+    drop = largest_drop(rob) if rob is not None else None
+    if drop is not None:
+        c, r = drop
+        found.append(RiskFact("Largest corruption drop", f"{c.name} at severity {r.severity}: accuracy drop "
+                                                         f"{fmt.metric(r.drop)}"))
+    elif rob is not None and not rob.measured:
+        found.append(RiskFact("Robustness", f"not measured: {rob.reason}"))
+    return found
+
+
+def data_verdict(card: Card) -> list[str]:
+    """The data card's verdict: estimated label-issue rates per split, then image-quality flags."""
+    dc = card.data_card
+    if dc is None:
+        return []
+    flags = dc.quality_flags()
+    return dc.issue_lines() + ([flags] if flags else [])
+
+
+def scorecard(card: Card) -> Scorecard:
+    """The panel of `card`: call it after `card.checks` and `card.data_card` are set."""
+    ev = headline_set(card.evaluation)
+    checks = card.checks
+    gates = None if checks is None else [Gate(g.check, g.value, g.bound, g.result, g.result == PASS)
+                                         for g in checks.gates]
+    return Scorecard(
+        run_id=card.details.run_id, ended_at=(card.specs.provenance or {}).get("ended_at"),
+        eval_set=ev.name if ev else None, n_samples=ev.n_samples if ev else None,
+        headlines=headlines(ev, card.evaluation.metric_names) if ev else [],
+        gates=gates, passed=checks.passed if checks else None, checks_summary=checks.summary if checks else None,
+        risks=risks(card, ev) if ev else [], data=data_verdict(card))
