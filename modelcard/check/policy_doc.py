@@ -16,7 +16,9 @@ INTRO = """\
 A policy file holds gates that a run must pass. `modelcard check --policy policy.yaml` evaluates
 them on the run record (exit 0 when every gate and completeness item passes, 1 when one fails,
 2 on a usage error); `modelcard build --policy policy.yaml` also shows them on the card, in a
-"Checks" subsection with the policy file's sha256.
+"Checks" subsection with the policy file's sha256, and at the top: as pass/fail badges in the HTML
+card's scorecard and as a compact "Policy gates" table (gate, value, bound, result) under the
+Markdown card's summary. Without `--policy` the scorecard says the card was not checked.
 
 ```yaml
 gates:
