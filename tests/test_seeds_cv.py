@@ -156,3 +156,51 @@ def test_train_seeds_and_cv_write_one_complete_run_and_card(seeded, tmp_path):
     assert f"Retrained with 3 seeds (0, 1, 2)" in md
     assert f"cross-validation on its {cv['n']} train+val images puts the recipe at" in md  # the summary
     assert not untraced(md, record, "")
+
+
+def _seed_record(accuracy: float, seed_accs: list[float]) -> dict:
+    return {"evaluations": {"test": {"metrics": {"accuracy": {"value": accuracy}}}},
+            "seeds": seeds_section([{"seed": i, "accuracy": a, "f1_macro": a, "predictions": "p"}
+                                    for i, a in enumerate(seed_accs)], 0)}
+
+
+def test_a_change_smaller_than_the_seed_spread_is_within_seed_noise():
+    from modelcard.compare.seed_noise import seed_noise, seed_noise_sentence
+
+    a, b = _seed_record(0.90, [0.90, 0.85, 0.95]), _seed_record(0.94, [0.94, 0.92, 0.93])
+    noise = seed_noise(a, b)
+    assert noise.within and noise.change == pytest.approx(0.04) and noise.spread == pytest.approx(0.10)
+    assert seed_noise_sentence(noise).startswith("Within seed noise: accuracy B - A = +0.040")
+    far = seed_noise(a, _seed_record(1.0, [1.0, 0.99, 1.0]))
+    assert not far.within and seed_noise_sentence(far) is None
+    assert seed_noise({"evaluations": a["evaluations"]}, b) is None  # one run without seeds: no claim
+
+
+_GATES = ["cv.accuracy.ci_low >= 0.5", "seeds.accuracy.spread <= 0.2", "seeds.accuracy.min >= 0.85"]
+
+
+def test_seed_and_cv_gates_read_the_record():
+    from modelcard.check.gates import evaluate_gate
+    from modelcard.check.policy import parse_gate
+
+    record = _seed_record(0.90, [0.90, 0.85, 0.95])
+    record["cv"] = {"metrics": {"accuracy": {"value": 0.8, "ci_low": 0.7, "ci_high": 0.88}}}
+    results = [evaluate_gate(parse_gate(g), record) for g in _GATES]
+    assert [r.value for r in results] == pytest.approx([0.7, 0.10, 0.85])
+    assert all(r.passed for r in results)
+    assert not evaluate_gate(parse_gate("seeds.accuracy.spread <= 0.05"), record).passed
+    missing = [evaluate_gate(parse_gate(g), {"evaluations": {}}) for g in _GATES]
+    assert all(not r.passed and r.reason.startswith("not measured") for r in missing)
+
+
+@pytest.mark.slow
+def test_diff_of_two_seeded_runs_says_within_seed_noise(seeded):
+    from modelcard.compare.diff import diff_runs
+    from modelcard.compare.report import headline
+    from modelcard.record import RunRef, read_record
+
+    (a,), (b,) = sorted((seeded / "runs").iterdir()), sorted((seeded / "again").iterdir())
+    d = diff_runs(RunRef(a, read_record(a)), RunRef(b, read_record(b)), n_resamples=200)
+    assert d.seed_noise is not None and d.seed_noise.change == 0.0  # the same shipped seed, the same data
+    assert d.seed_noise.spread > 0 and d.seed_noise.within  # 6 test images: seeds move accuracy
+    assert headline(d).startswith("Within seed noise") and "Single-seed comparison: " in headline(d)
