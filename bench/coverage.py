@@ -32,7 +32,7 @@ The default grid at 200 sets analyses about 3,000 whole sets and 150 bigger file
 the time goes to the n = 1000 cells (pass e.g. `--n 5 10 30 100` for a quick look).
 
 Last, the cross-validated accuracy of `train --cv` (`bench/cv_coverage.py`, `--cv-reps` data sets
-per n): coverage of its Wilson interval on n = train+val against the recipe's known accuracy.
+per n): coverage of its interval on n = train+val against the recipe's known accuracy.
 """
 
 from __future__ import annotations

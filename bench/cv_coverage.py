@@ -6,8 +6,8 @@ recipe is right about 80% of the time at n = 60, 88% at n = 180). Each replicate
 fold code `train --cv` uses (`analysis.crossval.folds` and `out_of_fold`) with scikit-learn's
 logistic regression as a stand-in for the Keras head (no TensorFlow), and records three
 intervals of the pooled out-of-fold accuracy: the plain Wilson interval on n, the Nadeau-Bengio
-corrected resampled t interval, and their union. The record stores the Wilson interval
-(its coverage is what this measures; the others are shown for comparison).
+corrected resampled t interval, and their union, which the record stores (the Wilson interval
+alone falls below 0.90 as n grows; see modelcard/analysis/cv_estimate.py).
 
 The truth is the recipe's accuracy at the size it is fitted on in a fold, (K-1)/K of n: the
 mean, over `truth_fits` fresh training sets of that size, of the head's accuracy on a large
@@ -97,21 +97,7 @@ def cv_coverage(n: int, k: int = 5, reps: int = 200, seed: int = 0, truth_fits: 
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=200)
-    parser.add_argument("--n", type=int, nargs="+", default=[60, 180, 600])
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    report(args.n, args.reps, args.seed)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
-def report(ns=(60, 180), reps: int = 200, seed: int = 0) -> list[dict]:
+def report(ns=(60, 180, 600), reps: int = 200, seed: int = 0) -> list[dict]:
     """Print the coverage table and the RESULT line (bench/result.py) for `bench/coverage.py`."""
     from result import result
 
@@ -123,6 +109,23 @@ def report(ns=(60, 180), reps: int = 200, seed: int = 0) -> list[dict]:
     for r in rows:
         print(f"| {r['n']} | {r['truth']:.3f} | {r['mean_estimate']:.3f} | {r['wilson']:.3f} | {r['corrected_t']:.3f} "
               f"| {r['union']:.3f} | {r['width_wilson']:.3f} |", flush=True)
-    result("coverage", "cross-validated accuracy (Wilson on train+val): lowest coverage",
-           round(min(r["wilson"] for r in rows), 3), ">=", 0.90, scale=f"{reps} data sets per n, n = {', '.join(map(str, ns))}")
+    scale = f"{reps} data sets per n, n = {', '.join(map(str, ns))}"
+    result("coverage", "cross-validated accuracy interval (union of Wilson and corrected t, as recorded): lowest coverage",
+           round(min(r["union"] for r in rows), 3), ">=", 0.90, scale=scale)
+    result("coverage", "cross-validated accuracy, plain Wilson on train+val (not used): lowest coverage",
+           round(min(r["wilson"] for r in rows), 3), scale=scale)
     return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=200)
+    parser.add_argument("--n", type=int, nargs="+", default=[60, 180, 600])  # train+val images
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    report(args.n, args.reps, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -41,13 +41,16 @@ def test_choose_k_counts_distinct_groups_per_class():
     assert k == 3 and "class 'a' has only 3 distinct images" in note
 
 
-def test_cv_interval_is_wilson_on_n_and_fold_accuracies_match():
+def test_cv_interval_is_the_union_of_wilson_on_n_and_the_corrected_t():
     correct = np.array([1] * 40 + [0] * 10, dtype=bool)
     fold_of = np.arange(50) % 5
     out = cv_accuracy_interval(correct, fold_of)
     low, high = wilson_interval(40, 50)
-    assert out["metric"]["value"] == 0.8
-    assert out["metric"]["ci_low"] == pytest.approx(float(low)) and out["metric"]["ci_high"] == pytest.approx(float(high))
+    assert out["metric"]["value"] == 0.8 and out["wilson"] == pytest.approx([float(low), float(high)])
+    assert out["metric"]["ci_low"] == pytest.approx(min(float(low), out["corrected_t"][0]))
+    assert out["metric"]["ci_high"] == pytest.approx(max(float(high), out["corrected_t"][1]))
+    same = cv_accuracy_interval(np.array([1, 1, 0, 0] * 10, dtype=bool), np.arange(40) // 8)  # folds agree: S^2 = 0
+    assert same["corrected_t"] == [0.5, 0.5] and same["metric"]["ci_low"] == same["wilson"][0]
     assert out["fold_accuracy"] == [float(correct[fold_of == f].mean()) for f in range(5)]
     # Nadeau-Bengio: mean +- t(0.975, 4) * sqrt((1/5 + 10/40) * S^2)
     from scipy.stats import t
@@ -136,7 +139,8 @@ def test_train_seeds_and_cv_write_one_complete_run_and_card(seeded, tmp_path):
     assert len(oof.y_true) == cv["n"] and cv["metrics"]["accuracy"]["value"] == pytest.approx(
         (oof.y_prob.argmax(axis=1) == oof.y_true).mean())
     low, high = wilson_interval(int(round(cv["metrics"]["accuracy"]["value"] * cv["n"])), cv["n"])
-    assert cv["metrics"]["accuracy"]["ci_low"] == pytest.approx(float(low))
+    assert cv["metrics"]["accuracy"]["ci_low"] == pytest.approx(min(float(low), cv["accuracy_interval"]["corrected_t"][0]))
+    assert cv["metrics"]["accuracy"]["ci_high"] >= float(high) - 1e-12
     assert "out-of-fold predictions of `--cv`" in record["label_issues"]["train"]["method"]
     # one seed list -> the same predictions (the second run trained seeds 0 and 1 again)
     (other,) = sorted((seeded / "again").iterdir())
