@@ -142,6 +142,9 @@ def test_train_seeds_and_cv_write_one_complete_run_and_card(seeded, tmp_path):
     assert cv["metrics"]["accuracy"]["ci_low"] == pytest.approx(min(float(low), cv["accuracy_interval"]["corrected_t"][0]))
     assert cv["metrics"]["accuracy"]["ci_high"] >= float(high) - 1e-12
     assert "out-of-fold predictions of `--cv`" in record["label_issues"]["train"]["method"]
+    kinds = [(p["kind"], p.get("subject")) for p in record["emissions"]["phases"]]
+    assert ("seeds", "seed 1") in kinds and ("seeds", "seed 2") in kinds and ("cross_validation", None) in kinds
+    assert ("data_card", "label_issues") not in kinds  # --cv: no separate label-issue folds
     # one seed list -> the same predictions (the second run trained seeds 0 and 1 again)
     (other,) = sorted((seeded / "again").iterdir())
     again = read_record(other)
@@ -208,3 +211,21 @@ def test_diff_of_two_seeded_runs_says_within_seed_noise(seeded):
     assert d.seed_noise is not None and d.seed_noise.change == 0.0  # the same shipped seed, the same data
     assert d.seed_noise.spread > 0 and d.seed_noise.within  # 6 test images: seeds move accuracy
     assert headline(d).startswith("Within seed noise") and "Single-seed comparison: " in headline(d)
+
+
+@pytest.mark.slow
+def test_finetune_mode_trains_every_seed_end_to_end(tmp_path, capsys):
+    from modelcard.record.predictions import read_predictions
+
+    data = make_folder(tmp_path / "data", per_class=8)
+    code, _, err = run_cli(["train", "--data", str(data), "--mode", "finetune", "--weights", "offline", "--seeds", "2",
+                            "--input-size", "96", "--epochs", "1", "--finetune-blocks", "1", "--robustness", "none",
+                            "--inference-predictions", "0", "--label-issues", "none",
+                            "--runs-dir", str(tmp_path / "runs"), "--cache-dir", str(tmp_path / "cache")], capsys)
+    assert code == 0, err
+    (record,) = records(tmp_path / "runs")
+    (run,) = sorted((tmp_path / "runs").iterdir())
+    assert record["status"] == "complete" and record["seeds"]["seeds"] == [0, 1] and "cv" not in record
+    shipped, other = (read_predictions(run / r["predictions"]) for r in record["seeds"]["per_seed"])
+    assert np.array_equal(shipped.ids, other.ids) and not np.allclose(shipped.y_prob, other.y_prob)  # retrained
+    assert [p["subject"] for p in record["emissions"]["phases"] if p["kind"] == "seeds"] == ["seed 1"]
