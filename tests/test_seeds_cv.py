@@ -229,3 +229,20 @@ def test_finetune_mode_trains_every_seed_end_to_end(tmp_path, capsys):
     shipped, other = (read_predictions(run / r["predictions"]) for r in record["seeds"]["per_seed"])
     assert np.array_equal(shipped.ids, other.ids) and not np.allclose(shipped.y_prob, other.y_prob)  # retrained
     assert [p["subject"] for p in record["emissions"]["phases"] if p["kind"] == "seeds"] == ["seed 1"]
+
+
+@pytest.mark.parametrize("flags, message", [(["--seeds", "0"], "--seeds 0 must be at least 1"),
+                                            (["--cv", "1"], "--cv 1 must be 0 (off) or at least 2 folds")])
+def test_bad_seeds_or_cv_is_one_line_before_any_run_folder(tmp_path, capsys, flags, message):
+    runs = tmp_path / "runs"
+    code, _, err = run_cli(["train", "--data", str(tmp_path), *flags, "--runs-dir", str(runs)], capsys)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not runs.exists() or not any(runs.iterdir())
+
+
+def test_seeds_and_cv_are_toml_keys(tmp_path):
+    from training.config import load_config
+
+    (tmp_path / "c.toml").write_text("seeds = 3\ncv = 5\n")
+    config = load_config(tmp_path / "c.toml", {"seeds": "4"})
+    assert (config.seeds, config.cv) == (4, 5)
