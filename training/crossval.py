@@ -41,7 +41,7 @@ def keras_fit_predict(x: np.ndarray, y: np.ndarray, cfg, n_classes: int, epochs:
         train, _, steps = feature_datasets(x[fit_rows], y[fit_rows], x[held_out], y[held_out], cfg.batch_size, cfg.seed)
         head = build_head(x.shape[1], n_classes, cfg.dropout)
         compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
-        head.fit(train, epochs=epochs, verbose=0)
+        head.fit(train, epochs=epochs, verbose=0, shuffle=False)  # the dataset reshuffles each epoch itself
         return np.arange(n_classes), head.predict(x[held_out], batch_size=256, verbose=0)
 
     return fit_predict
