@@ -56,7 +56,8 @@ def record_seeds_and_cv(engine, chosen, members, data_card) -> None:
     again, its train-side label issues now from the cross-validation's out-of-fold predictions."""
     from .crossval import record_cv
 
-    record_seeds(engine, chosen)
-    record_cv(engine, chosen, data_card)
+    with about(chosen.label):
+        record_seeds(engine, chosen)
+        record_cv(engine, chosen, data_card)
     for member in members if chosen.config.cv else []:
         data_card.write(member.writer)

@@ -34,6 +34,7 @@ from .data_card import DataCardCollector
 from .evaluation import record_evaluation, slice_attributes
 from .examples import record_examples
 from .features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
+from .finetune import fit_end_to_end
 from .fit import FitResult, compile_classifier, epoch_usage, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
@@ -41,7 +42,6 @@ from .metadata import Metadata, load_metadata, unmatched_warning
 from .progress import about, detail, log, log_timing_model
 from .robustness import run_robustness
 from .run_sections import data_section, model_section, training_section, write_history
-from .finetune import fit_end_to_end
 from .seeds import record_seeds_and_cv
 
 EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size
@@ -214,8 +214,7 @@ def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[Memb
                 data_card.write(member.writer)
         engine.finish(group, group[_choose(rule, group)])
     chosen = members[_choose(rule, members)]
-    with about(chosen.label):  # --seeds and --cv on the chosen configuration
-        record_seeds_and_cv(engines[chosen.spec], chosen, members, data_card)
+    record_seeds_and_cv(engines[chosen.spec], chosen, members, data_card)  # --seeds, --cv on the chosen one
     return chosen
 
 
@@ -340,14 +339,13 @@ class HeadEngine:
 
     def train_member(self, member: Member, distribution: dict) -> None:
         cfg, ds = member.config, self.data.dataset
-        train_y = self._xy("train", "train", ds)[1]
         with emissions_phase("fit", run_id=member.writer.run_id):
             head, result = self.fit_head(cfg)
         member.result, member.head = result, head
         record = member.writer.record
         member.timings = {"feature_extraction_s": self.extract_s, "fit_s": result.fit_s}
         record["training"] = training_section(cfg, result, member.timings, distribution,
-                                              features_from_cache=self.from_cache, **epoch_usage(len(train_y), cfg.batch_size))
+                                              features_from_cache=self.from_cache, **epoch_usage(len(ds.splits["train"]), cfg.batch_size))
         write_history(member.writer, result.history)
         head_params = count_params(head)
         record["model"] = model_section(self.spec, self.weights, dropout=cfg.dropout, n_classes=len(ds.class_names),
@@ -420,18 +418,19 @@ class FinetuneEngine:
     def seed_probs(self, cfg: TrainConfig) -> np.ndarray:
         """Test-split probabilities of the model fine-tuned again with `cfg` (`--seeds`)."""
         paths, _ = self.data.inputs(self.data.dataset, "test")
-        return extract(fit_end_to_end(self.spec, self.data, cfg)[0], paths, self.spec.input_size, EXTRACT_BATCH, "predicting test")
+        model = fit_end_to_end(self.spec, self.data, cfg)[0]
+        return extract(model, paths, self.spec.input_size, EXTRACT_BATCH, "predicting test")
 
     def train_member(self, member: Member, distribution: dict) -> None:
         cfg, ds, size = member.config, self.data.dataset, self.spec.input_size
-        train_y = self.data.inputs(ds, "train")[1]
+        n_train = len(ds.splits["train"])
         with emissions_phase("fit", run_id=member.writer.run_id):
             model, head, extractor, result, blocks, info = fit_end_to_end(self.spec, self.data, cfg)
         member.result, member.head, member.extractor = result, head, extractor
         member.timings = {"fit_s": result.fit_s}
         record = member.writer.record
         record["training"] = training_section(cfg, result, member.timings, distribution, unfrozen_blocks=blocks,
-                                              **epoch_usage(len(train_y), cfg.batch_size, drop_remainder=False))
+                                              **epoch_usage(n_train, cfg.batch_size, drop_remainder=False))
         write_history(member.writer, result.history)
         total, trainable = count_params(model)
         record["model"] = model_section(self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),
@@ -457,7 +456,7 @@ class FinetuneEngine:
             run_robustness(cfg.robustness, model=model.predict_on_batch, paths=test_paths, y_true=test_y,
                            class_names=ds.class_names, input_size=size, seed=cfg.seed,
                            batch_size=EXTRACT_BATCH)[0].apply(record)
-        member.train_ips = len(train_y) * result.epochs_run / result.fit_s if result.fit_s > 0 else None
+        member.train_ips = n_train * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         # Every fine-tuned member has its own backbone weights, so each keeps its full model.
         full = build_full_model(extractor, head, size, name=record["name"])
         finish_chosen(member, full, self.spec, self.data)
