@@ -30,6 +30,9 @@ coverage of the same Wilson intervals (every k enumerated), for comparison.
 
 The default grid at 200 sets analyses about 3,000 whole sets and 150 bigger files; most of
 the time goes to the n = 1000 cells (pass e.g. `--n 5 10 30 100` for a quick look).
+
+Last, the cross-validated accuracy of `train --cv` (`bench/cv_coverage.py`, `--cv-reps` data sets
+per n): coverage of its interval on n = train+val against the recipe's known accuracy.
 """
 
 from __future__ import annotations
@@ -187,6 +190,8 @@ def main() -> int:
     parser.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples per record (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--full-record", action="store_true", help="write every run folder with record_predictions (slower)")
+    parser.add_argument("--cv-reps", type=int, default=200, help="simulated data sets per n for the cross-validated "
+                        "accuracy interval (bench/cv_coverage.py; default 200, 0 skips)")
     args = parser.parse_args()
     analytic, sampled = check_f1_truth()
     print(f"population macro F1 at p=0.9: analytic {analytic:.4f}, one simulated set of 1,000,000 images {sampled:.4f}")
@@ -220,6 +225,10 @@ def main() -> int:
     ece = [results[key]["ECE"] for key in results]
     print(f"ECE: coverage {min(ece):.3f} to {max(ece):.3f} (biased statistic: its interval shows the spread, "
           f"not a range for the true calibration error)")
+    if args.cv_reps:
+        from cv_coverage import report
+
+        report(reps=args.cv_reps, seed=args.seed)
     print(f"{time.perf_counter() - start:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
     return 0
 

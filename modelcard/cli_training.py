@@ -44,6 +44,10 @@ TRAIN_FLAGS = {
     "--inference-predictions": ("inference_predictions", "predictions timed at batch 32 and at batch 1 for the "
                                 "energy and CO2 per 1,000 predictions of the saved model (default 1000; 0 skips)"),
     "--robustness": ("robustness", ROBUSTNESS_HELP),
+    "--seeds": ("seeds", "retrain the chosen configuration with N seeds (seed, seed+1, ...) and report the test spread "
+                "across seeds; the run's own seed is the shipped model (default 1)"),
+    "--cv": ("cv", "K-fold cross-validation of the chosen recipe over train+val (head mode; duplicate groups kept "
+             "in one fold), shown beside the test estimate (default 0: off)"),
 }
 
 

@@ -54,6 +54,8 @@ class TrainConfig:
     metadata: str | None = None  # CSV of per-image attributes (`path` column + slices)
     inference_predictions: int = 1000  # per batch size, for energy per 1,000 predictions; 0: skip
     robustness: str = "quick"  # ImageNet-C suite on the test split: quick, full or none
+    seeds: int = 1  # --seeds N: the chosen configuration retrained with seeds seed..seed+N-1 (record `seeds`)
+    cv: int = 0  # --cv K: K-fold cross-validation of the chosen recipe over train+val, head mode (record `cv`)
     eval_sets: dict[str, str] = field(default_factory=dict)
     sweep: dict[str, list] = field(default_factory=dict)
 
@@ -85,6 +87,8 @@ SCALARS = {
     "metadata": str,
     "inference_predictions": int,
     "robustness": str,
+    "seeds": int,
+    "cv": int,
 }
 # Keys a sweep may vary: the ones that only change the fit, so one feature extraction serves all.
 SWEEPABLE = ("optimizer", "batch_size", "learning_rate", "momentum", "dropout", "epochs", "patience",
@@ -178,6 +182,10 @@ def validate(config: TrainConfig) -> TrainConfig:
          f"--near-duplicates {config.near_duplicates!r} is unknown; choose one of {', '.join(NEAR_MODES)}"),
         (config.inference_predictions >= 0,
          f"--inference-predictions {config.inference_predictions} must be 0 (skip) or more (1000 recommended)"),
+        (config.seeds >= 1, f"--seeds {config.seeds} must be at least 1 (1: train one seed only)"),
+        (config.cv == 0 or config.cv >= 2, f"--cv {config.cv} must be 0 (off) or at least 2 folds"),
+        (config.cv == 0 or config.mode == "head",
+         "--cv needs --mode head (cross-validation refits the head on cached features); finetune mode supports --seeds"),
     ]
     for ok, message in checks:
         if not ok:

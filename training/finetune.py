@@ -51,3 +51,31 @@ def augmentation(seed: int):
         keras.layers.RandomRotation(0.1, fill_mode="reflect", seed=seed),
         keras.layers.RandomZoom(0.1, fill_mode="reflect", seed=seed),
     ], name="augmentation")
+
+
+def fit_end_to_end(spec, data, cfg):
+    """(model, head, extractor, FitResult, unfrozen blocks, weights info): the backbone's top blocks
+    unfrozen, a fresh head, trained on augmented images of the train split, early-stopped on val."""
+    import keras
+
+    from .backbones import build_backbone
+    from .features import image_dataset
+    from .fit import compile_classifier, fit
+    from .full_model import build_extractor, build_head
+
+    ds, size = data.dataset, spec.input_size
+    keras.utils.set_random_seed(cfg.seed)
+    backbone, info = build_backbone(spec)
+    blocks = unfreeze_top_blocks(backbone, cfg.finetune_blocks)
+    extractor = build_extractor(backbone, spec.name, size)
+    head = build_head(int(extractor.output_shape[-1]), len(ds.class_names), cfg.dropout)
+    pixels = keras.Input((size, size, 3), name="pixels")
+    model = keras.Model(pixels, head(extractor(pixels)), name="finetune")
+    compile_classifier(model, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum)
+    train_paths, train_y = data.inputs(ds, "train")
+    val_paths, val_y = data.inputs(ds, "val")
+    train_ds = image_dataset(train_paths, size, cfg.batch_size, labels=train_y, augment=augmentation(cfg.seed),
+                             shuffle_seed=cfg.seed)
+    val_ds = image_dataset(val_paths, size, cfg.batch_size, labels=val_y)
+    result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs, patience=cfg.patience)
+    return model, head, extractor, result, blocks, info

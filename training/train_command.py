@@ -34,6 +34,7 @@ from .data_card import DataCardCollector
 from .evaluation import record_evaluation, slice_attributes
 from .examples import record_examples
 from .features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
+from .finetune import fit_end_to_end
 from .fit import FitResult, compile_classifier, epoch_usage, feature_datasets, fit
 from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
                          save_model_atomic)
@@ -41,6 +42,7 @@ from .metadata import Metadata, load_metadata, unmatched_warning
 from .progress import about, detail, log, log_timing_model
 from .robustness import run_robustness
 from .run_sections import data_section, model_section, training_section, write_history
+from .seeds import record_seeds_and_cv
 
 EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size
 MODEL_FILE = "model.keras"
@@ -200,16 +202,20 @@ def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[Memb
     engine_class = HeadEngine if config.mode == "head" else FinetuneEngine
     with emissions_phase("data_card"):
         data_card = data_card_collector(data.dataset, config)
+    engines = {}
     for spec, group in groups.items():
-        engine = engine_class(config, spec, data)
-        with emissions_phase("data_card", subject="label_issues"):  # K-fold heads on this spec's features
-            data_card.measure_train(engine.train_features, engine.features_note)
+        engine = engines[spec] = engine_class(config, spec, data)
+        if not config.cv:  # with --cv its out-of-fold predictions give the train-side label issues
+            with emissions_phase("data_card", subject="label_issues"):  # K-fold heads on this spec's features
+                data_card.measure_train(engine.train_features, engine.features_note)
         for member in group:
             with about(member.label):
                 engine.train_member(member, distribution)
                 data_card.write(member.writer)
         engine.finish(group, group[_choose(rule, group)])
-    return members[_choose(rule, members)]
+    chosen = members[_choose(rule, members)]
+    record_seeds_and_cv(engines[chosen.spec], chosen, members, data_card)  # --seeds, --cv on the chosen one
+    return chosen
 
 
 def member_label(member: Member, n_members: int) -> str:
@@ -315,24 +321,31 @@ class HeadEngine:
     def _xy(self, set_name: str, split: str, ds: Dataset):
         return self.features[(set_name, split)], np.asarray([s.label for s in ds.splits[split]], dtype=np.int64)
 
-    def train_member(self, member: Member, distribution: dict) -> None:
+    def fit_head(self, cfg: TrainConfig):
+        """(head, FitResult): a head fitted on the cached train features with `cfg`, early-stopped on val."""
         import keras
 
-        cfg, ds = member.config, self.data.dataset
+        ds = self.data.dataset
         train_x, train_y = self._xy("train", "train", ds)
-        val = self._xy("val", "val", ds)
         keras.utils.set_random_seed(cfg.seed)
-        train_ds, val_ds, steps = feature_datasets(train_x, train_y, *val, cfg.batch_size, cfg.seed)
+        train_ds, val_ds, steps = feature_datasets(train_x, train_y, *self._xy("val", "val", ds), cfg.batch_size, cfg.seed)
         head = build_head(train_x.shape[1], len(ds.class_names), cfg.dropout)
         compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
+        return head, fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs, patience=cfg.patience)
+
+    def seed_probs(self, cfg: TrainConfig) -> np.ndarray:
+        """Test-split probabilities of a head retrained with `cfg` (`--seeds`)."""
+        return self.fit_head(cfg)[0].predict(self.features[("test", "test")], batch_size=256, verbose=0)
+
+    def train_member(self, member: Member, distribution: dict) -> None:
+        cfg, ds = member.config, self.data.dataset
         with emissions_phase("fit", run_id=member.writer.run_id):
-            result = fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
-                         patience=cfg.patience)
+            head, result = self.fit_head(cfg)
         member.result, member.head = result, head
         record = member.writer.record
         member.timings = {"feature_extraction_s": self.extract_s, "fit_s": result.fit_s}
         record["training"] = training_section(cfg, result, member.timings, distribution,
-                                              features_from_cache=self.from_cache, **epoch_usage(len(train_y), cfg.batch_size))
+                                              features_from_cache=self.from_cache, **epoch_usage(len(ds.splits["train"]), cfg.batch_size))
         write_history(member.writer, result.history)
         head_params = count_params(head)
         record["model"] = model_section(self.spec, self.weights, dropout=cfg.dropout, n_classes=len(ds.class_names),
@@ -402,34 +415,22 @@ class FinetuneEngine:
         self.config, self.spec, self.data = config, spec, data
         self.preprocessing = preprocessing_text(spec.name, spec.input_size)
 
+    def seed_probs(self, cfg: TrainConfig) -> np.ndarray:
+        """Test-split probabilities of the model fine-tuned again with `cfg` (`--seeds`)."""
+        paths, _ = self.data.inputs(self.data.dataset, "test")
+        model = fit_end_to_end(self.spec, self.data, cfg)[0]
+        return extract(model, paths, self.spec.input_size, EXTRACT_BATCH, "predicting test")
+
     def train_member(self, member: Member, distribution: dict) -> None:
-        import keras
-
-        from .features import image_dataset
-        from .finetune import augmentation, unfreeze_top_blocks
-
         cfg, ds, size = member.config, self.data.dataset, self.spec.input_size
-        keras.utils.set_random_seed(cfg.seed)
-        backbone, info = build_backbone(self.spec)
-        blocks = unfreeze_top_blocks(backbone, cfg.finetune_blocks)
-        extractor = build_extractor(backbone, self.spec.name, size)
-        head = build_head(int(extractor.output_shape[-1]), len(ds.class_names), cfg.dropout)
-        pixels = keras.Input((size, size, 3), name="pixels")
-        model = keras.Model(pixels, head(extractor(pixels)), name="finetune")
-        compile_classifier(model, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum)
-        train_paths, train_y = self.data.inputs(ds, "train")
-        val_paths, val_y = self.data.inputs(ds, "val")
-        train_ds = image_dataset(train_paths, size, cfg.batch_size, labels=train_y, augment=augmentation(cfg.seed),
-                                 shuffle_seed=cfg.seed)
-        val_ds = image_dataset(val_paths, size, cfg.batch_size, labels=val_y)
+        n_train = len(ds.splits["train"])
         with emissions_phase("fit", run_id=member.writer.run_id):
-            result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
-                         patience=cfg.patience)
+            model, head, extractor, result, blocks, info = fit_end_to_end(self.spec, self.data, cfg)
         member.result, member.head, member.extractor = result, head, extractor
         member.timings = {"fit_s": result.fit_s}
         record = member.writer.record
         record["training"] = training_section(cfg, result, member.timings, distribution, unfrozen_blocks=blocks,
-                                              **epoch_usage(len(train_y), cfg.batch_size, drop_remainder=False))
+                                              **epoch_usage(n_train, cfg.batch_size, drop_remainder=False))
         write_history(member.writer, result.history)
         total, trainable = count_params(model)
         record["model"] = model_section(self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),
@@ -455,7 +456,7 @@ class FinetuneEngine:
             run_robustness(cfg.robustness, model=model.predict_on_batch, paths=test_paths, y_true=test_y,
                            class_names=ds.class_names, input_size=size, seed=cfg.seed,
                            batch_size=EXTRACT_BATCH)[0].apply(record)
-        member.train_ips = len(train_y) * result.epochs_run / result.fit_s if result.fit_s > 0 else None
+        member.train_ips = n_train * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         # Every fine-tuned member has its own backbone weights, so each keeps its full model.
         full = build_full_model(extractor, head, size, name=record["name"])
         finish_chosen(member, full, self.spec, self.data)

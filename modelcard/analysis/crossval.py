@@ -13,7 +13,7 @@ must hold every class once); with under 2 images in a class there is nothing to 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -36,28 +36,74 @@ class CrossValidated:
     note: str | None      # e.g. "K shrank from 5 to 3: class 'space' has only 3 training images"
 
 
-def choose_k(labels: np.ndarray, class_names: Sequence[str], k: int = DEFAULT_K) -> tuple[int, str | None]:
-    """(K to use, note when it shrank); TooSmall when a present class has fewer than 2 images."""
-    counts = np.bincount(labels, minlength=len(class_names))
+def choose_k(labels: np.ndarray, class_names: Sequence[str], k: int = DEFAULT_K,
+             groups: np.ndarray | None = None) -> tuple[int, str | None]:
+    """(K to use, note when it shrank); TooSmall when a present class has fewer than 2 images.
+
+    With `groups` (duplicate group ids), a class counts its distinct groups, not its images:
+    a group never splits across folds, so a class needs K groups to appear in every fold."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if groups is None:
+        counts = np.bincount(labels, minlength=len(class_names))
+        unit, units = "training image", "training images"
+    else:
+        pairs = set(zip(labels.tolist(), np.asarray(groups).tolist()))
+        counts = np.bincount([c for c, _ in pairs], minlength=len(class_names))
+        unit, units = "distinct image (duplicates count once)", "distinct images (duplicates count once)"
     present = [(int(c), name) for c, name in zip(counts, class_names) if c > 0]
     if len(present) < 2:
         raise TooSmall("fewer than 2 classes have training images, so there is nothing to cross-validate")
     smallest, name = min(present)
     if smallest < 2:
-        raise TooSmall(f"class '{name}' has {smallest} training image; cross-validation needs at least 2 per class")
+        raise TooSmall(f"class '{name}' has {smallest} {unit}; cross-validation needs at least 2 per class")
     if smallest >= k:
         return k, None
-    return smallest, f"K shrank from {k} to {smallest}: class '{name}' has only {smallest} training images"
+    return smallest, f"K shrank from {k} to {smallest}: class '{name}' has only {smallest} {units}"
 
 
-def cross_validated_probs(features: np.ndarray, labels, class_names: Sequence[str], *, k: int = DEFAULT_K,
-                          seed: int = 0) -> CrossValidated:
-    """Held-out class probabilities for every row from K stratified folds (seeded)."""
+def folds(labels, k: int, seed: int, groups=None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(fit rows, held-out rows)] of K stratified folds, seeded; with `groups` (scikit-learn's
+    `StratifiedGroupKFold`) every group stays inside one fold, so duplicates never straddle a fit
+    and its held-out fold."""
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    y = np.asarray(labels, dtype=np.int64)
+    if groups is None:
+        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
+    else:
+        splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(
+            np.zeros(len(y)), y, np.asarray(groups))
+    return [(np.asarray(fit_rows), np.asarray(held_out)) for fit_rows, held_out in splitter]
+
+
+def out_of_fold(n_classes: int, fold_list, fit_predict: Callable[[np.ndarray, np.ndarray], tuple]) -> np.ndarray:
+    """(n, n_classes) held-out probabilities: `fit_predict(fit rows, held-out rows)` fits a head on
+    the fit rows and returns (its class indices, probabilities of the held-out rows)."""
+    n = sum(len(held) for _, held in fold_list)
+    probs = np.zeros((n, n_classes))
+    for fit_rows, held_out in fold_list:
+        classes, held_probs = fit_predict(fit_rows, held_out)
+        probs[np.ix_(held_out, np.asarray(classes))] = held_probs
+    return probs
+
+
+def logistic_fit_predict(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray, np.ndarray], tuple]:
+    """The softmax head of `HEAD_METHOD` as a `fit_predict` for `out_of_fold` (scikit-learn)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    def fit_predict(fit_rows, held_out):
+        head = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=MAX_ITER))
+        head.fit(x[fit_rows], y[fit_rows])
+        return head.classes_, head.predict_proba(x[held_out])
+
+    return fit_predict
+
+
+def cross_validated_probs(features: np.ndarray, labels, class_names: Sequence[str], *, k: int = DEFAULT_K,
+                          seed: int = 0, groups=None) -> CrossValidated:
+    """Held-out class probabilities for every row from K stratified (group) folds (seeded)."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -65,14 +111,10 @@ def cross_validated_probs(features: np.ndarray, labels, class_names: Sequence[st
 
     x = np.asarray(features, dtype=np.float64)
     y = np.asarray(labels, dtype=np.int64)
-    k_used, note = choose_k(y, class_names, k)
-    probs = np.zeros((len(y), len(class_names)))
-    folds = StratifiedKFold(n_splits=k_used, shuffle=True, random_state=seed)
+    k_used, note = choose_k(y, class_names, k, groups)
+    fold_list = folds(y, k_used, seed, groups)
     # One BLAS thread: on a busy machine, oversubscribed BLAS threads made each fit 20x slower.
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # an early stop still gives usable probabilities
-        for fit_rows, held_out in folds.split(x, y):
-            head = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=MAX_ITER))
-            head.fit(x[fit_rows], y[fit_rows])
-            probs[np.ix_(held_out, head.classes_)] = head.predict_proba(x[held_out])
+        probs = out_of_fold(len(class_names), fold_list, logistic_fit_predict(x, y))
     return CrossValidated(probs, k_used, note)

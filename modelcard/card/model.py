@@ -280,6 +280,7 @@ class Evaluation:
     shift_gaps: list[ShiftGap]   # empty with a single set
     factors: list[str]           # e.g. ["class", "background (slice)"]
     robustness: Any = None       # e.g. sections.robustness.Robustness(measured=True, ...) (None: not assembled)
+    seeds_cv: Any = None         # e.g. sections.seeds_cv.SeedsCV(seeds=..., cv=...) (None: no --seeds / --cv)
     metric_names: dict[str, str] = field(default_factory=dict)  # e.g. {"f1_macro": "F1 (macro)"}
 
 

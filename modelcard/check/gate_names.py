@@ -33,12 +33,18 @@ PLACEHOLDERS: dict[str, tuple[str, ...] | None] = {
     "metric": SCALAR_METRICS,
     "pc_metric": PER_CLASS_METRICS,
     "slice_metric": SLICE_METRICS,
+    "cv_metric": ("accuracy", "f1_macro", "balanced_accuracy"),
+    "seed_metric": ("accuracy", "f1_macro"),
+    "seed_stat": ("min", "max", "spread", "mean", "std"),
     "class": None, "column": None, "set": None, "corruption": None, "severity": None, "split": None,
 }
 PLACEHOLDER_MEANING = {
     "metric": "a metric of `evaluations.<set>.metrics`",
     "pc_metric": "a per-class metric",
     "slice_metric": "a metric computed per slice group",
+    "cv_metric": "a metric of the cross-validated estimate (`cv.metrics`, `train --cv`)",
+    "seed_metric": "a test metric compared across training seeds (`seeds.spread`, `train --seeds`)",
+    "seed_stat": "min, max, spread (max - min), mean or std (sample standard deviation) across the seeds",
     "class": "a class name of the run (`data.class_names`)",
     "column": "a slicing attribute column of the test set (`evaluations.test.slices[].column`)",
     "set": "an evaluation set name (`evaluations` keys: `test`, or an `--eval-set` name)",
@@ -151,6 +157,11 @@ def _cross_split_pairs(record: dict) -> int:
     return sum(1 for pair in duplicates.get("near_pairs") or [] if pair.get("cross_split"))
 
 
+def _seed_stat(record: dict, metric: str, stat: str) -> Any:
+    spread = _key(_section(record, "seeds", "training-seed results (train --seeds)"), "spread", "seeds field")
+    return _key(_key(spread, metric, "seed metric"), stat, f"statistic of {metric} across seeds")
+
+
 def _model_file_bytes(record: dict) -> Any:
     efficiency = record.get("efficiency") or {}
     if efficiency.get("model_file_bytes") is not None:
@@ -216,6 +227,17 @@ TABLE: tuple[GateName, ...] = (
              "label_issues.test.rate <= 0.05",
              lambda r, v: _key(_key(_section(r, "label_issues", "label-issue check"), v["split"], "split"),
                                "rate", "label-issue field")),
+    GateName("cv.<cv_metric>", True, "cv.metrics.<cv_metric>",
+             "The recipe's K-fold cross-validated estimate over train+val (`train --cv`); accuracy has a Wilson "
+             "interval on n = train+val images (its coverage is measured in bench/coverage.py), the others a value only.",
+             "cv.accuracy.ci_low >= 0.80",
+             lambda r, v: _key(_section(r, "cv", "cross-validated estimate (train --cv)")["metrics"], v["cv_metric"],
+                               "cross-validated metric")),
+    GateName("seeds.<seed_metric>.<seed_stat>", False, "seeds.spread.<seed_metric>.<seed_stat>",
+             "A test metric across the training seeds of `train --seeds N` (the run's own seed included): "
+             "`spread` is max - min, so `seeds.accuracy.spread <= 0.05` asks that retraining moves accuracy by at "
+             "most 5 points; `seeds.accuracy.min` is the worst seed's test accuracy.",
+             "seeds.accuracy.spread <= 0.05", lambda r, v: _seed_stat(r, v["seed_metric"], v["seed_stat"])),
     GateName("duplicates.cross_split_pairs", False, "data.duplicates.near_pairs[cross_split=true]",
              "Near-duplicate image pairs that sit in different splits (they inflate test scores).",
              "duplicates.cross_split_pairs <= 0", lambda r, v: _cross_split_pairs(r)),

@@ -19,6 +19,7 @@ from ..record.predictions import read_predictions
 from ..record.store import RunRef
 from .facts import RunFacts, eval_metrics, run_facts
 from .paired import McNemar, PairedDifference, mcnemar_exact, paired_bootstrap
+from .seed_noise import SeedNoise, seed_noise
 
 EVAL_SET = "test"
 N_BINS = 15  # calibration bins do not enter the compared metrics; any valid value works
@@ -65,6 +66,7 @@ class RunDiff:
     config: list[Change]                     # settings that differ
     efficiency: list[Change]                 # latency, sizes, durations, energy, CO2
     warnings: list[str] = field(default_factory=list)
+    seed_noise: SeedNoise | None = None      # both runs have `--seeds` results: is B - A within their spread?
 
 
 def _predictions(run: RunRef):
@@ -165,4 +167,4 @@ def diff_runs(a: RunRef, b: RunRef, *, n_resamples: int = 2000, seed: int = 0, c
                    mcnemar=test, bootstrap={"method": "paired percentile bootstrap", "n_resamples": n_resamples,
                                             "seed": seed, "confidence": confidence},
                    per_class_f1=_per_class_f1(a.record, b.record), config=_config(a.record, b.record),
-                   efficiency=_efficiency(fa, fb), warnings=warnings)
+                   efficiency=_efficiency(fa, fb), warnings=warnings, seed_noise=seed_noise(a.record, b.record))

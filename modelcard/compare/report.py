@@ -12,6 +12,7 @@ from ..card import formatting as fmt
 from .diff import Change, RunDiff
 from ..record.measured import shared_words
 from .facts import RunFacts
+from .seed_noise import seed_noise_sentence
 
 NOT_MEASURED = "not measured"
 METRIC_LABELS = {"accuracy": "accuracy", "f1_macro": "macro F1"}
@@ -56,7 +57,14 @@ def _label(f: RunFacts) -> str:
 
 
 def headline(d: RunDiff) -> str:
-    """One sentence a reviewer can act on: is B better than A on these test images?"""
+    """One sentence a reviewer can act on: is B better than A on these test images? With both runs'
+    seed results, a change smaller than the seed spread is called within seed noise first."""
+    noise = seed_noise_sentence(d.seed_noise)
+    single = _single_seed_headline(d)
+    return f"{noise} Single-seed comparison: {single}" if noise else single
+
+
+def _single_seed_headline(d: RunDiff) -> str:
     if not d.same_test_set:
         return (f"Test sets differ ({d.test_set_note}), so no paired claim is possible: compare each run's own "
                 f"interval below (A {fmt.metric(d.a.accuracy)}, B {fmt.metric(d.b.accuracy)} test accuracy).")
@@ -115,4 +123,5 @@ def to_json(d: RunDiff) -> dict:
         "paired": [asdict(p) for p in d.paired], "mcnemar": asdict(d.mcnemar) if d.mcnemar else None,
         "per_class_f1": [change(r) for r in d.per_class_f1], "config": [change(r) for r in d.config],
         "efficiency": [change(r) for r in d.efficiency], "warnings": list(d.warnings),
+        "seed_noise": None if d.seed_noise is None else {**asdict(d.seed_noise), "spread": d.seed_noise.spread},
     }

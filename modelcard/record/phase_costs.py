@@ -16,6 +16,8 @@ PHASE_KINDS = {
     "feature_extraction": "feature extraction",
     "fit": "fit",
     "evaluation": "evaluation",
+    "seeds": "retraining with other seeds (--seeds)",
+    "cross_validation": "cross-validation heads (--cv)",
     "robustness": "robustness under corruptions",
     "examples": "example grid and attention maps",
     "efficiency": "efficiency measurement (latency, throughput)",

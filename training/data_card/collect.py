@@ -111,7 +111,19 @@ class DataCardCollector:
             method = f"cleanlab find_label_issues on {cv.k}-fold cross-validated {HEAD_METHOD}{note}"
             return li.measure(labels, cv.probs, self.class_names, ids, method=method, k_folds=cv.k, k_note=cv.note)
 
-        result = self._guard("label issues (train)", run)
+        self._keep_train(self._guard("label issues (train)", run), ids)
+
+    def measure_train_from(self, probs: np.ndarray, method: str, k: int, k_note: str | None = None) -> None:
+        """Label issues of the training split from out-of-fold `probs` made elsewhere (`train --cv`)."""
+        if not self.label_issues_on or "train" not in self.splits:
+            return
+        samples = self.splits["train"]
+        labels = np.asarray([s.label for s in samples], dtype=np.int64)
+        ids = [s.relpath for s in samples]
+        self._keep_train(self._guard("label issues (train)", lambda: li.measure(
+            labels, probs, self.class_names, ids, method=method, k_folds=k, k_note=k_note)), ids)
+
+    def _keep_train(self, result, ids: list[str]) -> None:
         if result is not None:
             self.train_entry, flagged = result
             self.train_rows = [li.suspect_row(f, self.class_names, ids) for f in flagged]

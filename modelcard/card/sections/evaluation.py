@@ -8,6 +8,7 @@ from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
 from .common import metric_from
 from .slice_notes import slice_notes
 from .robustness import robustness
+from .seeds_cv import seeds_cv
 
 METRIC_ORDER = ("accuracy", "balanced_accuracy", "top5_accuracy", "f1_macro", "precision_macro", "recall_macro",
                 "f1_weighted", "precision_weighted", "recall_weighted", "log_loss", "ece")
@@ -89,4 +90,5 @@ def evaluation(record: dict) -> Evaluation:
     rob = robustness(record)
     if rob.measured:
         factors.append(f"common image corruptions ({rob.suite} suite of ImageNet-C, on {rob.eval_set})")
-    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob, metric_names=dict(METRIC_NAMES))
+    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob, metric_names=dict(METRIC_NAMES),
+                      seeds_cv=seeds_cv(record))

@@ -31,6 +31,9 @@ The rules (each a function here):
   Without a bar: an interval wider than `WIDE_INTERVAL` (10 percentage points, by the printed
   figures) means the test set cannot tell this model apart from one that is right only
   `ci_low` of the time.
+- `seeds_and_cv`: with `--seeds`, the test accuracy range over the
+  seeds; with `--cv`, the recipe's cross-validated accuracy on n train+val images with its
+  interval, while the test split measures the shipped model.
 - `never_measured`: no extra evaluation set; no groups at all; groups only by image properties
   (`IMAGE_PROPERTY_SLICES`, the attributes training derives from the image files), so none
   about people; no calibration result.
@@ -243,6 +246,27 @@ def bar(ev: EvalSet, accuracy_bar: float | None) -> str | None:
             "to compare with (`accuracy_bar` in card.yaml).")
 
 
+def seeds_and_cv(section) -> str | None:
+    """With `--seeds`/`--cv` (`sections.seeds_cv.SeedsCV`): the test accuracy range over the seeds and the
+    recipe's cross-validated accuracy, beside the shipped model's test estimate (None without either)."""
+    if section is None:
+        return None
+    parts = []
+    if section.seeds is not None:
+        a = section.seeds.accuracy
+        low, high = percent_pair(a["min"], a["max"])
+        parts.append(f"retrained with {len(section.seeds.seeds)} seeds, its test accuracy ranged from {low} to {high}")
+    if section.cv is not None and section.cv.accuracy.value is not None:
+        m = section.cv.accuracy
+        ci = ""
+        if m.ci_low is not None and m.ci_high is not None:
+            low, high = percent_pair(m.ci_low, m.ci_high)
+            ci = f" (95% CI {low} to {high})"
+        parts.append(f"{section.cv.k}-fold cross-validation on its {fmt.count(section.cv.n)} train+val images puts "
+                     f"the recipe at {percent(m.value)}{ci}, while the test split measures the shipped model")
+    return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else None
+
+
 def never_measured(evaluation: Evaluation, unit: str = "images") -> str | None:
     if not evaluation.sets:
         return "This run has no evaluation results, so how often the model is right was never measured."
@@ -278,6 +302,7 @@ def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Su
     if first is not None:
         facts += [accuracy(first, held_out=details.created_by == "train", unit=unit), bar(first, info.accuracy_bar),
                   weakest_class(first, unit), weakest_group(first, unit), calibration(first, unit)]
+    facts.append(seeds_and_cv(evaluation.seeds_cv))  # --seeds / --cv: spread and the recipe's estimate
     facts.append(never_measured(evaluation, unit))
     bar_text = percent(info.accuracy_bar) if info.accuracy_bar is not None else None
     return Summary(sentences=[s for s in facts if s], accuracy_bar=bar_text)

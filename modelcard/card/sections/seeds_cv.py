@@ -1,0 +1,116 @@
+"""Training-seed variance (`--seeds`) and the cross-validated estimate (`--cv`) on the card.
+
+Reads the record's optional `seeds` and `cv` sections (docs/run-record.md, "Changes in 1.2").
+Cross-validation estimates the recipe (the chosen settings, retrained on other folds of
+train+val); the test split estimates the one shipped model. Both are shown side by side, with
+the seed spread: how far retraining with another seed moves the test accuracy. Every number
+comes from the record; tables and sentences are built here, the partial only lays them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import formatting as fmt
+from ..model import Metric
+from .common import metric_from
+
+METRIC_WORDS = {"accuracy": "accuracy", "f1_macro": "F1 (macro)"}
+
+
+@dataclass
+class SeedSpread:
+    """The test spread across training seeds of the chosen configuration."""
+
+    seeds: list[int]            # e.g. [0, 1, 2]
+    shipped_seed: int           # e.g. 0 (the run's own seed: its model is the one saved)
+    eval_set: str               # e.g. "test"
+    rows: list[list[str]]       # e.g. [["0 (shipped)", "0.938", "0.935"], ["1", "0.906", "0.901"]]
+    spread_rows: list[list[str]]  # e.g. [["accuracy", "0.906", "0.938", "0.032", "0.016"]]
+    accuracy: dict = field(default_factory=dict)  # e.g. {"min": 0.906, "max": 0.938, "spread": 0.032, "std": 0.016}
+
+
+@dataclass
+class CrossValidation:
+    """The recipe's K-fold cross-validated estimate over train+val."""
+
+    k: int                      # e.g. 5
+    n: int                      # e.g. 181 (train+val images)
+    n_train: int                # e.g. 151
+    n_val: int                  # e.g. 30
+    accuracy: Metric            # e.g. Metric(0.917, 0.866, 0.949) (Wilson on n)
+    f1_macro: float | None      # e.g. 0.915
+    per_class_rows: list[list[str]]  # e.g. [["cats", "60", "0.950"]]
+    interval_method: str        # e.g. "Wilson score interval on n = train+val pooled out-of-fold predictions"
+    folds: str                  # e.g. "stratified group K-fold over train+val (...)"
+    head: str                   # e.g. "a fresh softmax head per fold with the chosen configuration's settings ..."
+    k_note: str | None = None   # e.g. "K shrank from 5 to 3: class 'space' has only 3 distinct images ..."
+    corrected_t: list[float] | None = None  # e.g. [0.85, 0.96] (Nadeau-Bengio, for comparison)
+
+
+@dataclass
+class SeedsCV:
+    """The subsection: seed spread, cross-validation, and both estimates side by side."""
+
+    seeds: SeedSpread | None    # e.g. SeedSpread([0, 1, 2], 0, ...) (None: trained with one seed)
+    cv: CrossValidation | None  # e.g. CrossValidation(5, 181, ...) (None: no --cv)
+    side_by_side: list[list[str]]  # e.g. [["recipe (5-fold cross-validation)", "181 train+val", "0.917 [...]", "0.915"]]
+    sentences: list[str] = field(default_factory=list)  # e.g. ["Cross-validation estimates the recipe ..."]
+
+
+def _seeds(section: dict) -> SeedSpread:
+    rows = [[f"{r['seed']} (shipped)" if r["seed"] == section["shipped_seed"] else str(r["seed"]),
+             fmt.num(r["accuracy"]), fmt.num(r["f1_macro"])] for r in section["per_seed"]]
+    spread_rows = [[METRIC_WORDS.get(m, m), fmt.num(s["min"]), fmt.num(s["max"]), fmt.num(s["spread"]),
+                    fmt.num(s.get("std"))] for m, s in section["spread"].items()]
+    return SeedSpread(seeds=list(section["seeds"]), shipped_seed=section["shipped_seed"], eval_set=section["set"],
+                      rows=rows, spread_rows=spread_rows, accuracy=dict(section["spread"]["accuracy"]))
+
+
+def _cv(section: dict) -> CrossValidation:
+    per_class = [[p["class_name"], fmt.count(p["support"]), fmt.num((p.get("recall") or {}).get("value"))]
+                 for p in section["per_class"]]
+    interval = section.get("accuracy_interval") or {}
+    return CrossValidation(k=section["k"], n=section["n"], n_train=section["n_train"], n_val=section["n_val"],
+                           accuracy=metric_from(section["metrics"]["accuracy"]),
+                           f1_macro=(section["metrics"].get("f1_macro") or {}).get("value"), per_class_rows=per_class,
+                           interval_method=interval.get("description") or interval.get("method") or "not recorded",
+                           folds=section.get("folds") or "", head=section.get("head") or "",
+                           k_note=section.get("k_note"), corrected_t=interval.get("corrected_t"))
+
+
+def seeds_cv(record: dict) -> SeedsCV | None:
+    """The subsection, or None when the run has neither `seeds` nor `cv`."""
+    seeds = _seeds(record["seeds"]) if record.get("seeds") else None
+    cv = _cv(record["cv"]) if record.get("cv") else None
+    if seeds is None and cv is None:
+        return None
+    test = ((record.get("evaluations") or {}).get("test") or {})
+    metrics = test.get("metrics") or {}
+    rows = []
+    if cv is not None:
+        rows.append([f"the recipe ({cv.k}-fold cross-validation)", f"{fmt.count(cv.n)} train+val",
+                     fmt.metric(cv.accuracy), fmt.num(cv.f1_macro)])
+    if metrics:
+        rows.append(["the shipped model (test split)", f"{fmt.count(test.get('n_samples'))} test",
+                     fmt.metric(metrics.get("accuracy")), fmt.metric(metrics.get("f1_macro"))])
+    return SeedsCV(seeds=seeds, cv=cv, side_by_side=rows, sentences=_sentences(seeds, cv))
+
+
+def _sentences(seeds: SeedSpread | None, cv: CrossValidation | None) -> list[str]:
+    out = []
+    if cv is not None:
+        out.append(f"Cross-validation estimates the recipe: the same settings, trained {cv.k} times, each time on "
+                   f"the other folds of the {fmt.count(cv.n)} train+val images ({fmt.count(cv.n_train)} train, "
+                   f"{fmt.count(cv.n_val)} validation), so every one of them is predicted once by a head that never "
+                   "saw it. The test split estimates the one shipped model on images nothing was chosen with. "
+                   "The two answer different questions, so they may differ; both are shown here.")
+    if seeds is not None:
+        a = seeds.accuracy
+        out.append(f"Retrained with {len(seeds.seeds)} seeds ({', '.join(map(str, seeds.seeds))}) on the same data, "
+                   f"the {seeds.eval_set} accuracy ranged from {fmt.num(a['min'])} to {fmt.num(a['max'])} "
+                   f"(standard deviation {fmt.num(a.get('std'))}); the shipped model is seed {seeds.shipped_seed}, "
+                   "the run's own, not the best seed on test. A difference between two runs smaller than this "
+                   "spread can come from the seed alone.")
+    return out
+
