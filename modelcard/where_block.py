@@ -30,12 +30,15 @@ def where_block(meta_path: Path) -> str:
     figures = folder / "figures" / slug
     n_figures = sum(1 for name in meta.get("files", {}) if name.startswith(f"figures/{slug}/"))
     rows = [("Markdown", folder / f"{slug}.md"), ("HTML", folder / f"{slug}.html"),
-            ("JSON", folder / f"{slug}.mct.json"), ("Figures", figures)]
+            ("JSON", folder / f"{slug}.mct.json"), ("BOM", folder / f"{slug}.cdx.json"),
+            ("Data", folder / f"{slug}.data.html"), ("Croissant", folder / f"{slug}.croissant.json"), ("Figures", figures)]
     lines = [f"Cards for {meta.get('name', slug)} (run {meta.get('run_id', '?')}):"]
     for label, path in rows:
         if path.exists():
-            note = {"JSON": "  (Model Card Toolkit format)", "Figures": f"  ({n_figures} files)"}.get(label, "")
-            lines.append(f"  {label:<9}{path}{note}")
+            note = {"JSON": "  (Model Card Toolkit format)", "BOM": "  (CycloneDX 1.6 ML-BOM)",
+                    "Data": "  (the data card)", "Croissant": "  (the data card as Croissant JSON-LD)",
+                    "Figures": f"  ({n_figures} files)"}.get(label, "")
+            lines.append(f"  {label:<10}{path}{note}")
     lines.append(f"Headline: {headline_text(meta.get('headline'))}")
     html = folder / f"{slug}.html"
     if html.exists():
