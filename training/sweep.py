@@ -109,3 +109,32 @@ def shared_efficiency(efficiency: dict | None, n_members: int) -> dict[str, str]
     if n_members > 1:
         shared.update({k: SWEEP for k in PROCESS_WIDE if efficiency.get(k) is not None})
     return dict(sorted(shared.items()))
+
+
+# -- the members of a running sweep (train_command.Member: index, parameters, metric(), writer) --
+
+def member_label(member, n_members: int) -> str:
+    """`[3/8] optimizer=sgd batch_size=32` for a sweep member, "" for a single configuration."""
+    if n_members <= 1:
+        return ""
+    return " ".join([f"[{member.index + 1}/{n_members}]", *(f"{k}={v}" for k, v in member.parameters.items())])
+
+
+def selection_line(rule: SelectionRule, members, chosen, elapsed_s: float) -> str:
+    """The one line naming the selected configuration and why it was chosen."""
+    if len(members) == 1:
+        return f"trained 1 configuration in {elapsed_s:.1f}s: run {chosen.writer.run_id}"
+    value = chosen.metric(rule.metric)
+    best = "highest" if rule.direction == "max" else "lowest"
+    reason = (f"{best} {rule.metric} ({value:.3f}) of {len(members)} configurations (--select {rule})"
+              if value is not None else f"no configuration has a {rule.metric}, so the first is kept")
+    ties = sum(1 for m in members if value is not None and m.metric(rule.metric) == value)
+    tie_note = f", first of {ties} tied" if ties > 1 else ""
+    return (f"selected {member_label(chosen, len(members))}: {reason}{tie_note}; "
+            f"run {chosen.writer.run_id} ({elapsed_s:.1f}s in all)")
+
+
+def choose_member(rule: SelectionRule, members) -> int:
+    """Index of the member `rule` picks (the first when none has the metric)."""
+    index = rule.choose([m.metric(rule.metric) for m in members])
+    return 0 if index is None else index

@@ -172,14 +172,14 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
             writer.save()
             members.append(Member(index, parameters, member_cfg, writer, spec=specs[index]))
         for member in members:
-            member.label = member_label(member, len(members))
+            member.label = sweeps.member_label(member, len(members))
         detail(f"runs: {', '.join(m.writer.run_id for m in members)}")
         with strategy.scope():
             chosen = _train_by_backbone(config, data, members, distribution, rule)
         emissions.stop()
         _record_emissions(members, emissions)
         _record_sweep(members, chosen, rule, sweep_id)
-        log(selection_line(rule, members, chosen, time.perf_counter() - started))
+        log(sweeps.selection_line(rule, members, chosen, time.perf_counter() - started))
     return [chosen.writer.path] + [m.writer.path for m in members if m is not chosen]
 
 
@@ -212,36 +212,10 @@ def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[Memb
             with about(member.label):
                 engine.train_member(member, distribution)
                 data_card.write(member.writer)
-        engine.finish(group, group[_choose(rule, group)])
-    chosen = members[_choose(rule, members)]
+        engine.finish(group, group[sweeps.choose_member(rule, group)])
+    chosen = members[sweeps.choose_member(rule, members)]
     record_seeds_and_cv(engines[chosen.spec], chosen, members, data_card)  # --seeds, --cv on the chosen one
     return chosen
-
-
-def member_label(member: Member, n_members: int) -> str:
-    """`[3/8] optimizer=sgd batch_size=32` for a sweep member, "" for a single configuration."""
-    if n_members <= 1:
-        return ""
-    return " ".join([f"[{member.index + 1}/{n_members}]", *(f"{k}={v}" for k, v in member.parameters.items())])
-
-
-def selection_line(rule: sweeps.SelectionRule, members: list[Member], chosen: Member, elapsed_s: float) -> str:
-    """The one line naming the selected configuration and why it was chosen."""
-    if len(members) == 1:
-        return f"trained 1 configuration in {elapsed_s:.1f}s: run {chosen.writer.run_id}"
-    value = chosen.metric(rule.metric)
-    best = "highest" if rule.direction == "max" else "lowest"
-    reason = (f"{best} {rule.metric} ({value:.3f}) of {len(members)} configurations (--select {rule})"
-              if value is not None else f"no configuration has a {rule.metric}, so the first is kept")
-    ties = sum(1 for m in members if value is not None and m.metric(rule.metric) == value)
-    tie_note = f", first of {ties} tied" if ties > 1 else ""
-    return (f"selected {member_label(chosen, len(members))}: {reason}{tie_note}; "
-            f"run {chosen.writer.run_id} ({elapsed_s:.1f}s in all)")
-
-
-def _choose(rule: sweeps.SelectionRule, members: list[Member]) -> int:
-    index = rule.choose([m.metric(rule.metric) for m in members])
-    return 0 if index is None else index
 
 
 def _record_emissions(members: list[Member], emissions) -> None:
