@@ -14,13 +14,15 @@ from .store import (
     resolve_run,
     read_record,
     write_record,
+    read_run,
     create_run_dir,
 )
+from .model import RunRecord
 from .predictions import Predictions, read_predictions, write_predictions
 from .lifecycle import RunWriter, open_run
 
 __all__ = [
     "SCHEMA_VERSION", "RUN_JSON", "new_record", "new_run_id", "utc_now", "validate_record",
-    "RunRef", "resolve_runs_dir", "list_runs", "resolve_run", "read_record", "write_record",
+    "RunRef", "resolve_runs_dir", "list_runs", "resolve_run", "read_record", "read_run", "write_record", "RunRecord",
     "create_run_dir", "Predictions", "read_predictions", "write_predictions", "RunWriter", "open_run",
 ]

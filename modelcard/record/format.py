@@ -8,6 +8,7 @@ collectors fill them in later.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import platform
 import secrets
 import subprocess
@@ -33,6 +34,12 @@ TRACKED_PACKAGES = (
     "modelcard", "numpy", "pandas", "scikit-learn", "fairlearn", "jinja2", "matplotlib",
     "tensorflow", "tensorflow-cpu", "keras", "codecarbon", "pillow", "cleanlab", "cleanvision",
 )
+
+
+def record_text(record: dict) -> str:
+    """The exact text of `run.json` for a record: sorted keys, indent 2, UTF-8 kept, no NaN,
+    a trailing newline (so the same record always gives the same bytes)."""
+    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def utc_now() -> str:

@@ -33,14 +33,20 @@ def in_sweep(record: dict) -> bool:
 def shared_efficiency(record: dict) -> dict[str, str]:
     """{efficiency key: where it was measured} for every figure not measured for this run alone,
     e.g. {"latency_ms_batch1": "20261122T035106Z-11c318", "peak_rss_mb": "sweep"}."""
-    eff = record.get("efficiency") or {}
+    return shared_of(record.get("efficiency"), record.get("run_id"), in_sweep(record))
+
+
+def shared_of(efficiency: dict | None, run_id: str | None, member_of_sweep: bool) -> dict[str, str]:
+    """`shared_efficiency` from the parts it reads: the efficiency section, the run id, and
+    whether the run is a member of a sweep (the typed model calls this)."""
+    eff = efficiency or {}
     if isinstance(eff.get("shared"), dict):
         return dict(eff["shared"])
     shared: dict[str, str] = {}
     on = eff.get("measured_on_run")
-    if on and on != record.get("run_id"):
+    if on and on != run_id:
         shared.update({k: str(on) for k in MODEL_MEASURED if eff.get(k) is not None})
-    if in_sweep(record):
+    if member_of_sweep:
         shared.update({k: SWEEP for k in PROCESS_WIDE if eff.get(k) is not None})
     return dict(sorted(shared.items()))
 
@@ -48,13 +54,17 @@ def shared_efficiency(record: dict) -> dict[str, str]:
 def emissions_scope(record: dict) -> str | None:
     """"run" when the emissions totals are this run's, "sweep" when they cover its whole sweep;
     None without emissions."""
-    emissions = record.get("emissions")
+    return scope_of(record.get("emissions"), record.get("warnings"), in_sweep(record))
+
+
+def scope_of(emissions: dict | None, warnings: list | None, member_of_sweep: bool) -> str | None:
+    """`emissions_scope` from the parts it reads (the typed model calls this)."""
     if not emissions:
         return None
     if emissions.get("scope") in ("run", SWEEP):
         return emissions["scope"]
-    warned = any(SWEEP_WIDE_WARNING in str(w) for w in record.get("warnings") or [])
-    return SWEEP if warned or in_sweep(record) else "run"
+    warned = any(SWEEP_WIDE_WARNING in str(w) for w in warnings or [])
+    return SWEEP if warned or member_of_sweep else "run"
 
 
 def shared_words(source: str) -> str:

@@ -6,15 +6,15 @@ configuration); running, failed and interrupted runs are never chosen implicitly
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import atomic
 from ..errors import UserError, read_user_text
-from .format import RUN_JSON, new_run_id
-from .validate import validate_record
+from .format import RUN_JSON, new_run_id, record_text
+from .model import RunRecord
+from .validate import parse_record_text, validate_record
 
 RUNS_ENV = "MODELCARD_RUNS"
 DEFAULT_RUNS_DIR = "runs"
@@ -31,6 +31,15 @@ class RunRef:
     def run_id(self) -> str:
         return self.record["run_id"]
 
+    @property
+    def model(self) -> RunRecord:
+        """The record as typed sections (built once per RunRef), e.g. `ref.model.metric("accuracy")`."""
+        cached = self.__dict__.get("_model")
+        if cached is None:
+            cached = RunRecord.from_dict(self.record)
+            object.__setattr__(self, "_model", cached)
+        return cached
+
 
 def resolve_runs_dir(runs_dir: str | os.PathLike | None = None) -> Path:
     """`--runs-dir` wins, then $MODELCARD_RUNS, then ./runs."""
@@ -41,19 +50,21 @@ def read_record(run_dir: Path) -> dict:
     """Read and validate `run_dir/run.json`, with a one-line error for every way it can be bad."""
     path = Path(run_dir) / RUN_JSON
     text = read_user_text(path, f"{path} does not exist; is {run_dir} a run folder? (see `modelcard runs`)")
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-                        "the run is damaged, re-create it") from None
-    return validate_record(record, where=str(path))
+    return validate_record(parse_record_text(text, where=str(path)), where=str(path))
 
 
-def write_record(run_dir: Path, record: dict) -> None:
-    """Validate, then atomically write `run.json` (sorted keys, so output is stable)."""
+def read_run(ref: str | os.PathLike, runs_dir: str | os.PathLike | None = None) -> RunRecord:
+    """The typed record of `latest`, a run id or a run folder (or its run.json), validated."""
+    return resolve_run(str(ref), resolve_runs_dir(runs_dir)).model
+
+
+def write_record(run_dir: Path, record: dict | RunRecord) -> None:
+    """Validate, then atomically write `run.json` (sorted keys, so output is stable); `record` is
+    a plain dict or a typed `RunRecord`."""
+    if isinstance(record, RunRecord):
+        record = record.to_dict()
     validate_record(record, where=str(Path(run_dir) / RUN_JSON))
-    text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
-    atomic.write_text(Path(run_dir) / RUN_JSON, text)
+    atomic.write_text(Path(run_dir) / RUN_JSON, record_text(record))
 
 
 def create_run_dir(runs_dir: Path) -> tuple[str, Path]:

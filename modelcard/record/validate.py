@@ -19,6 +19,15 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+def parse_record_text(text: str | bytes, where: str = "run.json") -> object:
+    """The JSON of a run.json text, or the one-line UserError saying where it is broken."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                        "the run is damaged, re-create it") from None
+
+
 def validate_record(record: object, where: str = "run.json") -> dict:
     """Return `record` if it matches the schema; otherwise raise a one-line `UserError`."""
     if not isinstance(record, dict):

@@ -1,0 +1,34 @@
+"""The typed run record: one frozen dataclass per section of `run.json`.
+
+Read a record with `RunRecord.from_json(text)` (or `modelcard.record.read_run(ref)`), write it
+with `record.to_json()` / `write_record`; conversion is generic (`modelcard.record.typed`), and
+`tests/test_record_model.py` keeps the fields and `run.schema.json` in step. See
+docs/run-record.md, "Typed model".
+"""
+
+from .data import Data, Duplicates, EvalSetSummary, NearPair, SkippedFile, SplitBalance, SplitSummary
+from .datacard import DataCard, LabelIssues
+from .efficiency import Efficiency, Hardware, Latency
+from .emissions import Emissions, Inference, InferenceCost, Phase, PowerMeasured
+from .evaluation import (Bootstrap, Calibration, ClassResult, Confusion, ConfusionMatrix, Evaluation,
+                         Intervals, Slice, SliceGroup)
+from .examples import ConfusedPair, ExampleItem, Examples, GradCam
+from .metric import MeasuredFact, Metric, MetricFact
+from .network import Head, Model, Weights
+from .provenance import Artifacts, Provenance, RunError
+from .robustness import CorruptedResult, Robustness
+from .run import RunRecord, migrate
+from .sweep import Member, PhaseCost, Sweep
+from .training import EarlyStopping, Training
+from .variance import AccuracyInterval, CrossValidation, CvClassResult, SeedResult, Seeds, Spread
+
+__all__ = [
+    "AccuracyInterval", "Artifacts", "Bootstrap", "Calibration", "ClassResult", "Confusion", "ConfusedPair",
+    "ConfusionMatrix", "CorruptedResult", "CrossValidation", "CvClassResult", "Data", "DataCard", "Duplicates",
+    "EarlyStopping", "Efficiency", "Emissions", "EvalSetSummary", "Evaluation", "ExampleItem", "Examples",
+    "GradCam", "Hardware", "Head", "Inference", "InferenceCost", "Intervals", "LabelIssues", "Latency",
+    "MeasuredFact", "Member", "Metric", "MetricFact", "Model", "NearPair", "Phase", "PhaseCost",
+    "PowerMeasured", "Provenance", "Robustness", "RunError", "RunRecord", "SeedResult", "Seeds",
+    "SkippedFile", "Slice", "SliceGroup", "SplitBalance", "SplitSummary", "Spread", "Sweep", "Training",
+    "Weights", "migrate",
+]

@@ -1,0 +1,74 @@
+"""The `emissions` section (codecarbon collector): totals, power sources, phases, inference cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..typed import Section
+
+
+@dataclass(frozen=True, kw_only=True)
+class PowerMeasured(Section):
+    cpu: bool | None = None  # read from a hardware counter (True) or estimated (False), e.g. False
+    ram: bool | None = None  # e.g. False
+    gpu: bool | None = None  # None: not tracked, e.g. None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Phase(Section):
+    kind: str  # e.g. "fit"; "data_scan", "feature_extraction", "evaluation", "other", ...
+    duration_s: float  # e.g. 1.023
+    energy_kwh: float  # e.g. 6.19e-06
+    emissions_kg: float  # e.g. 2.29e-06
+    subject: str | None = None  # the split, set or seed, e.g. "test"
+    run_id: str | None = None  # the sweep member it belongs to; None: shared by the sweep
+    cpu_energy_kwh: float | None = None  # e.g. 8.18e-07
+    gpu_energy_kwh: float | None = None  # e.g. None
+    ram_energy_kwh: float | None = None  # e.g. 3.89e-06
+    cpu_power_w: float | None = None  # mean over the phase, e.g. 4.197
+    gpu_power_w: float | None = None  # e.g. None
+    ram_power_w: float | None = None  # e.g. 19.98
+    power_measured: PowerMeasured | None = None  # where each power came from
+
+
+@dataclass(frozen=True, kw_only=True)
+class InferenceCost(Section):
+    n_predictions: int  # predictions timed, e.g. 1024
+    duration_s: float  # e.g. 5.77
+    kwh_per_1000: float | None  # energy per 1,000 predictions, e.g. 4.03e-05
+    kg_per_1000: float | None  # CO2 per 1,000 predictions, e.g. 1.49e-05
+    measured: bool | None = None  # power read from counters, e.g. True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inference(Section):
+    batch_32: InferenceCost | None = None  # batches of 32
+    batch_1: InferenceCost | None = None  # one image per call
+    training_emissions_kg: float | None = None  # every phase but efficiency and inference_cost, e.g. 0.000155
+    breakeven_predictions: dict[str, int | None] | None = None  # predictions that emit as much, e.g. {"batch_32": 10445}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Emissions(Section):
+    emissions_kg: float | None  # CO2-equivalent, e.g. 0.000218
+    energy_kwh: float | None  # e.g. 0.00059
+    duration_s: float | None  # e.g. 94.3
+    measured: bool  # False when codecarbon estimated power (constant-TDP fallback), e.g. False
+    method: str  # how, in words, e.g. "codecarbon 3.3.2 OfflineEmissionsTracker (estimated, ...)"
+    emissions_rate_kg_per_s: float | None = None  # e.g. 2.31e-06
+    cpu_energy_kwh: float | None = None  # e.g. 6.67e-05
+    ram_energy_kwh: float | None = None  # e.g. 0.000524
+    gpu_energy_kwh: float | None = None  # null without a GPU, e.g. None
+    cpu_power_w: float | None = None  # e.g. 2.55
+    ram_power_w: float | None = None  # e.g. 19.99
+    gpu_power_w: float | None = None  # e.g. None
+    country_iso_code: str | None = None  # e.g. "USA"
+    region: str | None = None  # e.g. None
+    cloud_provider: str | None = None  # e.g. None
+    cloud_region: str | None = None  # e.g. None
+    tool: str | None = None  # e.g. "codecarbon 3.3.2"
+    power_measured: PowerMeasured | None = None  # where each power came from (1.1)
+    phases: list[Phase] | None = None  # one per phase of the run (1.1); None when the task API failed
+    shared_cost: dict | None = None  # phases no configuration owns, summed (1.1), e.g. {"duration_s": 20.75, ...}
+    scope: str | None = None  # "run" or "sweep": whose totals these are (1.2), e.g. "sweep"
+    inference: Inference | None = None  # energy per 1,000 predictions (1.1)

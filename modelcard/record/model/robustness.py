@@ -1,0 +1,27 @@
+"""The `robustness` section (1.1): accuracy under ImageNet-C corruptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..typed import Section
+from .metric import Metric
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorruptedResult(Section):
+    accuracy: Metric  # e.g. {"value": 0.875, "ci_low": 0.72, "ci_high": 0.95}
+    accuracy_drop: Metric  # clean minus corrupted, paired interval, e.g. {"value": 0.0625, ...}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Robustness(Section):
+    suite: str  # "quick" or "full", e.g. "quick"
+    set: str  # the set corrupted, e.g. "test"
+    n: int  # e.g. 32
+    seed: int  # e.g. 0
+    clean_accuracy: Metric  # e.g. {"value": 0.9375, ...}
+    relative_robustness: float | None  # mean corrupted / clean accuracy, e.g. 0.7667
+    corruptions: dict[str, dict[str, CorruptedResult]]  # corruption -> severity -> result
+    parameters: dict  # corruption -> severity -> reference parameter, e.g. {"contrast": {"1": 0.4}}
+    method: str  # in words, e.g. "ImageNet-C corruptions (Hendrycks & Dietterich 2019) ..."

@@ -1,0 +1,35 @@
+"""The `training` section: optimiser, history, timings (null when nothing was trained)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..typed import Section
+
+
+@dataclass(frozen=True, kw_only=True)
+class EarlyStopping(Section):
+    monitor: str | None = None  # e.g. "val_loss"
+    patience: int | None = None  # epochs without improvement before stopping, e.g. 3
+    restore_best_weights: bool | None = None  # e.g. True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Training(Section):
+    mode: str  # "head" (frozen backbone) or "finetune", e.g. "head"
+    history: dict[str, list[float | None]]  # Keras metric -> per-epoch values, e.g. {"val_loss": [0.9, 0.77]}
+    optimizer: str | None = None  # e.g. "adam"
+    learning_rate: float | None = None  # e.g. 0.001
+    batch_size: int | None = None  # e.g. 32
+    epochs_requested: int | None = None  # e.g. 10
+    epochs_run: int | None = None  # e.g. 10
+    best_epoch: int | None = None  # the epoch kept, 1-based, e.g. 10
+    may_have_stopped_too_early: bool | None = None  # the epoch limit ended a still-improving fit, e.g. True
+    seed: int | None = None  # e.g. 0
+    timings: dict[str, float | None] | None = None  # name -> seconds, e.g. {"fit_s": 0.9454}
+    images_per_epoch: int | None = None  # training images one epoch used (1.2), e.g. 160
+    drop_remainder: bool | None = None  # each epoch dropped its last partial batch (1.2), e.g. True
+    early_stopping: EarlyStopping | None = None  # the early-stopping rule
+    distribution: dict | None = None  # the tf.distribute strategy, e.g. {"strategy": "default", "replicas": 1}
+    features_from_cache: bool | None = None  # head mode: pooled features from the on-disk cache, e.g. True
+    unfrozen_blocks: int | None = None  # finetune mode: backbone blocks trained, e.g. 2

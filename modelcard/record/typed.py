@@ -1,0 +1,129 @@
+"""Dataclass <-> JSON-dict conversion driven by field type hints: the one converter of the
+typed run-record model (`modelcard.record.model`), so no section hand-writes its own.
+
+Rules, so a record read and written back is unchanged:
+- a field's JSON key is its name (or `field(metadata={"key": ...})`);
+- a field whose type names a `Section` (alone, `| None`, in `list[...]` or `dict[str, ...]`)
+  is built from a JSON object; any other value is kept exactly as read (an int stays an int);
+- `_present` remembers which keys the JSON had, so an optional field absent on read stays absent
+  on write (unless code gave it a value other than its default);
+- `_extra` keeps the keys no field names (written by older or newer writers) and writes them back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from typing import Any, Mapping, TypeVar
+
+S = TypeVar("S", bound="Section")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Section:
+    """Base of every record section: the two private markers of what the JSON held."""
+
+    _present: frozenset[str] | None = dataclasses.field(default=None, repr=False, compare=False)  # keys read, None: built in code
+    _extra: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)  # unknown keys, kept
+
+    @classmethod
+    def from_dict(cls: type[S], data: Mapping[str, Any]) -> S:
+        return from_dict(cls, data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)
+
+    def has(self, key: str) -> bool:
+        """True when the JSON held `key` (or code set it): tells "absent" from "null"."""
+        return key in self._present if self._present is not None else getattr(self, key, None) is not None
+
+
+def json_key(f: dataclasses.Field) -> str:
+    return f.metadata.get("key", f.name)
+
+
+@functools.cache
+def public_fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
+    """(field, resolved type hint) of every non-private field of a section class."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f, hints[f.name]) for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+
+
+def section_in(tp: Any) -> tuple[str, type | None]:
+    """("", X) for X or X | None, ("list", X) for list[X], ("dict", X) for dict[str, X],
+    ("dict/dict", X) for dict[str, dict[str, X]]; X is None when no Section is named."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            shape, found = section_in(arg)
+            if found is not None:
+                return shape, found
+        return "", None
+    if origin is list:
+        shape, found = section_in(typing.get_args(tp)[0])
+        return ("list", found) if found is not None and not shape else ("", None)
+    if origin is dict:
+        shape, found = section_in(typing.get_args(tp)[1])
+        if found is None or shape not in ("", "dict"):
+            return "", None
+        return ("dict/dict" if shape == "dict" else "dict"), found
+    if isinstance(tp, type) and issubclass(tp, Section):
+        return "", tp
+    return "", None
+
+
+def _load(shape: str, cls: type | None, value: Any) -> Any:
+    if cls is None or value is None:
+        return value
+    if shape == "" and isinstance(value, dict):
+        return from_dict(cls, value)
+    if shape == "list" and isinstance(value, list):
+        return [from_dict(cls, v) if isinstance(v, dict) else v for v in value]
+    if shape in ("dict", "dict/dict") and isinstance(value, dict):
+        inner = "" if shape == "dict" else "dict"
+        return {k: _load(inner, cls, v) for k, v in value.items()}
+    return value  # not the shape the model expects: kept as read, so nothing is lost
+
+
+def from_dict(cls: type[S], data: Mapping[str, Any]) -> S:
+    """Build section `cls` from a JSON object (recursively), remembering what it held."""
+    kwargs, known = {}, set()
+    for f, tp in public_fields(cls):
+        key = json_key(f)
+        known.add(key)
+        if key in data:
+            kwargs[f.name] = _load(*section_in(tp), data[key])
+    extra = {k: v for k, v in data.items() if k not in known}
+    return cls(**kwargs, _present=frozenset(k for k in data if k in known), _extra=extra)
+
+
+def _default(f: dataclasses.Field) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return dataclasses.MISSING
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Section):
+        return to_dict(value)
+    if isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+def to_dict(section: Section) -> dict[str, Any]:
+    """The JSON object of a section: required fields, fields the JSON held, fields set in code."""
+    out: dict[str, Any] = {}
+    present = section._present
+    for f, _ in public_fields(type(section)):
+        key, value, default = json_key(f), getattr(section, f.name), _default(f)
+        if default is dataclasses.MISSING or (present is not None and key in present) or value != default:
+            out[key] = _dump(value)
+    out.update({k: _dump(v) for k, v in section._extra.items()})
+    return out
