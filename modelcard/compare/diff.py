@@ -15,6 +15,7 @@ import numpy as np
 
 from ..analysis.samples import per_sample
 from ..errors import UserError
+from ..record.model import Metric, RunRecord
 from ..record.predictions import read_predictions
 from ..record.store import RunRef
 from .facts import RunFacts, eval_metrics, run_facts
@@ -70,7 +71,7 @@ class RunDiff:
 
 
 def _predictions(run: RunRef):
-    rel = ((run.record.get("artifacts") or {}).get("predictions") or {}).get(EVAL_SET)
+    rel = run.model.artifacts.predictions.get(EVAL_SET)
     if not rel:
         return None
     path = run.path / rel
@@ -84,8 +85,8 @@ def _test_set_match(a: RunRef, b: RunRef, pa, pb) -> tuple[bool, str, np.ndarray
             return False, f"run {run.run_id} has no stored per-image {EVAL_SET} predictions", None
     if pa.class_names != pb.class_names:
         return False, "the runs predict different classes (or in a different order)", None
-    hash_a, hash_b = a.record["data"].get("content_hash"), b.record["data"].get("content_hash")
-    from_files = "record" in (a.record["created_by"], b.record["created_by"])
+    hash_a, hash_b = a.model.data.content_hash, b.model.data.content_hash
+    from_files = "record" in (a.model.created_by, b.model.created_by)
     if not from_files and (hash_a is None or hash_a != hash_b):
         return False, f"the data differ (content hash {hash_a or 'not recorded'} vs {hash_b or 'not recorded'})", None
     ids_a, ids_b = np.asarray(pa.ids, dtype=str), np.asarray(pb.ids, dtype=str)
@@ -103,10 +104,11 @@ def _test_set_match(a: RunRef, b: RunRef, pa, pb) -> tuple[bool, str, np.ndarray
     return True, f"both runs were scored on the same {len(ids_a)} {EVAL_SET} images ({basis})", order
 
 
-def _per_class_f1(a: dict, b: dict) -> list[Change]:
-    def by_class(record: dict) -> dict:
-        ev = (record.get("evaluations") or {}).get(EVAL_SET) or {}
-        return {row["class_name"]: (row.get("f1") or {}).get("value") for row in ev.get("per_class") or []}
+def _per_class_f1(a: RunRecord, b: RunRecord) -> list[Change]:
+    def by_class(record: RunRecord) -> dict:
+        ev = record.evaluation(EVAL_SET)
+        return {row.class_name: row.f1.value if isinstance(row.f1, Metric) else None
+                for row in (ev.per_class if ev is not None else [])}
 
     fa, fb = by_class(a), by_class(b)
     names = list(fa) + [c for c in fb if c not in fa]
@@ -114,8 +116,8 @@ def _per_class_f1(a: dict, b: dict) -> list[Change]:
     return sorted(rows, key=lambda r: (-(abs(r.change) if r.change is not None else -1.0), r.label))
 
 
-def _config(a: dict, b: dict) -> list[Change]:
-    ca, cb = a.get("config") or {}, b.get("config") or {}
+def _config(a: RunRecord, b: RunRecord) -> list[Change]:
+    ca, cb = a.config or {}, b.config or {}
     keys = sorted((set(ca) | set(cb)) - {"name"})
     return [Change(key=k, label=k, a=ca.get(k), b=cb.get(k)) for k in keys if ca.get(k) != cb.get(k)]
 
@@ -145,7 +147,7 @@ def _efficiency(fa: RunFacts, fb: RunFacts) -> list[Change]:
 def diff_runs(a: RunRef, b: RunRef, *, n_resamples: int = 2000, seed: int = 0, confidence: float = 0.95) -> RunDiff:
     """Compare run `b` against run `a` (changes are `b - a`)."""
     for run in (a, b):
-        if not eval_metrics(run.record, EVAL_SET):
+        if not eval_metrics(run.model, EVAL_SET):
             raise UserError(f"run {run.run_id} has no {EVAL_SET} evaluation to compare; pick a complete run "
                             "(see `modelcard runs`)")
     pa, pb = _predictions(a), _predictions(b)
@@ -159,12 +161,12 @@ def diff_runs(a: RunRef, b: RunRef, *, n_resamples: int = 2000, seed: int = 0, c
         paired = paired_bootstrap(sa, sb, n_resamples=n_resamples, seed=seed, confidence=confidence)
         test = mcnemar_exact(sa.correct, sb.correct)
         n_shared = int(sa.y_true.shape[0])
-    fa, fb = run_facts(a.record, EVAL_SET), run_facts(b.record, EVAL_SET)
+    fa, fb = run_facts(a.model, EVAL_SET), run_facts(b.model, EVAL_SET)
     warnings = [f"{f.run_id}: run duration, energy and CO2 were measured once for its whole sweep, not for this "
                 "configuration alone, so they are shown as shared"
                 for f in (fa, fb) if f.emissions_scope == "sweep"]
     return RunDiff(a=fa, b=fb, same_test_set=same, test_set_note=note, n_shared=n_shared, paired=paired,
                    mcnemar=test, bootstrap={"method": "paired percentile bootstrap", "n_resamples": n_resamples,
                                             "seed": seed, "confidence": confidence},
-                   per_class_f1=_per_class_f1(a.record, b.record), config=_config(a.record, b.record),
-                   efficiency=_efficiency(fa, fb), warnings=warnings, seed_noise=seed_noise(a.record, b.record))
+                   per_class_f1=_per_class_f1(a.model, b.model), config=_config(a.model, b.model),
+                   efficiency=_efficiency(fa, fb), warnings=warnings, seed_noise=seed_noise(a.model, b.model))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..record.measured import SWEEP, emissions_scope, shared_efficiency
+from ..record.measured import SWEEP
+from ..record.model import Efficiency, Latency, Metric, RunRecord
 
 #: The efficiency keys each compared fact is read from (see `run_facts`).
 FACT_SOURCES = {"latency_median_ms": ("latency_ms_batch1", "latency_ms_per_image"),
@@ -59,44 +60,50 @@ def _first(*values):
     return next((v for v in (_number(x) for x in values) if v is not None), None)
 
 
-def eval_metrics(record: dict, eval_set: str = "test") -> dict:
+def eval_metrics(record: dict | RunRecord, eval_set: str = "test") -> dict[str, Metric]:
     """The metrics of the evaluation set (empty when the run has none)."""
-    evaluation = (record.get("evaluations") or {}).get(eval_set)
-    return (evaluation or {}).get("metrics") or {}
+    evaluation = RunRecord.of(record).evaluation(eval_set)
+    return dict(evaluation.metrics) if evaluation is not None else {}
 
 
-def shared_facts(record: dict) -> dict[str, str]:
+def shared_facts(record: dict | RunRecord) -> dict[str, str]:
     """{fact: source} for the facts of `run_facts` that this run shares with others."""
-    efficiency = shared_efficiency(record)
+    record = RunRecord.of(record)
+    efficiency = record.shared_efficiency()
     shared = {fact: efficiency[keys[0]] for fact, keys in FACT_SOURCES.items() if keys[0] in efficiency}
     shared.update({fact: efficiency[keys[1]] for fact, keys in FACT_SOURCES.items()
                    if fact not in shared and len(keys) > 1 and keys[1] in efficiency})
-    if emissions_scope(record) == SWEEP:
+    if record.emissions_scope() == SWEEP:
         shared.update(dict.fromkeys(EMISSION_FACTS, SWEEP))
     return dict(sorted(shared.items()))
 
 
-def run_facts(record: dict, eval_set: str = "test") -> RunFacts:
-    """The comparable facts of one validated run record."""
-    eff = record.get("efficiency") or {}
-    model = record.get("model") or {}
-    emissions = record.get("emissions") or {}
-    latency = eff.get("latency_ms_batch1") if isinstance(eff.get("latency_ms_batch1"), dict) else {}
-    timings = (record.get("training") or {}).get("timings") or {}
+def _metric(metrics: dict, name: str) -> dict | None:
+    m = metrics.get(name)
+    return m.to_dict() if isinstance(m, Metric) else m
+
+
+def run_facts(record: dict | RunRecord, eval_set: str = "test") -> RunFacts:
+    """The comparable facts of one validated run record (typed, or its dict)."""
+    record = RunRecord.of(record)
+    eff, model, emissions = record.efficiency or Efficiency(), record.model, record.emissions
+    latency = eff.latency_ms_batch1 if isinstance(eff.latency_ms_batch1, Latency) else Latency()
+    timings = (record.training.timings if record.training is not None else None) or {}
     metrics = eval_metrics(record, eval_set)
     return RunFacts(
-        run_id=record["run_id"], name=record["name"], backbone=model.get("backbone"),
-        input_size=_number(model.get("input_size")),
-        accuracy=metrics.get("accuracy"), f1_macro=metrics.get("f1_macro"), log_loss=metrics.get("log_loss"),
-        latency_median_ms=_first(latency.get("median"), eff.get("latency_ms_per_image")),
-        latency_p95_ms=_first(latency.get("p95")),
-        throughput_images_per_s=_first(eff.get("throughput_images_per_s_batch32"), eff.get("predict_images_per_s")),
-        weights_bytes_in_memory=_first(eff.get("weights_bytes_in_memory")),
-        model_file_bytes=_first(eff.get("model_file_bytes"), model.get("file_bytes")),
-        total_params=_first(model.get("total_params")),
+        run_id=record.run_id, name=record.name, backbone=model.backbone if model else None,
+        input_size=_number(model.input_size) if model else None,
+        accuracy=_metric(metrics, "accuracy"), f1_macro=_metric(metrics, "f1_macro"),
+        log_loss=_metric(metrics, "log_loss"),
+        latency_median_ms=_first(latency.median, eff.latency_ms_per_image),
+        latency_p95_ms=_first(latency.p95),
+        throughput_images_per_s=_first(eff.throughput_images_per_s_batch32, eff.predict_images_per_s),
+        weights_bytes_in_memory=_first(eff.weights_bytes_in_memory),
+        model_file_bytes=_first(eff.model_file_bytes, model.file_bytes if model else None),
+        total_params=_first(model.total_params) if model else None,
         training_s=_first(timings.get("fit_s")),
-        duration_s=_first(emissions.get("duration_s")),
-        energy_kwh=_first(emissions.get("energy_kwh")),
-        emissions_kg=_first(emissions.get("emissions_kg")),
-        emissions_scope=emissions_scope(record), shared=shared_facts(record),
+        duration_s=_first(emissions.duration_s) if emissions else None,
+        energy_kwh=_first(emissions.energy_kwh) if emissions else None,
+        emissions_kg=_first(emissions.emissions_kg) if emissions else None,
+        emissions_scope=record.emissions_scope(), shared=shared_facts(record),
     )

@@ -11,10 +11,12 @@ from pathlib import Path
 from ..card.sections.comparison import MemberSource
 from ..errors import UserError
 from ..record.format import RUN_JSON
+from ..record.model import Member, Sweep
 from ..record.store import RunRef, list_runs, read_record
 
 
 def _find_record(run_id: str, folders: list[Path]) -> dict | None:
+    """The validated record of `run_id` in one of `folders` (MemberSource holds the record as read)."""
     for folder in folders:
         candidate = folder / run_id
         if (candidate / RUN_JSON).is_file():
@@ -35,7 +37,7 @@ def _folders(run: RunRef, runs_dir: Path | None) -> list[Path]:
 def comparison_sources(run: RunRef, runs_dir: Path | None = None,
                        compare: list[RunRef] | None = None) -> tuple[str, list[MemberSource]] | None:
     """("compare" | "sweep", sources in table order), or None when there is nothing to compare."""
-    sweep = run.record.get("sweep")
+    sweep = run.model.sweep
     if compare:  # this run (and its sweep's members found on disk), then the named runs; the user chose this run
         siblings = _sweep_sources(run, sweep, runs_dir) if sweep else []
         sources = [MemberSource(run.run_id, run.record, None, True)]
@@ -52,20 +54,26 @@ def comparison_sources(run: RunRef, runs_dir: Path | None = None,
     return "sweep", _sweep_sources(run, sweep, runs_dir)
 
 
-def _sweep_sources(run: RunRef, sweep: dict, runs_dir: Path | None) -> list[MemberSource]:
+def _stopped_sweep_rows(sweep: Sweep, folders: list[Path]) -> list[Member]:
+    """A sweep that stopped before writing its table: its members are the runs sharing its id."""
+    rows: list[Member] = []
+    for folder in folders:
+        runs, _ = list_runs(folder)
+        for r in runs:
+            theirs = r.model.sweep
+            if theirs is not None and theirs.sweep_id == sweep.sweep_id and r.run_id not in {m.run_id for m in rows}:
+                rows.append(Member(run_id=r.run_id, parameters=theirs.parameters, selected=theirs.selected,
+                                   _present=frozenset({"run_id", "parameters", "selected"})))
+    return rows
+
+
+def _sweep_sources(run: RunRef, sweep: Sweep, runs_dir: Path | None) -> list[MemberSource]:
     """The sweep's members in table order, with their records where found."""
     folders = _folders(run, runs_dir)
-    rows = list(sweep.get("members") or [])
-    if not rows:  # a sweep that stopped before writing its table: its members are the runs sharing its id
-        for folder in folders:
-            runs, _ = list_runs(folder)
-            rows += [{"run_id": r.run_id, "parameters": r.record["sweep"].get("parameters", {}),
-                      "selected": r.record["sweep"].get("selected")}
-                     for r in runs if (r.record.get("sweep") or {}).get("sweep_id") == sweep["sweep_id"]
-                     and r.run_id not in {row["run_id"] for row in rows}]
+    rows = [m for m in sweep.members if isinstance(m, Member)] or _stopped_sweep_rows(sweep, folders)
     sources = []
     for row in rows:
-        this = row["run_id"] == run.run_id
-        record = run.record if this else _find_record(row["run_id"], folders)
-        sources.append(MemberSource(row["run_id"], record, row, bool(row.get("selected")) or (this and bool(sweep.get("selected")))))
+        this = row.run_id == run.run_id
+        record = run.record if this else _find_record(row.run_id, folders)
+        sources.append(MemberSource(row.run_id, record, row.to_dict(), bool(row.selected) or (this and bool(sweep.selected))))
     return sources

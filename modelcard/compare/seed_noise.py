@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..record.model import RunRecord, Seeds, Spread
+
 METRIC = "accuracy"
 
 
@@ -31,22 +33,29 @@ class SeedNoise:
         return max(self.a_spread, self.b_spread)
 
 
-def _test_value(record: dict, metric: str) -> float | None:
-    return ((((record.get("evaluations") or {}).get("test") or {}).get("metrics") or {}).get(metric) or {}).get("value")
+def _test_value(record: RunRecord, metric: str) -> float | None:
+    fact = record.metric(metric, "test")
+    return fact.value if fact is not None else None
 
 
-def seed_noise(a: dict, b: dict, metric: str = METRIC) -> SeedNoise | None:
+def _spread(seeds: Seeds, metric: str) -> float | None:
+    spread = seeds.spread.get(metric)
+    return spread.spread if isinstance(spread, Spread) else None
+
+
+def seed_noise(a: dict | RunRecord, b: dict | RunRecord, metric: str = METRIC) -> SeedNoise | None:
     """The comparison against seed spread, or None unless both records hold seed results."""
-    sa, sb = a.get("seeds"), b.get("seeds")
+    a, b = RunRecord.of(a), RunRecord.of(b)
+    sa, sb = a.seeds, b.seeds
     if not sa or not sb:
         return None
     va, vb = _test_value(a, metric), _test_value(b, metric)
-    spread_a, spread_b = (s.get("spread", {}).get(metric, {}).get("spread") for s in (sa, sb))
+    spread_a, spread_b = _spread(sa, metric), _spread(sb, metric)
     if None in (va, vb, spread_a, spread_b):
         return None
     change = vb - va
-    return SeedNoise(metric=metric, change=change, a_spread=spread_a, b_spread=spread_b, a_seeds=len(sa["seeds"]),
-                     b_seeds=len(sb["seeds"]), within=abs(change) < max(spread_a, spread_b))
+    return SeedNoise(metric=metric, change=change, a_spread=spread_a, b_spread=spread_b, a_seeds=len(sa.seeds),
+                     b_seeds=len(sb.seeds), within=abs(change) < max(spread_a, spread_b))
 
 
 def seed_noise_sentence(noise: SeedNoise | None) -> str | None:

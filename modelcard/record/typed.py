@@ -5,8 +5,9 @@ Rules, so a record read and written back is unchanged:
 - a field's JSON key is its name (or `field(metadata={"key": ...})`);
 - a field whose type names a `Section` (alone, `| None`, in `list[...]` or `dict[str, ...]`)
   is built from a JSON object; any other value is kept exactly as read (an int stays an int);
-- `_present` remembers which keys the JSON had, so an optional field absent on read stays absent
-  on write (unless code gave it a value other than its default);
+- `_present` remembers which keys the JSON had, so a field absent on read stays absent on write
+  (unless code gave it a value other than its default); a required field absent from a partial,
+  unvalidated object reads as None;
 - `_extra` keeps the keys no field names (written by older or newer writers) and writes them back.
 """
 
@@ -95,6 +96,8 @@ def from_dict(cls: type[S], data: Mapping[str, Any]) -> S:
         known.add(key)
         if key in data:
             kwargs[f.name] = _load(*section_in(tp), data[key])
+        elif _default(f) is dataclasses.MISSING:
+            kwargs[f.name] = None  # a partial (unvalidated) object: required but absent reads as None
     extra = {k: v for k, v in data.items() if k not in known}
     return cls(**kwargs, _present=frozenset(k for k in data if k in known), _extra=extra)
 
@@ -123,7 +126,11 @@ def to_dict(section: Section) -> dict[str, Any]:
     present = section._present
     for f, _ in public_fields(type(section)):
         key, value, default = json_key(f), getattr(section, f.name), _default(f)
-        if default is dataclasses.MISSING or (present is not None and key in present) or value != default:
+        if present is None:
+            write = default is dataclasses.MISSING or value != default
+        else:  # what the JSON held, plus what code set since
+            write = key in present or (value is not None if default is dataclasses.MISSING else value != default)
+        if write:
             out[key] = _dump(value)
     out.update({k: _dump(v) for k, v in section._extra.items()})
     return out

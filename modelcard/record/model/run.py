@@ -81,6 +81,12 @@ class RunRecord(Section):
         """The exact text `write_record` writes for this record."""
         return record_text(to_dict(self))
 
+    @classmethod
+    def of(cls, record: RunRecord | Mapping[str, Any]) -> RunRecord:
+        """`record` typed: a RunRecord as it is, an already validated record dict built (not
+        validated again), for callers that still hold the dict."""
+        return record if isinstance(record, RunRecord) else from_dict(cls, record)
+
     # -- facts with their provenance ----------------------------------------------------------
     def evaluation(self, eval_set: str = "test") -> Evaluation | None:
         return self.evaluations.get(eval_set)
