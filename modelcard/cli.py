@@ -214,9 +214,11 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 1 if broken else 0
 
 
-def _headline(record: dict) -> dict | None:
-    evaluation = record["evaluations"].get("test") or next(iter(record["evaluations"].values()), None)
-    return evaluation["metrics"]["accuracy"] if evaluation else None
+def _headline(record) -> dict | None:
+    """Test accuracy (or the first set's) of a typed record, as its metric object."""
+    evaluation = record.evaluation("test") or next(iter(record.evaluations.values()), None)
+    accuracy = evaluation.metrics.get("accuracy") if evaluation else None
+    return accuracy.to_dict() if accuracy is not None else None
 
 
 def _cmd_runs(args: argparse.Namespace) -> int:
@@ -224,10 +226,10 @@ def _cmd_runs(args: argparse.Namespace) -> int:
 
     runs_dir = resolve_runs_dir(args.runs_dir)
     runs, bad = list_runs(runs_dir)
-    rows = [{"run_id": r.run_id, "status": r.record["status"], "name": r.record["name"],
-             "started_at": r.record["provenance"]["started_at"], "created_by": r.record["created_by"],
-             "sweep_id": (r.record["sweep"] or {}).get("sweep_id"),
-             "test_accuracy": _headline(r.record), "path": str(r.path)} for r in runs]
+    rows = [{"run_id": r.run_id, "status": r.model.status, "name": r.model.name,
+             "started_at": r.model.provenance.started_at, "created_by": r.model.created_by,
+             "sweep_id": r.model.sweep.sweep_id if r.model.sweep else None,
+             "test_accuracy": _headline(r.model), "path": str(r.path)} for r in runs]
     if args.json:
         print(json.dumps({"runs_dir": str(runs_dir), "runs": rows,
                           "invalid": [{"path": str(p), "error": e} for p, e in bad]}, indent=2, sort_keys=True))

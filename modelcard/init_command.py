@@ -103,9 +103,9 @@ def _value(entry: SkeletonKey, run: RunRef | None) -> tuple[str | None, str]:
     """(YAML value, or None to write the key commented out; why it is commented)."""
     marker = _scalar(SKELETON_MARKER)
     if entry.key == "model_name":
-        return (_scalar(run.record["name"]), "") if run else (None, "optional: uncomment to override the run's name")
+        return (_scalar(run.model.name), "") if run else (None, "optional: uncomment to override the run's name")
     if entry.key == "runs":
-        return (f"[{_scalar(run.record['name'])}]", "") if run else (f"[{marker}]", "")
+        return (f"[{_scalar(run.model.name)}]", "") if run else (f"[{marker}]", "")
     if entry.kind in ("hub_id", "hub_ids"):
         return None, "optional: uncomment with a real Hub id (a marker is not a valid id)"
     if entry.kind == "number":

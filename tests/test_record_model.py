@@ -231,3 +231,21 @@ def test_malformed_record_is_exit_2_without_traceback(tmp_path, capsys):
     assert main(["build", "--run", str(tmp_path), "--out", str(tmp_path / "cards")]) == 2
     err = capsys.readouterr().err
     assert "malformed run record at status" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_runs_lists_typed_facts(tmp_path, capsys):
+    """`modelcard runs --json` reads status, start time and test accuracy through the typed model."""
+    record = base_record()
+    (tmp_path / record["run_id"]).mkdir()
+    write_record(tmp_path / record["run_id"], record)
+    assert main(["runs", "--runs-dir", str(tmp_path), "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)["runs"][0]
+    assert row["test_accuracy"] == record["evaluations"]["test"]["metrics"]["accuracy"]
+    assert (row["status"], row["started_at"], row["sweep_id"]) == ("complete", "2026-01-01T00:00:00Z", "sweep-20260101")
+
+
+def test_a_partial_object_reads_absent_required_fields_as_none_and_writes_them_absent():
+    partial = {"run_id": "x", "data": {"content_hash": "sha256:x"}}
+    typed = RunRecord.of(partial)
+    assert typed.data.content_hash == "sha256:x" and typed.data.class_names is None and typed.status is None
+    assert typed.to_dict() == partial
