@@ -20,6 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..record.model import ClassResult, Evaluation, Metric, RunRecord, Slice
+from ..record.typed import Section
+
 #: `evaluations.<set>.metrics` keys, in the order evaluation writes them (== analysis.rows.SCALAR_METRICS; tested).
 SCALAR_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "top5_accuracy", "precision_macro", "recall_macro",
                   "f1_macro", "precision_weighted", "recall_weighted", "f1_weighted", "ece")
@@ -67,7 +70,7 @@ class GateName:
     source: str         # where in the run record, e.g. "evaluations.test.per_class[<class>].<pc_metric>"
     description: str    # what the number means, e.g. "Recall of one class on the test set."
     example: str        # a complete gate, e.g. "per_class.birds.recall.ci_low >= 0.5"
-    extract: Callable[[dict, dict[str, str]], Any]  # (record, placeholder values) -> object or number
+    extract: Callable[[RunRecord, dict[str, str]], Any]  # (record, placeholder values) -> Metric or number
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,8 @@ class ResolvedName:
 
 # ---- extraction helpers: each returns the record's value or raises NotMeasured ------------
 
-def _section(record: dict, key: str, what: str) -> Any:
-    value = record.get(key)
+def _section(record: RunRecord, key: str, what: str) -> Any:
+    value = getattr(record, key)
     if not value:
         raise NotMeasured(f"the run has no {what} (`{key}` is absent)")
     return value
@@ -109,21 +112,27 @@ def _key(mapping: dict, key: str, what: str) -> Any:
     return mapping[key]
 
 
-def _eval(record: dict, name: str) -> dict:
-    return _key(record.get("evaluations") or {}, name, "evaluation set")
+def _field(section: Section, name: str, what: str) -> Any:
+    """A field of a typed section, as `_key` reads a mapping (same message when it is absent)."""
+    value = getattr(section, name)
+    return value if value is not None else _key(section.to_dict(), name, what)
 
 
-def _test(record: dict) -> dict:
+def _eval(record: RunRecord, name: str) -> Evaluation:
+    return _key(record.evaluations or {}, name, "evaluation set")
+
+
+def _test(record: RunRecord) -> Evaluation:
     return _eval(record, "test")
 
 
-def _per_class(ev: dict, cls: str) -> dict:
-    rows = {row["class_name"]: row for row in ev.get("per_class") or []}
+def _per_class(ev: Evaluation, cls: str) -> ClassResult:
+    rows = {row.class_name: row for row in ev.per_class or []}
     return _key(rows, cls, "class")
 
 
-def _slice(record: dict, column: str) -> dict:
-    slices = {s["column"]: s for s in _test(record).get("slices") or []}
+def _slice(record: RunRecord, column: str) -> Slice:
+    slices = {s.column: s for s in _test(record).slices or []}
     return _key(slices, column, "slice column")
 
 
@@ -131,42 +140,48 @@ def _min_parts(objects: list) -> dict:
     """Part by part minimum over metric objects: `ci_low` of the result is the lowest lower bound."""
     out = {}
     for part in PARTS:
-        values = [o.get(part) for o in objects if isinstance(o, dict)]
+        values = [getattr(o, part) for o in objects if isinstance(o, Metric)]
         out[part] = None if not values or any(v is None for v in values) else min(values)
     return out
 
 
-def _per_class_gap(record: dict, metric: str) -> float:
-    values = [row[metric]["value"] for row in _test(record).get("per_class") or []
-              if (row.get(metric) or {}).get("value") is not None]
+def _per_class_gap(record: RunRecord, metric: str) -> float:
+    scores = [getattr(row, metric) for row in _test(record).per_class or []]
+    values = [m.value for m in scores if isinstance(m, Metric) and m.value is not None]
     if len(values) < 2:
         raise NotMeasured("the test set has fewer than two classes with a per-class score")
     return max(values) - min(values)
 
 
-def _robustness(record: dict, corruption: str, severity: str, key: str) -> Any:
-    corruptions = _key(_section(record, "robustness", "robustness evaluation"), "corruptions", "robustness field")
-    levels = _key(corruptions, corruption, "corruption")
-    return _key(_key(levels, severity, f"severity of {corruption}"), key, "robustness metric")
+def _robustness(record: RunRecord, corruption: str, severity: str, key: str) -> Any:
+    robustness = _section(record, "robustness", "robustness evaluation")
+    levels = _key(_field(robustness, "corruptions", "robustness field"), corruption, "corruption")
+    return _field(_key(levels, severity, f"severity of {corruption}"), key, "robustness metric")
 
 
-def _cross_split_pairs(record: dict) -> int:
-    duplicates = (record.get("data") or {}).get("duplicates")
+def _cross_split_pairs(record: RunRecord) -> int:
+    duplicates = record.data.duplicates if record.data is not None else None
     if not duplicates:
         raise NotMeasured("the run did not check its data for duplicates (`data.duplicates` is absent)")
-    return sum(1 for pair in duplicates.get("near_pairs") or [] if pair.get("cross_split"))
+    return sum(1 for pair in duplicates.near_pairs or [] if pair.cross_split)
 
 
-def _seed_stat(record: dict, metric: str, stat: str) -> Any:
-    spread = _key(_section(record, "seeds", "training-seed results (train --seeds)"), "spread", "seeds field")
-    return _key(_key(spread, metric, "seed metric"), stat, f"statistic of {metric} across seeds")
+def _seed_stat(record: RunRecord, metric: str, stat: str) -> Any:
+    spread = _field(_section(record, "seeds", "training-seed results (train --seeds)"), "spread", "seeds field")
+    return _field(_key(spread, metric, "seed metric"), stat, f"statistic of {metric} across seeds")
 
 
-def _model_file_bytes(record: dict) -> Any:
-    efficiency = record.get("efficiency") or {}
-    if efficiency.get("model_file_bytes") is not None:
-        return efficiency["model_file_bytes"]
-    return _key(record.get("model") or {}, "file_bytes", "model field")
+def _model_file_bytes(record: RunRecord) -> Any:
+    if record.efficiency is not None and record.efficiency.model_file_bytes is not None:
+        return record.efficiency.model_file_bytes
+    if record.model is None:
+        return _key({}, "file_bytes", "model field")
+    return _field(record.model, "file_bytes", "model field")
+
+
+def _latency(record: RunRecord, stat: str) -> Any:
+    latency = _field(_section(record, "efficiency", "efficiency record"), "latency_ms_batch1", "efficiency field")
+    return _field(latency, stat, "latency statistic")
 
 
 # ---- the table ----------------------------------------------------------------------------------
@@ -174,23 +189,23 @@ def _model_file_bytes(record: dict) -> Any:
 TABLE: tuple[GateName, ...] = (
     GateName("<metric>", True, "evaluations.test.metrics.<metric>",
              "A metric on the test set with its bootstrap interval. Lower is better for `log_loss` and `ece`.",
-             "accuracy.ci_low >= 0.80", lambda r, v: _key(_test(r)["metrics"], v["metric"], "test metric")),
+             "accuracy.ci_low >= 0.80", lambda r, v: _key(_test(r).metrics, v["metric"], "test metric")),
     GateName("eval.<set>.<metric>", True, "evaluations.<set>.metrics.<metric>",
              "A metric on any evaluation set, e.g. an extra `--eval-set` with shifted data.",
              "eval.shifted.accuracy.ci_low >= 0.6",
-             lambda r, v: _key(_eval(r, v["set"])["metrics"], v["metric"], f"metric on {v['set']}")),
+             lambda r, v: _key(_eval(r, v["set"]).metrics, v["metric"], f"metric on {v['set']}")),
     GateName("n_samples", False, "evaluations.test.n_samples", "Number of test images.",
-             "n_samples >= 100", lambda r, v: _test(r)["n_samples"]),
+             "n_samples >= 100", lambda r, v: _test(r).n_samples),
     GateName("eval.<set>.n_samples", False, "evaluations.<set>.n_samples", "Number of images in an evaluation set.",
-             "eval.shifted.n_samples >= 50", lambda r, v: _eval(r, v["set"])["n_samples"]),
+             "eval.shifted.n_samples >= 50", lambda r, v: _eval(r, v["set"]).n_samples),
     GateName("per_class.<class>.<pc_metric>", True, "evaluations.test.per_class[class_name=<class>].<pc_metric>",
              "Precision, recall or F1 of one class on the test set.", "per_class.birds.recall.ci_low >= 0.5",
-             lambda r, v: _per_class(_test(r), v["class"])[v["pc_metric"]]),
+             lambda r, v: getattr(_per_class(_test(r), v["class"]), v["pc_metric"])),
     GateName("worst_class.<pc_metric>", True, "evaluations.test.per_class[*].<pc_metric>",
              "The lowest per-class score, part by part: `.ci_low` is the lowest lower bound of any class, so "
              "`worst_class.recall.ci_low >= 0.5` holds only if it holds for every class.",
              "worst_class.recall.ci_low >= 0.5",
-             lambda r, v: _min_parts([row[v["pc_metric"]] for row in _test(r).get("per_class") or []])),
+             lambda r, v: _min_parts([getattr(row, v["pc_metric"]) for row in _test(r).per_class or []])),
     GateName("max_per_class_<pc_metric>_gap", False, "evaluations.test.per_class[*].<pc_metric>.value",
              "Largest minus smallest per-class point estimate on the test set (how unevenly classes are served).",
              "max_per_class_recall_gap <= 0.25", lambda r, v: _per_class_gap(r, v["pc_metric"])),
@@ -198,16 +213,16 @@ TABLE: tuple[GateName, ...] = (
              "The worst group of a slicing attribute, part by part: `.ci_low` is the lowest lower bound of any "
              "group (small groups included; the card marks them unreliable).",
              "slices.orientation.worst.accuracy.ci_low >= 0.70",
-             lambda r, v: _min_parts([g[v["slice_metric"]] for g in _slice(r, v["column"])["groups"]])),
+             lambda r, v: _min_parts([getattr(g, v["slice_metric"]) for g in _slice(r, v["column"]).groups])),
     GateName("slices.<column>.difference.<slice_metric>", True,
              "evaluations.test.slices[column=<column>].difference_ci.<slice_metric> (or .difference)",
              "Spread between the best and the worst group (max - min); the interval exists in records that "
              "store `difference_ci`.", "slices.orientation.difference.accuracy <= 0.2",
-             lambda r, v: (_slice(r, v["column"]).get("difference_ci") or {}).get(v["slice_metric"])
-             or _key(_slice(r, v["column"]).get("difference") or {}, v["slice_metric"], "slice metric")),
+             lambda r, v: (_slice(r, v["column"]).difference_ci or {}).get(v["slice_metric"])
+             or _key(_slice(r, v["column"]).difference or {}, v["slice_metric"], "slice metric")),
     GateName("slices.<column>.ratio.<slice_metric>", True, "evaluations.test.slices[column=<column>].ratio.<slice_metric>",
              "Worst group divided by best group (1 = even).", "slices.orientation.ratio.accuracy >= 0.8",
-             lambda r, v: _key(_slice(r, v["column"]).get("ratio") or {}, v["slice_metric"], "slice metric")),
+             lambda r, v: _key(_slice(r, v["column"]).ratio or {}, v["slice_metric"], "slice metric")),
     GateName("robustness.<corruption>.<severity>.accuracy", True,
              "robustness.corruptions.<corruption>.<severity>.accuracy",
              "Test accuracy on corrupted copies of the test images.", "robustness.gaussian_noise.3.accuracy >= 0.6",
@@ -220,18 +235,18 @@ TABLE: tuple[GateName, ...] = (
     GateName("robustness.relative_robustness", True, "robustness.relative_robustness",
              "Accuracy under corruption relative to clean accuracy, over all corruptions (1 = unaffected).",
              "robustness.relative_robustness >= 0.8",
-             lambda r, v: _key(_section(r, "robustness", "robustness evaluation"), "relative_robustness",
-                               "robustness field")),
+             lambda r, v: _field(_section(r, "robustness", "robustness evaluation"), "relative_robustness",
+                                 "robustness field")),
     GateName("label_issues.<split>.rate", True, "label_issues.<split>.rate",
              "Share of images in a split whose given label looks wrong (label-issue detection).",
              "label_issues.test.rate <= 0.05",
-             lambda r, v: _key(_key(_section(r, "label_issues", "label-issue check"), v["split"], "split"),
-                               "rate", "label-issue field")),
+             lambda r, v: _field(_key(_section(r, "label_issues", "label-issue check"), v["split"], "split"),
+                                 "rate", "label-issue field")),
     GateName("cv.<cv_metric>", True, "cv.metrics.<cv_metric>",
              "The recipe's K-fold cross-validated estimate over train+val (`train --cv`); accuracy has a Wilson "
              "interval on n = train+val images (its coverage is measured in bench/coverage.py), the others a value only.",
              "cv.accuracy.ci_low >= 0.80",
-             lambda r, v: _key(_section(r, "cv", "cross-validated estimate (train --cv)")["metrics"], v["cv_metric"],
+             lambda r, v: _key(_section(r, "cv", "cross-validated estimate (train --cv)").metrics, v["cv_metric"],
                                "cross-validated metric")),
     GateName("seeds.<seed_metric>.<seed_stat>", False, "seeds.spread.<seed_metric>.<seed_stat>",
              "A test metric across the training seeds of `train --seeds N` (the run's own seed included): "
@@ -243,33 +258,31 @@ TABLE: tuple[GateName, ...] = (
              "duplicates.cross_split_pairs <= 0", lambda r, v: _cross_split_pairs(r)),
     GateName("emissions_kg", False, "emissions.emissions_kg",
              "CO2-equivalent emitted by the run, in kg (codecarbon; the card says whether it was measured or estimated).",
-             "emissions_kg <= 0.01", lambda r, v: _key(_section(r, "emissions", "emissions record"), "emissions_kg",
-                                                       "emissions field")),
+             "emissions_kg <= 0.01", lambda r, v: _field(_section(r, "emissions", "emissions record"), "emissions_kg",
+                                                         "emissions field")),
     GateName("energy_kwh", False, "emissions.energy_kwh", "Energy used by the run, in kWh (codecarbon).",
-             "energy_kwh <= 0.05", lambda r, v: _key(_section(r, "emissions", "emissions record"), "energy_kwh",
-                                                     "emissions field")),
+             "energy_kwh <= 0.05", lambda r, v: _field(_section(r, "emissions", "emissions record"), "energy_kwh",
+                                                       "emissions field")),
     GateName("latency_ms_batch1.median", False, "efficiency.latency_ms_batch1.median",
              "Median time to classify one image at batch size 1, in ms, on the recorded hardware.",
              "latency_ms_batch1.median <= 50",
-             lambda r, v: _key(_key(_section(r, "efficiency", "efficiency record"), "latency_ms_batch1",
-                                    "efficiency field"), "median", "latency statistic")),
+             lambda r, v: _latency(r, "median")),
     GateName("latency_ms_batch1.p95", False, "efficiency.latency_ms_batch1.p95",
              "95th percentile of the batch-size-1 latency, in ms.", "latency_ms_batch1.p95 <= 100",
-             lambda r, v: _key(_key(_section(r, "efficiency", "efficiency record"), "latency_ms_batch1",
-                                    "efficiency field"), "p95", "latency statistic")),
+             lambda r, v: _latency(r, "p95")),
     GateName("latency_ms_per_image", False, "efficiency.latency_ms_per_image",
              "Time per image when predicting in batches, in ms.", "latency_ms_per_image <= 20",
-             lambda r, v: _key(_section(r, "efficiency", "efficiency record"), "latency_ms_per_image",
-                               "efficiency field")),
+             lambda r, v: _field(_section(r, "efficiency", "efficiency record"), "latency_ms_per_image",
+                                 "efficiency field")),
     GateName("peak_rss_mb", False, "efficiency.peak_rss_mb", "Peak resident memory of the run, in MB.",
-             "peak_rss_mb <= 4000", lambda r, v: _key(_section(r, "efficiency", "efficiency record"), "peak_rss_mb",
-                                                      "efficiency field")),
+             "peak_rss_mb <= 4000", lambda r, v: _field(_section(r, "efficiency", "efficiency record"), "peak_rss_mb",
+                                                        "efficiency field")),
     GateName("model_file_bytes", False, "efficiency.model_file_bytes (or model.file_bytes)",
              "Size of the saved model file, in bytes.", "model_file_bytes <= 20000000",
              lambda r, v: _model_file_bytes(r)),
     GateName("total_params", False, "model.total_params", "Number of parameters of the model.",
              "total_params <= 5000000",
-             lambda r, v: _key(_section(r, "model", "model record"), "total_params", "model field")),
+             lambda r, v: _field(_section(r, "model", "model record"), "total_params", "model field")),
 )
 
 
@@ -300,24 +313,25 @@ def resolve(name: str) -> ResolvedName | None:
     return None
 
 
-def _run_vocabulary(record: dict | None) -> dict[str, list[str]]:
+def _run_vocabulary(record: dict | RunRecord | None) -> dict[str, list[str]]:
     """Values of the run-dependent placeholders, for suggestions."""
     if not record:
         return {}
-    evaluations = record.get("evaluations") or {}
-    test = evaluations.get("test") or {}
-    corruptions = ((record.get("robustness") or {}).get("corruptions") or {})
+    record = RunRecord.of(record)
+    evaluations = record.evaluations or {}
+    test = evaluations.get("test")
+    corruptions = (record.robustness.corruptions if record.robustness else None) or {}
     return {
-        "class": [row["class_name"] for row in test.get("per_class") or []],
-        "column": [s["column"] for s in test.get("slices") or []],
+        "class": [row.class_name for row in test.per_class or []] if test else [],
+        "column": [s.column for s in test.slices or []] if test else [],
         "set": sorted(evaluations),
         "corruption": sorted(corruptions),
         "severity": sorted({str(s) for levels in corruptions.values() if isinstance(levels, dict) for s in levels}),
-        "split": sorted(record.get("label_issues") or {}),
+        "split": sorted(record.label_issues or {}),
     }
 
 
-def known_names(record: dict | None = None) -> list[str]:
+def known_names(record: dict | RunRecord | None = None) -> list[str]:
     """Every name with fixed placeholders spelled out; run-dependent ones from `record`, else as `<class>`."""
     vocab = {k: list(v) for k, v in PLACEHOLDERS.items() if v}
     vocab.update({k: v for k, v in _run_vocabulary(record).items() if v})
@@ -332,17 +346,19 @@ def known_names(record: dict | None = None) -> list[str]:
     return names
 
 
-def close_matches(name: str, record: dict | None = None, n: int = 3) -> list[str]:
+def close_matches(name: str, record: dict | RunRecord | None = None, n: int = 3) -> list[str]:
     """Up to `n` known names that look like `name` (difflib), for the unknown-name message."""
     return difflib.get_close_matches(name, known_names(record), n=n, cutoff=0.6)
 
 
-def read(resolved: ResolvedName, record: dict) -> float:
+def read(resolved: ResolvedName, record: dict | RunRecord) -> float:
     """The number a gate compares; raises NotMeasured when the run did not measure it."""
     try:
-        found = resolved.row.extract(record, resolved.values)
+        found = resolved.row.extract(RunRecord.of(record), resolved.values)
     except (KeyError, TypeError, AttributeError) as exc:  # a record shaped unlike the table expects
         raise NotMeasured(f"the run record has no {resolved.source} ({type(exc).__name__}: {exc})") from None
+    if isinstance(found, Metric):
+        found = found.to_dict()
     if isinstance(found, dict):
         if not resolved.row.interval:
             raise NotMeasured(f"{resolved.source} is not a single number in this run")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..record.model import RunRecord
 from .gate_names import NotMeasured, read
 from .policy import Gate, Policy
 
@@ -26,7 +27,7 @@ class GateResult:
                 "bound": self.bound, "value": self.value, "passed": self.passed, "reason": self.reason}
 
 
-def evaluate_gate(gate: Gate, record: dict) -> GateResult:
+def evaluate_gate(gate: Gate, record: dict | RunRecord) -> GateResult:
     """One gate on one record; a value the run did not measure fails the gate (never passes silently)."""
     common = dict(gate=gate.text, metric=gate.metric.name, quantity=gate.metric.quantity, op=gate.op, bound=gate.bound)
     try:
@@ -38,6 +39,7 @@ def evaluate_gate(gate: Gate, record: dict) -> GateResult:
     return GateResult(**common, value=value, passed=passed, reason=reason)
 
 
-def evaluate_policy(policy: Policy, record: dict) -> list[GateResult]:
-    """Every gate of the policy, in file order."""
+def evaluate_policy(policy: Policy, record: dict | RunRecord) -> list[GateResult]:
+    """Every gate of the policy, in file order (the record typed once for all of them)."""
+    record = RunRecord.of(record)
     return [evaluate_gate(gate, record) for gate in policy.gates]
