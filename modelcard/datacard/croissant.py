@@ -23,6 +23,7 @@ import json
 import re
 
 from ..card.model import Card
+from ..record.model import Data
 from .model import ISSUE_NAMES, DataCard, issue_text
 
 CROISSANT_SUFFIX = ".croissant.json"
@@ -111,16 +112,16 @@ def _preprocessing(card: Card) -> str:
     return "; ".join(steps) + "."
 
 
-def _folder_text(data: dict) -> str:
+def _folder_text(data: Data) -> str:
     """Which files of the folder make up the data set, and its content hash."""
-    used = f"{data['n_files']} image files" if data.get("n_files") is not None else "the image files"
+    used = f"{data.n_files} image files" if data.n_files is not None else "the image files"
     selection = (" (a selection of the folder: the demo's photo stamps, see docs/demo-data.md)"
-                 if data.get("source") == "demo" else "")
-    skipped = len(data.get("skipped_files") or []) + int(data.get("ignored_files") or 0)
-    return (f"The image folder {data.get('root') or data.get('source')}, one folder per class: {used} make up the "
+                 if data.source == "demo" else "")
+    skipped = len(data.skipped_files or []) + int(data.ignored_files or 0)
+    return (f"The image folder {data.root or data.source}, one folder per class: {used} make up the "
             f"data set{selection}" + (f"; {skipped} other files were skipped or ignored" if skipped else "")
-            + (f"; content hash {data['content_hash']} (sha-256 over the sorted sha-256s of the files)"
-               if data.get("content_hash") else "; content hash not recorded"))
+            + (f"; content hash {data.content_hash} (sha-256 over the sorted sha-256s of the files)"
+               if data.content_hash else "; content hash not recorded"))
 
 
 def croissant_document(dc: DataCard, card: Card) -> dict:
@@ -130,7 +131,7 @@ def croissant_document(dc: DataCard, card: Card) -> dict:
     includes = [f"**/*.{ext}" for fmt in formats for ext in EXTENSIONS[fmt]]
     # the label is the deepest folder of the path named like a class: a class folder, under
     # train/ val/ test/ or not, and the demo's nested Tux Paint folders (animals/mammals/apes/x.png)
-    label_regex = "^(?:.*/)?(" + "|".join(re.escape(c) for c in data["class_names"]) + ")/"
+    label_regex = "^(?:.*/)?(" + "|".join(re.escape(c) for c in data.class_names) + ")/"
     file_set = {"@type": "cr:FileSet", "@id": "image-files", "name": "image-files",
                 "description": _folder_text(data),
                 "encodingFormat": formats[0] if len(formats) == 1 else formats, "includes": includes}
@@ -140,7 +141,7 @@ def croissant_document(dc: DataCard, card: Card) -> dict:
          "source": {"fileSet": {"@id": "image-files"}, "extract": {"fileProperty": "content"}}},
         {"@type": "cr:Field", "@id": "images/label", "name": "label",
          "description": f"The class: the deepest folder of the image's path named like a class, one of "
-                        f"{', '.join(data['class_names'])}.",
+                        f"{', '.join(data.class_names)}.",
          "dataType": "sc:Text",
          "source": {"fileSet": {"@id": "image-files"}, "extract": {"fileProperty": "filepath"},
                     "transform": {"regex": label_regex}}},
@@ -149,8 +150,8 @@ def croissant_document(dc: DataCard, card: Card) -> dict:
     doc = {
         "@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": CONFORMS_TO,
         "name": f"{dc.slug}-data",
-        "description": (dc.human.description or data.get("description") or f"The images of {dc.name}")
-                       + f" ({n} images in {len(data['class_names'])} classes; run {dc.run_id}).",
+        "description": (dc.human.description or data.description or f"The images of {dc.name}")
+                       + f" ({n} images in {len(data.class_names)} classes; run {dc.run_id}).",
         "license": dc.license or _not_provided("data.license"),
         "url": f"{dc.slug}.data.html",
         "distribution": [file_set],

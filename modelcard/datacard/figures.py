@@ -40,7 +40,7 @@ def data_figures(card: DataCard) -> list[Figure]:
     """Class counts per split, and (when collected) longer-side and aspect-ratio histograms."""
     plt = _Figures()
     specs = []
-    classes = list(card.source.get("class_names") or [])
+    classes = list(card.source.class_names or [])
     if card.splits and classes:
         counts = {name: [per_class.get(c, 0) for c in classes] for name, _, per_class in card.splits}
         specs.append(("data_class_counts", "Images per class and split", "Bars are image counts per class, one per split.",

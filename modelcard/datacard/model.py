@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..card.info import DataInfo
+from ..record.model import Data, LabelIssues, Metric, NearPair, RunRecord
 
 ISSUE_NAMES = {"dark": "dark", "light": "light", "blurry": "blurry", "low_information": "low information",
                "odd_aspect_ratio": "odd aspect ratio", "odd_size": "odd size", "grayscale": "grayscale"}
@@ -24,18 +25,19 @@ class LabelIssueSplit:
     """One split's estimated label errors, as the record holds them (`label_issues.<split>`)."""
 
     split: str            # e.g. "test"
-    entry: dict           # e.g. {"measured": True, "n": 35, "count": 2, "rate": {...}, ...}
+    entry: LabelIssues    # e.g. measured=True, n=35, count=2, rate=Metric(0.057, 0.016, 0.186)
 
 
 @dataclass
 class DataCard:
-    """Everything the data card shows; dicts are the record's own JSON shapes."""
+    """Everything the data card shows: the record's typed sections, and its `data_card` facts
+    (`composition`, `quality`: JSON shapes the record schema leaves open)."""
 
     name: str                                   # e.g. "stamp-classifier"
     slug: str                                   # file stem: cards/<slug>.data.md
     created_by: str                             # "train", "evaluate" or "record"
     run_id: str                                 # e.g. "20260101T000000Z-abc123"
-    source: dict                                # the record's `data` section
+    source: Data                                # the record's `data` section
     license: str | None                         # e.g. "GPL-2.0-or-later (Debian package ...)"
     license_from: str | None                    # e.g. "the run record" or "card.yaml data.license"
     human: DataInfo = field(default_factory=DataInfo)
@@ -50,10 +52,10 @@ class DataCard:
     errors: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)             # e.g. "data.consent"
 
-    def confirmed_pairs(self) -> list[dict]:
+    def confirmed_pairs(self) -> list[NearPair]:
         """The leakage guard's confirmed near duplicates (pairs of a 1.0 record were all grouped)."""
-        pairs = (self.source.get("duplicates") or {}).get("near_pairs") or []
-        return [p for p in pairs if p.get("confirmed", True)]
+        pairs = self.source.duplicates.near_pairs if self.source.duplicates else []
+        return [p for p in pairs or [] if (p.confirmed if p.has("confirmed") else True)]
 
     def gap_lines(self) -> list[str]:
         """One line per missing human key, e.g. "Data card / Consent: add `data.consent` to card.yaml"."""
@@ -105,44 +107,46 @@ def _ordered(keys) -> list[str]:
 
 
 def issue_text(item: LabelIssueSplit) -> str:
-    rate = item.entry.get("rate") or {}
-    if not item.entry.get("measured") or rate.get("value") is None:
+    rate = item.entry.rate
+    if not item.entry.measured or not isinstance(rate, Metric) or rate.value is None:
         return f"label issues in {item.split}: not measured"
-    return (f"estimated label issues in {item.split}: {item.entry['count']} "
-            f"({_pct(rate['value'])}, 95% CI {_pct(rate['ci_low'])} to {_pct(rate['ci_high'])})")
+    return (f"estimated label issues in {item.split}: {item.entry.count} "
+            f"({_pct(rate.value)}, 95% CI {_pct(rate.ci_low)} to {_pct(rate.ci_high)})")
 
 
 def _pct(x) -> str:
     return "–" if x is None else f"{100 * x:.1f}%"
 
 
-def has_data_card(record: dict) -> bool:
+def has_data_card(record: dict | RunRecord) -> bool:
     """A data card is written for runs that collected its facts (train, evaluate) or label issues."""
-    return bool(record.get("data_card") or record.get("label_issues"))
+    record = RunRecord.of(record)
+    return bool(record.data_card or record.label_issues)
 
 
-def data_card(record: dict, info: DataInfo, slug: str, name: str) -> DataCard:
+def data_card(record: dict | RunRecord, info: DataInfo, slug: str, name: str) -> DataCard:
     """Assemble the data card of `record` (see `has_data_card`)."""
-    data = record["data"]
-    section = record.get("data_card") or {}
-    license_text, license_from = (data.get("license"), "the run record") if data.get("license") else (None, None)
+    record = RunRecord.of(record)
+    data, section, found = record.data, record.data_card, record.label_issues or {}
+    license_text, license_from = (data.license, "the run record") if data.license else (None, None)
     if info.license:
         license_text = info.license if not license_text else f"{info.license} (declared); recorded: {license_text}"
-        license_from = "card.yaml `data.license`" + (" and the run record" if data.get("license") else "")
-    splits = [(k, int(v.get("n", 0)), dict(v.get("class_counts", {})))
-              for k, v in ((k, data["splits"][k]) for k in _ordered(data["splits"]))]
-    issues = [LabelIssueSplit(k, record["label_issues"][k]) for k in _ordered(record.get("label_issues") or {})]
+        license_from = "card.yaml `data.license`" + (" and the run record" if data.license else "")
+    splits = [(k, int(data.splits[k].n or 0), dict(data.splits[k].class_counts or {})) for k in _ordered(data.splits)]
+    issues = [LabelIssueSplit(k, found[k]) for k in _ordered(found)]
     present = {"data.license": bool(license_text), "data.collection": bool(info.collection),
                "data.consent": bool(info.consent), "data.known_biases": bool(info.known_biases)}
     gaps = [key for key in GAP_SECTIONS if not present[key]]
     return DataCard(
-        name=name, slug=slug, created_by=record["created_by"], run_id=record["run_id"], source=data,
+        name=name, slug=slug, created_by=record.created_by, run_id=record.run_id, source=data,
         license=license_text, license_from=license_from, human=info, splits=splits,
-        composition=section.get("composition"), unreadable=list(section.get("unreadable") or []),
-        exact_duplicates=[list(g) for g in section.get("exact_duplicates") or []],
-        quality=section.get("quality"), label_issues=issues,
-        label_issues_skipped=(record.get("config") or {}).get("label_issues") == "none",
-        thumbnails=dict(section.get("thumbnails") or {}),
-        errors=[f"A data-card collector failed, so part of this card is missing: {e}" for e in section.get("errors") or []],
+        composition=section.composition if section else None,
+        unreadable=list((section.unreadable if section else None) or []),
+        exact_duplicates=[list(g) for g in (section.exact_duplicates if section else None) or []],
+        quality=section.quality if section else None, label_issues=issues,
+        label_issues_skipped=(record.config or {}).get("label_issues") == "none",
+        thumbnails=dict((section.thumbnails if section else None) or {}),
+        errors=[f"A data-card collector failed, so part of this card is missing: {e}"
+                for e in (section.errors if section else None) or []],
         gaps=gaps,
     )
