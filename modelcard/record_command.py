@@ -15,6 +15,7 @@ from .analysis import label_issues as li
 from .predictions_file import class_counts, load_predictions_file
 from .record import open_run
 from .record.artifacts import sha256_hex
+from .record.model import Data, DataCard, Evaluation, SplitSummary
 from .record.predictions import Predictions
 
 EVAL_SET = "test"
@@ -45,32 +46,32 @@ def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = 
                                                  n_resamples=n_resamples, seed=seed)
     issues = None
     if label_issues:  # predictions alone: the data card holds what they allow (no images, no thumbnails)
+        accuracy = Evaluation.from_dict(evaluation).metrics.get("accuracy")
         issues = li.from_predictions(preds.y_true, preds.y_prob, preds.class_names, preds.ids,
-                                     evaluation["metrics"].get("accuracy"))
+                                     accuracy.to_dict() if accuracy is not None else None)
     config = {"predictions": str(predictions), "slices": list(slices), "normalize": normalize,
               "n_resamples": n_resamples, "seed": seed, "label_issues": "cleanlab" if label_issues else "none"}
     with open_run(runs_dir, name or predictions.stem, "record", command_line=command_line, config=config) as run:
-        run.record["data"].update({
-            "source": f"predictions:{predictions.name}",
-            "description": f"labelled predictions imported from {predictions.name}",
-            "license": None,
-            "root": None,
-            "class_names": list(preds.class_names),
-            "content_hash": file_sha256(predictions),
-            "n_files": None,
-            "split_method": "given",
-            "splits": {EVAL_SET: {"n": int(len(preds.y_true)), "class_counts": class_counts(preds.y_true, preds.class_names)}},
-        })
+        run.set(data=Data.build(
+            source=f"predictions:{predictions.name}",
+            description=f"labelled predictions imported from {predictions.name}",
+            license=None, root=None,
+            class_names=list(preds.class_names),
+            content_hash=file_sha256(predictions),
+            n_files=None, split_method="given",
+            splits={EVAL_SET: SplitSummary(n=int(len(preds.y_true)),
+                                           class_counts=class_counts(preds.y_true, preds.class_names))},
+            skipped_files=[], duplicates=None))
         run.add_predictions(EVAL_SET, preds)
-        run.record["evaluations"][EVAL_SET] = evaluation
-        run.record["data_card"] = {"collected_by": "record", "errors": []}
+        run.add_evaluation(EVAL_SET, evaluation)
+        run.set(data_card=DataCard(collected_by="record", errors=[]))
         if issues is not None:
             entry, flagged = issues
-            run.record["label_issues"] = {EVAL_SET: entry}
+            run.set(label_issues={EVAL_SET: entry})
             rows = {EVAL_SET: [li.suspect_row(f, preds.class_names, preds.ids) for f in flagged]}
             atomic.write_text(run.path / li.CSV_FILE, li.csv_text(rows))
-            run.record["artifacts"]["label_issues"] = li.CSV_FILE
+            run.add_artifact("label_issues", li.CSV_FILE)
         if normalize:
-            run.record["warnings"].append("probability rows were rescaled to sum to 1 (--normalize)")
+            run.warn("probability rows were rescaled to sum to 1 (--normalize)")
         run.save()
     return run.path

@@ -19,6 +19,8 @@ from typing import Iterator
 from .. import atomic
 from ..errors import UserError
 from .artifacts import record_checksums
+from .model import Evaluation
+from .typed import Section
 from .format import HISTORY_CSV, PREDICTIONS_DIR, RUN_JSON, new_record, utc_now
 from .predictions import Predictions, write_predictions
 from .store import create_run_dir, write_record
@@ -44,6 +46,23 @@ class RunWriter:
         write_predictions(self.path / rel, preds)
         self.record["artifacts"]["predictions"][eval_set] = rel
         return rel
+
+    def set(self, **sections: Section | dict | None) -> None:
+        """Set whole top-level sections, typed or as their JSON, e.g. `set(data_card=DataCard.build(...))`."""
+        for key, value in sections.items():
+            self.record[key] = value.to_dict() if isinstance(value, Section) else value
+
+    def add_evaluation(self, eval_set: str, evaluation: Evaluation | dict) -> None:
+        """Register the analyses of one evaluation set (`evaluations.<eval_set>`)."""
+        self.record["evaluations"][eval_set] = evaluation.to_dict() if isinstance(evaluation, Section) else evaluation
+
+    def add_artifact(self, key: str, rel: str) -> None:
+        """Name a file beside run.json in `artifacts`, e.g. add_artifact("label_issues", "label_issues.csv")."""
+        self.record["artifacts"][key] = rel
+
+    def warn(self, line: str) -> None:
+        """Add a line to the record's `warnings` (shown on the card)."""
+        self.record["warnings"].append(line)
 
     def history_path(self) -> Path:
         """Where `history.csv` goes; the writer sets `artifacts.history` once it exists."""

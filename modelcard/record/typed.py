@@ -33,6 +33,13 @@ class Section:
     def from_dict(cls: type[S], data: Mapping[str, Any]) -> S:
         return from_dict(cls, data)
 
+    @classmethod
+    def build(cls: type[S], **values: Any) -> S:
+        """A section made in code whose JSON holds exactly the fields given (None included) and
+        the required ones, e.g. `Data.build(..., license=None)` writes `"license": null`."""
+        keys = {f.name: json_key(f) for f, _ in public_fields(cls)}
+        return cls(**values, _present=frozenset(keys[name] for name in values))
+
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)
 
