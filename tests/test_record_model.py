@@ -249,3 +249,22 @@ def test_a_partial_object_reads_absent_required_fields_as_none_and_writes_them_a
     typed = RunRecord.of(partial)
     assert typed.data.content_hash == "sha256:x" and typed.data.class_names is None and typed.status is None
     assert typed.to_dict() == partial
+
+
+def test_build_writes_exactly_the_fields_given(tmp_path):
+    from modelcard.record import open_run
+    from modelcard.record.model import Data, DataCard, SplitSummary
+
+    data = Data.build(source="predictions:p.csv", class_names=["a", "b"], content_hash=None, license=None,
+                      splits={"test": SplitSummary(n=2, class_counts={"a": 1, "b": 1})}, skipped_files=[],
+                      duplicates=None)
+    assert data.to_dict() == {"source": "predictions:p.csv", "class_names": ["a", "b"], "content_hash": None,
+                              "license": None, "splits": {"test": {"n": 2, "class_counts": {"a": 1, "b": 1}}},
+                              "skipped_files": [], "duplicates": None}
+    assert "license" not in dataclasses.replace(data, _present=None).to_dict()  # built plainly: defaults left out
+    with open_run(tmp_path, "typed", "record") as run:
+        run.set(data=data, data_card=DataCard(collected_by="record", errors=[]))
+        run.add_evaluation("test", _minimal("1.2", intervals=True)["evaluations"]["test"])
+        run.warn("a line")
+    typed = read_run(run.path)
+    assert typed.data == data and typed.data_card.collected_by == "record" and typed.warnings == ["a line"]
