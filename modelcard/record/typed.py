@@ -48,6 +48,14 @@ class Section:
         return key in self._present if self._present is not None else getattr(self, key, None) is not None
 
 
+def as_section(cls: type[S], value: S | Mapping[str, Any] | None) -> S | None:
+    """`value` as section `cls`: itself when typed already, built when it is the record's JSON
+    (e.g. a card field still holding the dict), None for None."""
+    if value is None or isinstance(value, cls):
+        return value
+    return from_dict(cls, value)
+
+
 def json_key(f: dataclasses.Field) -> str:
     return f.metadata.get("key", f.name)
 

@@ -22,6 +22,8 @@ import uuid
 
 from ..card.model import Card, EvalSet, Metric
 from .mct import model_input_format, model_output_format
+from ..record.model import Emissions, Metric, Provenance
+from ..record.typed import as_section
 
 CYCLONEDX_SPEC = "1.6"
 CDX_SUFFIX = ".cdx.json"
@@ -68,10 +70,10 @@ def _fairness(ev: EvalSet) -> list[dict]:
     for s in ev.slices:
         if len(s.groups) < 2 or not s.worst_group:
             continue
-        gap = (s.difference_ci or {}).get("accuracy") or {}
-        value = gap.get("value", (s.difference or {}).get("accuracy"))
-        interval = (f" (95% interval [{gap['ci_low']:.3f}, {gap['ci_high']:.3f}])"
-                    if gap.get("ci_low") is not None and gap.get("ci_high") is not None else "")
+        gap = as_section(Metric, (s.difference_ci or {}).get("accuracy") or None)
+        value = gap.value if gap is not None else (s.difference or {}).get("accuracy")
+        interval = (f" (95% interval [{gap.ci_low:.3f}, {gap.ci_high:.3f}])"
+                    if gap is not None and gap.ci_low is not None and gap.ci_high is not None else "")
         small = [g.group for g in s.groups if g.unreliable]
         note = f"; groups below {s.min_group_size} images, too few to judge: {', '.join(small)}" if small else ""
         out.append({"groupAtRisk": f"{ev.name} images whose {s.column} is {s.worst_group}",
@@ -102,14 +104,14 @@ def _energy(activity: str, kwh: float | None, kg: float | None, estimated: bool,
 def energy_consumptions(card: Card) -> list[dict]:
     """Training (the whole command that made the run) and inference per 1,000 predictions."""
     env = card.environment
-    emissions, costs = env.emissions or {}, env.costs
+    emissions, costs = as_section(Emissions, env.emissions or None), env.costs
     estimated = bool(costs.estimated) if costs else env.measured is False
-    country = emissions.get("country_iso_code")
+    country = emissions.country_iso_code if emissions else None
     sweep = card.training.sweep
     scope = (f"the whole `modelcard {card.details.created_by}` command"
              + (f" (a sweep of {len(sweep.members)} configurations)" if sweep else ""))
-    out = [_energy("training" if card.training.trained_here else "validation", emissions.get("energy_kwh"),
-                   emissions.get("emissions_kg"), estimated, env.method, country, scope)]
+    out = [_energy("training" if card.training.trained_here else "validation", emissions.energy_kwh if emissions else None,
+                   emissions.emissions_kg if emissions else None, estimated, env.method, country, scope)]
     for row in (costs.inference if costs else []):
         out.append(_energy("inference", row.kwh_per_1000, row.kg_per_1000, estimated, env.method, country,
                            f"1,000 predictions at batch {row.batch_size} (timed over {row.n_predictions})"))
@@ -168,6 +170,7 @@ def _weights_component(card: Card) -> dict | None:
 def cyclonedx_document(card: Card) -> dict:
     """The BOM as a dict (see the module docstring)."""
     d, specs = card.details, card.specs
+    provenance = as_section(Provenance, specs.provenance or {})
     params: dict = {"approach": {"type": "supervised"}, "task": "image classification",
                     "architectureFamily": "convolutional neural network",
                     "datasets": [{"ref": "data"}],
@@ -198,8 +201,8 @@ def cyclonedx_document(card: Card) -> dict:
                                             "hashes": weights["hashes"]}]}
     seed = f"{d.run_id}:{card.training.file_sha256 or ''}:{card.training.data.content_hash or ''}"
     metadata: dict = {"tools": {"components": [{"type": "application", "name": "modelcard",
-                                                "version": str(specs.provenance.get("modelcard_version") or "unknown")}]}}
-    if ended := specs.provenance.get("ended_at"):
+                                                "version": str(provenance.modelcard_version or "unknown")}]}}
+    if ended := provenance.ended_at:
         metadata["timestamp"] = ended
     return {"bomFormat": "CycloneDX", "specVersion": CYCLONEDX_SPEC,
             "serialNumber": f"urn:uuid:{uuid.uuid5(_NAMESPACE, seed)}", "version": 1,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import yaml
 
 from ..card.model import Card
+from ..record.model import Bootstrap, Emissions
+from ..record.typed import as_section
 
 HF_METRICS = {"accuracy": "accuracy", "balanced_accuracy": "accuracy", "top5_accuracy": "accuracy",
               "f1_macro": "f1", "precision_macro": "precision", "recall_macro": "recall"}
@@ -48,12 +50,12 @@ def _result(card: Card, ev) -> dict:
         entry = {"type": HF_METRICS[key], "value": metric.value, "verified": False,
                  "name": f"{ev.name} {pretty}"}
         if metric.ci_low is not None and metric.ci_high is not None:
-            b = ev.bootstrap
+            b = as_section(Bootstrap, ev.bootstrap)
             entry["name"] += f" (95% CI {metric.ci_low:.3f}-{metric.ci_high:.3f})"
-            entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": b.get("confidence"),
+            entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": b.confidence,
                              "ci_method": ev.intervals.label("metrics", key)}
             if (ev.intervals.metrics.get(key) or "").endswith("bootstrap"):
-                entry["args"].update({"n_resamples": b.get("n_resamples"), "seed": b.get("seed")})
+                entry["args"].update({"n_resamples": b.n_resamples, "seed": b.seed})
         metrics.append(entry)
     return {"task": {"type": "image-classification", "name": "Image Classification"},
             "dataset": {"type": dataset_type, "name": f"{description} ({ev.name})", "split": ev.name},
@@ -61,12 +63,12 @@ def _result(card: Card, ev) -> dict:
 
 
 def _co2(card: Card) -> dict | None:
-    em = card.environment.emissions
-    if not em or em.get("emissions_kg") is None:
+    em = as_section(Emissions, card.environment.emissions or None)
+    if not em or em.emissions_kg is None:
         return None
-    how = "measured" if em.get("measured") else "estimated"
-    co2 = {"emissions": em["emissions_kg"] * 1000.0,
-           "source": f"{em.get('tool') or 'codecarbon'} ({how}: {em.get('method')})"}
+    how = "measured" if em.measured else "estimated"
+    co2 = {"emissions": em.emissions_kg * 1000.0,
+           "source": f"{em.tool or 'codecarbon'} ({how}: {em.method})"}
     if card.training.trained_here:  # not for `evaluate`/`record`: how that model was trained is unknown
         co2["training_type"] = card.specs.training_type
     location = card.environment.cloud_region.value

@@ -24,6 +24,8 @@ import json
 from ..card.intervals import method_label
 from ..card.model import Card
 from ..card.sections.summary import headline_set
+from ..record.model import Bootstrap, Provenance
+from ..record.typed import as_section
 
 META_SUFFIX = ".meta.json"
 META_FORMAT = 1   # bumped if a reader could misread a later layout
@@ -40,13 +42,13 @@ def headline(card: Card) -> dict | None:
     m = chosen.metrics["accuracy"]
     method = chosen.intervals.metrics.get("accuracy") if m.ci_low is not None else None
     return {"set": chosen.name, "metric": "accuracy", "value": m.value, "ci_low": m.ci_low, "ci_high": m.ci_high,
-            "confidence": chosen.bootstrap.get("confidence"), "method": method_label(method) if method else None,
+            "confidence": as_section(Bootstrap, chosen.bootstrap).confidence, "method": method_label(method) if method else None,
             "method_id": method}
 
 
 def card_meta(card: Card, coverage: dict, files: dict[str, str | bytes]) -> dict:
     """The sidecar's dict; `coverage` is `CoverageSummary.to_json()`, `files` the build's other outputs."""
-    provenance = card.specs.provenance or {}
+    provenance = as_section(Provenance, card.specs.provenance or {})
     checks = None
     if card.checks is not None:
         c = card.checks
@@ -56,7 +58,7 @@ def card_meta(card: Card, coverage: dict, files: dict[str, str | bytes]) -> dict
               for rel, data in sorted(files.items())}
     return {"format": META_FORMAT, "name": card.details.name, "slug": card.slug, "run_id": card.details.run_id,
             "created_by": card.details.created_by, "status": card.status,
-            "started_at": provenance.get("started_at"), "ended_at": provenance.get("ended_at"),
+            "started_at": provenance.started_at, "ended_at": provenance.ended_at,
             "headline": headline(card), "checks": checks, "coverage": coverage, "files": hashes}
 
 
