@@ -6,6 +6,7 @@ trace in `runs/`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -27,14 +28,13 @@ def file_sha256(path: Path) -> str:
 
 
 def analyse_predictions_file(predictions: Path, slices: Sequence[str] = (), *, normalize: bool = False,
-                             n_resamples: int = 1000, seed: int = 0) -> tuple[Predictions, dict]:
-    """The analysis step of `record`: parse `predictions`, return them and their evaluation object."""
+                             n_resamples: int = 1000, seed: int = 0) -> tuple[Predictions, Evaluation]:
+    """The analysis step of `record`: parse `predictions`, return them and their typed evaluation."""
     predictions = Path(predictions)
     preds = load_predictions_file(predictions, slices, normalize=normalize)
     evaluation = evaluate_predictions(preds.y_true, preds.y_prob, preds.class_names,
                                       groups=preds.attributes or None, n_resamples=n_resamples, seed=seed)
-    evaluation["source"] = f"predictions file {predictions.name}"
-    return preds, evaluation
+    return preds, replace(Evaluation.from_dict(evaluation), source=f"predictions file {predictions.name}")
 
 
 def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = None,
@@ -46,7 +46,7 @@ def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = 
                                                  n_resamples=n_resamples, seed=seed)
     issues = None
     if label_issues:  # predictions alone: the data card holds what they allow (no images, no thumbnails)
-        accuracy = Evaluation.from_dict(evaluation).metrics.get("accuracy")
+        accuracy = evaluation.metrics.get("accuracy")
         issues = li.from_predictions(preds.y_true, preds.y_prob, preds.class_names, preds.ids,
                                      accuracy.to_dict() if accuracy is not None else None)
     config = {"predictions": str(predictions), "slices": list(slices), "normalize": normalize,

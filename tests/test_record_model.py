@@ -268,3 +268,24 @@ def test_build_writes_exactly_the_fields_given(tmp_path):
         run.warn("a line")
     typed = read_run(run.path)
     assert typed.data == data and typed.data_card.collected_by == "record" and typed.warnings == ["a line"]
+
+
+#: Modules moved onto the typed model (issue 15): they must not index a record by string key again.
+TYPED_READERS = ("modelcard/compare", "modelcard/datacard", "modelcard/publish", "modelcard/record_command.py",
+                 "modelcard/init_command.py", "modelcard/cli.py", "modelcard/render/meta.py",
+                 "modelcard/render/mct.py", "modelcard/render/cyclonedx.py", "modelcard/render/frontmatter.py",
+                 "modelcard/check/gates.py", "modelcard/check/gate_names.py", "modelcard/check/policy.py",
+                 "modelcard/where_block.py")
+STRING_KEY_ACCESS = r"\brecord(\[|\.get\()|\.record(\[|\.get\()"
+
+
+def test_typed_readers_do_not_index_records_by_string_key():
+    import re
+
+    files = [p for entry in TYPED_READERS for p in ((ROOT / entry).rglob("*.py") if (ROOT / entry).is_dir()
+                                                     else [ROOT / entry])]
+    assert len(files) > 20
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in files
+             for n, line in enumerate(p.read_text("utf-8").splitlines(), 1) if re.search(STRING_KEY_ACCESS, line)]
+    assert found == []
+    assert re.search(STRING_KEY_ACCESS, 'x = run.record["data"]')  # the check can fail
