@@ -65,10 +65,10 @@ def _limitations(dc: DataCard) -> str:
         return "Image quality was not measured for this run (no cleanvision counts in its record)."
     parts = []
     for split in dc.quality_splits():
-        counts = dc.quality["counts"][split]
+        counts = dc.quality.counts[split]
         flagged = [f"{ISSUE_NAMES.get(k, k)} {v}" for k, v in counts.items() if v]
         parts.append(f"{split}: " + (", ".join(flagged) if flagged else "no image flagged"))
-    return f"Image-quality flags from {dc.quality['tool']} per split: " + "; ".join(parts) + "."
+    return f"Image-quality flags from {dc.quality.tool} per split: " + "; ".join(parts) + "."
 
 
 def _biases(dc: DataCard, card: Card) -> str:

@@ -46,8 +46,8 @@ def data_figures(card: DataCard) -> list[Figure]:
         specs.append(("data_class_counts", "Images per class and split", "Bars are image counts per class, one per split.",
                       lambda: _grouped_bars(plt, classes, counts, "images", horizontal=True)))
     comp = card.composition
-    if comp and comp.get("splits"):
-        edges = comp["edges"]
+    if comp and comp.splits:
+        edges = comp.edges
         for key, title, unit, what in (("long_side", "Image size (longer side)", " px", "longer side in pixels"),
                                        ("aspect", "Aspect ratio (width / height)", "", "width divided by height")):
             series = {s: v[f"{key}_hist"] for s, v in card.composition_splits()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..card.info import DataInfo
-from ..record.model import Data, LabelIssues, Metric, NearPair, RunRecord
+from ..record.model import Composition, Data, LabelIssues, Metric, NearPair, Quality, RunRecord
 
 ISSUE_NAMES = {"dark": "dark", "light": "light", "blurry": "blurry", "low_information": "low information",
                "odd_aspect_ratio": "odd aspect ratio", "odd_size": "odd size", "grayscale": "grayscale"}
@@ -30,8 +30,7 @@ class LabelIssueSplit:
 
 @dataclass
 class DataCard:
-    """Everything the data card shows: the record's typed sections, and its `data_card` facts
-    (`composition`, `quality`: JSON shapes the record schema leaves open)."""
+    """Everything the data card shows, from the record's typed sections."""
 
     name: str                                   # e.g. "stamp-classifier"
     slug: str                                   # file stem: cards/<slug>.data.md
@@ -42,10 +41,10 @@ class DataCard:
     license_from: str | None                    # e.g. "the run record" or "card.yaml data.license"
     human: DataInfo = field(default_factory=DataInfo)
     splits: list[tuple[str, int, dict]] = field(default_factory=list)   # (name, n, class counts)
-    composition: dict | None = None             # `data_card.composition`
+    composition: Composition | None = None      # `data_card.composition`
     unreadable: list[dict] = field(default_factory=list)
     exact_duplicates: list[list[str]] = field(default_factory=list)  # e.g. [["a/1.png", "b/1.png"]] (up to 12)
-    quality: dict | None = None                 # `data_card.quality`
+    quality: Quality | None = None              # `data_card.quality`
     label_issues: list[LabelIssueSplit] = field(default_factory=list)
     label_issues_skipped: bool = False          # True when the run used --label-issues none
     thumbnails: dict[str, str] = field(default_factory=dict)  # relpath -> run-relative PNG path
@@ -63,18 +62,18 @@ class DataCard:
 
     def composition_splits(self) -> list[tuple[str, dict]]:
         """The composition facts per split, in train, val, test order."""
-        splits = (self.composition or {}).get("splits") or {}
+        splits = (self.composition.splits if self.composition else None) or {}
         return [(k, splits[k]) for k in _ordered(splits)]
 
     def quality_splits(self) -> list[str]:
         """The splits cleanvision counted, in train, val, test order."""
-        return _ordered((self.quality or {}).get("counts") or {})
+        return _ordered((self.quality.counts if self.quality else None) or {})
 
     def split_headline(self, split: str) -> str:
         """The data card's figures for one split (for the MCT JSON's dataset entries)."""
         parts = []
-        if self.quality and split in self.quality["counts"]:
-            parts.append(f"{sum(self.quality['counts'][split].values()):,} image-quality flag(s) from {self.quality['tool']}")
+        if self.quality and split in self.quality.counts:
+            parts.append(f"{sum(self.quality.counts[split].values()):,} image-quality flag(s) from {self.quality.tool}")
         item = next((i for i in self.label_issues if i.split == split), None)
         if item is not None:
             parts.append(issue_text(item))
@@ -85,8 +84,8 @@ class DataCard:
         None when image quality was not checked."""
         if not self.quality:
             return None
-        flagged = sum(sum(c.values()) for c in self.quality["counts"].values())
-        return f"{flagged:,} image-quality flag(s) from {self.quality['tool']}"
+        flagged = sum(sum(c.values()) for c in self.quality.counts.values())
+        return f"{flagged:,} image-quality flag(s) from {self.quality.tool}"
 
     def issue_lines(self) -> list[str]:
         """The estimated label-issue rate of each split, e.g. ["estimated label issues in test: 2 (5.7%, ...)"]."""

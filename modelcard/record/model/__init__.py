@@ -7,7 +7,7 @@ docs/run-record.md, "Typed model".
 """
 
 from .data import Data, Duplicates, EvalSetSummary, NearPair, SkippedFile, SplitBalance, SplitSummary
-from .datacard import DataCard, LabelIssues
+from .datacard import Composition, DataCard, LabelIssues, Quality
 from .efficiency import Efficiency, Hardware, Latency
 from .emissions import Emissions, Inference, InferenceCost, Phase, PowerMeasured
 from .evaluation import (Bootstrap, Calibration, ClassResult, Confusion, ConfusionMatrix, Evaluation,
@@ -23,12 +23,12 @@ from .training import EarlyStopping, Training
 from .variance import AccuracyInterval, CrossValidation, CvClassResult, SeedResult, Seeds, Spread
 
 __all__ = [
-    "AccuracyInterval", "Artifacts", "Bootstrap", "Calibration", "ClassResult", "Confusion", "ConfusedPair",
+    "AccuracyInterval", "Artifacts", "Bootstrap", "Calibration", "ClassResult", "Composition", "Confusion", "ConfusedPair",
     "ConfusionMatrix", "CorruptedResult", "CrossValidation", "CvClassResult", "Data", "DataCard", "Duplicates",
     "EarlyStopping", "Efficiency", "Emissions", "EvalSetSummary", "Evaluation", "ExampleItem", "Examples",
     "GradCam", "Hardware", "Head", "Inference", "InferenceCost", "Intervals", "LabelIssues", "Latency",
     "MeasuredFact", "Member", "Metric", "MetricFact", "Model", "NearPair", "Phase", "PhaseCost",
-    "PowerMeasured", "Provenance", "Robustness", "RunError", "RunRecord", "SeedResult", "Seeds",
+    "PowerMeasured", "Provenance", "Quality", "Robustness", "RunError", "RunRecord", "SeedResult", "Seeds",
     "SkippedFile", "Slice", "SliceGroup", "SplitBalance", "SplitSummary", "Spread", "Sweep", "Training",
     "Weights", "migrate",
 ]

@@ -9,13 +9,29 @@ from .metric import Metric
 
 
 @dataclass(frozen=True, kw_only=True)
+class Composition(Section):
+    edges: dict[str, list[float]]  # histogram bin edges, e.g. {"aspect": [0.0, 0.5, 0.75, ...], "long_side": [0, 64, ...]}
+    splits: dict[str, dict]  # split -> sizes, modes, formats, e.g. {"test": {"formats": {"PNG": 32}, ...}}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quality(Section):
+    tool: str  # e.g. "cleanvision 0.3.7"
+    issue_types: list[str]  # e.g. ["dark", "light", "blurry", ...]
+    counts: dict[str, dict[str, int]]  # split -> issue -> images flagged, e.g. {"train": {"grayscale": 5}}
+    examples: dict[str, list[dict]]  # issue -> [{path, score, split}], e.g. {"odd_size": [{"path": "a.png", ...}]}
+    n_checked: int | None = None  # images decoded and checked, e.g. 231
+    duplicates: dict | None = None  # cleanvision's duplicates against the leakage guard, e.g. {"agree": False, ...}
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataCard(Section):
     collected_by: str  # "train", "evaluate" or "record", e.g. "train"
     errors: list[str]  # what could not be measured, e.g. []
     unreadable: list[dict] | None = None  # [{path, reason}], e.g. []
     exact_duplicates: list[list[str]] | None = None  # groups of identical files, e.g. []
-    composition: dict | None = None  # {edges, splits}: sizes, aspects and formats per split
-    quality: dict | None = None  # {tool, issue_types, counts, examples}, e.g. {"tool": "cleanvision 0.3.7", ...}
+    composition: Composition | None = None  # sizes, aspects and formats per split
+    quality: Quality | None = None  # cleanvision's image-quality flags
     thumbnails: dict[str, str] | None = None  # image -> run-relative thumbnail, e.g. {"a.png": "data_card/07a1.png"}
 
 
