@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from card_fixtures import base_record, record_only
+from test_card_costs import costed_record
 from modelcard.cli import main
 from modelcard.errors import UserError
 from modelcard.record import measured, new_record, read_record, read_run, write_record
@@ -61,7 +62,7 @@ def _fixture_records() -> dict[str, dict]:
             "failed": base_record(status="failed"), "no-sweep": base_record(sweep=False, extra_set=False),
             "no-slices": base_record(slices=False), "record-only": record_only(),
             "1.0": _minimal("1.0", intervals=False), "1.1": _minimal("1.1", intervals=True),
-            "1.1-sweep": old_sweep}
+            "1.1-sweep": old_sweep, "costed": costed_record()}
 
 
 @pytest.mark.parametrize("path", _repo_records(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -289,3 +290,37 @@ def test_typed_readers_do_not_index_records_by_string_key():
              for n, line in enumerate(p.read_text("utf-8").splitlines(), 1) if re.search(STRING_KEY_ACCESS, line)]
     assert found == []
     assert re.search(STRING_KEY_ACCESS, 'x = run.record["data"]')  # the check can fail
+
+
+def _kept_raw(section: Section, path: str = "run.json") -> list[str]:
+    """Every place where the model expects a section but holds the JSON as read (its fallback)."""
+    out = []
+    for f, tp in public_fields(type(section)):
+        shape, cls = section_in(tp)
+        value = getattr(section, f.name)
+        if cls is None or value is None:
+            continue
+        if shape == "list":
+            items = value
+        elif shape == "dict":
+            items = list(value.values())
+        elif shape == "dict/dict":
+            items = [v for inner in value.values() for v in inner.values()]
+        else:
+            items = [value]
+        for i, item in enumerate(items):
+            if isinstance(item, cls):
+                out += _kept_raw(item, f"{path}.{f.name}")
+            else:
+                out.append(f"{path}.{f.name}[{i}]: {type(item).__name__}")
+    return out
+
+
+def test_every_section_of_every_record_is_typed():
+    records = [json.loads(p.read_text("utf-8")) for p in _repo_records()] + list(_fixture_records().values())
+    assert [(r["run_id"], _kept_raw(RunRecord.from_dict(r))) for r in records if _kept_raw(RunRecord.from_dict(r))] == []
+    assert isinstance(RunRecord.from_dict(costed_record()).emissions.phases[0].power_measured, Section)
+    odd = base_record()
+    odd["efficiency"]["latency_ms_batch1"] = 8.0  # not the shape the model expects: kept as read, and found
+    assert _kept_raw(RunRecord.from_dict(odd)) == ["run.json.efficiency.latency_ms_batch1[0]: float"]
+    assert RunRecord.from_dict(odd).to_dict() == odd
