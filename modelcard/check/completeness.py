@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..card import CardInfo
+from ..card.info import CardInfo
 from ..card.model import Card, Stated
 from ..render.sections import HEADINGS
 from .placeholders import placeholder_in

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..card import CardInfo
+from ..card.info import CardInfo
 from ..card.model import Card
 from .completeness import has_placeholder, human_texts, human_value, measured_fact
 from .coverage_items import ITEMS, REFERENCES
