@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the cost dataclasses live with their builder
     from .sections.costs import RunCosts, SweepCost
 
 from .examples_data import ExampleGrid
+from .info import Uses  # the card's Uses is card.yaml's: all human text
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,6 @@ class ModelDetails:
     demo: str | None                   # e.g. "https://example.org/demo"
     run_id: str                        # e.g. "20261121T230240Z-a1b2c3"
     created_by: str                    # e.g. "train"
-
-
-@dataclass
-class Uses:
-    """Uses: intended direct and downstream uses and what is out of scope (all human text)."""
-
-    direct: str | None        # e.g. "Sorting clip-art stamps."
-    downstream: str | None    # e.g. "Fine-tuning on other clip-art."
-    out_of_scope: str | None  # e.g. "Decisions about people."
 
 
 @dataclass

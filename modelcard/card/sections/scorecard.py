@@ -29,6 +29,7 @@ from .checks import PASS
 from .robustness import largest_drop
 from .summary import (FAIR, POOR, calibration_verdict, group_words, headline_set, percent, weakest_class_row,
                       weakest_group_of)
+from ..section_spec import Section
 
 HEADLINE_METRICS = ("accuracy", "f1_macro")  # the headline scores, in panel order
 BAR_WIDTH = 200                              # the bar's length in SVG user units: a score of 1.0
@@ -171,3 +172,6 @@ def scorecard(card: Card) -> Scorecard:
         headlines=headlines(ev, card.evaluation.metric_names) if ev else [],
         gates=gates, passed=checks.passed if checks else None, checks_summary=checks.summary if checks else None,
         risks=risks(card, ev) if ev else [], data=data_verdict(card))
+
+
+SECTION = Section("scorecard", build=scorecard, attr="scorecard")
