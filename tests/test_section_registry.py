@@ -153,3 +153,36 @@ def test_card_and_check_import_no_render_module():
                     if absolute or relative:
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
     assert offenders == []
+
+
+def test_the_card_is_typed_with_real_classes():
+    """Every Card field and every section value field has a real type (no bare Any/object), and each
+    annotation resolves to the section dataclass that builds it."""
+    import typing
+
+    import modelcard.card.model as model
+    import modelcard.card.parts as parts
+    from modelcard.card.intervals import IntervalMethods
+    from modelcard.card.sections.checks import ChecksSection
+    from modelcard.card.sections.comparison import Comparison
+    from modelcard.card.sections.costs import RunCosts, SweepCost
+    from modelcard.card.sections.robustness import Robustness
+    from modelcard.card.sections.scorecard_parts import Scorecard
+    from modelcard.card.sections.seeds_cv import SeedsCV
+    from modelcard.card.sections.summary import Summary
+    from modelcard.datacard.model import DataCard
+    from modelcard.record.artifacts import ArtifactCheck
+
+    names = {c.__name__: c for c in (IntervalMethods, ChecksSection, Comparison, RunCosts, SweepCost, Robustness,
+                                     Scorecard, SeedsCV, Summary, DataCard, ArtifactCheck)}
+    classes = [model.Card] + [c for c in vars(parts).values()
+                              if isinstance(c, type) and c.__module__ == parts.__name__]
+    for cls in classes:
+        hints = typing.get_type_hints(cls, localns=names)
+        for f in fields(cls):
+            assert hints[f.name] not in (typing.Any, object, typing.Optional[typing.Any]), f"{cls.__name__}.{f.name}"
+            assert f.type.split(" | ")[0] not in ("Any", "object"), f"{cls.__name__}.{f.name}"
+    hints = typing.get_type_hints(model.Card, localns=names)
+    assert hints["scorecard"] == typing.Optional[Scorecard] and hints["checks"] == typing.Optional[ChecksSection]
+    assert typing.get_type_hints(parts.Evaluation, localns=names)["robustness"] == typing.Optional[Robustness]
+    assert model.Uses is CardInfo().uses.__class__  # one Uses class: card.yaml's

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..info import CardInfo
 from ..intervals import method_glossary
-from ..model import Closing
+from ..parts import Closing
 from ..section_spec import CoverageItem, Heading, Section
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..model import EnvironmentalImpact, Stated
+from ..parts import EnvironmentalImpact, Stated
 from .costs import run_costs
 from ..section_spec import CoverageItem, Heading, Section
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from ..intervals import METRIC_NAMES, interval_methods
-from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
+from ..parts import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
 from .common import metric_from
 from .slice_notes import slice_notes
 from .robustness import robustness

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..examples_data import ExampleGrid, ExampleImage, PairExample
 from ..info import CardInfo
-from ..model import Examination
+from ..parts import Examination
 from ..section_spec import CoverageItem, Heading, Section
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import GetStarted
+from ..parts import GetStarted
 from ..section_spec import CoverageItem, Heading, Section
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..info import CardInfo
-from ..model import ModelDetails, Weights
+from ..parts import ModelDetails, Weights
 from ..section_spec import CoverageItem, Heading, Section
 
 BACKBONES = {"mobilenetv2": "MobileNetV2", "resnet50v2": "ResNet50V2", "efficientnetb0": "EfficientNetB0",

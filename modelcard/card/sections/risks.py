@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..model import Evaluation, Risks, TrainingDetails
+from ..parts import Evaluation, Risks, TrainingDetails
 from .evaluation import unit_of
 from .robustness import robustness_risk
 from ..section_spec import CoverageItem, Heading, Section

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import formatting as fmt
-from ..model import TechnicalSpecs
+from ..parts import TechnicalSpecs
 from .model_details import BACKBONES
 from ..section_spec import CoverageItem, Heading, Section
 

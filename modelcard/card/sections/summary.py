@@ -46,7 +46,7 @@ from decimal import Decimal
 
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..model import EvalSet, Evaluation, Metric, ModelDetails, PerClass, Slice, SliceGroup
+from ..parts import EvalSet, Evaluation, Metric, ModelDetails, PerClass, Slice, SliceGroup
 from .risks import HIGH_ECE
 from ..section_spec import Section
 

@@ -6,7 +6,7 @@ from ...record.intervals import metric_interval_method
 from ...record.measured import shared_efficiency, shared_words
 from ..formatting import QUANTITIES
 from ..intervals import method_label
-from ..model import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
+from ..parts import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
 from .common import metric_from
 from .costs import sweep_cost
 from ..section_spec import CoverageItem, Heading, Section
