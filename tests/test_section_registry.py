@@ -186,3 +186,16 @@ def test_the_card_is_typed_with_real_classes():
     assert hints["scorecard"] == typing.Optional[Scorecard] and hints["checks"] == typing.Optional[ChecksSection]
     assert typing.get_type_hints(parts.Evaluation, localns=names)["robustness"] == typing.Optional[Robustness]
     assert model.Uses is CardInfo().uses.__class__  # one Uses class: card.yaml's
+
+
+def test_each_section_registers_the_gap_lines_its_partial_shows():
+    from modelcard.card.assemble import GAP_SECTIONS
+
+    for section in REGISTRY.sections:
+        partial = (TEMPLATES / "sections" / f"{section.name}.jinja").read_text(encoding="utf-8")
+        assert set(re.findall(r'm\.gap\("([^"]+)"\)', partial)) == set(section.gaps), section.name
+    assert list(GAP_SECTIONS) == [k for s in REGISTRY.sections for k in s.gaps]
+    card = assemble_card(base_record(), CardInfo(), run_path=Path("runs/x"))
+    assert set(card.gaps) <= set(GAP_SECTIONS) and "uses.direct" in card.gaps
+    filled = assemble_card(base_record(), replace(CardInfo(), contact="jane@example.org"), run_path=Path("runs/x"))
+    assert set(card.gaps) - set(filled.gaps) == {"contact"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .info import CardInfo
+from .info import CardInfo, human_value
 from .model import Card
 from .registry import REGISTRY
 from .sections.closing import closing
@@ -28,7 +28,7 @@ from .sections.training import training_details
 from .sections.uses import uses
 
 #: Human keys in card order, with the section each belongs to (used in gap lines), as the sections register them.
-GAP_SECTIONS = REGISTRY.gap_sections
+GAP_SECTIONS = {key: gap.place for key, gap in REGISTRY.gaps.items()}
 
 
 def gap_line(key: str) -> str:
@@ -54,25 +54,12 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     training = training_details(record, sweep_members)
     evaluation = evaluation_section(record)
     environment = environmental_impact(record, info)
-    present = {
-        "developers": bool(info.developers), "license": bool(info.license),
-        "uses.direct": bool(info.uses.direct), "uses.downstream": bool(info.uses.downstream),
-        "uses.out_of_scope": bool(info.uses.out_of_scope),
-        "bias_risks_limitations": bool(info.bias_risks_limitations), "recommendations": bool(info.recommendations),
-        "environment.hardware_type": environment.hardware_type.value is not None,
-        "environment.cloud_provider": environment.cloud_provider.value is not None,
-        "environment.cloud_region": environment.cloud_region.value is not None,
-        "citation.bibtex": bool(info.citation.bibtex or info.citation.apa),
-        "glossary": bool(info.glossary), "more_information": bool(info.more_information),
-        "card_authors": bool(info.card_authors), "contact": bool(info.contact),
-    }
-    gaps = {key: GAP_SECTIONS[key] for key in GAP_SECTIONS if not present[key]}
     tags = ["image-classification", "keras", "modelcard"]
     if model:
         tags.append(model["backbone"])
     tags += [t for t in info.tags if t not in tags]
-    return Card(
-        slug=slugify(name), warnings=warnings, gaps=gaps, details=details,
+    card = Card(
+        slug=slugify(name), warnings=warnings, gaps={}, details=details,
         uses=uses(info), risks=risks(record, info, training, evaluation),
         get_started=get_started(record, run_path), training=training, evaluation=evaluation,
         examination=examination(record, info, run_path), environment=environment, specs=technical_specs(record),
@@ -80,4 +67,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         status=record["status"], unit=unit_of(record), summary=summary(details, evaluation, info),
         comparison=comparison_section(record, *compared) if compared else None,
     )
+    card.gaps = {key: gap.place for key, gap in REGISTRY.gaps.items()
+                 if not (gap.filled(info, card) if gap.filled else human_value(info, key))}
+    return card
 

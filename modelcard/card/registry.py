@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from .section_spec import REFERENCES, CoverageItem, Heading, Probe, Section
+from .section_spec import REFERENCES, CoverageItem, Gap, Heading, Probe, Section
 from .sections import (closing, environment, evaluation, examination, get_started, header, model_details, risks,
                        scorecard, specs, summary, training, uses)
 
@@ -44,9 +44,9 @@ class Registry:
         return tuple(h.title for h in self.headings)
 
     @property
-    def gap_sections(self) -> dict[str, str]:
-        """card.yaml key -> where its gap line points, in card order, e.g. {"developers": "Model Details / Developed by"}."""
-        return {key: place for s in self.sections for key, place in s.gaps.items()}
+    def gaps(self) -> dict[str, Gap]:
+        """card.yaml key -> its gap, in card order, e.g. {"developers": Gap("Model Details / Developed by")}."""
+        return {key: gap for s in self.sections for key, gap in s.gaps.items()}
 
     @property
     def probes(self) -> Mapping[str, Probe]:

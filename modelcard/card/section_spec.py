@@ -50,6 +50,15 @@ class CoverageItem:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A card.yaml key the section shows as "Not provided: add `KEY` to card.yaml" when it is not filled."""
+
+    place: str                  # where the gap line points, e.g. "Uses / Direct use"
+    # (info, card) -> is it filled? None: when card.yaml has the key (`info.human_value`)
+    filled: Callable[[Any, Any], bool] | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     """A card section as registered by its module."""
 
@@ -59,6 +68,4 @@ class Section:
     headings: tuple[Heading, ...] = ()
     probes: Mapping[str, Probe] = field(default_factory=dict)  # name -> probe, used by coverage items
     coverage: tuple[CoverageItem, ...] = ()
-    # card.yaml key -> where its gap line points, e.g. {"uses.direct": "Uses / Direct use"}: a key the
-    # section shows as "Not provided: add `KEY` to card.yaml" when card.yaml lacks it
-    gaps: Mapping[str, str] = field(default_factory=dict)
+    gaps: Mapping[str, Gap] = field(default_factory=dict)  # card.yaml key -> its gap, e.g. {"uses.direct": Gap(...)}

@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ..card.info import CardInfo
+from ..card.info import CardInfo, human_value
 from ..card.model import Card
 from ..card.registry import REGISTRY, Registry
 from .placeholders import placeholder_in
@@ -31,14 +31,6 @@ class Item:
 
     def to_json(self) -> dict:
         return {"item": self.item, "passed": self.passed, "detail": self.detail}
-
-
-def human_value(info: CardInfo, key: str) -> Any:
-    """A card.yaml value by dotted key (`uses.direct`); None when unset or unknown to this version."""
-    value: Any = info
-    for part in key.split("."):
-        value = getattr(value, part, None)
-    return value or None
 
 
 def human_texts(info: CardInfo) -> Iterator[tuple[str, str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..info import CardInfo
 from ..intervals import method_glossary
 from ..parts import Closing
-from ..section_spec import CoverageItem, Heading, Section
+from ..section_spec import CoverageItem, Gap, Heading, Section
 
 
 def closing(record: dict, info: CardInfo) -> Closing:
@@ -36,5 +36,6 @@ SECTION = Section("closing", build=closing, attr="closing",
                             Heading("Model Card Authors", ("card_authors",)),
                             Heading("Model Card Contact", ("contact",))),
                   coverage=COVERAGE,
-                  gaps={"citation.bibtex": "Citation", "glossary": "Glossary", "more_information": "More Information",
-                        "card_authors": "Model Card Authors", "contact": "Model Card Contact"})
+                  gaps={"citation.bibtex": Gap("Citation", lambda info, c: bool(info.citation.bibtex or info.citation.apa)),
+                        "glossary": Gap("Glossary"), "more_information": Gap("More Information"),
+                        "card_authors": Gap("Model Card Authors"), "contact": Gap("Model Card Contact")})

@@ -6,7 +6,7 @@ from .. import formatting as fmt
 from ..info import CardInfo
 from ..parts import EnvironmentalImpact, Stated
 from .costs import run_costs
-from ..section_spec import CoverageItem, Heading, Section
+from ..section_spec import CoverageItem, Gap, Heading, Section
 
 
 def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
@@ -68,6 +68,11 @@ def _declared(value: str | None) -> Stated:
     return Stated(value, "declared in card.yaml: assumed, not measured") if value else Stated(None, "not recorded")
 
 
+def stated(card, name: str) -> bool:
+    """Does the card state Environmental Impact's `name` (measured, estimated or declared in card.yaml)?"""
+    return getattr(card.environment, name).value is not None
+
+
 def measured_fact(s: Stated) -> bool:
     """An Environmental Impact value that the run measured (or estimated), not one declared in card.yaml."""
     return s.value is not None and not s.how.startswith("declared")
@@ -100,6 +105,6 @@ SECTION = Section(
             "env_cloud_region": lambda c: measured_fact(c.environment.cloud_region),
             "env_carbon": lambda c: measured_fact(c.environment.carbon_emitted)},
     coverage=COVERAGE,
-    gaps={"environment.hardware_type": "Environmental Impact / Hardware type",
-          "environment.cloud_provider": "Environmental Impact / Cloud provider",
-          "environment.cloud_region": "Environmental Impact / Compute region"})
+    gaps={"environment.hardware_type": Gap("Environmental Impact / Hardware type", lambda info, c: stated(c, "hardware_type")),
+          "environment.cloud_provider": Gap("Environmental Impact / Cloud provider", lambda info, c: stated(c, "cloud_provider")),
+          "environment.cloud_region": Gap("Environmental Impact / Compute region", lambda info, c: stated(c, "cloud_region"))})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..info import CardInfo
 from ..parts import ModelDetails, Weights
-from ..section_spec import CoverageItem, Heading, Section
+from ..section_spec import CoverageItem, Gap, Heading, Section
 
 BACKBONES = {"mobilenetv2": "MobileNetV2", "resnet50v2": "ResNet50V2", "efficientnetb0": "EfficientNetB0",
              "densenet121": "DenseNet121"}
@@ -87,4 +87,4 @@ SECTION = Section(
             "classes": lambda c: bool(c.details.class_names),
             "weights": lambda c: c.details.weights is not None},
     coverage=COVERAGE,
-    gaps={"developers": "Model Details / Developed by", "license": "Model Details / License"})
+    gaps={"developers": Gap("Model Details / Developed by"), "license": Gap("Model Details / License")})

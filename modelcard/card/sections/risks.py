@@ -7,7 +7,7 @@ from ..info import CardInfo
 from ..parts import Evaluation, Risks, TrainingDetails
 from .evaluation import unit_of
 from .robustness import robustness_risk
-from ..section_spec import CoverageItem, Heading, Section
+from ..section_spec import CoverageItem, Gap, Heading, Section
 
 SMALL_TEST_SET = 100
 HIGH_ECE = 0.1
@@ -100,5 +100,5 @@ SECTION = Section(
     headings=(Heading("Bias, Risks, and Limitations", ("bias_risks_limitations", "recommendations"),
                       lambda c: bool(c.risks.measured)),),
     probes={"measured_risks": lambda c: bool(c.risks.measured)}, coverage=COVERAGE,
-    gaps={"bias_risks_limitations": "Bias, Risks and Limitations",
-          "recommendations": "Bias, Risks and Limitations / Recommendations"})
+    gaps={"bias_risks_limitations": Gap("Bias, Risks and Limitations"),
+          "recommendations": Gap("Bias, Risks and Limitations / Recommendations")})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..info import CardInfo, Uses
-from ..section_spec import CoverageItem, Heading, Section
+from ..section_spec import CoverageItem, Gap, Heading, Section
 
 
 def uses(info: CardInfo) -> Uses:
@@ -27,5 +27,5 @@ COVERAGE = (
 SECTION = Section("uses", build=uses, attr="uses",
                   headings=(Heading("Uses", ("uses.direct", "uses.downstream", "uses.out_of_scope")),),
                   coverage=COVERAGE,
-                  gaps={"uses.direct": "Uses / Direct use", "uses.downstream": "Uses / Downstream use",
-                        "uses.out_of_scope": "Uses / Out-of-scope use"})
+                  gaps={"uses.direct": Gap("Uses / Direct use"), "uses.downstream": Gap("Uses / Downstream use"),
+                        "uses.out_of_scope": Gap("Uses / Out-of-scope use")})
