@@ -5,8 +5,8 @@ from __future__ import annotations
 from .. import formatting as fmt
 from ..info import CardInfo
 from ..parts import EnvironmentalImpact, Stated
-from .costs import run_costs
 from ..section_spec import CoverageItem, Gap, Heading, Section
+from .costs import run_costs
 
 
 def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:

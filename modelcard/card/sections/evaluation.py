@@ -5,11 +5,11 @@ from __future__ import annotations
 from .. import formatting as fmt
 from ..intervals import METRIC_NAMES, interval_methods
 from ..parts import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
+from ..section_spec import CoverageItem, Heading, Section
 from .common import metric_from
 from .slice_notes import slice_notes
 from .robustness import robustness
 from .seeds_cv import seeds_cv
-from ..section_spec import CoverageItem, Heading, Section
 
 METRIC_ORDER = ("accuracy", "balanced_accuracy", "top5_accuracy", "f1_macro", "precision_macro", "recall_macro",
                 "f1_weighted", "precision_weighted", "recall_weighted", "log_loss", "ece")

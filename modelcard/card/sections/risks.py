@@ -5,9 +5,9 @@ from __future__ import annotations
 from .. import formatting as fmt
 from ..info import CardInfo
 from ..parts import Evaluation, Risks, TrainingDetails
+from ..section_spec import CoverageItem, Gap, Heading, Section
 from .evaluation import unit_of
 from .robustness import robustness_risk
-from ..section_spec import CoverageItem, Gap, Heading, Section
 
 SMALL_TEST_SET = 100
 HIGH_ECE = 0.1

@@ -24,12 +24,12 @@ from .. import formatting as fmt
 from ..intervals import method_label
 from ..model import Card
 from ..parts import EvalSet, Metric
+from ..section_spec import Section
 from .checks import PASS
 from .robustness import largest_drop
 from .scorecard_parts import Gate, Headline, IntervalBar, RiskFact, Scorecard
 from .summary import (FAIR, POOR, calibration_verdict, group_words, headline_set, percent, weakest_class_row,
                       weakest_group_of)
-from ..section_spec import Section
 
 HEADLINE_METRICS = ("accuracy", "f1_macro")  # the headline scores, in panel order
 BAR_WIDTH = 200                              # the bar's length in SVG user units: a score of 1.0

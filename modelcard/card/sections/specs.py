@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from ..parts import TechnicalSpecs
-from .model_details import BACKBONES
 from ..section_spec import CoverageItem, Heading, Section
+from .model_details import BACKBONES
 
 
 #: How each training mode is named: the architecture line's words and the front matter's `training_type`.

@@ -47,8 +47,8 @@ from decimal import Decimal
 from .. import formatting as fmt
 from ..info import CardInfo
 from ..parts import EvalSet, Evaluation, Metric, ModelDetails, PerClass, Slice, SliceGroup
-from .risks import HIGH_ECE
 from ..section_spec import Section
+from .risks import HIGH_ECE
 
 WIDE_INTERVAL = Decimal("0.10")  # wider than this (printed ci_high - ci_low): too small to pin accuracy down
 # Slice attributes computed from the image files themselves (training/evaluation.py), never about people.

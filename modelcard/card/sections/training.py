@@ -7,9 +7,9 @@ from ...record.measured import shared_efficiency, shared_words
 from ..formatting import QUANTITIES
 from ..intervals import method_label
 from ..parts import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
+from ..section_spec import CoverageItem, Heading, Section
 from .common import metric_from
 from .costs import sweep_cost
-from ..section_spec import CoverageItem, Heading, Section
 
 
 def _split(name: str, summary: dict, source: str | None = None) -> SplitInfo:
