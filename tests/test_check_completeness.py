@@ -174,18 +174,18 @@ def test_a_hand_written_hf_template_card():
 # ---- coverage -------------------------------------------------------------------------------------
 
 def test_coverage_items_are_well_formed():
-    ids = [item["id"] for item in ITEMS]
+    ids = [item.id for item in ITEMS]
     assert len(ids) == len(set(ids))
     pending = {"data.description", "data.collection", "data.license", "data.consent", "data.known_biases"}
     for item in ITEMS:
-        assert item["ref"] in REFERENCES and item["point"] and item["text"]
-        if "outside" in item:
-            assert item["outside"] and "measured" not in item and "human" not in item
+        assert item.ref in REFERENCES and item.point and item.text
+        if item.outside is not None:
+            assert item.outside and not item.measured and not item.human and not item.where
         else:
-            assert item["where"] and (item["measured"] or item["human"]), item["id"]
-            assert set(item["measured"]) <= set(PROBES), item["id"]
-            assert set(item["human"]) <= set(known_keys()) | pending, item["id"]
-    points = {re.match(r"\d+", item["point"]).group() for item in ITEMS if item["ref"] == "annex_iv"}
+            assert item.where and (item.measured or item.human), item.id
+            assert set(item.measured) <= set(PROBES), item.id
+            assert set(item.human) <= set(known_keys()) | pending, item.id
+    points = {re.match(r"\d+", item.point).group() for item in ITEMS if item.ref == "annex_iv"}
     assert points == {str(n) for n in range(1, 10)}
 
 

@@ -173,19 +173,19 @@ def test_robustness_is_seen_where_the_card_keeps_it():
     assert {r.id: r for r in coverage(_card(record), CardInfo())}["aiv.2g.robustness"].status == "missing"
 
 
-CARD_ITEMS = [item for item in ITEMS if "outside" not in item]
+CARD_ITEMS = [item for item in ITEMS if item.outside is None]
 
 
-@pytest.mark.parametrize("item", CARD_ITEMS, ids=[item["id"] for item in CARD_ITEMS])
+@pytest.mark.parametrize("item", CARD_ITEMS, ids=[item.id for item in CARD_ITEMS])
 def test_each_item_is_missing_without_its_facts_and_filled_with_them(item):
     def status(record, info=None):
-        return {r.id: r for r in coverage(_card(record, info), info or CardInfo())}[item["id"]]
+        return {r.id: r for r in coverage(_card(record, info), info or CardInfo())}[item.id]
 
     without = status(bare_record())
     assert without.status == "missing" and without.sources == []
-    for probe in item["measured"]:
+    for probe in item.measured:
         row = status(_has(probe))
         assert row.status == "measured" and f"measured: {probe}" in row.sources, probe
-    for key in item["human"]:
+    for key in item.human:
         row = status(bare_record(), _info(key))
         assert (row.status, row.sources) == ("human", [f"card.yaml: {key}"]), key

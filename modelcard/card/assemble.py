@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .info import CardInfo
-from .intervals import method_glossary
-from .model import Card, Closing, Risks, Uses
+from .info import CardInfo, human_value
+from .model import Card
+from .registry import REGISTRY
+from .sections.closing import closing
 from .sections.comparison import comparison as comparison_section
 from .sections.environment import environmental_impact
 from .sections.evaluation import evaluation as evaluation_section, unit_of
@@ -20,29 +21,14 @@ from .sections.examination import examination
 from .sections.get_started import get_started
 from .sections.header import card_warnings
 from .sections.model_details import base_model, model_details
-from .sections.risks import measured_risks
+from .sections.risks import risks
 from .sections.specs import technical_specs
 from .sections.summary import summary
 from .sections.training import training_details
+from .sections.uses import uses
 
-# Human keys in card order, with the section each belongs to (used in gap lines).
-GAP_SECTIONS = {
-    "developers": "Model Details / Developed by",
-    "license": "Model Details / License",
-    "uses.direct": "Uses / Direct use",
-    "uses.downstream": "Uses / Downstream use",
-    "uses.out_of_scope": "Uses / Out-of-scope use",
-    "bias_risks_limitations": "Bias, Risks and Limitations",
-    "recommendations": "Bias, Risks and Limitations / Recommendations",
-    "environment.hardware_type": "Environmental Impact / Hardware type",
-    "environment.cloud_provider": "Environmental Impact / Cloud provider",
-    "environment.cloud_region": "Environmental Impact / Compute region",
-    "citation.bibtex": "Citation",
-    "glossary": "Glossary",
-    "more_information": "More Information",
-    "card_authors": "Model Card Authors",
-    "contact": "Model Card Contact",
-}
+#: Human keys in card order, with the section each belongs to (used in gap lines), as the sections register them.
+GAP_SECTIONS = {key: gap.place for key, gap in REGISTRY.gaps.items()}
 
 
 def gap_line(key: str) -> str:
@@ -68,34 +54,20 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     training = training_details(record, sweep_members)
     evaluation = evaluation_section(record)
     environment = environmental_impact(record, info)
-    closing = Closing(bibtex=info.citation.bibtex, apa=info.citation.apa, glossary=dict(info.glossary),
-                      more_information=info.more_information, authors=list(info.card_authors), contact=info.contact,
-                      methods=method_glossary(record["evaluations"]))
-    present = {
-        "developers": bool(info.developers), "license": bool(info.license),
-        "uses.direct": bool(info.uses.direct), "uses.downstream": bool(info.uses.downstream),
-        "uses.out_of_scope": bool(info.uses.out_of_scope),
-        "bias_risks_limitations": bool(info.bias_risks_limitations), "recommendations": bool(info.recommendations),
-        "environment.hardware_type": environment.hardware_type.value is not None,
-        "environment.cloud_provider": environment.cloud_provider.value is not None,
-        "environment.cloud_region": environment.cloud_region.value is not None,
-        "citation.bibtex": bool(info.citation.bibtex or info.citation.apa),
-        "glossary": bool(info.glossary), "more_information": bool(info.more_information),
-        "card_authors": bool(info.card_authors), "contact": bool(info.contact),
-    }
-    gaps = {key: GAP_SECTIONS[key] for key in GAP_SECTIONS if not present[key]}
     tags = ["image-classification", "keras", "modelcard"]
     if model:
         tags.append(model["backbone"])
     tags += [t for t in info.tags if t not in tags]
-    return Card(
-        slug=slugify(name), warnings=warnings, gaps=gaps, details=details,
-        uses=Uses(info.uses.direct, info.uses.downstream, info.uses.out_of_scope),
-        risks=Risks(info.bias_risks_limitations, measured_risks(record, training, evaluation), info.recommendations),
+    card = Card(
+        slug=slugify(name), warnings=warnings, gaps={}, details=details,
+        uses=uses(info), risks=risks(record, info, training, evaluation),
         get_started=get_started(record, run_path), training=training, evaluation=evaluation,
         examination=examination(record, info, run_path), environment=environment, specs=technical_specs(record),
-        closing=closing, tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
+        closing=closing(record, info), tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
         status=record["status"], unit=unit_of(record), summary=summary(details, evaluation, info),
         comparison=comparison_section(record, *compared) if compared else None,
     )
+    card.gaps = {key: gap.place for key, gap in REGISTRY.gaps.items()
+                 if not (gap.filled(info, card) if gap.filled else human_value(info, key))}
+    return card
 

@@ -219,3 +219,11 @@ def _text_list(value: Any, where: str, key: str) -> list[str]:
     if not isinstance(value, list):
         raise UserError(f"{where}: `{key}` must be a list of text, got {type(value).__name__}; see docs/card-yaml.md")
     return [_text(v, where, f"{key}[{i}]") for i, v in enumerate(value)]
+
+
+def human_value(info: CardInfo, key: str) -> Any:
+    """A card.yaml value by dotted key (`uses.direct`); None when unset or unknown to this version."""
+    value: Any = info
+    for part in key.split("."):
+        value = getattr(value, part, None)
+    return value or None

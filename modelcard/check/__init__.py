@@ -4,6 +4,7 @@
 - policy.py: reading policy.yaml strictly; gates.py: evaluating gates on a run record
 - completeness.py (assembled card + card.yaml), markdown_card.py (a rendered Markdown card),
   placeholders.py (placeholder text and the `init` skeleton marker)
-- coverage_items.py (data: HF template and EU AI Act Annex IV items) and coverage.py (statuses)
+- coverage_items.py (the HF template and EU AI Act Annex IV items: those the card sections register,
+  card/registry.py, and those outside any card) and coverage.py (statuses)
 - report.py: tables and JSON; command.py: what the CLI calls
 """

@@ -6,38 +6,31 @@ from pathlib import Path
 
 from ..errors import UserError, read_user_text
 from ..record import RunRef
-from . import completeness, markdown_card
-from .coverage import CoverageSummary, coverage, coverage_fraction
-from .gates import evaluate_policy
-from .policy import load_policy
+from ..card.build import card_for_run
+from . import markdown_card
+from .coverage import CoverageSummary, coverage_fraction
 from .report import CheckReport
 
 
 def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | None = None,
               policy: Path | None = None, with_coverage: bool = False) -> CheckReport:
     """Check the card `build` would render for `run`: the policy's gates, completeness, coverage."""
-    from ..render.build import card_info_path, card_for_run
-
-    loaded = load_policy(Path(policy), run.record) if policy is not None else None  # a bad policy fails first
-    card, info = card_for_run(run, card_info, runs_dir)
-    used = card_info_path(card_info, run.record)
+    built = card_for_run(run, card_info, runs_dir, policy)  # a bad policy fails first
     report = CheckReport(target=f"run {run.run_id} ({run.path})",
-                         card_info=str(used) if used else "no card.yaml",
-                         policy_file=str(policy) if loaded else None, policy_sha256=loaded.sha256 if loaded else None)
-    if loaded:
-        report.gates = evaluate_policy(loaded, run.record)
-    report.completeness = completeness.from_card(card, info)
+                         card_info=str(built.info_path) if built.info_path else "no card.yaml",
+                         policy_file=str(policy) if built.policy else None,
+                         policy_sha256=built.policy.sha256 if built.policy else None)
+    if built.policy:
+        report.gates = built.gates
+    report.completeness = built.completeness
     if with_coverage:
-        report.coverage = coverage(card, info)
+        report.coverage = built.coverage
     return report
 
 
 def coverage_summary(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | None = None) -> CoverageSummary:
     """The documentation coverage of the card `build` renders for `run` (e.g. a fraction for an index page)."""
-    from ..render.build import card_for_run
-
-    card, info = card_for_run(run, card_info, runs_dir)
-    return coverage_fraction(coverage(card, info))
+    return coverage_fraction(card_for_run(run, card_info, runs_dir).coverage)
 
 
 def check_markdown(path: Path) -> CheckReport:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-from ..card import CardInfo
-from ..card.model import Card, Stated
-from ..render.sections import HEADINGS
+from ..card.info import CardInfo, human_value
+from ..card.model import Card
+from ..card.registry import REGISTRY, Registry
 from .placeholders import placeholder_in
 
 #: The human sections a sign-off needs: (item, card.yaml key).
@@ -31,14 +31,6 @@ class Item:
 
     def to_json(self) -> dict:
         return {"item": self.item, "passed": self.passed, "detail": self.detail}
-
-
-def human_value(info: CardInfo, key: str) -> Any:
-    """A card.yaml value by dotted key (`uses.direct`); None when unset or unknown to this version."""
-    value: Any = info
-    for part in key.split("."):
-        value = getattr(value, part, None)
-    return value or None
 
 
 def human_texts(info: CardInfo) -> Iterator[tuple[str, str]]:
@@ -59,61 +51,20 @@ def human_texts(info: CardInfo) -> Iterator[tuple[str, str]]:
     yield from walk(dataclasses.asdict(info), "")
 
 
-def measured_fact(s: Stated) -> bool:
-    """An Environmental Impact value that the run measured (or estimated), not one declared in card.yaml."""
-    return s.value is not None and not s.how.startswith("declared")
-
-
-#: For each level-2 heading: does the run record put a measured fact there?
-SECTION_FACTS: dict[str, Callable[[Card], bool]] = {
-    "Model Details": lambda c: bool(c.details.model_type),
-    "Uses": lambda c: False,
-    "Bias, Risks, and Limitations": lambda c: bool(c.risks.measured),
-    "How to Get Started with the Model": lambda c: bool(c.get_started.code or c.get_started.note),
-    "Training Details": lambda c: bool(c.training.data.source),
-    "Evaluation": lambda c: bool(c.evaluation.sets),
-    "Model Examination": lambda c: any(s.calibration or s.top_confusions for s in c.evaluation.sets),
-    "Environmental Impact": lambda c: any(measured_fact(s) for s in (
-        c.environment.hardware_type, c.environment.hours_used, c.environment.cloud_provider,
-        c.environment.cloud_region, c.environment.carbon_emitted)),
-    "Technical Specifications": lambda c: bool(c.specs.architecture or c.specs.hardware or c.specs.packages),
-    "Citation": lambda c: False, "Glossary": lambda c: False, "More Information": lambda c: False,
-    "Model Card Authors": lambda c: False, "Model Card Contact": lambda c: False,
-}
-
-
-#: The card.yaml keys whose text appears in each level-2 section.
-SECTION_KEYS = {
-    "Model Details": ("description", "developers", "shared_by", "license", "version", "repository", "paper", "demo"),
-    "Uses": ("uses.direct", "uses.downstream", "uses.out_of_scope"),
-    "Bias, Risks, and Limitations": ("bias_risks_limitations", "recommendations"),
-    "How to Get Started with the Model": (),
-    "Training Details": (),
-    "Evaluation": (),
-    "Model Examination": ("model_examination",),
-    "Environmental Impact": ("environment.hardware_type", "environment.cloud_provider", "environment.cloud_region"),
-    "Technical Specifications": (),
-    "Citation": ("citation.bibtex", "citation.apa"),
-    "Glossary": ("glossary",),
-    "More Information": ("more_information",),
-    "Model Card Authors": ("card_authors",),
-    "Model Card Contact": ("contact",),
-}
-
-
-def from_card(card: Card, info: CardInfo) -> list[Item]:
-    """Completeness of a card assembled from its run record and card.yaml."""
+def from_card(card: Card, info: CardInfo, registry: Registry = REGISTRY) -> list[Item]:
+    """Completeness of a card assembled from its run record and card.yaml; one "Section" item per level-2
+    heading of `registry` (each with the fact and card.yaml keys its section registers)."""
     items: list[Item] = []
     placeholders = {key: what for key, text in human_texts(info) if (what := placeholder_in(text))}
-    for heading in HEADINGS:
-        human = [k for k in SECTION_KEYS[heading] if human_value(info, k) and not has_placeholder(k, placeholders)]
-        if SECTION_FACTS[heading](card):
+    for heading in registry.headings:
+        human = [k for k in heading.keys if human_value(info, k) and not has_placeholder(k, placeholders)]
+        if heading.fact(card):
             detail = "measured" + (" + human text (card.yaml)" if human else "")
         else:
             detail = "human text (card.yaml)" if human else (
                 "missing: neither measured facts nor human text; add "
-                + " or ".join(f"`{k}`" for k in SECTION_KEYS[heading]) + " to card.yaml")
-        items.append(Item(f"Section: {heading}", not detail.startswith("missing"), detail))
+                + " or ".join(f"`{k}`" for k in heading.keys) + " to card.yaml")
+        items.append(Item(f"Section: {heading.title}", not detail.startswith("missing"), detail))
     for label, key in SIGN_OFF:
         if not human_value(info, key):
             items.append(Item(f"Sign-off: {label}", False, f"missing: add `{key}` to card.yaml"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..render.sections import HEADINGS
+from ..card.registry import REGISTRY
 from .completeness import SIGN_OFF, Item
 from .placeholders import placeholder_in
 
@@ -105,7 +105,7 @@ def from_markdown(text: str) -> list[Item]:
     """Completeness of a rendered Markdown card: headings, gap lines, sign-off sections, placeholders."""
     all_blocks = blocks(text)
     items: list[Item] = []
-    for heading in HEADINGS:
+    for heading in REGISTRY.heading_titles:
         body = _section(all_blocks, heading)
         if body is None:
             items.append(Item(f"Section: {heading}", False, "missing: the card has no such heading"))

@@ -15,19 +15,15 @@ from typing import Sequence
 from markupsafe import Markup
 
 from .. import atomic
-from ..card import CardInfo, assemble_card, gap_line
-from ..card.assemble import slugify
-from ..card.binding import bind_card_info
-from ..card.model import Card
-from ..card.sections.checks import ChecksSection, policy_checks
-from ..card.sections.scorecard import scorecard
-from ..check.placeholders import SKELETON_MARKER, drop_skeleton_markers
+from ..card.assemble import gap_line
+from ..card.build import BuiltCard, card_for_run
+from ..card.sections.checks import ChecksSection
+from ..check.coverage import coverage_fraction
+from ..check.placeholders import drop_skeleton_markers
 from ..datacard import render_data_card
 from ..datacard.croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
 from ..errors import UserError
-from ..record import RunRef, list_runs
-from ..record.artifacts import check_artifacts
-from ..record.sweep_table import member_row
+from ..record import RunRef
 from .anchors import add_anchors
 from .environment import environment, macros, templates_dir
 from .figures import build_figures, figure_views
@@ -51,47 +47,10 @@ class BuildResult:
     checks: ChecksSection | None = None                 # with --policy: what the card's Checks subsection shows
 
 
-def card_info_path(card_info: Path | None, record: dict) -> Path | None:
-    """The card.yaml applied to `record`: `--card-info`, else `./card.yaml` when it describes the run, else None."""
-    return bind_card_info(card_info, record).path
-
-
-def _sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
-    """The record's own member table; only when it is empty, the sibling runs found in `runs_dir`."""
-    sweep = run.record.get("sweep")
-    if not sweep or sweep["members"] or runs_dir is None:
-        return None
-    runs, _ = list_runs(Path(runs_dir))
-    members = [member_row(other.record, other.record["sweep"].get("parameters", {}), other.record["status"],
-                          other.record["sweep"].get("selected"))
-               for other in runs if (other.record.get("sweep") or {}).get("sweep_id") == sweep["sweep_id"]]
-    return members or None
-
-
-def skeleton_note(keys: list[str]) -> str:
-    """The one stderr line for `init` markers left in card.yaml."""
-    return (f"card.yaml still holds {SKELETON_MARKER} in {', '.join(f'`{k}`' for k in keys)}: shown as not "
-            "provided; write real text there or delete the key")
-
-
-def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None,
-                 compare: Sequence[RunRef] | None = None) -> tuple[Card, CardInfo]:
-    """The card `build` renders for this run (and the human text bound to it); `check` inspects the same one.
-
-    The card.yaml is bound to the run (`card.binding`), and the run's files are verified against
-    their recorded checksums (`Card.artifact_problems`).
-    """
-    bound = bind_card_info(card_info, run.record)
-    from ..compare.members import comparison_sources
-
-    shown, marked = drop_skeleton_markers(bound.info)
-    card = assemble_card(run.record, shown, run_path=Path(run.path), sweep_members=_sweep_members(run, runs_dir),
-                         compared=comparison_sources(run, runs_dir, list(compare or [])))
-    card.warnings[:0] = bound.card_warnings
-    card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else [])
-    card.artifact_check = check_artifacts(Path(run.path), run.record)
-    card.artifact_problems = list(card.artifact_check.problems)
-    return card, bound.info
+def _check_formats(formats: Sequence[str]) -> None:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
 
 
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
@@ -102,18 +61,22 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
     because it roughly doubles figure time). `policy` adds a "Checks" subsection (gates and
     completeness, with the policy file's sha256). Format `json` also writes `<slug>.meta.json`,
     the facts `modelcard publish` lists (render/meta.py)."""
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    card, info = card_for_run(run, card_info, runs_dir, compare=compare)
+    _check_formats(formats)
+    built = card_for_run(run, card_info, runs_dir, policy, compare=compare)
+    return built.card, render_built(built, run, formats=formats, templates_dir_override=templates_dir_override,
+                                    mct_graphics=mct_graphics)
+
+
+def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORMATS,
+                 templates_dir_override: Path | None = None, mct_graphics: bool = False) -> dict[str, str | bytes]:
+    """{relative path: bytes or str} for the card `card.build.card_for_run` built for `run`."""
+    _check_formats(formats)
+    card = built.card
     folder = templates_dir(templates_dir_override)
     env = environment(folder)
-    data_card, data_outputs = render_data_card(run.record, drop_skeleton_markers(info)[0], slug=card.slug, name=card.details.name,
-                                               run_path=Path(run.path), env=env, formats=formats)
-    card.data_card = data_card
-    if policy is not None:
-        card.checks = policy_checks(card, info, run.record, Path(policy))
-    card.scorecard = scorecard(card)  # derived from the checks and the data card, so after both
+    _, data_outputs = render_data_card(run.record, drop_skeleton_markers(built.info)[0], slug=card.slug,
+                                       name=card.details.name, run_path=Path(run.path), env=env, formats=formats)
+    data_card = card.data_card
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
@@ -142,14 +105,9 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
         outputs[f"{card.slug}{CDX_SUFFIX}"] = dump_cyclonedx(cyclonedx_document(card))
         if data_card is not None:
             outputs[f"{card.slug}{CROISSANT_SUFFIX}"] = dump_croissant(croissant_document(data_card, card))
-        outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, _coverage(card, info), outputs))
-    return card, outputs
-
-
-def _coverage(card: Card, info: CardInfo) -> dict:
-    from ..check.coverage import coverage, coverage_fraction
-
-    return coverage_fraction(coverage(card, info)).to_json()
+        cover = coverage_fraction(built.coverage).to_json()
+        outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, cover, outputs))
+    return outputs
 
 
 def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,

@@ -4,7 +4,6 @@ with pass/fail marks and the policy file's sha256, so a reader sees what the car
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 PASS, FAIL = "✓ pass", "✗ FAIL"
 # Bounds in words: readable in the raw Markdown a reviewer diffs (where `<` must be escaped).
@@ -33,25 +32,3 @@ class ChecksSection:
     passed: bool                # every gate and item passed
     summary: str                # e.g. "5 of 6 gates pass, 1 fails; 22 of 22 completeness items pass"
     coverage: str               # e.g. "56 of 63 items a card can hold are filled (89%); 11 are human, outside the card"
-
-
-def policy_checks(card, info, record: dict, policy_path: Path) -> ChecksSection:
-    """Evaluate `policy_path` on the run and the card's completeness (a bad policy is a UserError)."""
-    from ...check.completeness import from_card
-    from ...check.coverage import coverage, coverage_fraction
-    from ...check.gates import evaluate_policy
-    from ...check.policy import load_policy
-    from ...check.report import gate_value, number, pass_count
-
-    policy = load_policy(policy_path, record)
-    results = evaluate_policy(policy, record)
-    items = from_card(card, info)
-    gates = [CheckRow(f"{g.metric} ({g.quantity})", gate_value(g), f"{BOUND_WORDS[g.op]} {number(g.bound)}",
-                      PASS if g.passed else FAIL, g.reason or "") for g in results]
-    rows = [CheckRow(i.item, i.detail.replace("`", ""), "", PASS if i.passed else FAIL, "") for i in items]
-    n_gates, n_items = sum(g.passed for g in results), sum(i.passed for i in items)
-    cover = coverage_fraction(coverage(card, info))
-    return ChecksSection(policy_file=policy_path.name, policy_sha256=policy.sha256, gates=gates, completeness=rows,
-                         passed=n_gates == len(results) and n_items == len(items),
-                         summary=f"{pass_count(n_gates, len(results), 'gates')}; "
-                                 f"{pass_count(n_items, len(items), 'completeness items')}", coverage=cover.sentence())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Metric
+from ..metric import Metric
 
 
 def metric_from(obj: dict | None) -> Metric:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from ...compare.facts import run_facts
 from ...record.measured import shared_words
 from ..formatting import plain
-from ..model import Metric
+from ..metric import Metric
 from .common import metric_from
 
 #: Config keys that never tell configurations apart on a card (names, sweep grids, local paths).

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..model import EnvironmentalImpact, Stated
+from ..parts import EnvironmentalImpact, Stated
+from ..section_spec import CoverageItem, Gap, Heading, Section
 from .costs import run_costs
 
 
@@ -65,3 +66,45 @@ def method_sentence(em: dict) -> str:
 
 def _declared(value: str | None) -> Stated:
     return Stated(value, "declared in card.yaml: assumed, not measured") if value else Stated(None, "not recorded")
+
+
+def stated(card, name: str) -> bool:
+    """Does the card state Environmental Impact's `name` (measured, estimated or declared in card.yaml)?"""
+    return getattr(card.environment, name).value is not None
+
+
+def measured_fact(s: Stated) -> bool:
+    """An Environmental Impact value that the run measured (or estimated), not one declared in card.yaml."""
+    return s.value is not None and not s.how.startswith("declared")
+
+
+COVERAGE = (
+    CoverageItem("hf.hardware_type", "hf", "Environmental Impact / Hardware Type", "The hardware used to train",
+                 where="Environmental Impact", measured=("env_hardware_type",), human=("environment.hardware_type",)),
+    CoverageItem("hf.hours_used", "hf", "Environmental Impact / Hours used", "How long the compute ran",
+                 where="Environmental Impact", measured=("env_hours_used",)),
+    CoverageItem("hf.cloud_provider", "hf", "Environmental Impact / Cloud Provider", "The cloud provider, if any",
+                 where="Environmental Impact", measured=("env_cloud_provider",),
+                 human=("environment.cloud_provider",)),
+    CoverageItem("hf.compute_region", "hf", "Environmental Impact / Compute Region", "Where the compute ran",
+                 where="Environmental Impact", measured=("env_cloud_region",), human=("environment.cloud_region",)),
+    CoverageItem("hf.carbon", "hf", "Environmental Impact / Carbon Emitted", "The CO2-equivalent emitted",
+                 where="Environmental Impact", measured=("env_carbon",)),
+)
+
+SECTION = Section(
+    "environment", build=environmental_impact, attr="environment",
+    headings=(Heading("Environmental Impact", ("environment.hardware_type", "environment.cloud_provider",
+                                               "environment.cloud_region"),
+                      lambda c: any(measured_fact(s) for s in (
+                          c.environment.hardware_type, c.environment.hours_used, c.environment.cloud_provider,
+                          c.environment.cloud_region, c.environment.carbon_emitted))),),
+    probes={"env_hardware_type": lambda c: measured_fact(c.environment.hardware_type),
+            "env_hours_used": lambda c: measured_fact(c.environment.hours_used),
+            "env_cloud_provider": lambda c: measured_fact(c.environment.cloud_provider),
+            "env_cloud_region": lambda c: measured_fact(c.environment.cloud_region),
+            "env_carbon": lambda c: measured_fact(c.environment.carbon_emitted)},
+    coverage=COVERAGE,
+    gaps={"environment.hardware_type": Gap("Environmental Impact / Hardware type", lambda info, c: stated(c, "hardware_type")),
+          "environment.cloud_provider": Gap("Environmental Impact / Cloud provider", lambda info, c: stated(c, "cloud_provider")),
+          "environment.cloud_region": Gap("Environmental Impact / Compute region", lambda info, c: stated(c, "cloud_region"))})

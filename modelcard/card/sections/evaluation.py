@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from ..intervals import METRIC_NAMES, interval_methods
-from ..model import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
+from ..parts import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
+from ..section_spec import CoverageItem, Heading, Section
 from .common import metric_from
 from .slice_notes import slice_notes
 from .robustness import robustness
@@ -92,3 +93,46 @@ def evaluation(record: dict) -> Evaluation:
         factors.append(f"common image corruptions ({rob.suite} suite of ImageNet-C, on {rob.eval_set})")
     return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob, metric_names=dict(METRIC_NAMES),
                       seeds_cv=seeds_cv(record))
+
+
+COVERAGE = (
+    CoverageItem("hf.testing_data", "hf", "Evaluation / Testing Data", "The data the model was evaluated on",
+                 where="Evaluation / Testing Data", measured=("evaluation",)),
+    CoverageItem("hf.factors", "hf", "Evaluation / Factors",
+                 "The sub-populations or conditions results are broken down by",
+                 where="Evaluation / Factors", measured=("factors",)),
+    CoverageItem("hf.metrics", "hf", "Evaluation / Metrics", "Which metrics are reported and why",
+                 where="Evaluation / Metrics", measured=("evaluation",)),
+    CoverageItem("hf.results", "hf", "Evaluation / Results", "The evaluation results and their summary",
+                 where="Evaluation / Results", measured=("evaluation",)),
+    CoverageItem("aiv.2b.output", "annex_iv", "2(b)", "The expected output and its quality",
+                 where="Evaluation / Results", measured=("evaluation",)),
+    CoverageItem("aiv.2g.procedure", "annex_iv", "2(g)",
+                 "The validation and testing procedures, and the test data with its main characteristics",
+                 where="Evaluation / Testing Data, Metrics", measured=("evaluation",)),
+    CoverageItem("aiv.2g.accuracy", "annex_iv", "2(g)", "Metrics used to measure accuracy",
+                 where="Evaluation / Results", measured=("evaluation",)),
+    CoverageItem("aiv.2g.robustness", "annex_iv", "2(g)", "Metrics used to measure robustness",
+                 where="Evaluation (shifted sets, corruptions)", measured=("robustness",)),
+    CoverageItem("aiv.2g.discrimination", "annex_iv", "2(g)", "Possible discriminatory impacts",
+                 where="Evaluation / Results by attribute; Bias, Risks, and Limitations", measured=("slices",),
+                 human=("bias_risks_limitations",)),
+    CoverageItem("aiv.3.capabilities", "annex_iv", "3",
+                 "Capabilities and limits of performance, overall and for the groups it is used on",
+                 where="Evaluation / Results; Results by attribute", measured=("evaluation",),
+                 human=("bias_risks_limitations",)),
+    CoverageItem("aiv.4", "annex_iv", "4", "Why the performance metrics suit this system",
+                 where="Evaluation / Metrics; Model Examination", human=("model_examination",)),
+)
+
+SECTION = Section(
+    "evaluation", build=evaluation, attr="evaluation",
+    headings=(Heading("Evaluation", (), lambda c: bool(c.evaluation.sets)),),
+    probes={
+        "evaluation": lambda c: bool(c.evaluation.sets),
+        "factors": lambda c: bool(c.evaluation.sets and c.evaluation.factors),
+        "slices": lambda c: any(s.slices for s in c.evaluation.sets),
+        "robustness": lambda c: len(c.evaluation.sets) > 1 or bool(c.evaluation.robustness
+                                                                   and c.evaluation.robustness.measured),
+    },
+    coverage=COVERAGE)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..examples_data import ExampleGrid, ExampleImage, PairExample
 from ..info import CardInfo
-from ..model import Examination
+from ..parts import Examination
+from ..section_spec import CoverageItem, Heading, Section
 
 
 def gradcam_sentence(gradcam: dict) -> str | None:
@@ -77,3 +78,19 @@ def no_grid_reason(record: dict) -> str | None:
 def examination(record: dict, info: CardInfo, run_path: Path | None) -> Examination:
     """Human notes from card.yaml plus the measured example grid (or why there is none)."""
     return Examination(info.model_examination, grid=example_grid(record, run_path), no_grid=no_grid_reason(record))
+
+
+def calibration_or_confusions(card) -> bool:
+    """Does any evaluation set hold calibration or confusions (what Model Examination shows)?"""
+    return any(s.calibration or s.top_confusions for s in card.evaluation.sets)
+
+
+COVERAGE = (
+    CoverageItem("hf.examination", "hf", "Model Examination", "What is known about how the model behaves inside",
+                 where="Model Examination", measured=("examination",), human=("model_examination",)),
+)
+
+SECTION = Section(
+    "examination", build=examination, attr="examination",
+    headings=(Heading("Model Examination", ("model_examination",), calibration_or_confusions),),
+    probes={"examination": calibration_or_confusions}, coverage=COVERAGE)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import GetStarted
+from ..parts import GetStarted
+from ..section_spec import CoverageItem, Heading, Section
 
 
 def _model_path(record: dict, run_path: Path) -> str | None:
@@ -95,3 +96,18 @@ def get_started(record: dict, run_path: Path) -> GetStarted:
 def _py_string(text: str) -> str:
     """A Python string literal (repr is valid Python for any str, quotes and backslashes included)."""
     return repr(text)
+
+
+COVERAGE = (
+    CoverageItem("hf.get_started", "hf", "How to Get Started with the Model", "Code that loads the model and predicts",
+                 where="How to Get Started with the Model", measured=("get_started_code",)),
+    CoverageItem("aiv.1h", "annex_iv", "1(h)", "Instructions for use for the deployer",
+                 where="How to Get Started with the Model; Uses", measured=("get_started_code",),
+                 human=("uses.direct",)),
+)
+
+SECTION = Section(
+    "get_started", build=get_started, attr="get_started",
+    headings=(Heading("How to Get Started with the Model", (),
+                      lambda c: bool(c.get_started.code or c.get_started.note)),),
+    probes={"get_started_code": lambda c: bool(c.get_started.code)}, coverage=COVERAGE)

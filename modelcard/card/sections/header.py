@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..section_spec import Section
+
 
 def card_warnings(record: dict) -> list[str]:
     found = []
@@ -22,3 +24,6 @@ def card_warnings(record: dict) -> list[str]:
         if not any(text.lower() in w.lower() for w in found):
             found.append(text)
     return found
+
+
+SECTION = Section("header", build=card_warnings, attr="warnings")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..info import CardInfo
-from ..model import ModelDetails, Weights
+from ..parts import ModelDetails, Weights
+from ..section_spec import CoverageItem, Gap, Heading, Section
 
 BACKBONES = {"mobilenetv2": "MobileNetV2", "resnet50v2": "ResNet50V2", "efficientnetb0": "EfficientNetB0",
              "densenet121": "DenseNet121"}
@@ -45,3 +46,45 @@ def model_details(record: dict, info: CardInfo, name: str) -> ModelDetails:
         repository=info.repository, paper=info.paper, demo=info.demo, run_id=record["run_id"],
         created_by=record["created_by"],
     )
+
+
+COVERAGE = (
+    CoverageItem("hf.description", "hf", "Model Details / Model Description",
+                 "A short summary of what the model is and does",
+                 where="Model Details", measured=("model_type",), human=("description",)),
+    CoverageItem("hf.developed_by", "hf", "Model Details / Developed by", "Who built the model",
+                 where="Model Details", human=("developers",)),
+    CoverageItem("hf.shared_by", "hf", "Model Details / Shared by", "Who publishes the model", where="Model Details",
+                 human=("shared_by",)),
+    CoverageItem("hf.model_type", "hf", "Model Details / Model type", "What kind of model it is",
+                 where="Model Details", measured=("model_type",)),
+    CoverageItem("hf.license", "hf", "Model Details / License", "The licence the model is released under",
+                 where="Model Details", human=("license",)),
+    CoverageItem("hf.finetuned_from", "hf", "Model Details / Finetuned from model",
+                 "The pretrained model it started from",
+                 where="Model Details", measured=("weights",)),
+    CoverageItem("hf.sources", "hf", "Model Details / Model Sources", "Where the code, paper and demo are",
+                 where="Model Details / Model Sources", human=("repository", "paper", "demo")),
+    CoverageItem("aiv.1a.provider", "annex_iv", "1(a)", "Who provides the system", where="Model Details",
+                 human=("developers", "shared_by")),
+    CoverageItem("aiv.1a.version", "annex_iv", "1(a)", "Its version, and how it relates to earlier versions",
+                 where="Model Details", human=("version",)),
+    CoverageItem("aiv.2a", "annex_iv", "2(a)",
+                 "How it was developed, including pretrained parts from third parties and how they were used",
+                 where="Model Details / Finetuned from; Training Details", measured=("weights", "hyperparameters")),
+    CoverageItem("aiv.2b.choices", "annex_iv", "2(b)",
+                 "Key design choices with their rationale and assumptions, including about the people it is meant for",
+                 where="Model Details / Model Description; Uses", human=("description",)),
+    CoverageItem("aiv.2b.classes", "annex_iv", "2(b)", "The main classification choices",
+                 where="Model Details (classes)", measured=("classes",)),
+)
+
+SECTION = Section(
+    "model_details", build=model_details, attr="details",
+    headings=(Heading("Model Details", ("description", "developers", "shared_by", "license", "version", "repository",
+                                        "paper", "demo"), lambda c: bool(c.details.model_type)),),
+    probes={"model_type": lambda c: bool(c.details.model_type and c.details.class_names),
+            "classes": lambda c: bool(c.details.class_names),
+            "weights": lambda c: c.details.weights is not None},
+    coverage=COVERAGE,
+    gaps={"developers": Gap("Model Details / Developed by"), "license": Gap("Model Details / License")})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from .. import formatting as fmt
-from ..model import Evaluation, TrainingDetails
+from ..info import CardInfo
+from ..parts import Evaluation, Risks, TrainingDetails
+from ..section_spec import CoverageItem, Gap, Heading, Section
 from .evaluation import unit_of
 from .robustness import robustness_risk
 
@@ -63,3 +65,40 @@ def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluati
     if training.data.skipped_files:
         found.append(f"{len(training.data.skipped_files)} unreadable file(s) were skipped (listed under Training Data).")
     return found
+
+
+def risks(record: dict, info: CardInfo, training: TrainingDetails, evaluation: Evaluation) -> Risks:
+    """Bias, Risks and Limitations: the human text with the limitations the numbers show."""
+    return Risks(info.bias_risks_limitations, measured_risks(record, training, evaluation), info.recommendations)
+
+
+COVERAGE = (
+    CoverageItem("hf.bias_risks", "hf", "Bias, Risks, and Limitations",
+                 "Known technical and social limitations and risks",
+                 where="Bias, Risks, and Limitations", measured=("measured_risks",),
+                 human=("bias_risks_limitations",)),
+    CoverageItem("hf.recommendations", "hf", "Bias, Risks, and Limitations / Recommendations",
+                 "What users should do about those risks",
+                 where="Bias, Risks, and Limitations / Recommendations", human=("recommendations",)),
+    CoverageItem("aiv.2b.tradeoffs", "annex_iv", "2(b)",
+                 "Trade-offs made between technical options to meet the requirements",
+                 where="Bias, Risks, and Limitations / Recommendations", human=("recommendations",)),
+    CoverageItem("aiv.2e", "annex_iv", "2(e)",
+                 "The human oversight needed, and what helps deployers interpret the outputs",
+                 where="Bias, Risks, and Limitations / Recommendations", human=("recommendations",)),
+    CoverageItem("aiv.3.risks", "annex_iv", "3",
+                 "Foreseeable unintended outcomes and sources of risk (health, safety, fundamental rights, discrimination)",
+                 where="Bias, Risks, and Limitations; Uses / Out-of-Scope Use",
+                 human=("bias_risks_limitations", "uses.out_of_scope")),
+    CoverageItem("aiv.3.oversight", "annex_iv", "3",
+                 "Human oversight measures, including technical aids to interpret outputs",
+                 where="Bias, Risks, and Limitations / Recommendations", human=("recommendations",)),
+)
+
+SECTION = Section(
+    "risks", build=risks, attr="risks",
+    headings=(Heading("Bias, Risks, and Limitations", ("bias_risks_limitations", "recommendations"),
+                      lambda c: bool(c.risks.measured)),),
+    probes={"measured_risks": lambda c: bool(c.risks.measured)}, coverage=COVERAGE,
+    gaps={"bias_risks_limitations": Gap("Bias, Risks and Limitations"),
+          "recommendations": Gap("Bias, Risks and Limitations / Recommendations")})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import formatting as fmt
-from ..model import Metric
+from ..metric import Metric
 from ...record.format import ROBUSTNESS_NOT_MEASURED
 from .common import metric_from
 

@@ -20,13 +20,14 @@ that derives it for the summary or the sections below:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .. import formatting as fmt
 from ..intervals import method_label
-from ..model import Card, EvalSet, Metric
+from ..model import Card
+from ..parts import EvalSet, Metric
+from ..section_spec import Section
 from .checks import PASS
 from .robustness import largest_drop
+from .scorecard_parts import Gate, Headline, IntervalBar, RiskFact, Scorecard
 from .summary import (FAIR, POOR, calibration_verdict, group_words, headline_set, percent, weakest_class_row,
                       weakest_group_of)
 
@@ -34,63 +35,6 @@ HEADLINE_METRICS = ("accuracy", "f1_macro")  # the headline scores, in panel ord
 BAR_WIDTH = 200                              # the bar's length in SVG user units: a score of 1.0
 CALIBRATION_WORDS = {POOR: "confidence scores should not be read as probabilities",
                      FAIR: "confidence scores can be read as approximate probabilities"}
-
-
-@dataclass
-class IntervalBar:
-    """Where the bar of one score is drawn on a 0-to-1 scale `BAR_WIDTH` long (SVG user units)."""
-
-    x: str        # e.g. "159.8": ci_low * BAR_WIDTH, one decimal
-    width: str    # e.g. "36.8": (ci_high - ci_low) * BAR_WIDTH
-    value_x: str  # e.g. "187.5": value * BAR_WIDTH, where the point estimate's tick goes
-
-
-@dataclass
-class Headline:
-    """One headline score with its interval."""
-
-    metric: str              # e.g. "accuracy"
-    label: str               # e.g. "F1 (macro)" (the Evaluation tables' name)
-    value: str               # e.g. "0.938" (as the tables print it)
-    interval: str | None     # e.g. "[0.799, 0.983]"; None when the record has no interval
-    level: str               # e.g. "95% CI" ("CI" when the record does not state the level)
-    method: str | None       # e.g. "Wilson score interval" (the metric's own interval method)
-    bar: IntervalBar | None  # None when there is no interval or a bound lies outside 0..1
-
-
-@dataclass
-class Gate:
-    """One policy gate as a badge."""
-
-    check: str    # e.g. "accuracy.ci_low (lower bound)"
-    value: str    # e.g. "0.799" or "not measured"
-    bound: str    # e.g. "at least 0.6"
-    result: str   # e.g. "✓ pass" (the Checks table's mark)
-    passed: bool  # e.g. True
-
-
-@dataclass
-class RiskFact:
-    """One of the top measured risks."""
-
-    label: str  # e.g. "Weakest class"
-    text: str   # e.g. "vegetables: recall 0.333 [0.061, 0.792] on 3 test images"
-
-
-@dataclass
-class Scorecard:
-    """Everything the scorecard panel shows."""
-
-    run_id: str                      # e.g. "20261122T035106Z-11c318"
-    ended_at: str | None             # e.g. "2026-11-22T03:54:00Z" (provenance; None when not recorded)
-    eval_set: str | None             # e.g. "test": the set the headline scores are measured on
-    n_samples: int | None            # e.g. 32: how many items that set has
-    headlines: list[Headline] = field(default_factory=list)  # e.g. [accuracy, F1 (macro)]
-    gates: list[Gate] | None = None  # None: built without --policy (not checked)
-    passed: bool | None = None       # e.g. False when any gate or completeness item fails; None: not checked
-    checks_summary: str | None = None  # e.g. "7 of 8 gates pass, 1 fails; 22 of 22 completeness items pass"
-    risks: list[RiskFact] = field(default_factory=list)  # weakest class, worst group, calibration, robustness
-    data: list[str] = field(default_factory=list)  # e.g. ["estimated label issues in test: 2 (5.7%, 95% CI ...)"]
 
 
 def interval_bar(m: Metric) -> IntervalBar | None:
@@ -171,3 +115,6 @@ def scorecard(card: Card) -> Scorecard:
         headlines=headlines(ev, card.evaluation.metric_names) if ev else [],
         gates=gates, passed=checks.passed if checks else None, checks_summary=checks.summary if checks else None,
         risks=risks(card, ev) if ev else [], data=data_verdict(card))
+
+
+SECTION = Section("scorecard", build=scorecard, attr="scorecard")

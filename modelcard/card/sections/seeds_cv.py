@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import formatting as fmt
-from ..model import Metric
+from ..metric import Metric
 from .common import metric_from
 
 METRIC_WORDS = {"accuracy": "accuracy", "f1_macro": "F1 (macro)"}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .. import formatting as fmt
-from ..model import TechnicalSpecs
+from ..parts import TechnicalSpecs
+from ..section_spec import CoverageItem, Heading, Section
 from .model_details import BACKBONES
 
 
@@ -51,3 +52,40 @@ def technical_specs(record: dict) -> TechnicalSpecs:
                           hardware=dict(sorted((record.get("hardware") or {}).items())),
                           packages=dict(sorted(prov.get("packages", {}).items())), provenance=provenance,
                           training_type=training_type(record))
+
+
+COVERAGE = (
+    CoverageItem("hf.architecture", "hf", "Technical Specifications / Model Architecture and Objective",
+                 "The network and the loss it was trained with",
+                 where="Technical Specifications", measured=("architecture",)),
+    CoverageItem("hf.compute", "hf", "Technical Specifications / Compute Infrastructure",
+                 "The hardware and software used",
+                 where="Technical Specifications", measured=("compute",)),
+    CoverageItem("aiv.1c", "annex_iv", "1(c)", "Versions of the software it depends on, and any update requirements",
+                 where="Technical Specifications / Software", measured=("software",)),
+    CoverageItem("aiv.1e", "annex_iv", "1(e)", "The hardware it is meant to run on",
+                 where="Technical Specifications / Hardware (the hardware it was measured on)",
+                 measured=("hardware",), human=("environment.hardware_type",)),
+    CoverageItem("aiv.2b.logic", "annex_iv", "2(b)", "The general logic of the system and its algorithms",
+                 where="Technical Specifications", measured=("architecture",)),
+    CoverageItem("aiv.2b.optimise", "annex_iv", "2(b)", "What it is optimised for and how much each parameter matters",
+                 where="Technical Specifications / Objective; Training Details (sweep)", measured=("objective",)),
+    CoverageItem("aiv.2c.architecture", "annex_iv", "2(c)",
+                 "The system architecture: how the software parts feed into each other",
+                 where="Technical Specifications", measured=("architecture",)),
+    CoverageItem("aiv.2c.compute", "annex_iv", "2(c)",
+                 "The computing resources used to develop, train, test and validate it",
+                 where="Technical Specifications / Hardware; Environmental Impact",
+                 measured=("hardware", "env_carbon")),
+)
+
+SECTION = Section(
+    "specs", build=technical_specs, attr="specs",
+    headings=(Heading("Technical Specifications", (),
+                      lambda c: bool(c.specs.architecture or c.specs.hardware or c.specs.packages)),),
+    probes={"architecture": lambda c: bool(c.specs.architecture),
+            "objective": lambda c: bool(c.specs.objective and c.training.trained_here),  # unknown for an external model
+            "hardware": lambda c: bool(c.specs.hardware),
+            "software": lambda c: bool(c.specs.packages),
+            "compute": lambda c: bool(c.specs.hardware or c.specs.packages)},
+    coverage=COVERAGE)

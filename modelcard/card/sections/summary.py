@@ -46,7 +46,8 @@ from decimal import Decimal
 
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..model import EvalSet, Evaluation, Metric, ModelDetails, PerClass, Slice, SliceGroup
+from ..parts import EvalSet, Evaluation, Metric, ModelDetails, PerClass, Slice, SliceGroup
+from ..section_spec import Section
 from .risks import HIGH_ECE
 
 WIDE_INTERVAL = Decimal("0.10")  # wider than this (printed ci_high - ci_low): too small to pin accuracy down
@@ -306,3 +307,6 @@ def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Su
     facts.append(never_measured(evaluation, unit))
     bar_text = percent(info.accuracy_bar) if info.accuracy_bar is not None else None
     return Summary(sentences=[s for s in facts if s], accuracy_bar=bar_text)
+
+
+SECTION = Section("summary", build=summary, attr="summary")

@@ -6,7 +6,8 @@ from ...record.intervals import metric_interval_method
 from ...record.measured import shared_efficiency, shared_words
 from ..formatting import QUANTITIES
 from ..intervals import method_label
-from ..model import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
+from ..parts import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
+from ..section_spec import CoverageItem, Heading, Section
 from .common import metric_from
 from .costs import sweep_cost
 
@@ -160,3 +161,42 @@ def shown_efficiency(efficiency: dict) -> dict:
     if shown.get("measured_on_run") is None:
         shown.pop("measured_on_run", None)
     return dict(sorted(shown.items()))
+
+
+COVERAGE = (
+    CoverageItem("hf.training_data", "hf", "Training Details / Training Data", "The data the model was trained on",
+                 where="Training Details / Training Data", measured=("training_data",)),
+    CoverageItem("hf.preprocessing", "hf", "Training Details / Preprocessing", "How inputs were prepared",
+                 where="Training Details / Training Procedure", measured=("preprocessing",)),
+    CoverageItem("hf.hyperparameters", "hf", "Training Details / Training Hyperparameters",
+                 "The training regime and its settings",
+                 where="Training Details / Training Procedure", measured=("hyperparameters",)),
+    CoverageItem("hf.speeds", "hf", "Training Details / Speeds, Sizes, Times", "Throughput, duration, model size",
+                 where="Training Details / Speeds, Sizes, Times", measured=("speeds",)),
+    CoverageItem("aiv.2d.data", "annex_iv", "2(d)",
+                 "The training data: what it is, where it came from, its scope and main characteristics",
+                 where="Training Details / Training Data", measured=("training_data",), human=("data.description",)),
+    CoverageItem("aiv.2d.selection", "annex_iv", "2(d)", "How the data was obtained and selected",
+                 where="Training Details / Training Data", human=("data.collection",)),
+    CoverageItem("aiv.2d.labelling", "annex_iv", "2(d)", "How the data was labelled",
+                 where="Training Details / Training Data", human=("data.collection",)),
+    CoverageItem("aiv.2d.cleaning", "annex_iv", "2(d)", "How the data was cleaned (duplicates, broken files, outliers)",
+                 where="Training Details / Training Data", measured=("data_cleaning",)),
+    CoverageItem("aiv.3.input", "annex_iv", "3", "Specifications of the input data",
+                 where="Training Details / Preprocessing", measured=("preprocessing",)),
+)
+
+SECTION = Section(
+    "training", build=training_details, attr="training",
+    headings=(Heading("Training Details", (), lambda c: bool(c.training.data.source)),),
+    probes={
+        "training_data": lambda c: bool(c.training.data.splits or c.training.data.n_files
+                                        or c.training.data.content_hash),
+        "preprocessing": lambda c: bool(c.training.preprocessing),
+        "hyperparameters": lambda c: bool(c.training.trained_here and c.training.hyperparameters),
+        "speeds": lambda c: bool(any(v is not None for v in c.training.timings.values())
+                                 or any(v is not None for v in c.training.efficiency.values())
+                                 or c.training.file_bytes),
+        "data_cleaning": lambda c: c.training.data.duplicates is not None,
+    },
+    coverage=COVERAGE)

@@ -1,0 +1,106 @@
+"""The one assembly of a run's card: what `build` renders and `check` inspects.
+
+`card_for_run` binds the card.yaml to the run (`binding.py`), assembles the typed `Card`
+(`assemble.py`), verifies the run's files against their recorded checksums, attaches the data
+card, evaluates the policy's gates, completeness and coverage once, and builds the Checks
+subsection and the scorecard from them. Pure apart from reading the run folder: nothing is
+rendered or written. `modelcard.render.build` renders a `BuiltCard`; `modelcard.check.command`
+reports on one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from ..check.completeness import Item, from_card
+from ..check.coverage import CoverageRow, coverage, coverage_fraction
+from ..check.gates import GateResult, evaluate_policy
+from ..check.placeholders import SKELETON_MARKER, drop_skeleton_markers
+from ..check.policy import Policy, load_policy
+from ..check.report import gate_value, number, pass_count
+from ..compare.members import comparison_sources
+from ..datacard.model import data_card, has_data_card
+from ..record import RunRef, list_runs
+from ..record.artifacts import check_artifacts
+from ..record.sweep_table import member_row
+from .assemble import assemble_card
+from .binding import bind_card_info
+from .info import CardInfo
+from .model import Card
+from .sections.checks import BOUND_WORDS, FAIL, PASS, CheckRow, ChecksSection
+from .sections.scorecard import scorecard
+
+
+@dataclass
+class BuiltCard:
+    """A run's card with everything computed about it, once."""
+
+    card: Card                          # the typed card, checks, data card and scorecard attached
+    info: CardInfo                      # the card.yaml bound to the run, `init` skeleton markers kept
+    info_path: Path | None              # the card.yaml applied, e.g. Path("card.yaml"); None if none
+    completeness: list[Item]            # completeness.from_card of the card and `info`
+    coverage: list[CoverageRow]         # coverage.coverage of the card and `info`
+    policy: Policy | None = None        # the policy read from `policy_path` (None without one)
+    policy_path: Path | None = None     # e.g. Path("policy.yaml")
+    gates: list[GateResult] = field(default_factory=list)  # the policy's gates on the run record
+
+
+def skeleton_note(keys: list[str]) -> str:
+    """The one stderr line for `init` markers left in card.yaml."""
+    return (f"card.yaml still holds {SKELETON_MARKER} in {', '.join(f'`{k}`' for k in keys)}: shown as not "
+            "provided; write real text there or delete the key")
+
+
+def sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
+    """The record's own member table; only when it is empty, the sibling runs found in `runs_dir`."""
+    sweep = run.record.get("sweep")
+    if not sweep or sweep["members"] or runs_dir is None:
+        return None
+    runs, _ = list_runs(Path(runs_dir))
+    members = [member_row(other.record, other.record["sweep"].get("parameters", {}), other.record["status"],
+                          other.record["sweep"].get("selected"))
+               for other in runs if (other.record.get("sweep") or {}).get("sweep_id") == sweep["sweep_id"]]
+    return members or None
+
+
+def checks_section(policy_file: str, policy_sha256: str, results: list[GateResult], items: list[Item],
+                   rows_covered: list[CoverageRow]) -> ChecksSection:
+    """The Checks subsection from the policy's gate results, the completeness items and the coverage rows
+    (all computed once by `card.build.card_for_run`)."""
+    gates = [CheckRow(f"{g.metric} ({g.quantity})", gate_value(g), f"{BOUND_WORDS[g.op]} {number(g.bound)}",
+                      PASS if g.passed else FAIL, g.reason or "") for g in results]
+    rows = [CheckRow(i.item, i.detail.replace("`", ""), "", PASS if i.passed else FAIL, "") for i in items]
+    n_gates, n_items = sum(g.passed for g in results), sum(i.passed for i in items)
+    return ChecksSection(policy_file=policy_file, policy_sha256=policy_sha256, gates=gates, completeness=rows,
+                         passed=n_gates == len(results) and n_items == len(items),
+                         summary=f"{pass_count(n_gates, len(results), 'gates')}; "
+                                 f"{pass_count(n_items, len(items), 'completeness items')}",
+                         coverage=coverage_fraction(rows_covered).sentence())
+
+
+def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None,
+                 policy: Path | None = None, *, compare: Sequence[RunRef] | None = None) -> BuiltCard:
+    """The card of `run` with its gates, completeness and coverage (a bad policy or card.yaml is a UserError;
+    the policy is read first)."""
+    loaded = load_policy(Path(policy), run.record) if policy is not None else None
+    bound = bind_card_info(card_info, run.record)
+    shown, marked = drop_skeleton_markers(bound.info)
+    card = assemble_card(run.record, shown, run_path=Path(run.path), sweep_members=sweep_members(run, runs_dir),
+                         compared=comparison_sources(run, runs_dir, list(compare or [])))
+    card.warnings[:0] = bound.card_warnings
+    card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else [])
+    card.artifact_check = check_artifacts(Path(run.path), run.record)
+    card.artifact_problems = list(card.artifact_check.problems)
+    if has_data_card(run.record):
+        card.data_card = data_card(run.record, shown.data, card.slug, card.details.name)
+    built = BuiltCard(card=card, info=bound.info, info_path=bound.path, completeness=from_card(card, bound.info),
+                      coverage=coverage(card, bound.info))
+    if loaded is not None:
+        built.policy, built.policy_path = loaded, Path(policy)
+        built.gates = evaluate_policy(loaded, run.record)
+        card.checks = checks_section(built.policy_path.name, loaded.sha256, built.gates, built.completeness,
+                                     built.coverage)
+    card.scorecard = scorecard(card)  # derived from the checks and the data card, so after both
+    return built

@@ -1,0 +1,72 @@
+"""The card's sections in card order (Hugging Face model card template), each as its module registers it.
+
+Adding a section: write `card/sections/<name>.py` ending with `SECTION = Section(...)`
+(`section_spec.py`), its partial `templates/sections/<name>.jinja`, and one line below. The
+partial list the templates loop over, the level-2 headings, the completeness facts, the
+coverage items and the gap lines are all derived from `REGISTRY`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from .section_spec import REFERENCES, CoverageItem, Gap, Heading, Probe, Section
+from .sections import (closing, environment, evaluation, examination, get_started, header, model_details, risks,
+                       scorecard, specs, summary, training, uses)
+
+def _point_key(point: str) -> tuple[int, str]:
+    """Annex IV points in their numbering, e.g. "1(a)" < "1(c)" < "2(a)" < "10"."""
+    number = re.match(r"(\d+)(?:\(([a-z])\))?", point)
+    return (int(number.group(1)), number.group(2) or "") if number else (0, point)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Sections in card order and what the rest of the card side derives from them."""
+
+    sections: tuple[Section, ...]
+
+    @property
+    def partials(self) -> tuple[str, ...]:
+        """The partial names under templates/sections/, in card order."""
+        return tuple(s.name for s in self.sections)
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        """Every level-2 heading, in card order."""
+        return tuple(h for s in self.sections for h in s.headings)
+
+    @property
+    def heading_titles(self) -> tuple[str, ...]:
+        """e.g. ("Model Details", "Uses", ...): the level-2 headings every card has, in this order."""
+        return tuple(h.title for h in self.headings)
+
+    @property
+    def gaps(self) -> dict[str, Gap]:
+        """card.yaml key -> its gap, in card order, e.g. {"developers": Gap("Model Details / Developed by")}."""
+        return {key: gap for s in self.sections for key, gap in s.gaps.items()}
+
+    @property
+    def probes(self) -> Mapping[str, Probe]:
+        """Every coverage probe by name (a name is registered by one section only)."""
+        found: dict[str, Probe] = {}
+        for s in self.sections:
+            twice = set(found) & set(s.probes)
+            if twice:
+                raise ValueError(f"coverage probe(s) {sorted(twice)} registered twice (again by `{s.name}`)")
+            found.update(s.probes)
+        return found
+
+    def coverage_items(self, outside: tuple[CoverageItem, ...] = ()) -> tuple[CoverageItem, ...]:
+        """Every coverage item: by reference; HF items in card order, Annex IV items by point (ties in card
+        order), with `outside` (what a model card cannot hold) placed among them by point."""
+        items = [i for s in self.sections for i in s.coverage] + list(outside)
+        order = list(REFERENCES)
+        return tuple(sorted(items, key=lambda i: (order.index(i.ref), (0, "") if i.ref == "hf" else _point_key(i.point))))
+
+
+REGISTRY = Registry(tuple(m.SECTION for m in (
+    header, summary, scorecard, model_details, uses, risks, get_started, training, evaluation, examination,
+    environment, specs, closing)))
