@@ -28,7 +28,7 @@ from .metadata import load_metadata, unmatched_warning
 from .run_sections import data_section
 from .stages.context import EvalSet, MemberContext, metadata_attributes
 from .stages.pipeline import Stage, run_stages, stage
-from .stages.post_fit import data_card_sections, efficiency, evaluation, examples, measure_model, robustness
+from .stages import post_fit
 from .weights.source import sha256_of
 
 MAIN_SET = "test"
@@ -123,7 +123,7 @@ def evaluate_data_card(label_issues: bool) -> Stage:
                                           ctx.writer.record["data"]["duplicates"], created_by="evaluate",
                                           label_issues=label_issues)
             collector.collect()
-            return data_card_sections(collector, ctx)
+            return post_fit.data_card_sections(collector, ctx)
 
     return collect_and_write
 
@@ -176,6 +176,7 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
         with EmissionsCollector(country_iso_code) as emissions:
             inputs = {set_name: s.dataset.tf_inputs(s.split, cache)[0] for set_name, s in sets.items()}
             ctx.test_paths = inputs[MAIN_SET]
-            run_stages((evaluation, examples, evaluate_data_card(label_issues), robustness, measure_model), ctx)
-        run_stages((emissions_stage(emissions), efficiency), ctx)
+            run_stages((post_fit.evaluation, post_fit.examples, evaluate_data_card(label_issues), post_fit.robustness,
+                        post_fit.measure_model), ctx)
+        run_stages((emissions_stage(emissions), post_fit.efficiency), ctx)
     return run.path
