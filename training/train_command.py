@@ -6,7 +6,9 @@ Order of work, and why:
 2. Every configuration's run folder is opened at once (`open_run`, status `running`), so
    Ctrl-C or a crash anywhere marks all of them `interrupted`/`failed` with what was done.
 3. Head mode extracts backbone features once per split (cached on disk) and fits only a small
-   head per configuration; finetune mode trains each configuration end to end.
+   head per configuration; finetune mode trains each configuration end to end. Either way a
+   member then runs the stages `evaluate` runs too (`training/stages`: evaluation sets,
+   robustness, model file, examples, data card, efficiency), each filling its own sections.
 4. The selection rule picks one member: it alone gets the full `model.keras`; the others keep
    their head weights. Every member then records the whole sweep table.
 """

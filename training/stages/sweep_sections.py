@@ -6,7 +6,9 @@ from __future__ import annotations
 from modelcard.record.sweep_table import member_row
 
 from .. import sweep as sweeps
+from .context import MemberContext
 from .members import Member
+from .pipeline import run_stages, stage
 
 
 def record_emissions(members: list[Member], emissions) -> None:
@@ -18,15 +20,21 @@ def record_emissions(members: list[Member], emissions) -> None:
 
     result = emissions.result()
     shared = None if result is None else shared_cost({"emissions": result})
-    for member in members:
-        member.writer.record["emissions"] = None if result is None else {
-            **result, "inference": inference_section(member.ctx.inference, result), "shared_cost": shared,
-            "scope": "sweep" if len(members) > 1 else "run"}
+
+    @stage(fills=("emissions",))
+    def sweep_emissions(ctx: MemberContext) -> dict:
+        warnings = ctx.writer.record["warnings"]
         if emissions.warning:
-            member.writer.record["warnings"].append(emissions.warning)
+            warnings.append(emissions.warning)
         if result is not None and not result.get("phases") and len(members) > 1:
-            member.writer.record["warnings"].append(
-                f"emissions cover the whole sweep of {len(members)} configurations (shared data loading and feature extraction included)")
+            warnings.append(f"emissions cover the whole sweep of {len(members)} configurations "
+                            "(shared data loading and feature extraction included)")
+        return {"emissions": None if result is None else {
+            **result, "inference": inference_section(ctx.inference, result), "shared_cost": shared,
+            "scope": "sweep" if len(members) > 1 else "run"}}
+
+    for member in members:
+        run_stages((sweep_emissions,), member.ctx)
 
 
 def record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | None) -> None:
