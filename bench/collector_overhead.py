@@ -41,7 +41,7 @@ from result import result  # noqa: E402
 SWEEP = ["--sweep", "optimizer=adam,sgd", "--sweep", "batch_size=32,64"]
 COMMON = ["--input-size", "160", "--epochs", "10", "--weights", "offline", "--robustness", "none"]
 # Emissions phase kinds counted separately: measurements in their own right that run only with
-# the collectors on (training/train_command.py `finish_chosen`), not overhead.
+# the collectors on (training/stages/post_fit.py `measure_model`), not overhead.
 SEPARATE_KINDS = {"inference_cost": "inference cost loops", "efficiency": "latency and throughput timings"}
 BOTH_KINDS = {"examples": "example grid and attention maps"}  # runs with the collectors off too
 

@@ -7,25 +7,28 @@ to the model's own input size in the same tf.data pipeline training uses.
 
 from __future__ import annotations
 
-import time
 import zipfile
 from pathlib import Path
+
+import numpy as np
 
 from modelcard.errors import UserError
 from modelcard.record import open_run
 
 from .backbones import count_params
+from .collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
 from .data import load_eval_set
 from .data.folder import check_folder, load_folder, predefined_split_folders
 from .data.scan import candidates_in_class_folders
 from .data.sources import DEFAULT_FRACTIONS, DEFAULT_SEED, default_cache_dir
 from .data_card import DataCardCollector
-from .evaluation import record_evaluation
-from .examples import record_examples
 from .features import extract
 from .full_model import model_input_size
 from .metadata import load_metadata, unmatched_warning
-from .progress import log_timing_model
+from .run_sections import data_section
+from .stages.context import EvalSet, MemberContext, metadata_attributes
+from .stages.pipeline import Stage, run_stages, stage
+from .stages import post_fit
 from .weights.source import sha256_of
 
 MAIN_SET = "test"
@@ -66,101 +69,114 @@ def backbone_name(model) -> str:
     return max(nested, key=lambda m: m.count_params()).name
 
 
+def evaluation_sets(data: Path, eval_sets: dict[str, str]) -> dict[str, EvalSet]:
+    """Which images are evaluated: {record set name: set}, the main set (`test`) first, then each
+    `--eval-set` in name order (checked against the main set's classes)."""
+    dataset, split, source = load_main_set(Path(data))
+    extra = {n: load_eval_set(n, Path(d), dataset.class_names) for n, d in sorted(eval_sets.items())}
+    return {MAIN_SET: EvalSet(dataset, split, source)} | {n: EvalSet(ds, "eval", f"eval set {ds.root}")
+                                                        for n, ds in extra.items()}
+
+
+def model_record(model, model_path: Path, size: int) -> dict:
+    """The record's `model` of a model trained elsewhere: what the file shows, null for the rest."""
+    total, trainable = count_params(model)
+    return {
+        "backbone": backbone_name(model), "alpha": None, "input_size": size,
+        # evaluate only loads a finished model: how and on what it was trained is unknown here (null, not a guess)
+        "weights": {"source": "file", "pretrained": None, "description": f"weights loaded from {model_path.name}",
+                    "origin": "trained elsewhere: how, from what starting weights and on what data is not known to modelcard",
+                    "sha256": None, "license": None, "path": str(model_path)},
+        "head": None, "preprocessing": f"resize to {size}x{size} (bilinear), then the model's own layers",
+        "total_params": total, "trainable_params": trainable,
+        "file_bytes": model_path.stat().st_size, "file_sha256": sha256_of(model_path),
+    }
+
+
+def described(sets: dict[str, EvalSet], model, model_path: Path, size: int, meta) -> Stage:
+    """Evaluate's "fit" stage: the data, hardware and the loaded model, before anything is measured."""
+    main = sets[MAIN_SET]
+
+    @stage(fills=("data", "hardware", "model"))
+    def describe(ctx: MemberContext) -> dict:
+        summary = data_section(main.dataset, {n: s.dataset for n, s in sets.items() if n != MAIN_SET})
+        if main.split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
+            summary["splits"] = {MAIN_SET: summary["splits"].pop("eval")}
+        warnings = ctx.writer.record["warnings"]
+        hardware = guarded("hardware", collect_hardware, warnings=warnings)
+        warnings.extend(main.dataset.warnings)
+        if unmatched := unmatched_warning(meta, [s.dataset for s in sets.values()]):
+            warnings.append(unmatched)
+        warnings.append("this model was trained elsewhere: its training data, settings and emissions "
+                        "are not in this record")
+        return {"data": summary, "hardware": hardware, "model": model_record(model, model_path, size)}
+
+    return describe
+
+
+def evaluate_data_card(label_issues: bool) -> Stage:
+    @stage(fills=("data_card", "label_issues"), name="data_card")
+    def collect_and_write(ctx: MemberContext) -> dict:
+        """The data card of the evaluated set (collected here: evaluate has no training data)."""
+        with emissions_phase("data_card"):
+            collector = DataCardCollector({MAIN_SET: ctx.sets[MAIN_SET].samples}, ctx.class_names,
+                                          ctx.writer.record["data"]["duplicates"], created_by="evaluate",
+                                          label_issues=label_issues)
+            collector.collect()
+            return post_fit.data_card_sections(collector, ctx)
+
+    return collect_and_write
+
+
+def emissions_stage(emissions: EmissionsCollector) -> Stage:
+    @stage(fills=("emissions",))
+    def emissions_section(ctx: MemberContext) -> dict:
+        """The evaluation's emissions and its inference cost; then its own prediction pace."""
+        from .model_cost import inference_section
+
+        result = emissions.result()
+        if emissions.warning:
+            ctx.writer.record["warnings"].append(emissions.warning)
+        ctx.measured["predict_images_per_s"] = ctx.n_predicted / ctx.predict_s if ctx.predict_s > 0 else None
+        return {"emissions": None if result is None else {**result, "inference": inference_section(ctx.inference, result)}}
+
+    return emissions_section
+
+
 def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, eval_sets: dict[str, str],
              input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str],
              metadata: str | None = None, inference_predictions: int = 1000, robustness: str = "quick",
              label_issues: bool = True) -> Path:
     """Predict with the model on DIR and each eval set, analyse, and write a complete run."""
     meta = load_metadata(metadata) if metadata else None
-    dataset, split, source = load_main_set(Path(data))
-    extra = {n: load_eval_set(n, Path(d), dataset.class_names) for n, d in sorted(eval_sets.items())}
+    sets = evaluation_sets(Path(data), eval_sets)
+    class_names = sets[MAIN_SET].dataset.class_names
     model = load_keras_model(Path(model_path))
     size = input_size or model_input_size(model)
     if size is None:
         raise UserError(f"cannot tell the input size of {model_path.name} (no Resizing layer, no fixed input shape); pass --input-size")
     n_out = model.output_shape[-1]
-    if n_out != len(dataset.class_names):
-        raise UserError(f"{model_path.name} predicts {n_out} classes but {data} has {len(dataset.class_names)} "
-                        f"({', '.join(dataset.class_names)}); evaluate on a folder with the model's classes")
-
-    from .collectors import (EmissionsCollector, collect_hardware, collectors_enabled, efficiency_section,
-                             emissions_phase, guarded, peak_rss_mb)
-    from .model_cost import graph_predict, inference_section, measure_inference_cost, measure_model, test_batch
-    from .run_sections import data_section
-
-    sets = {MAIN_SET: (dataset, split, source)} | {n: (ds, "eval", f"eval set {ds.root}") for n, ds in extra.items()}
+    if n_out != len(class_names):
+        raise UserError(f"{model_path.name} predicts {n_out} classes but {data} has {len(class_names)} "
+                        f"({', '.join(class_names)}); evaluate on a folder with the model's classes")
     config = {"model": str(model_path), "data": str(data), "eval_sets": dict(eval_sets), "input_size": size,
               "batch_size": batch_size, "metadata": metadata, "inference_predictions": inference_predictions,
               "robustness": robustness}
     with open_run(runs_dir, name or model_path.stem, "evaluate", command_line=command_line, config=config) as run:
-        summary = data_section(dataset, extra)
-        if split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
-            summary["splits"] = {MAIN_SET: summary["splits"].pop("eval")}
-        run.record["data"] = summary
-        run.record["hardware"] = guarded("hardware", collect_hardware, warnings=run.record["warnings"])
-        total, trainable = count_params(model)
-        run.record["model"] = {
-            "backbone": backbone_name(model), "alpha": None, "input_size": size,
-            # evaluate only loads a finished model: how and on what it was trained is unknown here (null, not a guess)
-            "weights": {"source": "file", "pretrained": None, "description": f"weights loaded from {model_path.name}",
-                        "origin": "trained elsewhere: how, from what starting weights and on what data is not known to modelcard",
-                        "sha256": None, "license": None, "path": str(model_path)},
-            "head": None, "preprocessing": f"resize to {size}x{size} (bilinear), then the model's own layers",
-            "total_params": total, "trainable_params": trainable,
-            "file_bytes": model_path.stat().st_size, "file_sha256": sha256_of(model_path),
-        }
-        run.record["warnings"].extend(dataset.warnings)
-        if unmatched := unmatched_warning(meta, [dataset, *extra.values()]):
-            run.record["warnings"].append(unmatched)
-        run.record["warnings"].append("this model was trained elsewhere: its training data, settings and emissions "
-                                      "are not in this record")
-        run.save()
-        cache = default_cache_dir()
-        file_bytes = model_path.stat().st_size
-        measured, inference = {"model_file_bytes": file_bytes, "total_params": total, "trainable_params": trainable}, None
+        cache, main = default_cache_dir(), sets[MAIN_SET]
+        ctx = MemberContext(
+            writer=run, class_names=class_names, sets=sets, full_model=lambda: model,
+            predict=lambda set_name, s: extract(model, inputs[set_name], size, batch_size, f"predicting {set_name}"),
+            attributes=metadata_attributes(meta), test_paths=[], test_labels=np.asarray([s.label for s in main.samples]),
+            input_size=size, batch_size=batch_size, robustness_suite=robustness, robustness_batch=batch_size,
+            inference_predictions=inference_predictions)
+        run_stages((described(sets, model, Path(model_path), size, meta),), ctx)
+        ctx.measured = {k: run.record["model"][v] for k, v in (("model_file_bytes", "file_bytes"),
+                        ("total_params", "total_params"), ("trainable_params", "trainable_params"))}
         with EmissionsCollector(country_iso_code) as emissions:
-            inputs = {set_name: ds.tf_inputs(ds_split, cache)[0] for set_name, (ds, ds_split, _) in sets.items()}
-            predict_s, n_images = 0.0, 0
-            for set_name, (ds, ds_split, text) in sets.items():
-                with emissions_phase("evaluation", subject=set_name):
-                    start = time.perf_counter()
-                    probs = extract(model, inputs[set_name], size, batch_size, f"predicting {set_name}")
-                    predict_s += time.perf_counter() - start
-                    n_images += len(inputs[set_name])
-                    record_evaluation(run, set_name, ds.splits[ds_split], probs, dataset.class_names, text,
-                                      metadata=meta)
-                run.save()
-            with emissions_phase("examples"):
-                record_examples(run, dataset.splits[split], model)
-            run.save()
-            with emissions_phase("data_card"):
-                data_card = DataCardCollector({MAIN_SET: dataset.splits[split]}, dataset.class_names,
-                                              run.record["data"]["duplicates"], created_by="evaluate",
-                                              label_issues=label_issues)
-                data_card.collect()
-                data_card.write(run, MAIN_SET)
-            from .robustness import run_robustness
-
-            main_ds, main_split, _ = sets[MAIN_SET]
-            with emissions_phase("robustness", subject=MAIN_SET):
-                run_robustness(robustness, model=model.predict_on_batch, paths=inputs[MAIN_SET],
-                               y_true=[s.label for s in main_ds.splits[main_split]], class_names=dataset.class_names,
-                               input_size=size, batch_size=batch_size)[0].apply(run.record)
-            run.save()
-            if collectors_enabled():
-                log_timing_model(inference_predictions)
-                batch = test_batch(inputs[MAIN_SET], size)
-                warnings, predict = run.record["warnings"], graph_predict(model)
-                measured = guarded("efficiency (latency, throughput, size)", measure_model, model, batch,
-                                   model_file_bytes=file_bytes, predict=predict, warnings=warnings) or measured
-                inference = guarded("inference cost", measure_inference_cost, predict, batch, inference_predictions,
-                                    warnings=warnings)
-        result = emissions.result()
-        run.record["emissions"] = None if result is None else {**result, "inference": inference_section(inference, result)}
-        if emissions.warning:
-            run.record["warnings"].append(emissions.warning)
-        measured["predict_images_per_s"] = n_images / predict_s if predict_s > 0 else None  # the evaluation's own pace
-        run.record["efficiency"] = efficiency_section(peak_rss_mb=peak_rss_mb(), batch_size=batch_size,
-                                                      input_size=size, **measured)
-        run.save()
+            inputs = {set_name: s.dataset.tf_inputs(s.split, cache)[0] for set_name, s in sets.items()}
+            ctx.test_paths = inputs[MAIN_SET]
+            run_stages((post_fit.evaluation, post_fit.examples, evaluate_data_card(label_issues), post_fit.robustness,
+                        post_fit.measure_model), ctx)
+        run_stages((emissions_stage(emissions), post_fit.efficiency), ctx)
     return run.path

@@ -55,10 +55,15 @@ def training_section(config: TrainConfig, result: FitResult, timings: dict, dist
         "early_stopping": {"monitor": "val_loss", "patience": config.patience, "restore_best_weights": True},
         "seed": config.seed,
         "history": result.history,
-        "timings": {k: (None if v is None else round(float(v), 4)) for k, v in sorted(timings.items())},
+        "timings": timings_entry(timings),
         "distribution": distribution,
         **extra,
     }
+
+
+def timings_entry(timings: dict) -> dict:
+    """`training.timings`: seconds per step, rounded, in name order."""
+    return {k: (None if v is None else round(float(v), 4)) for k, v in sorted(timings.items())}
 
 
 def write_history(writer: RunWriter, history: dict[str, list]) -> None:

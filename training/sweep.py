@@ -111,7 +111,7 @@ def shared_efficiency(efficiency: dict | None, n_members: int) -> dict[str, str]
     return dict(sorted(shared.items()))
 
 
-# -- the members of a running sweep (train_command.Member: index, parameters, metric(), writer) --
+# -- the members of a running sweep (stages.members.Member: index, parameters, metric(), writer) --
 
 def member_label(member, n_members: int) -> str:
     """`[3/8] optimizer=sgd batch_size=32` for a sweep member, "" for a single configuration."""

@@ -2,7 +2,8 @@
 
 * `collect_hardware()` -> `record["hardware"]` (CPU, memory, GPUs TensorFlow can use).
 * `EmissionsCollector` -> `record["emissions"]` (codecarbon, offline; estimates say so), with
-  the cost of each phase: wrap a stage in `with emissions_phase("kind", subject, run_id):`.
+  the cost of each phase: wrap a stage in `with emissions_phase("kind", subject, run_id):`;
+  `emissions_section` turns the tracker's final figures into that section.
 * `measure_latency`, `peak_rss_mb`, `Throughput`, `file_size_bytes`, `efficiency_section`
   -> `record["efficiency"]`.
 
@@ -15,8 +16,9 @@ need them, so importing this package stays cheap. Key lists: docs/run-record.md.
 
 from .efficiency import (EFFICIENCY_KEYS, Throughput, efficiency_section, file_size_bytes,
                          measure_latency, peak_rss_mb)
-from .emissions import (DEFAULT_COUNTRY_ISO_CODE, EMISSIONS_KEYS, EmissionsCollector,
-                        check_country_iso_code, collectors_enabled, emissions_phase)
+from .emissions import (DEFAULT_COUNTRY_ISO_CODE, EmissionsCollector, check_country_iso_code,
+                        collectors_enabled, emissions_phase)
+from .emissions_section import EMISSIONS_KEYS
 from .guard import guarded
 from .hardware import HARDWARE_KEYS, collect_hardware
 

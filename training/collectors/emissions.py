@@ -55,25 +55,19 @@ to the tracker's whole-run totals, drops the phases and says so in `warning`.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from importlib import metadata
 
 from modelcard.errors import UserError
 
-from .phases import OTHER, PhaseCost, PhaseKey, check_kind, phase_entry, total_cost
-from .power_sources import PowerSources, describe_power_sources
+from .emissions_section import codecarbon_tool, emissions_section
+from .phases import OTHER, PhaseCost, PhaseKey, check_kind
+from .power_sources import describe_power_sources
 
 DEFAULT_COUNTRY_ISO_CODE = "USA"
-EMISSIONS_KEYS = ("emissions_kg", "emissions_rate_kg_per_s", "energy_kwh", "cpu_energy_kwh",
-                  "ram_energy_kwh", "gpu_energy_kwh", "cpu_power_w", "ram_power_w", "gpu_power_w",
-                  "duration_s", "country_iso_code", "region", "cloud_provider", "cloud_region",
-                  "measured", "power_measured", "method", "tool", "phases")
-
 COLLECTORS_ENV = "MODELCARD_COLLECTORS"  # "off": measure nothing (bench/collector_overhead.py)
 _active_lock = threading.Lock()
 _active = False  # one collector measures this process at a time
@@ -84,14 +78,6 @@ def collectors_enabled() -> bool:
     """False when $MODELCARD_COLLECTORS is off/0/false/no: the run then records no emissions,
     efficiency or inference cost (the card says so). For measuring the collectors' overhead."""
     return os.environ.get(COLLECTORS_ENV, "on").strip().lower() not in ("off", "0", "false", "no")
-
-
-def codecarbon_tool() -> str:
-    """`"codecarbon <version>"`, read from the installed distribution (no import needed)."""
-    try:
-        return f"codecarbon {metadata.version('codecarbon')}"
-    except metadata.PackageNotFoundError:
-        return "codecarbon (not installed)"
 
 
 def check_country_iso_code(code: str) -> str:
@@ -106,84 +92,6 @@ def check_country_iso_code(code: str) -> str:
         raise UserError(f"unknown country code {code!r} for emissions: give a 3-letter ISO code "
                         "that codecarbon has grid data for (e.g. USA, FRA, DEU, GBR, IND)")
     return normalized
-
-
-def _number(value) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _text(value) -> str | None:
-    """codecarbon writes "" (and, in its CSV, "NaN") for unknown cloud fields: those are None."""
-    if value is None:
-        return None
-    value = str(value).strip()
-    return None if value.lower() in ("", "nan", "none", "null") else value
-
-
-def describe_method(data, sources: PowerSources, tool: str, measure_power_secs: float) -> str:
-    """One sentence on how the figures were made, for the card."""
-    energy, emissions = _number(data.energy_consumed), _number(data.emissions)
-    place = data.country_name or data.country_iso_code or "the selected"
-    if _text(data.region):
-        place = f"{place} ({data.region})"
-    if energy and emissions is not None:
-        grid = (f"carbon intensity {1000 * emissions / energy:.0f} g CO2eq/kWh, codecarbon's "
-                f"figure for the {place} grid")
-    else:
-        grid = f"carbon intensity of the {place} grid (codecarbon's figure)"
-    gpu = sources.gpu or "not tracked (no GPU found)"
-    kind = "measured" if sources.measured else "estimated, not metered"
-    return (f"{tool} OfflineEmissionsTracker ({kind}; power sampled every "
-            f"{measure_power_secs:g} s, CPU load every 1 s, whole machine): CPU power {sources.cpu}; "
-            f"RAM power {sources.ram}; GPU power {gpu}; energy = power x time; {grid}.")
-
-
-def emissions_section(data, sources: PowerSources, tool: str, measure_power_secs: float,
-                      phases: dict[PhaseKey, PhaseCost] | None = None, duration_s: float | None = None) -> dict:
-    """`record["emissions"]` from codecarbon's final `EmissionsData` and the power sources.
-
-    With `phases`, the figures are their sums (mean powers = energy / duration) and `phases`
-    lists them; without, they are the tracker's whole-run figures over `duration_s` (the
-    wall clock: after a task the tracker's own duration is only that of its last task).
-    """
-    power_measured = sources.power_measured()
-    if phases:
-        total = total_cost(phases.values()).figures(sources.gpu is not None)
-    else:
-        duration = _number(duration_s) if duration_s is not None else _number(data.duration)
-        total = {"energy_kwh": _number(data.energy_consumed), "cpu_energy_kwh": _number(data.cpu_energy),
-                 "ram_energy_kwh": _number(data.ram_energy),
-                 "gpu_energy_kwh": _number(data.gpu_energy) if sources.gpu else None,
-                 "cpu_power_w": _number(data.cpu_power), "ram_power_w": _number(data.ram_power),
-                 "gpu_power_w": _number(data.gpu_power) if sources.gpu else None,
-                 "emissions_kg": _number(data.emissions), "duration_s": duration}
-    emissions, duration = total["emissions_kg"], total["duration_s"]
-    return {
-        "emissions_kg": emissions,
-        "emissions_rate_kg_per_s": emissions / duration if emissions is not None and duration else None,
-        "energy_kwh": total["energy_kwh"],
-        "cpu_energy_kwh": total["cpu_energy_kwh"],
-        "ram_energy_kwh": total["ram_energy_kwh"],
-        "gpu_energy_kwh": total["gpu_energy_kwh"],
-        "cpu_power_w": total["cpu_power_w"],
-        "ram_power_w": total["ram_power_w"],
-        "gpu_power_w": total["gpu_power_w"],
-        "duration_s": duration,
-        "power_measured": power_measured,
-        "phases": ([phase_entry(key, cost, power_measured) for key, cost in phases.items()]
-                   if phases else None),
-        "country_iso_code": _text(data.country_iso_code),
-        "region": _text(data.region),
-        "cloud_provider": _text(data.cloud_provider),
-        "cloud_region": _text(data.cloud_region),
-        "measured": sources.measured,
-        "method": describe_method(data, sources, tool, measure_power_secs),
-        "tool": tool,
-    }
 
 
 def _halt_scheduler_threads(schedulers: list, timeout_s: float = 5.0) -> None:

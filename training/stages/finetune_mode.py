@@ -1,0 +1,99 @@
+"""Finetune mode: each member unfreezes the top blocks and trains on augmented images.
+
+Its fit stage trains the model end to end; every member keeps its own full model (its backbone
+weights are its own), so each runs every shared stage itself (`FINETUNE_MEMBER`), and only
+`efficiency` waits for the whole group (peak memory of the group, as head mode records it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..backbones import BackboneSpec, count_params
+from ..collectors import emissions_phase
+from ..config import TrainConfig
+from ..features import extract
+from ..finetune import fit_end_to_end
+from ..fit import epoch_usage
+from ..full_model import build_full_model, preprocessing_text
+from ..run_sections import model_section, training_section, write_history
+from .context import metadata_attributes
+from .members import EXTRACT_BATCH, RANDOM_WEIGHTS_WARNING, LoadedData, Member, member_context, training_timings
+from .pipeline import Stage, run_stages
+from .post_fit import data_card, efficiency, evaluation, examples, measure_model, robustness, save_model
+
+FINETUNE_FINISH = (efficiency,)
+
+
+def finetune_member(fit_stage: Stage) -> tuple[Stage, ...]:
+    """A member's stages, run as soon as it is trained."""
+    return (fit_stage, evaluation, training_timings, robustness, save_model, measure_model, examples, data_card)
+
+
+class FinetuneEngine:
+    """One end-to-end training per member."""
+
+    features_note = "finetune mode: the heads use the frozen backbone's features from before fine-tuning"
+
+    def __init__(self, config: TrainConfig, spec: BackboneSpec, data: LoadedData):
+        self.config, self.spec, self.data = config, spec, data
+        self.preprocessing = preprocessing_text(spec.name, spec.input_size)
+
+    def train_features(self) -> np.ndarray:
+        """Features of the frozen backbone before fine-tuning (extracted and cached as head mode does)."""
+        from .head_mode import HeadEngine
+
+        return HeadEngine(self.config, self.spec, self.data).train_features()
+
+    def seed_probs(self, cfg: TrainConfig) -> np.ndarray:
+        """Test-split probabilities of the model fine-tuned again with `cfg` (`--seeds`)."""
+        paths, _ = self.data.inputs(self.data.dataset, "test")
+        model = fit_end_to_end(self.spec, self.data, cfg)[0]
+        return extract(model, paths, self.spec.input_size, EXTRACT_BATCH, "predicting test")
+
+    def train_member(self, member: Member, distribution: dict, data_card) -> None:
+        """Train `member` end to end and run all its stages but `efficiency`."""
+        trained = {}
+
+        def predict(name, eval_set):
+            paths, _ = self.data.inputs(eval_set.dataset, eval_set.split)
+            return extract(trained["model"], paths, self.spec.input_size, EXTRACT_BATCH, f"predicting {name}")
+
+        def full_model():
+            if "full" not in trained:
+                trained["full"] = build_full_model(member.extractor, member.head, self.spec.input_size,
+                                                   name=member.writer.record["name"])
+            return trained["full"]
+
+        member.ctx = member_context(member, self.data, predict=predict, full_model=full_model,
+                                    attributes=metadata_attributes(self.data.metadata), data_card=data_card)
+        member.ctx.robust_model = lambda: trained["model"]
+        fit_stage = Stage("finetune_fit", ("training", "model"), lambda ctx: self._fit(member, distribution, trained))
+        run_stages(finetune_member(fit_stage), member.ctx)
+
+    def _fit(self, member: Member, distribution: dict, trained: dict) -> dict:
+        """The fit stage: the trained model, `training`, `history.csv`, `model` and its warnings."""
+        cfg, ds, ctx = member.config, self.data.dataset, member.ctx
+        n_train = len(ds.splits["train"])
+        with emissions_phase("fit", run_id=member.writer.run_id):
+            model, head, extractor, result, blocks, info = fit_end_to_end(self.spec, self.data, cfg)
+        member.result, member.head, member.extractor, trained["model"] = result, head, extractor, model
+        ctx.timings = {"fit_s": result.fit_s}
+        training = training_section(cfg, result, ctx.timings, distribution, unfrozen_blocks=blocks,
+                                    **epoch_usage(n_train, cfg.batch_size, drop_remainder=False))
+        write_history(member.writer, result.history)
+        total, trainable = count_params(model)
+        warnings = member.writer.record["warnings"]
+        warnings.append(f"fine-tuned: the top {len(blocks)} backbone blocks were trained "
+                        f"({', '.join(blocks)}), BatchNorm layers kept frozen; training used "
+                        "random flips, rotations and zooms")
+        if info.source == "none" and RANDOM_WEIGHTS_WARNING not in warnings:
+            warnings.append(RANDOM_WEIGHTS_WARNING)
+        ctx.train_ips = n_train * result.epochs_run / result.fit_s if result.fit_s > 0 else None
+        return {"training": training, "model": model_section(
+            self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),
+            preprocessing=self.preprocessing, total_params=total, trainable_params=trainable, file_info=None)}
+
+    def finish(self, members: list[Member], chosen: Member) -> None:
+        for member in members:
+            run_stages(FINETUNE_FINISH, member.ctx)

@@ -1,0 +1,120 @@
+"""The stages every run folder shares once it has a model: evaluate each set, robustness,
+save and measure the model, the example grid, the data card and efficiency.
+
+Each is a `Stage` (`pipeline.py`) over a `MemberContext`; which order a mode runs them in is
+in `pipelines.py`. They reuse the analyses (`evaluation.record_evaluation`, `run_robustness`,
+`record_examples`, `model_cost`), so the record's sections keep their one definition each.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ..backbones import count_params
+from ..collectors import efficiency_section, emissions_phase, guarded, peak_rss_mb
+from ..evaluation import record_evaluation
+from ..examples import record_examples
+from ..full_model import save_model_atomic
+from ..progress import about, log_timing_model
+from .context import MemberContext
+from .pipeline import OMIT, stage
+
+MODEL_FILE = "model.keras"
+
+
+@stage(fills=("evaluations",))
+def evaluation(ctx: MemberContext) -> dict:
+    """Predict every evaluation set, store `predictions/<set>.npz` and its metrics, intervals,
+    slices and calibration (`evaluations.<set>`)."""
+    evaluations = dict(ctx.writer.record["evaluations"])
+    start = time.perf_counter()
+    for name, eval_set in ctx.sets.items():
+        with emissions_phase("evaluation", subject=name, run_id=ctx.phase_run_id):
+            predict_start = time.perf_counter()
+            probs = ctx.predict(name, eval_set)
+            ctx.predict_s += time.perf_counter() - predict_start
+            ctx.n_predicted += len(eval_set.samples)
+            evaluations[name] = record_evaluation(ctx.writer, name, eval_set.samples, probs, ctx.class_names,
+                                                  eval_set.source, attributes=ctx.attributes(name, eval_set))
+        ctx.writer.save()
+    ctx.evaluation_s = time.perf_counter() - start
+    return {"evaluations": evaluations}
+
+
+@stage(fills=("robustness",))
+def robustness(ctx: MemberContext) -> dict:
+    """Accuracy under image corruptions (`robustness`; left out, with a warning, when it failed)."""
+    from ..robustness import run_robustness
+
+    if ctx.shared_robustness is not None:  # head mode: one corrupted pass serves every member's head
+        result = ctx.shared_robustness()
+    else:
+        model = (ctx.robust_model or ctx.full_model)()
+        with emissions_phase("robustness", subject="test", run_id=ctx.phase_run_id):
+            result = run_robustness(ctx.robustness_suite, model=model.predict_on_batch, paths=ctx.test_paths,
+                                    y_true=ctx.test_labels, class_names=ctx.class_names, input_size=ctx.input_size,
+                                    seed=ctx.seed, batch_size=ctx.robustness_batch)[0]
+    if result.warning:
+        ctx.writer.record["warnings"].append(result.warning)
+    return {"robustness": OMIT if result.section is None else result.section}
+
+
+@stage(amends=("model",))
+def save_model(ctx: MemberContext) -> dict:
+    """Save `model.keras`; the model section gets its size, hash and parameter counts."""
+    record = ctx.writer.record
+    full = ctx.full_model()
+    file_info = save_model_atomic(full, ctx.writer.path / MODEL_FILE)
+    record["artifacts"]["model"] = MODEL_FILE
+    total, trainable = count_params(full)
+    ctx.measured = {"model_file_bytes": file_info["file_bytes"], "total_params": total, "trainable_params": trainable}
+    return {"model": {**record["model"], **file_info, "total_params": total, "trainable_params": trainable}}
+
+
+@stage()
+def measure_model(ctx: MemberContext) -> dict:
+    """Time the saved model and measure its inference cost on real test images (skipped, and
+    said so in the card, when the collectors are off); the figures go to `ctx.measured`."""
+    from ..collectors import collectors_enabled
+    from ..model_cost import graph_predict, measure_inference_cost, measure_model as measure, test_batch
+
+    if collectors_enabled():
+        log_timing_model(ctx.inference_predictions)
+        model, run_id = ctx.full_model(), ctx.phase_run_id
+        batch = test_batch(ctx.test_paths, ctx.input_size)
+        warnings, predict = ctx.writer.record["warnings"], graph_predict(model)
+        ctx.measured = guarded("efficiency (latency, throughput, size)", measure, model, batch,
+                               model_file_bytes=ctx.measured["model_file_bytes"], run_id=run_id,
+                               predict=predict, warnings=warnings) or ctx.measured
+        ctx.inference = guarded("inference cost", measure_inference_cost, predict, batch,
+                                ctx.inference_predictions, run_id=run_id, warnings=warnings)
+    return {}
+
+
+@stage(fills=("examples",))
+def examples(ctx: MemberContext) -> dict:
+    """The example grid of test images, with Grad-CAM where the model allows (`examples`)."""
+    with emissions_phase("examples", run_id=ctx.phase_run_id), about(ctx.label):
+        return {"examples": record_examples(ctx.writer, ctx.sets["test"].samples, ctx.full_model(), seed=ctx.seed)}
+
+
+def data_card_sections(collector, ctx: MemberContext) -> dict:
+    """Write a collected data card into the run (thumbnails, `label_issues.csv`) and return its sections."""
+    collector.write(ctx.writer)
+    record = ctx.writer.record
+    return {"data_card": record["data_card"], "label_issues": record.get("label_issues", OMIT)}
+
+
+@stage(fills=("data_card", "label_issues"))
+def data_card(ctx: MemberContext) -> dict:
+    """The data card collected once for the run (`data_card`, and `label_issues` when found)."""
+    return data_card_sections(ctx.data_card, ctx)
+
+
+@stage(fills=("efficiency",))
+def efficiency(ctx: MemberContext) -> dict:
+    """`efficiency`: the saved model's figures (`ctx.measured`), the training and extraction
+    pace, peak memory so far."""
+    return {"efficiency": efficiency_section(train_images_per_s=ctx.train_ips, extract_images_per_s=ctx.extract_ips,
+                                             peak_rss_mb=peak_rss_mb(), batch_size=ctx.batch_size,
+                                             input_size=ctx.input_size, **ctx.measured)}

@@ -1,0 +1,47 @@
+"""The sections a sweep writes into every member once all are trained: `emissions` (one
+tracker around the whole sweep, phase by phase) and the `sweep` table with the selection."""
+
+from __future__ import annotations
+
+from modelcard.record.sweep_table import member_row
+
+from .. import sweep as sweeps
+from .context import MemberContext
+from .members import Member
+from .pipeline import run_stages, stage
+
+
+def record_emissions(members: list[Member], emissions) -> None:
+    """The whole sweep's emissions, phase by phase, in every member; its inference cost in the
+    members that measured one. Without phases (task API failed) the old whole-sweep warning."""
+    from modelcard.record.phase_costs import shared_cost
+
+    from ..model_cost import inference_section
+
+    result = emissions.result()
+    shared = None if result is None else shared_cost({"emissions": result})
+
+    @stage(fills=("emissions",))
+    def sweep_emissions(ctx: MemberContext) -> dict:
+        warnings = ctx.writer.record["warnings"]
+        if emissions.warning:
+            warnings.append(emissions.warning)
+        if result is not None and not result.get("phases") and len(members) > 1:
+            warnings.append(f"emissions cover the whole sweep of {len(members)} configurations "
+                            "(shared data loading and feature extraction included)")
+        return {"emissions": None if result is None else {
+            **result, "inference": inference_section(ctx.inference, result), "shared_cost": shared,
+            "scope": "sweep" if len(members) > 1 else "run"}}
+
+    for member in members:
+        run_stages((sweep_emissions,), member.ctx)
+
+
+def record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | None) -> None:
+    """The sweep table and the selection in every member; `efficiency.shared` marks what it shares."""
+    table = [member_row(m.writer.record, m.parameters, status="complete", selected=m is chosen) for m in members]
+    for member in members:
+        if sweep_id:
+            member.writer.record["sweep"].update(selected=member is chosen, members=table, **sweeps.selection_facts(rule, table))
+        sweeps.mark_shared(member.writer.record, len(members))
+        member.writer.save()
