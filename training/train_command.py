@@ -33,11 +33,11 @@ from .data.sources import DEFAULT_SEED, default_cache_dir
 from .data_card import DataCardCollector
 from .evaluation import record_evaluation, slice_attributes
 from .examples import record_examples
-from .features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
+from .features import FeatureKey, cache_root, extract, samples_digest, weights_id
+from .worker_steps import cluster_emissions, cluster_hardware, for_this_worker, shared_split_features
 from .finetune import fit_end_to_end
-from .fit import FitResult, compile_classifier, epoch_usage, feature_datasets, fit
-from .full_model import (build_extractor, build_full_model, build_head, preprocessing_text,
-                         save_model_atomic)
+from .fit import FitResult, epoch_usage, fit_head
+from .full_model import build_extractor, build_full_model, preprocessing_text, save_model_atomic
 from .metadata import Metadata, load_metadata, unmatched_warning
 from .progress import about, detail, log, log_timing_model
 from .robustness import run_robustness
@@ -134,10 +134,12 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
     specs = [BackboneSpec(c.backbone, c.alpha, c.input_size, c.weights) for c in member_cfgs]  # checked up front
     for unique in dict.fromkeys(specs):
         check_weights_available(unique)
-    with EmissionsCollector(config.country_iso_code) as emissions:  # one tracker, a phase per stage
-        with emissions_phase("data_scan"):
-            data = load_data(config)
-        return _train_sweep(config, runs_dir, command_line, rule, spec, grid, member_cfgs, specs, data, emissions)
+    with for_this_worker(config.strategy, runs_dir) as (runs_dir, keep):  # multiworker: only the chief keeps runs
+        with EmissionsCollector(config.country_iso_code) as emissions:  # one tracker, a phase per stage
+            with emissions_phase("data_scan"):
+                data = load_data(config)
+            paths = _train_sweep(config, runs_dir, command_line, rule, spec, grid, member_cfgs, specs, data, emissions)
+        return paths if keep else []
 
 
 def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], rule, spec: BackboneSpec,
@@ -149,7 +151,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
     strategy = make_strategy(config.strategy)
     distribution = describe(config.strategy, strategy)
     hardware_warnings: list[str] = []
-    hardware = guarded("hardware", collect_hardware, warnings=hardware_warnings)
+    hardware = cluster_hardware(guarded("hardware", collect_hardware, warnings=hardware_warnings))
     sweep_id = sweeps.new_sweep_id() if len(grid) > 1 else None
     base = base_name(config, data.dataset)
     started = time.perf_counter()
@@ -174,8 +176,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
         for member in members:
             member.label = sweeps.member_label(member, len(members))
         detail(f"runs: {', '.join(m.writer.run_id for m in members)}")
-        with strategy.scope():
-            chosen = _train_by_backbone(config, data, members, distribution, rule)
+        chosen = _train_by_backbone(config, data, members, distribution, rule)  # fits enter the strategy's scope
         emissions.stop()
         _record_emissions(members, emissions)
         _record_sweep(members, chosen, rule, sweep_id)
@@ -225,7 +226,8 @@ def _record_emissions(members: list[Member], emissions) -> None:
 
     from .model_cost import inference_section
 
-    result = emissions.result()
+    cluster_warnings: list[str] = []
+    result = cluster_emissions(emissions.result(), cluster_warnings)  # a cluster: every worker's energy
     shared = None if result is None else shared_cost({"emissions": result})
     for member in members:
         member.writer.record["emissions"] = None if result is None else {
@@ -233,6 +235,7 @@ def _record_emissions(members: list[Member], emissions) -> None:
             "scope": "sweep" if len(members) > 1 else "run"}
         if emissions.warning:
             member.writer.record["warnings"].append(emissions.warning)
+        member.writer.record["warnings"].extend(cluster_warnings)
         if result is not None and not result.get("phases") and len(members) > 1:
             member.writer.record["warnings"].append(
                 f"emissions cover the whole sweep of {len(members)} configurations (shared data loading and feature extraction included)")
@@ -275,9 +278,8 @@ class HeadEngine:
             key = FeatureKey(ds.content_hash, split, samples_digest([s.sha256 for s in ds.splits[split]]),
                              spec.name, spec.alpha, wid, spec.input_size, self.preprocessing)
             with emissions_phase("feature_extraction", subject=set_name):
-                feats, cached = split_features(
-                    key, lambda: extract(self.extractor, paths, spec.input_size, EXTRACT_BATCH, f"extracting {set_name}"),
-                    len(paths), root)
+                feats, cached = shared_split_features(key, self.extractor, paths, spec.input_size, EXTRACT_BATCH,
+                                                      f"extracting {set_name}", root)  # each worker its share
             if not cached:
                 log(f"features for split {set_name!r}: extracted {len(paths)} images")
                 n_extracted += len(paths)
@@ -297,15 +299,8 @@ class HeadEngine:
 
     def fit_head(self, cfg: TrainConfig):
         """(head, FitResult): a head fitted on the cached train features with `cfg`, early-stopped on val."""
-        import keras
-
         ds = self.data.dataset
-        train_x, train_y = self._xy("train", "train", ds)
-        keras.utils.set_random_seed(cfg.seed)
-        train_ds, val_ds, steps = feature_datasets(train_x, train_y, *self._xy("val", "val", ds), cfg.batch_size, cfg.seed)
-        head = build_head(train_x.shape[1], len(ds.class_names), cfg.dropout)
-        compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
-        return head, fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs, patience=cfg.patience)
+        return fit_head(*self._xy("train", "train", ds), *self._xy("val", "val", ds), len(ds.class_names), cfg)
 
     def seed_probs(self, cfg: TrainConfig) -> np.ndarray:
         """Test-split probabilities of a head retrained with `cfg` (`--seeds`)."""
