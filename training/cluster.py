@@ -8,11 +8,11 @@ Why it is built this way:
   trains into a temporary runs folder that is deleted when it finishes (as TensorFlow's
   multi-worker guide does with its temporary checkpoint folders), and `train` returns no run
   for it.
-* TensorFlow waits forever for a worker that never starts. `watch_startup` gives the whole
-  start of the cluster (the strategy, then one all-reduce that every worker must join) a
-  deadline ($MODELCARD_CLUSTER_TIMEOUT, default 120 s); past it the worker names the
-  addresses it cannot reach and exits 2. No run folder exists yet at that point, so a
-  half-started cluster leaves no run behind.
+* TensorFlow waits for ever (in C++, holding the GIL, so no Python timer can step in) for a
+  worker that never starts. `wait_for_peers` checks first, with plain sockets, that every other
+  worker's port answers within $MODELCARD_CLUSTER_TIMEOUT (default 120 s); past it the worker
+  names the addresses it cannot reach and exits 2. No run folder exists yet at that point, so
+  a half-started cluster leaves no run behind.
 * The collective helpers (`all_sum`, `all_true`, `gather_rows`) all-reduce through the
   strategy, so every worker must call them in the same order: `train` runs the same steps on
   every worker, and the chief alone differs only in where it writes.
@@ -24,9 +24,7 @@ import contextlib
 import json
 import os
 import socket
-import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -117,35 +115,44 @@ def startup_timeout() -> float:
         raise UserError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds; e.g. {TIMEOUT_ENV}=120") from None
 
 
-def unreachable_line(cluster: Cluster, timeout_s: float) -> str:
+def unreachable_line(cluster: Cluster, timeout_s: float, missing: list[tuple[int, str]]) -> str:
     """The one line a worker prints when the cluster did not come up in time."""
-    missing = [(i, a) for i, a in cluster.peers if not reachable(a)] or cluster.peers
     names = ", ".join(f"worker {i} at {a}" for i, a in missing)
     return (f"cannot reach {names} named in TF_CONFIG within {timeout_s:g} s; start every worker listed in "
             f"TF_CONFIG's cluster (each with its own task index), or fix the addresses ({TIMEOUT_ENV} sets the wait)")
 
 
-@contextlib.contextmanager
-def watch_startup(cluster: Cluster, timeout_s: float | None = None) -> Iterator[None]:
-    """Exit 2 with `unreachable_line` when the block (the cluster's start) outlasts `timeout_s`.
+def wait_for_peers(cluster: Cluster, timeout_s: float | None = None, poll_s: float = 0.2) -> None:
+    """Return once every other worker accepts connections; a one-line UserError past `timeout_s`.
 
-    TensorFlow blocks in C++ while it waits for its peers, so the only way out is to end the
-    process: nothing has been written yet, and stdout/stderr are flushed first."""
+    TensorFlow would wait for ever, inside C++ and holding the GIL, so this runs before it
+    starts: this worker listens on its own TF_CONFIG port meanwhile (so the others see it come
+    up), then frees the port for TensorFlow's server. A peer seen through its listener or its
+    server counts alike."""
+    import time
+
     timeout_s = startup_timeout() if timeout_s is None else timeout_s
-    done = threading.Event()
-
-    def watchdog() -> None:
-        if not done.wait(timeout_s):
-            print(f"modelcard train: error: {unreachable_line(cluster, timeout_s)}", file=sys.stderr, flush=True)
-            sys.stdout.flush()
-            os._exit(UserError.exit_code)
-
-    thread = threading.Thread(target=watchdog, name="cluster-startup-watchdog", daemon=True)
-    thread.start()
+    own_host, own_port = _host_port(cluster.workers[cluster.index])
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        yield
+        listener.bind(("", own_port))
+        listener.listen(64)
+    except OSError as exc:
+        listener.close()
+        raise UserError(f"this worker cannot listen on its TF_CONFIG address {own_host}:{own_port} "
+                        f"(worker {cluster.index}): {exc.strerror or exc}; free the port or give this task another one") from None
+    try:
+        deadline = time.monotonic() + timeout_s
+        waiting = list(cluster.peers)
+        while waiting:
+            waiting = [(i, a) for i, a in waiting if not reachable(a, timeout_s=poll_s)]
+            if waiting and time.monotonic() >= deadline:
+                raise UserError(unreachable_line(cluster, timeout_s, waiting))
+            if waiting:
+                time.sleep(poll_s)
     finally:
-        done.set()
+        listener.close()
 
 
 @contextlib.contextmanager

@@ -26,15 +26,16 @@ def make_strategy(name: str):
     """The `tf.distribute.Strategy` for `default`, `mirrored` or `multiworker` (made once)."""
     if _active.get("name") == name:
         return _active["strategy"]
+    cluster = clusters.current() if name == "multiworker" else None
+    if cluster is not None:
+        clusters.wait_for_peers(cluster)  # before TensorFlow, which would wait for ever
     import tensorflow as tf
 
-    cluster = None
     if name == "default":
         strategy = tf.distribute.get_strategy()
     elif name == "mirrored":
         strategy = tf.distribute.MirroredStrategy()
     elif name == "multiworker":
-        cluster = clusters.current()
         if cluster is None:
             log("warning: --strategy multiworker without TF_CONFIG runs as a single worker")
             strategy = tf.distribute.MultiWorkerMirroredStrategy()
@@ -42,9 +43,7 @@ def make_strategy(name: str):
             from .keras_multiworker import install
 
             install()
-            with clusters.watch_startup(cluster):
-                strategy = tf.distribute.MultiWorkerMirroredStrategy()
-                clusters.all_sum(strategy, [1.0])  # a barrier: every worker is up
+            strategy = tf.distribute.MultiWorkerMirroredStrategy()
             log(f"cluster: worker {cluster.index} of {cluster.size} ({'chief' if cluster.is_chief else 'not the chief'}), "
                 f"{strategy.num_replicas_in_sync} replicas in sync")
     else:
