@@ -78,7 +78,8 @@ def _cluster_carbon(em: dict, how: str) -> Stated:
     if chief is not None:
         text += f" (the chief: {fmt.sig(chief * 1000)} g; the phase figures are the chief's)"
     if measured < n:
-        text += f"; the other {n - measured} workers' energy was not measured"
+        other = n - measured
+        text += f"; the energy of {other} other worker{'s' if other > 1 else ''} was not measured"
     return Stated(text, how)
 
 
