@@ -182,3 +182,37 @@ def test_cluster_emissions_sum_the_measured_workers():
     assert section["per_worker"][1] == {"worker": 1, "measured": False, "energy_kwh": None, "cpu_energy_kwh": None,
                                         "ram_energy_kwh": None, "gpu_energy_kwh": None, "emissions_kg": None,
                                         "duration_s": None}
+
+
+def test_a_worker_lost_mid_training_fails_the_chief_in_one_line(tmp_path):
+    """Worker 1 killed while the chief fits: the chief's run is `failed` (never `complete`, so
+    `latest` does not pick it) and it ends in one line naming the peers and TF_CONFIG, exit 2,
+    no Python traceback (TensorFlow's own C++ log lines about the lost task may precede it)."""
+    import threading
+    import time
+
+    from modelcard.errors import UserError
+
+    data = make_folder(tmp_path / "data", per_class=6)
+    ports = free_ports(2)
+    argv = ["train", "--data", str(data), "--mode", "finetune", *COMMON, "--epochs", "50", "--patience", "50",
+            "--strategy", "multiworker", "--runs-dir", str(tmp_path / "runs"), "--cache-dir", str(tmp_path / "cache")]
+    chief, other = (start_worker(argv, ports, i) for i in range(2))
+    seen: list[str] = []
+    reader = threading.Thread(target=lambda: seen.extend(iter(lambda: chief.stderr.read(1), "")), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 300
+    while "fit:" not in "".join(seen) and chief.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    other.kill()
+    other.communicate()
+    chief.wait(timeout=300)
+    reader.join(timeout=10)
+    err = "".join(seen)
+    assert chief.returncode == 2, err[-3000:]
+    lines = [line.strip() for line in err.replace("\r", "\n").splitlines() if line.strip().startswith("modelcard train:")]
+    assert len(lines) == 1 and "Traceback" not in err, err[-3000:]
+    assert "lost contact with the cluster" in lines[0] and f"127.0.0.1:{ports[1]}" in lines[0] and "TF_CONFIG" in lines[0]
+    assert [r["status"] for r in records(tmp_path / "runs")] == ["failed"]
+    with pytest.raises(UserError, match="no complete run"):
+        resolve_run("latest", tmp_path / "runs")

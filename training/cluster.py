@@ -155,6 +155,13 @@ def wait_for_peers(cluster: Cluster, timeout_s: float | None = None, poll_s: flo
         listener.close()
 
 
+def lost_peer_line(cluster: Cluster, error: str) -> str:
+    """The one line a worker prints when another stopped answering during the run."""
+    names = ", ".join(f"worker {i} at {a}" for i, a in cluster.peers)
+    return (f"lost contact with the cluster during training ({error}; peers: {names}, from TF_CONFIG); "
+            "the run is marked failed: restart every worker")
+
+
 @contextlib.contextmanager
 def runs_dir_for_worker(runs_dir: Path, cluster: Cluster | None) -> Iterator[Path]:
     """`runs_dir` for the chief (and a single worker); a temporary folder, deleted afterwards,
@@ -166,6 +173,7 @@ def runs_dir_for_worker(runs_dir: Path, cluster: Cluster | None) -> Iterator[Pat
         log(f"worker {cluster.index} of {cluster.size}: the chief ({cluster.workers[0]}) writes the run; "
             "this worker keeps nothing")
         yield Path(tmp)
+        log(f"worker {cluster.index}: done; its temporary run folder is deleted (the chief's run is the result)")
 
 
 # -- collectives (every worker calls them, in the same order) --------------------------------

@@ -1,8 +1,9 @@
 """The steps of `train` that differ on a multi-worker cluster (`--strategy multiworker` with
 TF_CONFIG), kept out of the orchestration: each is the plain single-worker step without one.
 
-* `for_this_worker`: start the cluster (or fail in one line), and give every worker but the
-  chief a temporary runs folder (`training.cluster.runs_dir_for_worker`).
+* `for_this_worker`: start the cluster (or fail in one line), give every worker but the chief a
+  temporary runs folder (`training.cluster.runs_dir_for_worker`), and turn a worker lost
+  mid-run into one line (the run is already marked failed).
 * `shared_split_features`: each worker extracts the backbone features of its share of a
   split and the shares are gathered, so every worker holds the whole split's features for
   the head fit; the cache is used only when every worker has it (else they would wait on
@@ -21,6 +22,8 @@ from typing import Iterator
 
 import numpy as np
 
+from modelcard.errors import UserError
+
 from . import cluster as clusters
 from .distribute import active_cluster, active_strategy, make_strategy
 from .features import FeatureKey, extract, split_features
@@ -35,8 +38,17 @@ def for_this_worker(strategy_name: str, runs_dir: Path) -> Iterator[tuple[Path, 
     read), then the folder this worker writes to and whether its runs are kept (the chief's)."""
     cluster = clusters.current() if strategy_name == "multiworker" else None  # a bad TF_CONFIG: one line
     make_strategy(strategy_name)
+    if cluster is None:
+        yield runs_dir, True
+        return
+    import tensorflow as tf
+
     with clusters.runs_dir_for_worker(runs_dir, cluster) as folder:
-        yield folder, cluster is None or cluster.is_chief
+        try:
+            yield folder, cluster.is_chief
+        except (tf.errors.UnavailableError, tf.errors.CancelledError, tf.errors.DeadlineExceededError) as exc:
+            # a worker stopped answering mid-run: its run is already marked failed (open_run)
+            raise UserError(clusters.lost_peer_line(cluster, type(exc).__name__)) from None
 
 
 def extract_shared(extractor, paths: list[str], input_size: int, batch_size: int, desc: str) -> np.ndarray:
