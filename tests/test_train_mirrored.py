@@ -18,5 +18,7 @@ def test_mirrored_strategy_on_cpu(tmp_path, capsys):
     assert code == 0, err[-2000:]
     record = read_record(out.strip())
     assert record["status"] == "complete"
-    assert record["training"]["distribution"] == {"strategy": "mirrored", "replicas": 1}
+    distribution = record["training"]["distribution"]
+    assert {k: distribution[k] for k in ("strategy", "replicas")} == {"strategy": "mirrored", "replicas": 1}
+    assert len(distribution["devices"]) == 1 and distribution["devices"][0].endswith("CPU:0")
     assert record["training"]["epochs_run"] >= 1 and record["evaluations"]["test"]["n_samples"] > 0

@@ -116,9 +116,14 @@ def extract(extractor, paths: Sequence[str], input_size: int, batch_size: int = 
     n = len(paths)
     out = np.empty((n, int(extractor.output_shape[-1])), dtype=np.float32)
     done = 0
+    if n == 0:  # e.g. a worker's empty share of a tiny split
+        return out
     with counter(n, desc) as progress:
         for batch in image_dataset(paths, input_size, batch_size):
             feats = np.asarray(extractor.predict_on_batch(batch), dtype=np.float32)
+            if len(feats) != len(batch) or done + len(feats) > n:  # e.g. a model built in a strategy's scope
+                raise RuntimeError(f"{desc}: the model returned {len(feats)} rows for a batch of {len(batch)} "
+                                   "images; predict with a copy built outside the strategy's scope")
             out[done:done + len(feats)] = feats
             done += len(feats)
             progress.update(len(feats))
@@ -154,13 +159,17 @@ def store_cached(path: Path, features: np.ndarray, key: FeatureKey) -> None:
         log(f"warning: could not write the feature cache {path}: {exc}")
 
 
-def split_features(key: FeatureKey, compute: Callable[[], np.ndarray], n: int, root: Path | None) -> tuple[np.ndarray, bool]:
+def split_features(key: FeatureKey, compute: Callable[[], np.ndarray], n: int, root: Path | None,
+                   all_agree: Callable[[bool], bool] | None = None) -> tuple[np.ndarray, bool]:
     """(features, from_cache) for one split: read the cache at `root`, else `compute()` and store.
-    `root=None` disables the cache."""
+    `root=None` disables the cache. `all_agree(found)` (a cluster) says whether every worker
+    found the cache: if one did not, all compute, since computing is a collective step."""
     if root is None:
         return compute(), False
     path = cache_path(root, key)
     cached = load_cached(path, n)
+    if all_agree is not None and not all_agree(cached is not None):
+        cached = None
     if cached is not None:
         log(f"features for split {key.split!r}: loaded from cache {path.name[:12]}")
         return cached, True

@@ -53,29 +53,53 @@ def augmentation(seed: int):
     ], name="augmentation")
 
 
-def fit_end_to_end(spec, data, cfg):
-    """(model, head, extractor, FitResult, unfrozen blocks, weights info): the backbone's top blocks
-    unfrozen, a fresh head, trained on augmented images of the train split, early-stopped on val."""
+def _classifier(spec, cfg, n_classes: int):
+    """(model, head, extractor, unfrozen blocks, weights info): the backbone with its top blocks
+    unfrozen and a fresh head, compiled."""
     import keras
 
     from .backbones import build_backbone
-    from .features import image_dataset
-    from .fit import compile_classifier, fit
+    from .fit import compile_classifier
     from .full_model import build_extractor, build_head
 
-    ds, size = data.dataset, spec.input_size
-    keras.utils.set_random_seed(cfg.seed)
+    size = spec.input_size
     backbone, info = build_backbone(spec)
     blocks = unfreeze_top_blocks(backbone, cfg.finetune_blocks)
     extractor = build_extractor(backbone, spec.name, size)
-    head = build_head(int(extractor.output_shape[-1]), len(ds.class_names), cfg.dropout)
+    head = build_head(int(extractor.output_shape[-1]), n_classes, cfg.dropout)
     pixels = keras.Input((size, size, 3), name="pixels")
     model = keras.Model(pixels, head(extractor(pixels)), name="finetune")
     compile_classifier(model, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum)
-    train_paths, train_y = data.inputs(ds, "train")
+    return model, head, extractor, blocks, info
+
+
+def fit_end_to_end(spec, data, cfg):
+    """(model, head, extractor, FitResult, unfrozen blocks, weights info): the backbone's top blocks
+    unfrozen, a fresh head, trained on augmented images of the train split, early-stopped on val.
+
+    Built and fitted in the strategy's scope; under a strategy the three models returned are
+    plain copies holding the fitted weights, built outside it (see `training.distribute`)."""
+    import keras
+
+    from .distribute import distributed, fit_scope
+    from .features import image_dataset
+    from .fit import fit
+
+    ds, size = data.dataset, spec.input_size
+    n_classes = len(ds.class_names)
+    with fit_scope():
+        keras.utils.set_random_seed(cfg.seed)
+        model, head, extractor, blocks, info = _classifier(spec, cfg, n_classes)
+    train_paths, train_y = data.inputs(ds, "train")  # the input pipeline (and its augmentation) outside
     val_paths, val_y = data.inputs(ds, "val")
     train_ds = image_dataset(train_paths, size, cfg.batch_size, labels=train_y, augment=augmentation(cfg.seed),
                              shuffle_seed=cfg.seed)
     val_ds = image_dataset(val_paths, size, cfg.batch_size, labels=val_y)
-    result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs, patience=cfg.patience)
+    with fit_scope():
+        result = fit(model, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs,
+                     patience=cfg.patience)
+    if distributed():
+        local = _classifier(spec, cfg, n_classes)
+        local[0].set_weights(model.get_weights())
+        model, head, extractor = local[:3]
     return model, head, extractor, result, blocks, info

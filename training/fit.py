@@ -72,7 +72,12 @@ def make_optimizer(name: str, learning_rate: float, momentum: float = 0.9):
 
 
 def compile_classifier(model, optimizer: str, learning_rate: float, momentum: float, steps_per_execution: int = 1) -> None:
-    """Compile for integer labels, reporting accuracy (what the history and selection use)."""
+    """Compile for integer labels, reporting accuracy (what the history and selection use).
+    On a multi-worker cluster one step per execution (see `training.keras_multiworker`)."""
+    from .distribute import active_cluster
+
+    if active_cluster() is not None:
+        steps_per_execution = 1
     model.compile(optimizer=make_optimizer(optimizer, learning_rate, momentum), loss=LOSS,
                   metrics=["accuracy"], jit_compile=False, steps_per_execution=steps_per_execution)
 
@@ -124,6 +129,24 @@ def _clean(values) -> list[float | None]:
     return [None if v is None or not math.isfinite(float(v)) else float(v) for v in values]
 
 
+def _for_cluster(model, x, validation_data):
+    """On a multi-worker cluster: datasets sharded by element (each worker takes its part of
+    every global batch; they hold no files to shard) and the Keras work-around applied."""
+    from .distribute import active_cluster
+
+    if active_cluster() is None:
+        return x, validation_data
+    import tensorflow as tf
+
+    from .keras_multiworker import prepare_fit
+
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    x, validation_data = x.with_options(options), validation_data.with_options(options)
+    prepare_fit(model, x)
+    return x, validation_data
+
+
 def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: int, patience: int,
         label: str = "") -> FitResult:
     """`model.fit` with EarlyStopping on val_loss (best weights restored), a progress bar (a line per
@@ -134,6 +157,7 @@ def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: in
     import keras
 
     label = label or current_label()
+    x, validation_data = _for_cluster(model, x, validation_data)
     stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
     progress = fit_progress(label)
     callbacks = [stopper, progress, *_test_interrupt_callbacks()]
@@ -152,3 +176,21 @@ def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: in
     log(fit_summary(label, epochs_run, epochs, result.best_epoch, result.best, fit_s,
                     too_early=bool(result.stopped_too_early)))
     return result
+
+
+def fit_head(train_x, train_y, val_x, val_y, n_classes: int, cfg) -> tuple[object, FitResult]:
+    """(head, FitResult): a fresh head fitted on in-memory features with `cfg` (seeded), early-stopped
+    on val. Built and fitted in the strategy's scope; the head returned predicts outside it
+    (`training.distribute.local_copy`)."""
+    import keras
+
+    from .distribute import fit_scope, local_copy
+    from .full_model import build_head
+
+    keras.utils.set_random_seed(cfg.seed)
+    train_ds, val_ds, steps = feature_datasets(train_x, train_y, val_x, val_y, cfg.batch_size, cfg.seed)
+    with fit_scope():
+        head = build_head(train_x.shape[1], n_classes, cfg.dropout)
+        compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
+        result = fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs, patience=cfg.patience)
+    return local_copy(head, lambda: build_head(train_x.shape[1], n_classes, cfg.dropout)), result

@@ -33,6 +33,7 @@ from .metadata import load_metadata, unmatched_warning
 from .progress import about, detail, log
 from .run_sections import data_section
 from .seeds import record_seeds_and_cv
+from .worker_steps import cluster_hardware, for_this_worker
 from .stages import FinetuneEngine, HeadEngine, LoadedData, Member, record_emissions, record_sweep
 from .stages.members import RANDOM_WEIGHTS_WARNING
 
@@ -78,10 +79,12 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
     specs = [BackboneSpec(c.backbone, c.alpha, c.input_size, c.weights) for c in member_cfgs]  # checked up front
     for unique in dict.fromkeys(specs):
         check_weights_available(unique)
-    with EmissionsCollector(config.country_iso_code) as emissions:  # one tracker, a phase per stage
-        with emissions_phase("data_scan"):
-            data = load_data(config)
-        return _train_sweep(config, runs_dir, command_line, rule, spec, grid, member_cfgs, specs, data, emissions)
+    with for_this_worker(config.strategy, runs_dir) as (runs_dir, keep):  # multiworker: only the chief keeps runs
+        with EmissionsCollector(config.country_iso_code) as emissions:  # one tracker, a phase per stage
+            with emissions_phase("data_scan"):
+                data = load_data(config)
+            paths = _train_sweep(config, runs_dir, command_line, rule, spec, grid, member_cfgs, specs, data, emissions)
+        return paths if keep else []
 
 
 def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], rule, spec: BackboneSpec,
@@ -93,7 +96,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
     strategy = make_strategy(config.strategy)
     distribution = describe(config.strategy, strategy)
     hardware_warnings: list[str] = []
-    hardware = guarded("hardware", collect_hardware, warnings=hardware_warnings)
+    hardware = cluster_hardware(guarded("hardware", collect_hardware, warnings=hardware_warnings))
     sweep_id = sweeps.new_sweep_id() if len(grid) > 1 else None
     base = base_name(config, data.dataset)
     started = time.perf_counter()
@@ -118,8 +121,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
         for member in members:
             member.label = sweeps.member_label(member, len(members))
         detail(f"runs: {', '.join(m.writer.run_id for m in members)}")
-        with strategy.scope():
-            chosen = _train_by_backbone(config, data, members, distribution, rule)
+        chosen = _train_by_backbone(config, data, members, distribution, rule)  # fits enter the strategy's scope
         emissions.stop()
         record_emissions(members, emissions)
         record_sweep(members, chosen, rule, sweep_id)

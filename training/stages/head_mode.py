@@ -18,11 +18,12 @@ from ..collectors import emissions_phase
 from ..config import TrainConfig
 from ..data import Dataset
 from ..evaluation import slice_attributes
-from ..features import FeatureKey, cache_root, extract, samples_digest, split_features, weights_id
-from ..fit import compile_classifier, epoch_usage, feature_datasets, fit
-from ..full_model import build_extractor, build_full_model, build_head, preprocessing_text
+from ..features import FeatureKey, cache_root, samples_digest, weights_id
+from ..fit import epoch_usage, fit_head
+from ..full_model import build_extractor, build_full_model, preprocessing_text
 from ..progress import about, log
 from ..run_sections import model_section, training_section, write_history
+from ..worker_steps import shared_split_features
 from .members import EXTRACT_BATCH, LoadedData, Member, member_context, training_timings
 from .pipeline import Stage, run_stages
 from .post_fit import data_card, efficiency, examples, evaluation, measure_model, robustness, save_model
@@ -65,9 +66,8 @@ class HeadEngine:
             key = FeatureKey(ds.content_hash, split, samples_digest([s.sha256 for s in ds.splits[split]]),
                              spec.name, spec.alpha, wid, spec.input_size, self.preprocessing)
             with emissions_phase("feature_extraction", subject=set_name):
-                feats, cached = split_features(
-                    key, lambda: extract(self.extractor, paths, spec.input_size, EXTRACT_BATCH, f"extracting {set_name}"),
-                    len(paths), root)
+                feats, cached = shared_split_features(key, self.extractor, paths, spec.input_size, EXTRACT_BATCH,
+                                                      f"extracting {set_name}", root)  # each worker its share
             if not cached:
                 log(f"features for split {set_name!r}: extracted {len(paths)} images")
                 n_extracted += len(paths)
@@ -87,15 +87,8 @@ class HeadEngine:
 
     def fit_head(self, cfg: TrainConfig):
         """(head, FitResult): a head fitted on the cached train features with `cfg`, early-stopped on val."""
-        import keras
-
         ds = self.data.dataset
-        train_x, train_y = self._xy("train", "train", ds)
-        keras.utils.set_random_seed(cfg.seed)
-        train_ds, val_ds, steps = feature_datasets(train_x, train_y, *self._xy("val", "val", ds), cfg.batch_size, cfg.seed)
-        head = build_head(train_x.shape[1], len(ds.class_names), cfg.dropout)
-        compile_classifier(head, cfg.optimizer, cfg.effective_learning_rate(), cfg.momentum, steps_per_execution=steps)
-        return head, fit(head, train_ds, validation_data=val_ds, batch_size=None, epochs=cfg.epochs, patience=cfg.patience)
+        return fit_head(*self._xy("train", "train", ds), *self._xy("val", "val", ds), len(ds.class_names), cfg)
 
     def seed_probs(self, cfg: TrainConfig) -> np.ndarray:
         """Test-split probabilities of a head retrained with `cfg` (`--seeds`)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from modelcard.record.sweep_table import member_row
 
 from .. import sweep as sweeps
+from ..worker_steps import cluster_emissions
 from .context import MemberContext
 from .members import Member
 from .pipeline import run_stages, stage
@@ -18,7 +19,8 @@ def record_emissions(members: list[Member], emissions) -> None:
 
     from ..model_cost import inference_section
 
-    result = emissions.result()
+    cluster_warnings: list[str] = []
+    result = cluster_emissions(emissions.result(), cluster_warnings)  # a cluster: every worker's energy
     shared = None if result is None else shared_cost({"emissions": result})
 
     @stage(fills=("emissions",))
@@ -26,6 +28,7 @@ def record_emissions(members: list[Member], emissions) -> None:
         warnings = ctx.writer.record["warnings"]
         if emissions.warning:
             warnings.append(emissions.warning)
+        warnings.extend(cluster_warnings)
         if result is not None and not result.get("phases") and len(members) > 1:
             warnings.append(f"emissions cover the whole sweep of {len(members)} configurations "
                             "(shared data loading and feature extraction included)")

@@ -18,6 +18,8 @@ def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
         parts = [f"{hw['cpu_model']} ({hw.get('cpu_count') or '?'} cores)"]
         if hw.get("gpu_models"):
             parts.append(", ".join(hw["gpu_models"]))
+        if (hw.get("workers") or 1) > 1:  # a multi-worker cluster: the chief's hardware
+            parts.append(f"the chief of {hw['workers']} workers")
         hardware = Stated(", ".join(parts), "measured by the hardware collector")
     else:
         hardware = _declared(declared.hardware_type)
@@ -39,7 +41,9 @@ def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
         region = Stated(where, "country given to codecarbon for the grid carbon intensity")
     else:
         region = Stated(None, "not recorded")
-    if em.get("emissions_kg") is not None:
+    if em.get("cluster"):
+        carbon = _cluster_carbon(em, how_em)
+    elif em.get("emissions_kg") is not None:
         carbon = Stated(f"{fmt.sig(em['emissions_kg'] * 1000)} g CO2eq ({fmt.sig(em['emissions_kg'])} kg)", how_em)
     else:
         carbon = Stated(None, "not recorded")
@@ -62,6 +66,22 @@ def method_sentence(em: dict) -> str:
     if method.startswith(tool):  # the method already begins with the tool and its version
         return f"{opening}{method}."
     return f"{opening}{tool}: {method}."
+
+
+def _cluster_carbon(em: dict, how: str) -> Stated:
+    """Carbon of a multi-worker run: the measured workers' sum, the chief's share, and which
+    workers' energy was not measured (record `emissions.cluster`)."""
+    cluster = em["cluster"]
+    total, n, measured = cluster.get("emissions_kg"), cluster["workers"], cluster["workers_measured"]
+    chief = em.get("emissions_kg")
+    text = f"{fmt.sig(total * 1000)} g CO2eq ({fmt.sig(total)} kg)" if total is not None else "not recorded"
+    text += f", summed over {measured} of {n} workers"
+    if chief is not None:
+        text += f" (the chief: {fmt.sig(chief * 1000)} g; the phase figures are the chief's)"
+    if measured < n:
+        other = n - measured
+        text += f"; the energy of {other} other worker{'s' if other > 1 else ''} was not measured"
+    return Stated(text, how)
 
 
 def _declared(value: str | None) -> Stated:
