@@ -9,7 +9,7 @@ docs/run-record.md, "Typed model".
 from .data import Data, Duplicates, EvalSetSummary, NearPair, SkippedFile, SplitBalance, SplitSummary
 from .datacard import Composition, DataCard, LabelIssues, Quality
 from .efficiency import Efficiency, Hardware, Latency
-from .emissions import Emissions, Inference, InferenceCost, Phase, PowerMeasured
+from .emissions import ClusterEmissions, Emissions, Inference, InferenceCost, Phase, PowerMeasured, WorkerMeasured
 from .evaluation import (Bootstrap, Calibration, ClassResult, Confusion, ConfusionMatrix, Evaluation,
                          Intervals, Slice, SliceGroup)
 from .examples import ConfusedPair, ExampleItem, Examples, GradCam
@@ -19,16 +19,16 @@ from .provenance import Artifacts, Provenance, RunError
 from .robustness import CorruptedResult, Robustness
 from .run import RunRecord, migrate
 from .sweep import Member, PhaseCost, Sweep
-from .training import EarlyStopping, Training
+from .training import Distribution, EarlyStopping, Training
 from .variance import AccuracyInterval, CrossValidation, CvClassResult, SeedResult, Seeds, Spread
 
 __all__ = [
-    "AccuracyInterval", "Artifacts", "Bootstrap", "Calibration", "ClassResult", "Composition", "Confusion", "ConfusedPair",
-    "ConfusionMatrix", "CorruptedResult", "CrossValidation", "CvClassResult", "Data", "DataCard", "Duplicates",
+    "AccuracyInterval", "Artifacts", "Bootstrap", "Calibration", "ClassResult", "ClusterEmissions", "Composition", "Confusion", "ConfusedPair",
+    "ConfusionMatrix", "CorruptedResult", "CrossValidation", "CvClassResult", "Data", "DataCard", "Distribution", "Duplicates",
     "EarlyStopping", "Efficiency", "Emissions", "EvalSetSummary", "Evaluation", "ExampleItem", "Examples",
     "GradCam", "Hardware", "Head", "Inference", "InferenceCost", "Intervals", "LabelIssues", "Latency",
     "MeasuredFact", "Member", "Metric", "MetricFact", "Model", "NearPair", "Phase", "PhaseCost",
     "PowerMeasured", "Provenance", "Quality", "Robustness", "RunError", "RunRecord", "SeedResult", "Seeds",
     "SkippedFile", "Slice", "SliceGroup", "SplitBalance", "SplitSummary", "Spread", "Sweep", "Training",
-    "Weights", "migrate",
+    "Weights", "WorkerMeasured", "migrate",
 ]

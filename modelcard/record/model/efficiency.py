@@ -44,3 +44,4 @@ class Hardware(Section):
     accelerator: str | None = None  # "cpu" or "gpu", e.g. "cpu"
     platform: str | None = None  # e.g. "Linux-6.18.44-x86_64-with-glibc2.36"
     tf_devices: list[str] | None = None  # e.g. ["/physical_device:CPU:0"]
+    workers: int | None = None  # workers of a multi-worker cluster; the hardware is the chief's (1.2), e.g. 2

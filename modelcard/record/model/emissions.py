@@ -49,6 +49,25 @@ class Inference(Section):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WorkerMeasured(Section):
+    worker: int  # the worker's index in TF_CONFIG, e.g. 1
+    measured: bool  # its energy reached the chief, e.g. True
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterEmissions(Section):
+    workers: int  # workers of the cluster, e.g. 2
+    workers_measured: int  # workers whose energy is in the sums, e.g. 2
+    per_worker: list[WorkerMeasured]  # one per worker, chief first
+    energy_kwh: float | None = None  # summed over the measured workers, e.g. 0.00118
+    cpu_energy_kwh: float | None = None  # e.g. 0.000133
+    ram_energy_kwh: float | None = None  # e.g. 0.00105
+    gpu_energy_kwh: float | None = None  # e.g. None
+    emissions_kg: float | None = None  # e.g. 0.000436
+    duration_s: float | None = None  # the longest worker's, e.g. 94.3
+
+
+@dataclass(frozen=True, kw_only=True)
 class Emissions(Section):
     emissions_kg: float | None  # CO2-equivalent, e.g. 0.000218
     energy_kwh: float | None  # e.g. 0.00059
@@ -72,3 +91,4 @@ class Emissions(Section):
     shared_cost: dict | None = None  # phases no configuration owns, summed (1.1), e.g. {"duration_s": 20.75, ...}
     scope: str | None = None  # "run" or "sweep": whose totals these are (1.2), e.g. "sweep"
     inference: Inference | None = None  # energy per 1,000 predictions (1.1)
+    cluster: ClusterEmissions | None = None  # every worker's energy on a multi-worker cluster (1.2)

@@ -95,7 +95,8 @@ class Evaluation(Section):
 
     def _interval_view(self) -> dict:
         """What modelcard.record.intervals reads, as the record holds it."""
-        view = {"bootstrap": to_dict(self.bootstrap), "metrics": self.metrics}
+        bootstrap = to_dict(self.bootstrap) if self.bootstrap is not None else {}  # a partial record (tests, diff)
+        view = {"bootstrap": bootstrap, "metrics": self.metrics}
         if self.intervals is not None:
             view["intervals"] = to_dict(self.intervals)
         return view

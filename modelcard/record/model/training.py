@@ -15,6 +15,15 @@ class EarlyStopping(Section):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Distribution(Section):
+    strategy: str | None = None  # the --strategy, e.g. "multiworker"; "default" is one device
+    replicas: int | None = None  # replicas in sync, e.g. 2
+    workers: int | None = None  # multiworker: workers of the cluster (1.2), e.g. 2
+    worker_index: int | None = None  # multiworker: this worker, 0 is the chief (1.2), e.g. 0
+    devices: list[str] | None = None  # not "default": the strategy's worker devices, e.g. ["/job:worker/replica:0/task:0/device:CPU:0"]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Training(Section):
     mode: str  # "head" (frozen backbone) or "finetune", e.g. "head"
     history: dict[str, list[float | None]]  # Keras metric -> per-epoch values, e.g. {"val_loss": [0.9, 0.77]}
@@ -30,6 +39,6 @@ class Training(Section):
     images_per_epoch: int | None = None  # training images one epoch used (1.2), e.g. 160
     drop_remainder: bool | None = None  # each epoch dropped its last partial batch (1.2), e.g. True
     early_stopping: EarlyStopping | None = None  # the early-stopping rule
-    distribution: dict | None = None  # the tf.distribute strategy, e.g. {"strategy": "default", "replicas": 1}
+    distribution: Distribution | None = None  # the tf.distribute strategy, replicas and workers
     features_from_cache: bool | None = None  # head mode: pooled features from the on-disk cache, e.g. True
     unfrozen_blocks: int | None = None  # finetune mode: backbone blocks trained, e.g. 2
