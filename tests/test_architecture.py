@@ -82,3 +82,17 @@ print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}} & {set(ANALYSIS
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
     assert any(p.name.endswith(".data.md") for p in (tmp_path / "cards").iterdir())  # the data card was built too
+
+
+def test_check_loads_no_renderer():
+    """`check` gets the same built card as `build` without importing anything that renders."""
+    script = """
+import sys, json
+import modelcard.check.command
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("modelcard.render") or m == "modelcard.datacard.render"
+                        or m.split(".")[0] == "jinja2")))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []

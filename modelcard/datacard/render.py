@@ -1,4 +1,4 @@
-"""Render the data card (`<slug>.data.md`, `<slug>.data.html`) from a run record.
+"""Render the data card (`<slug>.data.md`, `<slug>.data.html`) that `card.build.card_for_run` built.
 
 Thumbnails come from the run folder (`data_card/*.png`): the Markdown links copies placed
 under `figures/<slug>/data/`, the HTML embeds them as data URIs so it stays self-contained.
@@ -12,11 +12,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..card.info import CardInfo
 from ..render.environment import macros
 from ..render.figures import figure_views
 from .figures import data_figures
-from .model import ISSUE_NAMES, DataCard, data_card, has_data_card
+from .model import ISSUE_NAMES, DataCard
 
 
 def _thumbnail_bytes(card: DataCard, run_path: Path) -> dict[str, tuple[str, bytes]]:
@@ -30,12 +29,11 @@ def _thumbnail_bytes(card: DataCard, run_path: Path) -> dict[str, tuple[str, byt
     return out
 
 
-def render_data_card(record: dict, info: CardInfo, *, slug: str, name: str, run_path: Path, env,
-                     formats) -> tuple[DataCard | None, dict[str, str | bytes]]:
-    """(the data card or None, {relative output path: content}) for the requested formats."""
-    if not has_data_card(record):
-        return None, {}
-    card = data_card(record, info.data, slug, name)
+def render_data_card(card: DataCard | None, *, slug: str, run_path: Path, env, formats) -> dict[str, str | bytes]:
+    """{relative output path: content} of the data card (built once, with the model card) for the
+    requested formats; nothing when the run has no data card."""
+    if card is None:
+        return {}
     figures = data_figures(card)
     figdir = f"figures/{slug}"
     views = figure_views(figures)
@@ -58,4 +56,4 @@ def render_data_card(record: dict, info: CardInfo, *, slug: str, name: str, run_
         text = env.get_template("data_card.html.jinja").render(context, m=macros(env, "html"), thumbs=thumbs,
                                                                ext="html", css=Markup(css))
         outputs[f"{slug}.data.html"] = text
-    return card, outputs
+    return outputs

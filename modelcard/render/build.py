@@ -19,8 +19,7 @@ from ..card.assemble import gap_line
 from ..card.build import BuiltCard, card_for_run
 from ..card.sections.checks import ChecksSection
 from ..check.coverage import coverage_fraction
-from ..check.placeholders import drop_skeleton_markers
-from ..datacard import render_data_card
+from ..datacard.render import render_data_card
 from ..datacard.croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
 from ..errors import UserError
 from ..record import RunRef
@@ -74,9 +73,8 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
     card = built.card
     folder = templates_dir(templates_dir_override)
     env = environment(folder)
-    _, data_outputs = render_data_card(run.record, drop_skeleton_markers(built.info)[0], slug=card.slug,
-                                       name=card.details.name, run_path=Path(run.path), env=env, formats=formats)
     data_card = card.data_card
+    data_outputs = render_data_card(data_card, slug=card.slug, run_path=Path(run.path), env=env, formats=formats)
     figures = build_figures(card, with_png=mct_graphics and "json" in formats)
     card.figure_names = [f.name for f in figures]
     figdir = f"figures/{card.slug}"
