@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..record.model import RunRecord
 from .info import CardInfo, human_value
 from .model import Card
 from .registry import REGISTRY
@@ -44,12 +45,14 @@ def slugify(name: str) -> str:
 
 
 def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members: list[dict] | None = None,
-                  compared: tuple | None = None) -> Card:
+                  compared: tuple | None = None, typed: RunRecord | None = None) -> Card:
     """The whole card; `sweep_members` overrides the record's own member table when given;
-    `compared` is `(kind, [MemberSource])` from `compare.members.comparison_sources`."""
+    `compared` is `(kind, [MemberSource])` from `compare.members.comparison_sources`; `typed` is
+    `record` as a RunRecord when the caller has it (sections moved onto the typed model read it)."""
+    typed = typed if typed is not None else RunRecord.of(record)
     model = record["model"]
     name = info.model_name or record["name"]
-    warnings = card_warnings(record)
+    warnings = card_warnings(typed)
     details = model_details(record, info, name)
     training = training_details(record, sweep_members)
     evaluation = evaluation_section(record)
@@ -62,7 +65,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         slug=slugify(name), warnings=warnings, gaps={}, details=details,
         uses=uses(info), risks=risks(record, info, training, evaluation),
         get_started=get_started(record, run_path), training=training, evaluation=evaluation,
-        examination=examination(record, info, run_path), environment=environment, specs=technical_specs(record),
+        examination=examination(record, info, run_path), environment=environment, specs=technical_specs(typed),
         closing=closing(record, info), tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
         status=record["status"], unit=unit_of(record), summary=summary(details, evaluation, info),
         comparison=comparison_section(record, *compared) if compared else None,

@@ -88,18 +88,18 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
     bound = bind_card_info(card_info, run.record)
     shown, marked = drop_skeleton_markers(bound.info)
     card = assemble_card(run.record, shown, run_path=Path(run.path), sweep_members=sweep_members(run, runs_dir),
-                         compared=comparison_sources(run, runs_dir, list(compare or [])))
+                         compared=comparison_sources(run, runs_dir, list(compare or [])), typed=run.model)
     card.warnings[:0] = bound.card_warnings
     card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else [])
     card.artifact_check = check_artifacts(Path(run.path), run.record)
     card.artifact_problems = list(card.artifact_check.problems)
-    if has_data_card(run.record):
-        card.data_card = data_card(run.record, shown.data, card.slug, card.details.name)
+    if has_data_card(run.model):
+        card.data_card = data_card(run.model, shown.data, card.slug, card.details.name)
     built = BuiltCard(card=card, info=bound.info, info_path=bound.path, completeness=from_card(card, bound.info),
                       coverage=coverage(card, bound.info))
     if loaded is not None:
         built.policy, built.policy_path = loaded, Path(policy)
-        built.gates = evaluate_policy(loaded, run.record)
+        built.gates = evaluate_policy(loaded, run.model)
         card.checks = checks_section(built.policy_path.name, loaded.sha256, built.gates, built.completeness,
                                      built.coverage)
     card.scorecard = scorecard(card)  # derived from the checks and the data card, so after both
