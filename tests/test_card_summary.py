@@ -10,6 +10,7 @@ from modelcard.card.model import EvalSet, Evaluation, Metric, PerClass, Slice, S
 from modelcard.card.sections import summary as S
 from modelcard.card.sections.evaluation import evaluation
 from modelcard.card.sections.model_details import model_details
+from modelcard.record.model import RunRecord
 
 import card_fixtures as cf
 
@@ -130,7 +131,7 @@ def test_never_measured_lists_only_what_is_absent():
 
 def test_whole_summary_from_a_record_drops_missing_facts():
     record = cf.base_record(slices=False, extra_set=False)
-    details = model_details(record, CardInfo(), record["name"])
+    details = model_details(RunRecord.of(record), CardInfo(), record["name"])
     full = S.summary(details, evaluation(record), CardInfo(accuracy_bar=0.5))
     assert full.sentences[0] == "demo-mobilenetv2 is an image classifier that sorts images into 4 classes."
     assert full.accuracy_bar == "50%" and any("stated bar of 50%" in s for s in full.sentences)

@@ -53,7 +53,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     model = record["model"]
     name = info.model_name or record["name"]
     warnings = card_warnings(typed)
-    details = model_details(record, info, name)
+    details = model_details(typed, info, name)
     training = training_details(record, sweep_members)
     evaluation = evaluation_section(record)
     environment = environmental_impact(record, info)
@@ -66,7 +66,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         uses=uses(info), risks=risks(record, info, training, evaluation),
         get_started=get_started(record, run_path), training=training, evaluation=evaluation,
         examination=examination(record, info, run_path), environment=environment, specs=technical_specs(typed),
-        closing=closing(record, info), tags=tags, datasets=list(info.datasets), base_model=base_model(record, info),
+        closing=closing(record, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
         status=record["status"], unit=unit_of(record), summary=summary(details, evaluation, info),
         comparison=comparison_section(record, *compared) if compared else None,
     )

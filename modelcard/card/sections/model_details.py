@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...record.model import RunRecord
 from ..info import CardInfo
 from ..parts import ModelDetails, Weights
 from ..section_spec import CoverageItem, Gap, Heading, Section
@@ -12,39 +13,39 @@ BACKBONES = {"mobilenetv2": "MobileNetV2", "resnet50v2": "ResNet50V2", "efficien
 HUB_BASE_MODELS = {("mobilenetv2", 1.0, 224): "google/mobilenet_v2_1.0_224"}
 
 
-def base_model(record: dict, info: CardInfo) -> str | None:
+def base_model(record: RunRecord, info: CardInfo) -> str | None:
+    """The Hub id of the exact starting weights (front matter `base_model`), card.yaml's first."""
     if info.base_model:
         return info.base_model
-    model = record["model"]
-    if not model or not model["weights"]["pretrained"] or model["weights"]["source"] != "imagenet":
+    model = record.model
+    if not model or not model.weights.pretrained or model.weights.source != "imagenet":
         return None
-    return HUB_BASE_MODELS.get((model["backbone"], model.get("alpha") or 1.0, 224))
+    return HUB_BASE_MODELS.get((model.backbone, model.alpha or 1.0, 224))
 
 
-def model_details(record: dict, info: CardInfo, name: str) -> ModelDetails:
-    model = record["model"]
-    classes = record["data"]["class_names"]
+def model_details(record: RunRecord, info: CardInfo, name: str) -> ModelDetails:
+    model = record.model
+    classes = record.data.class_names
     weights = None
     finetuned = None
     if model:
-        w = model["weights"]
-        weights = Weights(w["source"], w["pretrained"], w.get("description"), w.get("origin"), w.get("sha256"),
-                          w.get("license"))
-        backbone = BACKBONES.get(model["backbone"], model["backbone"])
-        if w["pretrained"] is None:  # `modelcard evaluate`: a finished model, trained elsewhere
+        w = model.weights
+        weights = Weights(w.source, w.pretrained, w.description, w.origin, w.sha256, w.license)
+        backbone = BACKBONES.get(model.backbone, model.backbone)
+        if w.pretrained is None:  # `modelcard evaluate`: a finished model, trained elsewhere
             finetuned = (f"unknown: this model was trained elsewhere and modelcard was not told how "
-                         f"({w.get('description') or w['source']})")
+                         f"({w.description or w.source})")
         else:
-            finetuned = (f"{backbone} with ImageNet-trained weights ({w.get('description') or w['source']})"
-                         if w["pretrained"] else f"none: No pretrained weights were used ({backbone} from random weights)")
+            finetuned = (f"{backbone} with ImageNet-trained weights ({w.description or w.source})"
+                         if w.pretrained else f"none: No pretrained weights were used ({backbone} from random weights)")
     return ModelDetails(
         name=name, model_type=f"image classifier, {len(classes)} classes", description=info.description,
         developers=list(info.developers), shared_by=info.shared_by, license=info.license, version=info.version,
-        finetuned_from=finetuned, backbone=model["backbone"] if model else None,
-        alpha=model.get("alpha") if model else None, input_size=model.get("input_size") if model else None,
-        weights=weights, external_model=record["created_by"] == "record", class_names=list(classes),
-        repository=info.repository, paper=info.paper, demo=info.demo, run_id=record["run_id"],
-        created_by=record["created_by"],
+        finetuned_from=finetuned, backbone=model.backbone if model else None,
+        alpha=model.alpha if model else None, input_size=model.input_size if model else None,
+        weights=weights, external_model=record.created_by == "record", class_names=list(classes),
+        repository=info.repository, paper=info.paper, demo=info.demo, run_id=record.run_id,
+        created_by=record.created_by,
     )
 
 
