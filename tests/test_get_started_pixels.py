@@ -61,8 +61,13 @@ def test_card_snippet_feeds_the_model_the_pixels_training_used(jpeg, tmp_path):
     x = keras.layers.Resizing(size, size, interpolation="bilinear", name="resize")(inputs)
     x = keras.layers.GlobalAveragePooling2D()(x)
     keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(x)).save(tmp_path / run / "model.keras")
-    record = {"artifacts": {"model": "model.keras"}, "model": {"input_size": size}, "data": {"class_names": classes},
-              "sweep": None, "created_by": "train"}
+    import card_fixtures as cf
+    from modelcard.record.model import RunRecord
+
+    raw = cf.base_record(slices=False, extra_set=False)
+    raw["artifacts"]["model"], raw["model"]["input_size"], raw["data"]["class_names"] = "model.keras", size, classes
+    raw["sweep"], raw["created_by"] = None, "train"
+    record = RunRecord.of(raw)
     (tmp_path / "my_image.png").write_bytes(jpeg.read_bytes())  # the snippet's file name; Pillow reads the content
     namespace: dict = {}
     here = os.getcwd()

@@ -64,7 +64,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     card = Card(
         slug=slugify(name), warnings=warnings, gaps={}, details=details,
         uses=uses(info), risks=risks(record, info, training, evaluation),
-        get_started=get_started(record, run_path), training=training, evaluation=evaluation,
+        get_started=get_started(typed, run_path), training=training, evaluation=evaluation,
         examination=examination(record, info, run_path), environment=environment, specs=technical_specs(typed),
         closing=closing(record, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
         status=record["status"], unit=unit_of(record), summary=summary(details, evaluation, info),

@@ -4,56 +4,56 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...record.model import RunRecord
 from ..parts import GetStarted
 from ..section_spec import CoverageItem, Heading, Section
 
 
-def _model_path(record: dict, run_path: Path) -> str | None:
+def _model_path(record: RunRecord, run_path: Path) -> str | None:
     """The model file as `<runs folder>/<run_id>/model.keras`: the layout, not this machine's absolute path."""
-    rel = record["artifacts"].get("model")
+    rel = record.artifacts.model
     if not rel:
         return None
     base = run_path if not run_path.is_absolute() else Path(run_path.parent.name) / run_path.name
     return (base / rel).as_posix()
 
 
-def _no_model_note(record: dict) -> str:
+def _no_model_note(record: RunRecord) -> str:
     """Why there is no model file to load, in the words that fit how the run was made."""
-    sweep = record["sweep"]
-    if record["created_by"] == "train" and sweep and not sweep.get("selected"):
-        chosen = [m["run_id"] for m in sweep["members"] if m.get("selected")]
+    sweep = record.sweep
+    if record.created_by == "train" and sweep and not sweep.selected:
+        chosen = [m.run_id for m in sweep.members if m.selected]
         where = f" Build the card of the selected run {chosen[0]} to get one." if chosen else ""
         return ("There is no model file to load: this sweep configuration was not selected, so only its "
                 "head weights were kept." + where)
-    if record["created_by"] == "record":
+    if record.created_by == "record":
         return ("There is no model file to load: this card documents predictions made by an "
                 "external model (`modelcard record`), so use that model's own instructions.")
     return "There is no model file to load: this run did not save one."
 
 
-def _evaluated_file(record: dict) -> str | None:
+def _evaluated_file(record: RunRecord) -> str | None:
     """`modelcard evaluate`: the model file it loaded (as given on its command line), else None."""
-    model = record["model"] or {}
-    if record["created_by"] != "evaluate":
+    if record.created_by != "evaluate":
         return None
-    return (model.get("weights") or {}).get("path") or record["config"].get("model")
+    return (record.model.weights.path if record.model else None) or record.config.get("model")
 
 
-def get_started(record: dict, run_path: Path) -> GetStarted:
+def get_started(record: RunRecord, run_path: Path) -> GetStarted:
     evaluated = _evaluated_file(record)
     path = _model_path(record, run_path) or evaluated
-    model = record["model"]
+    model = record.model
     if not path or not model:
         return GetStarted(code=None, model_path=None, note=_no_model_note(record))
     # `evaluate` points to the file it loaded; a run's own model.keras may be absent from a copied record
-    absent = path != evaluated and not (run_path / record["artifacts"]["model"]).is_file()
-    sha = model.get("file_sha256")
-    size = model.get("input_size") or 224
-    classes = record["data"]["class_names"]
+    absent = path != evaluated and not (run_path / record.artifacts.model).is_file()
+    sha = model.file_sha256
+    size = model.input_size or 224
+    classes = record.data.class_names
     class_list = "[\n" + "".join(f"    {_py_string(c)},\n" for c in classes) + "]"
     # A model file not stored beside the record is not pointed to: the code takes its path instead.
     load = (f"model = keras.saving.load_model({_py_string(path)})\n" if not absent else
-            f"# {record['artifacts']['model']} is not stored beside this record: pass the path of the file this run "
+            f"# {record.artifacts.model} is not stored beside this record: pass the path of the file this run "
             f"saved{f' (sha256 {sha})' if sha else ''}\nmodel = keras.saving.load_model(sys.argv[1])\n")
     code = (
         ("import sys\n\n" if absent else "")
@@ -77,7 +77,7 @@ def get_started(record: dict, run_path: Path) -> GetStarted:
             "training and evaluation pipeline used, so the model sees the pixels it was tested on. Outputs are "
             f"softmax probabilities over {len(classes)} classes in the order of `CLASS_NAMES`.")
     if evaluated and path == evaluated:
-        n_bytes = model.get("file_bytes")
+        n_bytes = model.file_bytes
         facts = ", ".join(x for x in (f"{n_bytes:,} bytes" if n_bytes is not None else "", f"sha256 {sha}" if sha else "")
                           if x)
         note = (f"This card describes the model file `modelcard evaluate` loaded: {evaluated}"
