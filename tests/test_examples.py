@@ -27,7 +27,9 @@ def test_select_sample_confident_errors_and_pairs():
     y_prob = rng.dirichlet(np.ones(3), n)
     ids = np.asarray([f"img{i:03d}.png" for i in range(n)])
     pred = y_prob.argmax(axis=1)
-    top = [{"true": "a", "predicted": "b", "count": 4}, {"true": "c", "predicted": "a", "count": 2}]
+    from modelcard.record.model import Confusion
+
+    top = [Confusion(true="a", predicted="b", count=4, rate=0.5), Confusion(true="c", predicted="a", count=2, rate=0.25)]
     chosen, pairs = select(y_true, y_prob, ids, 5, top, ["a", "b", "c"])
     again, _ = select(y_true, y_prob, ids, 5, top, ["a", "b", "c"])
     assert chosen == again  # seeded

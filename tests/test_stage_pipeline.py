@@ -2,14 +2,19 @@
 section, order kept, a stage that breaks its declaration refused. No TensorFlow, no training."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
+from modelcard.record import RunWriter
 from training.stages.pipeline import OMIT, Stage, StageError, check_pipeline, run_stages, stage
 
 
 @dataclass
-class Writer:
+class Writer(RunWriter):
+    """The real writer (its `set` is what the runner calls), saving into a list instead of run.json."""
+
+    path: Path = Path("unused")
     record: dict = field(default_factory=lambda: {"warnings": [], "artifacts": {}, "model": None})
     saved: list = field(default_factory=list)
 
@@ -83,7 +88,7 @@ def test_a_stage_that_does_not_write_what_it_declared_is_a_programming_error():
 def test_omit_leaves_a_declared_section_out_and_shared_sections_take_appends():
     @stage(fills=("robustness",))
     def robustness(ctx):
-        ctx.writer.record["warnings"].append("robustness under corruptions not measured: boom")
+        ctx.writer.warn("robustness under corruptions not measured: boom")
         return {"robustness": OMIT}
 
     ctx = Ctx()

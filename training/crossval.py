@@ -59,7 +59,7 @@ def record_cv(engine, member, data_card=None) -> None:
     try:
         k, note = choose_k(y, ds.class_names, cfg.cv, groups)
     except TooSmall as exc:
-        writer.record["warnings"].append(f"cross-validation (--cv {cfg.cv}) not run: {exc}")
+        writer.warn(f"cross-validation (--cv {cfg.cv}) not run: {exc}")
         writer.save()
         return
     fold_list = folds(y, k, cfg.seed, groups)
@@ -76,10 +76,10 @@ def record_cv(engine, member, data_card=None) -> None:
     section = cv_section(y, probs, fold_of, ds.class_names, n_train=n_train, n_val=len(y) - n_train, k=k,
                          k_requested=cfg.cv, k_note=note, seed=cfg.seed, head=head_words(cfg, epochs))
     section.update(predictions=rel, epochs=epochs, fold_of=fold_of.tolist())
-    writer.record["cv"] = section
-    acc = section["metrics"]["accuracy"]
-    log(f"cross-validation ({k} folds, {len(y)} train+val images): accuracy {acc['value']:.3f} "
-        f"[{acc['ci_low']:.3f}, {acc['ci_high']:.3f}]")
+    writer.set(cv=section)
+    acc = writer.view().cv.metrics["accuracy"]
+    log(f"cross-validation ({k} folds, {len(y)} train+val images): accuracy {acc.value:.3f} "
+        f"[{acc.ci_low:.3f}, {acc.ci_high:.3f}]")
     writer.save()
     if data_card is not None:
         method = (f"cleanlab find_label_issues on the {k}-fold cross-validated out-of-fold predictions of `--cv` "

@@ -14,6 +14,7 @@ import numpy as np
 
 from modelcard.errors import UserError
 from modelcard.record import open_run
+from modelcard.record.typed import dump
 
 from .backbones import count_params
 from .collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
@@ -102,12 +103,12 @@ def described(sets: dict[str, EvalSet], model, model_path: Path, size: int, meta
         summary = data_section(main.dataset, {n: s.dataset for n, s in sets.items() if n != MAIN_SET})
         if main.split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
             summary["splits"] = {MAIN_SET: summary["splits"].pop("eval")}
-        warnings = ctx.writer.record["warnings"]
-        hardware = guarded("hardware", collect_hardware, warnings=warnings)
-        warnings.extend(main.dataset.warnings)
+        hardware = guarded("hardware", collect_hardware, warnings=ctx.writer.warnings)
+        for line in main.dataset.warnings:
+            ctx.writer.warn(line)
         if unmatched := unmatched_warning(meta, [s.dataset for s in sets.values()]):
-            warnings.append(unmatched)
-        warnings.append("this model was trained elsewhere: its training data, settings and emissions "
+            ctx.writer.warn(unmatched)
+        ctx.writer.warn("this model was trained elsewhere: its training data, settings and emissions "
                         "are not in this record")
         return {"data": summary, "hardware": hardware, "model": model_record(model, model_path, size)}
 
@@ -120,7 +121,7 @@ def evaluate_data_card(label_issues: bool) -> Stage:
         """The data card of the evaluated set (collected here: evaluate has no training data)."""
         with emissions_phase("data_card"):
             collector = DataCardCollector({MAIN_SET: ctx.sets[MAIN_SET].samples}, ctx.class_names,
-                                          ctx.writer.record["data"]["duplicates"], created_by="evaluate",
+                                          dump(ctx.writer.view().data.duplicates), created_by="evaluate",
                                           label_issues=label_issues)
             collector.collect()
             return post_fit.data_card_sections(collector, ctx)
@@ -136,7 +137,7 @@ def emissions_stage(emissions: EmissionsCollector) -> Stage:
 
         result = emissions.result()
         if emissions.warning:
-            ctx.writer.record["warnings"].append(emissions.warning)
+            ctx.writer.warn(emissions.warning)
         ctx.measured["predict_images_per_s"] = ctx.n_predicted / ctx.predict_s if ctx.predict_s > 0 else None
         return {"emissions": None if result is None else {**result, "inference": inference_section(ctx.inference, result)}}
 
@@ -171,8 +172,9 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
             input_size=size, batch_size=batch_size, robustness_suite=robustness, robustness_batch=batch_size,
             inference_predictions=inference_predictions)
         run_stages((described(sets, model, Path(model_path), size, meta),), ctx)
-        ctx.measured = {k: run.record["model"][v] for k, v in (("model_file_bytes", "file_bytes"),
-                        ("total_params", "total_params"), ("trainable_params", "trainable_params"))}
+        loaded = run.view().model
+        ctx.measured = {"model_file_bytes": loaded.file_bytes, "total_params": loaded.total_params,
+                        "trainable_params": loaded.trainable_params}
         with EmissionsCollector(country_iso_code) as emissions:
             inputs = {set_name: s.dataset.tf_inputs(s.split, cache)[0] for set_name, s in sets.items()}
             ctx.test_paths = inputs[MAIN_SET]

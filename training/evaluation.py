@@ -102,6 +102,7 @@ def record_evaluation(writer: RunWriter, eval_set: str, samples: Sequence[Sample
     evaluation["slice_definitions"] = {c: SLICE_DEFINITIONS[c] for c in attributes.columns if c in SLICE_DEFINITIONS}
     if attributes.metadata_columns:
         evaluation["metadata_columns"] = attributes.metadata_columns
-    writer.record["warnings"] += [p for p in attributes.problems if p not in writer.record["warnings"]]
-    writer.record["evaluations"][eval_set] = evaluation
+    for problem in attributes.problems:
+        writer.warn(problem, once=True)
+    writer.add_evaluation(eval_set, evaluation)
     return evaluation

@@ -21,6 +21,7 @@ from PIL import Image
 
 from modelcard import atomic
 from modelcard.record import RunWriter, read_predictions
+from modelcard.record.model import Confusion
 
 from .data import Sample, load_rgb
 from .progress import log
@@ -72,7 +73,7 @@ def overlay(thumb: np.ndarray, cam: np.ndarray) -> np.ndarray:
 
 
 def select(y_true: np.ndarray, y_prob: np.ndarray, ids: np.ndarray, seed: int,
-           top_confusions: list[dict], class_names: list[str]) -> tuple[list[tuple[int, str]], list[dict]]:
+           top_confusions: list[Confusion], class_names: list[str]) -> tuple[list[tuple[int, str]], list[dict]]:
     """[(sample index, kind)] in grid order, and the confused pairs with the item each points to.
 
     kinds: `sample` (seeded, without replacement, shown in file order), `confident_error` (the
@@ -89,7 +90,7 @@ def select(y_true: np.ndarray, y_prob: np.ndarray, ids: np.ndarray, seed: int,
     index = {name: k for k, name in enumerate(class_names)}
     pairs = []
     for pair in top_confusions:
-        t, p = index.get(pair["true"]), index.get(pair["predicted"])
+        t, p = index.get(pair.true), index.get(pair.predicted)
         members = sorted((i for i in range(n) if y_true[i] == t and pred[i] == p), key=lambda i: (-conf[i], ids[i]))
         if not members:
             continue
@@ -99,7 +100,7 @@ def select(y_true: np.ndarray, y_prob: np.ndarray, ids: np.ndarray, seed: int,
         else:
             chosen.append((members[0], "confused_pair"))
             item = len(chosen) - 1
-        pairs.append({"true": pair["true"], "predicted": pair["predicted"], "count": int(pair["count"]), "item": item})
+        pairs.append({"true": pair.true, "predicted": pair.predicted, "count": int(pair.count), "item": item})
     return chosen, pairs
 
 
@@ -114,10 +115,10 @@ def record_examples(writer: RunWriter, samples: list[Sample], model, *, eval_set
         section["duration_s"] = round(time.perf_counter() - start, 3)  # thumbnails + Grad-CAM, for overhead benches
     except Exception as exc:  # noqa: BLE001 - a collector never breaks a run
         section = {"eval_set": eval_set, "items": [], "error": _reason(exc)}
-        writer.record["warnings"].append(f"example grid not made: {section['error']}")
-    writer.record["examples"] = section
+        writer.warn(f"example grid not made: {section['error']}")
+    writer.set(examples=section)
     if section["items"]:
-        writer.record["artifacts"]["examples"] = EXAMPLES_DIR
+        writer.add_artifact("examples", EXAMPLES_DIR)
     return section
 
 
@@ -127,9 +128,9 @@ def _reason(exc: BaseException) -> str:
 
 
 def _examples(writer: RunWriter, samples: list[Sample], model, eval_set: str, seed: int) -> dict:
-    preds = read_predictions(writer.path / writer.record["artifacts"]["predictions"][eval_set])
+    preds = read_predictions(writer.prediction_file(eval_set))
     by_id = {s.relpath: s for s in samples}
-    top = writer.record["evaluations"][eval_set]["top_confusions"]
+    top = writer.view().evaluations[eval_set].top_confusions
     chosen, pairs = select(preds.y_true, preds.y_prob, preds.ids, seed, top, preds.class_names)
     images = [load_rgb(by_id[str(preds.ids[i])].path) for i, _ in chosen]
     thumbs = [thumbnail(im) for im in images]
@@ -152,7 +153,7 @@ def _examples(writer: RunWriter, samples: list[Sample], model, eval_set: str, se
         item[key] = rel
     total = sum(map(len, encoded))
     if total > BUDGET_BYTES:
-        writer.record["warnings"].append(f"example thumbnails take {total} bytes, above the {BUDGET_BYTES} byte budget")
+        writer.warn(f"example thumbnails take {total} bytes, above the {BUDGET_BYTES} byte budget")
     return {"eval_set": eval_set, "seed": seed, "thumbnail_px": THUMBNAIL_PX, "format": "png", "colours": colours,
             "n_sample": sum(kind == "sample" for _, kind in chosen),
             "n_confident_errors": sum(kind == "confident_error" for _, kind in chosen),

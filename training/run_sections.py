@@ -75,4 +75,4 @@ def write_history(writer: RunWriter, history: dict[str, list]) -> None:
     for epoch in range(len(history[names[0]]) if names else 0):
         out.writerow([epoch + 1, *("" if history[n][epoch] is None else repr(history[n][epoch]) for n in names)])
     atomic.write_text(writer.history_path(), buf.getvalue())
-    writer.record["artifacts"]["history"] = writer.history_path().name
+    writer.add_artifact("history", writer.history_path().name)

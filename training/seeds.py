@@ -28,11 +28,12 @@ def record_seeds(engine, member) -> None:
     cfg, writer = member.config, member.writer
     if cfg.seeds <= 1:
         return
-    shipped = read_predictions(writer.path / writer.record["artifacts"]["predictions"][EVAL_SET])
+    shipped_file = writer.prediction_file(EVAL_SET)
+    shipped = read_predictions(shipped_file)
     rows = []
     for seed in seed_list(cfg.seed, cfg.seeds):
         if seed == cfg.seed:
-            probs, rel = shipped.y_prob, writer.record["artifacts"]["predictions"][EVAL_SET]
+            probs, rel = shipped.y_prob, shipped_file.relative_to(writer.path).as_posix()
         else:
             with emissions_phase("seeds", subject=f"seed {seed}", run_id=writer.run_id), about(f"seed {seed}"):
                 probs = np.asarray(engine.seed_probs(replace(cfg, seed=seed)), dtype=np.float64)
@@ -40,10 +41,10 @@ def record_seeds(engine, member) -> None:
             rel = writer.add_predictions(f"{EVAL_SET}.seed{seed}", Predictions(
                 ids=shipped.ids, y_true=shipped.y_true, y_prob=probs, class_names=list(shipped.class_names)))
         rows.append(seed_row(seed, shipped.y_true, probs, shipped.class_names, rel))
-    writer.record["seeds"] = seeds_section(rows, cfg.seed, EVAL_SET)
-    s = writer.record["seeds"]["spread"]["accuracy"]
-    log(f"seeds {', '.join(map(str, s_list(rows)))}: test accuracy {s['min']:.3f} to {s['max']:.3f} "
-        f"(std {s['std']:.3f}); shipped: seed {cfg.seed}")
+    writer.set(seeds=seeds_section(rows, cfg.seed, EVAL_SET))
+    s = writer.view().seeds.spread["accuracy"]
+    log(f"seeds {', '.join(map(str, s_list(rows)))}: test accuracy {s.min:.3f} to {s.max:.3f} "
+        f"(std {s.std:.3f}); shipped: seed {cfg.seed}")
     writer.save()
 
 

@@ -11,7 +11,9 @@ import secrets
 from dataclasses import dataclass, replace
 
 from modelcard.errors import UserError
+from modelcard.record import RunWriter
 from modelcard.record.measured import MODEL_MEASURED, PROCESS_WIDE, SWEEP
+from modelcard.record.model import Efficiency
 
 from .config import SWEEPABLE, TrainConfig, coerce
 
@@ -93,21 +95,23 @@ def selection_facts(rule: SelectionRule, table: list[dict]) -> dict:
     return {"tie_break": TIE_BREAK, "tied_run_ids": tied if len(tied) > 1 else []}
 
 
-def mark_shared(record: dict, n_members: int) -> None:
+def mark_shared(writer: RunWriter, n_members: int) -> None:
     """Write `efficiency.shared` into a trained member's record (nothing without an efficiency section)."""
-    if record.get("efficiency") is not None:
-        record["efficiency"]["shared"] = shared_efficiency(record["efficiency"], n_members)
+    efficiency = writer.view().efficiency
+    if efficiency is not None:
+        writer.amend("efficiency", shared=shared_efficiency(efficiency, n_members))
 
 
-def shared_efficiency(efficiency: dict | None, n_members: int) -> dict[str, str]:
+def shared_efficiency(efficiency: Efficiency | None, n_members: int) -> dict[str, str]:
     """`efficiency.shared` (record 1.2): each figure a member did not measure for itself -> the run
     whose model was timed (`measured_on_run`) or "sweep" (once for the whole training process)."""
-    efficiency = efficiency or {}
     shared: dict[str, str] = {}
-    if efficiency.get("measured_on_run"):
-        shared.update({k: efficiency["measured_on_run"] for k in MODEL_MEASURED if efficiency.get(k) is not None})
+    if efficiency is None:
+        return shared
+    if efficiency.measured_on_run:
+        shared.update({k: efficiency.measured_on_run for k in MODEL_MEASURED if getattr(efficiency, k) is not None})
     if n_members > 1:
-        shared.update({k: SWEEP for k in PROCESS_WIDE if efficiency.get(k) is not None})
+        shared.update({k: SWEEP for k in PROCESS_WIDE if getattr(efficiency, k) is not None})
     return dict(sorted(shared.items()))
 
 

@@ -106,16 +106,16 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
             name = member_name(base, parameters) if sweep_id else base
             writer = stack.enter_context(open_run(runs_dir, name, "train", command_line=command_line,
                                                   config=member_cfg.to_dict()))
-            writer.record["data"] = data_section(data.dataset, data.eval_sets)
-            writer.record["hardware"] = hardware
-            writer.record["warnings"].extend(hardware_warnings + data.dataset.warnings)  # dataset: split balance
+            writer.set(data=data_section(data.dataset, data.eval_sets), hardware=hardware)
+            for line in hardware_warnings + data.dataset.warnings:  # dataset: split balance
+                writer.warn(line)
             if spec.weights == "none":
-                writer.record["warnings"].append(RANDOM_WEIGHTS_WARNING)
+                writer.warn(RANDOM_WEIGHTS_WARNING)
             if unmatched := unmatched_warning(data.metadata, [data.dataset, *data.eval_sets.values()]):
-                writer.record["warnings"].append(unmatched)
+                writer.warn(unmatched)
             if sweep_id:
-                writer.record["sweep"] = {"sweep_id": sweep_id, "index": index, "parameters": parameters,
-                                          "selected": None, "selection_rule": str(rule), "members": []}
+                writer.set(sweep={"sweep_id": sweep_id, "index": index, "parameters": parameters,
+                                  "selected": None, "selection_rule": str(rule), "members": []})
             writer.save()
             members.append(Member(index, parameters, member_cfg, writer, specs[index]))
         for member in members:

@@ -19,8 +19,8 @@ from typing import Iterator
 from .. import atomic
 from ..errors import UserError
 from .artifacts import record_checksums
-from .model import Evaluation
-from .typed import Section
+from .model import Evaluation, RunRecord
+from .typed import Section, dump
 from .format import HISTORY_CSV, PREDICTIONS_DIR, RUN_JSON, new_record, utc_now
 from .predictions import Predictions, write_predictions
 from .store import create_run_dir, write_record
@@ -37,6 +37,21 @@ class RunWriter:
     def run_id(self) -> str:
         return self.record["run_id"]
 
+    @property
+    def name(self) -> str:
+        """The run's name (it names the card files), e.g. "tuxpaint-stamps-mobilenetv2"."""
+        return self.record["name"]
+
+    @property
+    def warnings(self) -> list[str]:
+        """The record's live `warnings` list, for collectors that append to it (`guarded(..., warnings=)`)."""
+        return self.record["warnings"]
+
+    def view(self) -> RunRecord:
+        """What is written so far, typed (the live record is schema-valid at every step), e.g.
+        `writer.view().evaluations["test"].top_confusions`. A snapshot: later writes do not show in it."""
+        return RunRecord.of(self.record)
+
     def save(self) -> None:
         write_record(self.path, self.record)
 
@@ -48,9 +63,10 @@ class RunWriter:
         return rel
 
     def set(self, **sections: Section | dict | None) -> None:
-        """Set whole top-level sections, typed or as their JSON, e.g. `set(data_card=DataCard.build(...))`."""
+        """Set whole top-level sections, typed or as their JSON (typed sections may sit inside a dict or
+        list, e.g. `set(evaluations={"test": Evaluation(...)})`), e.g. `set(data_card=DataCard.build(...))`."""
         for key, value in sections.items():
-            self.record[key] = value.to_dict() if isinstance(value, Section) else value
+            self.record[key] = dump(value)
 
     def add_evaluation(self, eval_set: str, evaluation: Evaluation | dict) -> None:
         """Register the analyses of one evaluation set (`evaluations.<eval_set>`)."""
@@ -60,9 +76,28 @@ class RunWriter:
         """Name a file beside run.json in `artifacts`, e.g. add_artifact("label_issues", "label_issues.csv")."""
         self.record["artifacts"][key] = rel
 
-    def warn(self, line: str) -> None:
-        """Add a line to the record's `warnings` (shown on the card)."""
-        self.record["warnings"].append(line)
+    def drop_section(self, key: str) -> None:
+        """Leave an optional top-level section out of the record again, e.g. drop_section("label_issues")."""
+        self.record.pop(key, None)
+
+    def drop_artifact(self, key: str) -> None:
+        """Forget a file named in `artifacts` (one that was not kept), e.g. drop_artifact("data_card")."""
+        self.record["artifacts"].pop(key, None)
+
+    def prediction_file(self, eval_set: str) -> Path | None:
+        """The stored predictions of one set, e.g. `<run>/predictions/test.npz`; None when there are none."""
+        rel = self.record["artifacts"]["predictions"].get(eval_set)
+        return self.path / rel if rel else None
+
+    def amend(self, section: str, **fields) -> None:
+        """Set some fields of a top-level section that is already written, e.g.
+        `amend("sweep", selected=True, members=[...])`."""
+        self.record[section].update(fields)
+
+    def warn(self, line: str, *, once: bool = False) -> None:
+        """Add a line to the record's `warnings` (shown on the card); `once`: unless it is there already."""
+        if not (once and line in self.record["warnings"]):
+            self.record["warnings"].append(line)
 
     def history_path(self) -> Path:
         """Where `history.csv` goes; the writer sets `artifacts.history` once it exists."""

@@ -135,6 +135,11 @@ def _dump(value: Any) -> Any:
     return value
 
 
+def dump(value: Any) -> Any:
+    """The JSON of a value that is, or holds in dicts and lists, typed sections; other values as they are."""
+    return _dump(value)
+
+
 def to_dict(section: Section) -> dict[str, Any]:
     """The JSON object of a section: required fields, fields the JSON held, fields set in code."""
     out: dict[str, Any] = {}

@@ -22,6 +22,7 @@ from modelcard.analysis.crossval import DEFAULT_K, HEAD_METHOD, TooSmall, cross_
 from modelcard.errors import UserError
 from modelcard.record import RunWriter
 from modelcard.record.predictions import read_predictions
+from modelcard.record.typed import dump
 
 from ..progress import log
 from .composition import composition
@@ -143,21 +144,21 @@ class DataCardCollector:
         section["thumbnails"] = self._guard_into(section, "thumbnails", lambda: self._thumbnails(writer, wanted)) or {}
         if issues:
             self._guard_into(section, "label_issues.csv", lambda: atomic.write_text(writer.path / CSV_FILE, li.csv_text(rows)))
-        writer.record["data_card"] = section
+        writer.set(data_card=section)
         if section["thumbnails"]:
-            writer.record["artifacts"]["data_card"] = THUMBS_DIR
+            writer.add_artifact("data_card", THUMBS_DIR)
         if issues:
-            writer.record["label_issues"] = issues
+            writer.set(label_issues=issues)
             if (writer.path / CSV_FILE).is_file():
-                writer.record["artifacts"]["label_issues"] = CSV_FILE
+                writer.add_artifact("label_issues", CSV_FILE)
         try:
             writer.save()
         except UserError as exc:  # a bug in these sections must not cost the run: keep the rest
-            writer.record.pop("label_issues", None)
-            writer.record["artifacts"].pop("label_issues", None)
-            writer.record["artifacts"].pop("data_card", None)
-            writer.record["data_card"] = {"collected_by": section["collected_by"],
-                                          "errors": section["errors"] + [f"data card not recorded: {exc}"]}
+            writer.drop_section("label_issues")
+            writer.drop_artifact("label_issues")
+            writer.drop_artifact("data_card")
+            writer.set(data_card={"collected_by": section["collected_by"],
+                                  "errors": section["errors"] + [f"data card not recorded: {exc}"]})
             writer.save()
 
     def _guard_into(self, section: dict, step: str, fn):
@@ -168,11 +169,11 @@ class DataCardCollector:
         return value
 
     def _test_issues(self, writer: RunWriter, test_set: str):
-        rel = writer.record["artifacts"]["predictions"].get(test_set)
-        if rel is None:
+        stored = writer.prediction_file(test_set)
+        if stored is None:
             return None
-        preds = read_predictions(writer.path / rel)
-        accuracy = writer.record["evaluations"][test_set]["metrics"].get("accuracy")
+        preds = read_predictions(stored)
+        accuracy = dump(writer.view().evaluations[test_set].metrics.get("accuracy"))
         entry, flagged = li.from_predictions(preds.y_true, preds.y_prob, preds.class_names, preds.ids, accuracy)
         return entry, [li.suspect_row(f, preds.class_names, preds.ids) for f in flagged]
 

@@ -37,13 +37,6 @@ class RobustnessResult:
     section: dict | None   # e.g. {"suite": "quick", "corruptions": {...}, ...}
     warning: str | None    # e.g. "robustness under corruptions not measured: RuntimeError: ..."
 
-    def apply(self, record: dict) -> None:
-        """Write the section into a run record (or the warning that names what is missing)."""
-        if self.section is not None:
-            record["robustness"] = self.section
-        if self.warning:
-            record["warnings"].append(self.warning)
-
 
 def _identity(outputs):
     return outputs

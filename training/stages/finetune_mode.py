@@ -62,7 +62,7 @@ class FinetuneEngine:
         def full_model():
             if "full" not in trained:
                 trained["full"] = build_full_model(member.extractor, member.head, self.spec.input_size,
-                                                   name=member.writer.record["name"])
+                                                   name=member.writer.name)
             return trained["full"]
 
         member.ctx = member_context(member, self.data, predict=predict, full_model=full_model,
@@ -83,12 +83,11 @@ class FinetuneEngine:
                                     **epoch_usage(n_train, cfg.batch_size, drop_remainder=False))
         write_history(member.writer, result.history)
         total, trainable = count_params(model)
-        warnings = member.writer.record["warnings"]
-        warnings.append(f"fine-tuned: the top {len(blocks)} backbone blocks were trained "
-                        f"({', '.join(blocks)}), BatchNorm layers kept frozen; training used "
-                        "random flips, rotations and zooms")
-        if info.source == "none" and RANDOM_WEIGHTS_WARNING not in warnings:
-            warnings.append(RANDOM_WEIGHTS_WARNING)
+        member.writer.warn(f"fine-tuned: the top {len(blocks)} backbone blocks were trained "
+                           f"({', '.join(blocks)}), BatchNorm layers kept frozen; training used "
+                           "random flips, rotations and zooms")
+        if info.source == "none":
+            member.writer.warn(RANDOM_WEIGHTS_WARNING, once=True)
         ctx.train_ips = n_train * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         return {"training": training, "model": model_section(
             self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),

@@ -122,7 +122,7 @@ class HeadEngine:
                               preprocessing=self.preprocessing, total_params=self.total_params + head_params[0],
                               trainable_params=head_params[1], file_info=None)
         save_weights_atomic(head, member.writer.path / HEAD_WEIGHTS_FILE)
-        member.writer.record["artifacts"]["head_weights"] = HEAD_WEIGHTS_FILE
+        member.writer.add_artifact("head_weights", HEAD_WEIGHTS_FILE)
         n_train = training["images_per_epoch"] * result.epochs_run  # the images the fit used
         ctx.train_ips = n_train / result.fit_s if result.fit_s > 0 else None
         return {"training": training, "model": model}
@@ -135,7 +135,7 @@ class HeadEngine:
 
     def finish(self, members: list[Member], chosen: Member) -> None:
         """Save and measure the chosen member's full model, then every member's last stages."""
-        full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.record["name"])
+        full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.name)
         chosen.ctx.full_model = lambda: full
         with about(chosen.label):
             run_stages(HEAD_CHOSEN, chosen.ctx)
@@ -158,6 +158,12 @@ class HeadEngine:
             member.ctx.shared_robustness = lambda index=index: shared_robustness()[index]
             if member is not chosen:  # same backbone and head shape: the selected member's model stands for it
                 member.ctx.measured = {**shared, "measured_on_run": chosen.writer.run_id, "model_file_bytes": None,
-                                       "trainable_params": (member.writer.record.get("model") or {}).get("trainable_params")}
+                                       "trainable_params": _trainable_params(member)}
         for member in members:
             run_stages(HEAD_FINISH, member.ctx)
+
+
+def _trainable_params(member: Member) -> int | None:
+    """The trainable parameters its fit recorded (its own head), e.g. 10248."""
+    model = member.writer.view().model
+    return model.trainable_params if model else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,4 +80,4 @@ def member_context(member: Member, data: LoadedData, predict, full_model, attrib
 def training_timings(ctx: MemberContext) -> dict:
     """`training.timings` gets the evaluation's duration."""
     ctx.timings["evaluation_s"] = ctx.evaluation_s
-    return {"training": {**ctx.writer.record["training"], "timings": timings_entry(ctx.timings)}}
+    return {"training": dataclasses.replace(ctx.writer.view().training, timings=timings_entry(ctx.timings))}

@@ -34,7 +34,7 @@ class StageError(RuntimeError):
 
 
 class Context(Protocol):
-    writer: Any              # a modelcard.record.RunWriter: `record` (dict) and `save()`
+    writer: Any              # a modelcard.record.RunWriter: `set(**sections)`, `view()`, `warn()`, `save()`
     filled: dict[str, str]   # section -> the stage that filled it, kept by the runner across calls
 
 
@@ -78,8 +78,9 @@ def check_pipeline(stages: Sequence[Stage], filled: dict[str, str] | None = None
             owner[section] = st.name
 
 
-def write_sections(st: Stage, record: dict, written: dict[str, Any] | None) -> None:
-    """Check `written` against what `st` declared and put it into `record` (the one place)."""
+def write_sections(st: Stage, writer: Any, written: dict[str, Any] | None) -> None:
+    """Check `written` against what `st` declared and write it with `writer.set` (the one place);
+    a value may be a typed section or its JSON."""
     written = {} if written is None else written
     if set(written) != set(st.declared()):
         missing = sorted(set(st.declared()) - set(written))
@@ -87,9 +88,7 @@ def write_sections(st: Stage, record: dict, written: dict[str, Any] | None) -> N
         raise StageError(f"stage {st.name!r} declared {list(st.declared())} but "
                          + "; ".join(filter(None, [missing and f"did not write {missing}",
                                                    extra and f"wrote undeclared {extra}"])))
-    for section, value in written.items():
-        if value is not OMIT:
-            record[section] = value
+    writer.set(**{section: value for section, value in written.items() if value is not OMIT})
 
 
 def run_stages(stages: Sequence[Stage], ctx: Context) -> None:
@@ -99,6 +98,6 @@ def run_stages(stages: Sequence[Stage], ctx: Context) -> None:
     stages, then those that wait for the whole sweep); `ctx.filled` carries the ownership over."""
     check_pipeline(stages, ctx.filled)
     for st in stages:
-        write_sections(st, ctx.writer.record, st.step(ctx))
+        write_sections(st, ctx.writer, st.step(ctx))
         ctx.filled.update(dict.fromkeys(st.fills, st.name))
         ctx.writer.save()

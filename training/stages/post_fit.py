@@ -8,6 +8,7 @@ in `pipelines.py`. They reuse the analyses (`evaluation.record_evaluation`, `run
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from ..backbones import count_params
@@ -26,7 +27,7 @@ MODEL_FILE = "model.keras"
 def evaluation(ctx: MemberContext) -> dict:
     """Predict every evaluation set, store `predictions/<set>.npz` and its metrics, intervals,
     slices and calibration (`evaluations.<set>`)."""
-    evaluations = dict(ctx.writer.record["evaluations"])
+    evaluations = dict(ctx.writer.view().evaluations)
     start = time.perf_counter()
     for name, eval_set in ctx.sets.items():
         with emissions_phase("evaluation", subject=name, run_id=ctx.phase_run_id):
@@ -55,20 +56,20 @@ def robustness(ctx: MemberContext) -> dict:
                                     y_true=ctx.test_labels, class_names=ctx.class_names, input_size=ctx.input_size,
                                     seed=ctx.seed, batch_size=ctx.robustness_batch)[0]
     if result.warning:
-        ctx.writer.record["warnings"].append(result.warning)
+        ctx.writer.warn(result.warning)
     return {"robustness": OMIT if result.section is None else result.section}
 
 
 @stage(amends=("model",))
 def save_model(ctx: MemberContext) -> dict:
     """Save `model.keras`; the model section gets its size, hash and parameter counts."""
-    record = ctx.writer.record
     full = ctx.full_model()
     file_info = save_model_atomic(full, ctx.writer.path / MODEL_FILE)
-    record["artifacts"]["model"] = MODEL_FILE
+    ctx.writer.add_artifact("model", MODEL_FILE)
     total, trainable = count_params(full)
     ctx.measured = {"model_file_bytes": file_info["file_bytes"], "total_params": total, "trainable_params": trainable}
-    return {"model": {**record["model"], **file_info, "total_params": total, "trainable_params": trainable}}
+    return {"model": dataclasses.replace(ctx.writer.view().model, **file_info, total_params=total,
+                                         trainable_params=trainable)}
 
 
 @stage()
@@ -82,7 +83,7 @@ def measure_model(ctx: MemberContext) -> dict:
         log_timing_model(ctx.inference_predictions)
         model, run_id = ctx.full_model(), ctx.phase_run_id
         batch = test_batch(ctx.test_paths, ctx.input_size)
-        warnings, predict = ctx.writer.record["warnings"], graph_predict(model)
+        warnings, predict = ctx.writer.warnings, graph_predict(model)
         ctx.measured = guarded("efficiency (latency, throughput, size)", measure, model, batch,
                                model_file_bytes=ctx.measured["model_file_bytes"], run_id=run_id,
                                predict=predict, warnings=warnings) or ctx.measured
@@ -101,8 +102,8 @@ def examples(ctx: MemberContext) -> dict:
 def data_card_sections(collector, ctx: MemberContext) -> dict:
     """Write a collected data card into the run (thumbnails, `label_issues.csv`) and return its sections."""
     collector.write(ctx.writer)
-    record = ctx.writer.record
-    return {"data_card": record["data_card"], "label_issues": record.get("label_issues", OMIT)}
+    written = ctx.writer.view()
+    return {"data_card": written.data_card, "label_issues": OMIT if written.label_issues is None else written.label_issues}
 
 
 @stage(fills=("data_card", "label_issues"))

@@ -25,12 +25,12 @@ def record_emissions(members: list[Member], emissions) -> None:
 
     @stage(fills=("emissions",))
     def sweep_emissions(ctx: MemberContext) -> dict:
-        warnings = ctx.writer.record["warnings"]
         if emissions.warning:
-            warnings.append(emissions.warning)
-        warnings.extend(cluster_warnings)
+            ctx.writer.warn(emissions.warning)
+        for line in cluster_warnings:
+            ctx.writer.warn(line)
         if result is not None and not result.get("phases") and len(members) > 1:
-            warnings.append(f"emissions cover the whole sweep of {len(members)} configurations "
+            ctx.writer.warn(f"emissions cover the whole sweep of {len(members)} configurations "
                             "(shared data loading and feature extraction included)")
         return {"emissions": None if result is None else {
             **result, "inference": inference_section(ctx.inference, result), "shared_cost": shared,
@@ -45,6 +45,6 @@ def record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | No
     table = [member_row(m.writer.record, m.parameters, status="complete", selected=m is chosen) for m in members]
     for member in members:
         if sweep_id:
-            member.writer.record["sweep"].update(selected=member is chosen, members=table, **sweeps.selection_facts(rule, table))
-        sweeps.mark_shared(member.writer.record, len(members))
+            member.writer.amend("sweep", selected=member is chosen, members=table, **sweeps.selection_facts(rule, table))
+        sweeps.mark_shared(member.writer, len(members))
         member.writer.save()
