@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import formatting as fmt
+from ...record.model import RunRecord
 from ..info import CardInfo
 from ..parts import Evaluation, Risks, TrainingDetails
 from ..section_spec import CoverageItem, Gap, Heading, Section
@@ -17,7 +18,7 @@ IMBALANCE_RATIO = 3.0
 def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluation) -> list[str]:
     """Limitations the numbers themselves show; these never replace the human text."""
     found = []
-    unit = unit_of(record)
+    unit = unit_of(RunRecord.of(record))  # until risks reads the typed record
     for ev in evaluation.sets:
         acc = ev.metrics.get("accuracy")
         if ev.n_samples < SMALL_TEST_SET and acc is not None:
