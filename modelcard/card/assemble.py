@@ -65,7 +65,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         slug=slugify(name), warnings=warnings, gaps={}, details=details,
         uses=uses(info), risks=risks(record, info, training, evaluation),
         get_started=get_started(typed, run_path), training=training, evaluation=evaluation,
-        examination=examination(record, info, run_path), environment=environment, specs=technical_specs(typed),
+        examination=examination(typed, info, run_path), environment=environment, specs=technical_specs(typed),
         closing=closing(typed, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
         status=record["status"], unit=unit_of(typed), summary=summary(details, evaluation, info),
         comparison=comparison_section(record, *compared) if compared else None,
