@@ -97,7 +97,7 @@ def evaluation(record: RunRecord) -> Evaluation:
             factors.append(f"{kind}: {', '.join(picked)}")
     if len(sets) > 1:
         factors.append("evaluation set (distribution shift between sets)")
-    rob = robustness(record.to_dict())  # until robustness reads the typed record
+    rob = robustness(record)
     if rob.measured:
         factors.append(f"common image corruptions ({rob.suite} suite of ImageNet-C, on {rob.eval_set})")
     return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob, metric_names=dict(METRIC_NAMES),
