@@ -101,7 +101,7 @@ def evaluation(record: RunRecord) -> Evaluation:
     if rob.measured:
         factors.append(f"common image corruptions ({rob.suite} suite of ImageNet-C, on {rob.eval_set})")
     return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob, metric_names=dict(METRIC_NAMES),
-                      seeds_cv=seeds_cv(record.to_dict()))  # until seeds_cv reads the typed record
+                      seeds_cv=seeds_cv(record))
 
 
 COVERAGE = (
