@@ -63,7 +63,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     tags += [t for t in info.tags if t not in tags]
     card = Card(
         slug=slugify(name), warnings=warnings, gaps={}, details=details,
-        uses=uses(info), risks=risks(record, info, training, evaluation),
+        uses=uses(info), risks=risks(typed, info, training, evaluation),
         get_started=get_started(typed, run_path), training=training, evaluation=evaluation,
         examination=examination(typed, info, run_path), environment=environment, specs=technical_specs(typed),
         closing=closing(typed, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
