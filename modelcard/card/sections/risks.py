@@ -57,7 +57,7 @@ def measured_risks(record: RunRecord, training: TrainingDetails, evaluation: Eva
         counts = [c for c in train.class_counts.values()]
         if min(counts) > 0 and max(counts) / min(counts) >= IMBALANCE_RATIO:
             found.append(f"Classes are imbalanced in training ({min(counts)} to {max(counts)} images per class).")
-    test_issues = (record.label_issues or {}).get("test")  # split -> its suspect labels
+    test_issues = record.label_issues_of("test")
     if test_issues is not None and test_issues.measured and test_issues.moves_accuracy:  # decided when measured (run-record.md)
         rate = test_issues.rate
         found.append(f"cleanlab estimates that {fmt.num(rate.value)} of the test labels may be wrong (95% CI "
