@@ -132,10 +132,10 @@ def test_never_measured_lists_only_what_is_absent():
 def test_whole_summary_from_a_record_drops_missing_facts():
     record = cf.base_record(slices=False, extra_set=False)
     details = model_details(RunRecord.of(record), CardInfo(), record["name"])
-    full = S.summary(details, evaluation(record), CardInfo(accuracy_bar=0.5))
+    full = S.summary(details, evaluation(RunRecord.of(record)), CardInfo(accuracy_bar=0.5))
     assert full.sentences[0] == "demo-mobilenetv2 is an image classifier that sorts images into 4 classes."
     assert full.accuracy_bar == "50%" and any("stated bar of 50%" in s for s in full.sentences)
     assert not any("Among groups" in s for s in full.sentences)  # no slices: no group sentence
     del record["evaluations"]["test"]["metrics"]["ece"]
-    fewer = S.summary(details, evaluation(record), CardInfo())
+    fewer = S.summary(details, evaluation(RunRecord.of(record)), CardInfo())
     assert not any("calibration error" in s for s in fewer.sentences) and fewer.accuracy_bar is None

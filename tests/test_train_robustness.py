@@ -38,9 +38,11 @@ def test_train_completes_when_robustness_raises(tmp_path, capsys, monkeypatch):
 def test_robustness_none_is_named_on_the_card(tmp_path):
     """`--robustness none` (and old records) say so instead of leaving the section out silently."""
     from modelcard.card.sections.robustness import robustness
+    from modelcard.record.model import RunRecord
 
-    assert robustness({"config": {"robustness": "none"}, "warnings": []}).reason == "skipped (`--robustness none`)"
-    old = robustness({"config": {}, "warnings": [], "created_by": "train"})
+    none = RunRecord.of({"config": {"robustness": "none"}, "warnings": []})
+    assert robustness(none).reason == "skipped (`--robustness none`)"
+    old = robustness(RunRecord.of({"config": {}, "warnings": [], "created_by": "train"}))
     assert not old.measured and "did not measure" in old.reason
 
 

@@ -55,7 +55,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     warnings = card_warnings(typed)
     details = model_details(typed, info, name)
     training = training_details(record, sweep_members)
-    evaluation = evaluation_section(record)
+    evaluation = evaluation_section(typed)
     environment = environmental_impact(record, info)
     tags = ["image-classification", "keras", "modelcard"]
     if model:
@@ -63,11 +63,11 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     tags += [t for t in info.tags if t not in tags]
     card = Card(
         slug=slugify(name), warnings=warnings, gaps={}, details=details,
-        uses=uses(info), risks=risks(record, info, training, evaluation),
+        uses=uses(info), risks=risks(typed, info, training, evaluation),
         get_started=get_started(typed, run_path), training=training, evaluation=evaluation,
-        examination=examination(record, info, run_path), environment=environment, specs=technical_specs(typed),
-        closing=closing(record, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
-        status=record["status"], unit=unit_of(record), summary=summary(details, evaluation, info),
+        examination=examination(typed, info, run_path), environment=environment, specs=technical_specs(typed),
+        closing=closing(typed, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
+        status=record["status"], unit=unit_of(typed), summary=summary(details, evaluation, info),
         comparison=comparison_section(record, *compared) if compared else None,
     )
     card.gaps = {key: gap.place for key, gap in REGISTRY.gaps.items()

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Mapping
 
+from ..record.model import RunRecord
 from .info import CARD_INFO_FILE, CardInfo, describes_run, load_card_info
 
 
@@ -32,9 +34,11 @@ def _describes(info: CardInfo) -> str:
     return " and ".join(parts) if parts else "no run (it has neither `model_name` nor `runs:`)"
 
 
-def bind_card_info(explicit: Path | None, record: dict, cwd: Path | None = None) -> BoundInfo:
-    """The `CardInfo` to use for `record`: `explicit` (--card-info) or `./card.yaml` when it exists."""
-    name, run_id = record["name"], record["run_id"]
+def bind_card_info(explicit: Path | None, record: RunRecord | Mapping[str, Any], cwd: Path | None = None) -> BoundInfo:
+    """The `CardInfo` to use for `record`: `explicit` (--card-info) or `./card.yaml` when it exists.
+    `record` is the typed run record (a validated record dict is typed first, for callers that hold one)."""
+    typed = RunRecord.of(record)
+    name, run_id = typed.name, typed.run_id
     if explicit is not None:
         info = load_card_info(Path(explicit))
         if describes_run(info, name, run_id):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..record.intervals import interval_method_ids
+from ..record.model import Bootstrap, Evaluation
 
 #: How the card names each method of the record.
 METHOD_LABELS = {"wilson": "Wilson score interval",
@@ -83,20 +83,20 @@ class IntervalMethods:
         return "Intervals: " + "; ".join(f"{label} for {_listed(words)}" for label, words in groups.items()) + "."
 
 
-def interval_methods(ev: dict) -> IntervalMethods:
+def interval_methods(ev: Evaluation) -> IntervalMethods:
     """The methods of one record evaluation, for new and old (pre-1.1) records alike."""
-    metrics, per_class, slices, recorded = interval_method_ids(ev)
+    metrics, per_class, slices, recorded = ev.interval_methods()
     return IntervalMethods(metrics=metrics, per_class=per_class, slices=slices, recorded=recorded)
 
 
-def _resamples(bootstrap: dict) -> str:
-    n, seed = bootstrap.get("n_resamples"), bootstrap.get("seed")
+def _resamples(bootstrap: Bootstrap | None) -> str:
+    n, seed = (bootstrap.n_resamples, bootstrap.seed) if bootstrap is not None else (None, None)
     count = f"{n:,}" if isinstance(n, int) else "the"
     return f"{count} bootstrap resamples of the evaluation images (drawn with replacement" + \
         (f", seed {seed})" if seed is not None else ")")
 
 
-def method_glossary(evaluations: dict) -> dict[str, str]:
+def method_glossary(evaluations: dict[str, Evaluation]) -> dict[str, str]:
     """One glossary entry per interval method the run used, e.g. {"Wilson score interval": "The
     interval for a share of counted images ..."}: the term is the method's label in the tables."""
     entries: dict[str, str] = {}
@@ -107,5 +107,5 @@ def method_glossary(evaluations: dict) -> dict[str, str]:
             term = method_label(method)
             definition = METHOD_DEFINITIONS.get(method)
             if term not in entries and definition:
-                entries[term] = definition.format(resamples=_resamples(ev.get("bootstrap") or {}))
+                entries[term] = definition.format(resamples=_resamples(ev.bootstrap))
     return dict(sorted(entries.items(), key=lambda kv: kv[0].lower()))

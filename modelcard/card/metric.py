@@ -13,3 +13,12 @@ class Metric:
     ci_low: float | None    # e.g. 0.871
     ci_high: float | None   # e.g. 0.948
     reason: str | None = None  # e.g. "the model never predicted this class" (value None: too few images)
+
+
+def metric_of(m) -> Metric:
+    """The card's `Metric` from the typed record's metric (`record.model.Metric` or `MetricFact`,
+    anything with value/ci_low/ci_high/reason), e.g. `metric_of(ev.metrics["accuracy"])`; None
+    (no such metric) gives a metric whose parts are all None, as `metric_from(None)` does."""
+    if m is None:
+        return Metric(None, None, None)
+    return Metric(m.value, m.ci_low, m.ci_high, getattr(m, "reason", None))

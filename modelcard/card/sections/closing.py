@@ -3,17 +3,18 @@ card.yaml), with the glossary entries of the interval methods the run used."""
 
 from __future__ import annotations
 
+from ...record.model import RunRecord
 from ..info import CardInfo
 from ..intervals import method_glossary
 from ..parts import Closing
 from ..section_spec import CoverageItem, Gap, Heading, Section
 
 
-def closing(record: dict, info: CardInfo) -> Closing:
+def closing(record: RunRecord, info: CardInfo) -> Closing:
     """The closing sections; the run adds one glossary entry per interval method it used."""
     return Closing(bibtex=info.citation.bibtex, apa=info.citation.apa, glossary=dict(info.glossary),
                    more_information=info.more_information, authors=list(info.card_authors), contact=info.contact,
-                   methods=method_glossary(record["evaluations"]))
+                   methods=method_glossary(record.evaluations))
 
 
 COVERAGE = (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ...record.model import Evaluation as RecordEvaluation, RunRecord
+from ...record.typed import Section as RecordSection
 from .. import formatting as fmt
 from ..intervals import METRIC_NAMES, interval_methods
+from ..metric import metric_of
 from ..parts import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
 from ..section_spec import CoverageItem, Heading, Section
-from .common import metric_from
 from .slice_notes import slice_notes
 from .robustness import robustness
 from .seeds_cv import seeds_cv
@@ -15,34 +17,41 @@ METRIC_ORDER = ("accuracy", "balanced_accuracy", "top5_accuracy", "f1_macro", "p
                 "f1_weighted", "precision_weighted", "recall_weighted", "log_loss", "ece")
 
 
-def unit_of(record: dict) -> str:
+def unit_of(record: RunRecord) -> str:
     """What one evaluated item is called on the card: "samples" for `modelcard record` runs, whose
     predictions need not be of images (the tool never saw the inputs), else "images"."""
-    return "samples" if record.get("created_by") == "record" else "images"
+    return "samples" if record.created_by == "record" else "images"
 
 
-def _eval_set(name: str, ev: dict, unit: str = "images") -> EvalSet:
-    metrics = {k: metric_from(ev["metrics"][k]) for k in METRIC_ORDER if k in ev["metrics"]}
-    metrics.update({k: metric_from(v) for k, v in sorted(ev["metrics"].items()) if k not in metrics})
-    per_class = [PerClass(p["class_name"], int(p["support"]), metric_from(p["precision"]), metric_from(p["recall"]),
-                          metric_from(p["f1"])) for p in ev["per_class"]]
-    slices = [Slice(column=s["column"], min_group_size=s.get("min_group_size"),
-                    groups=[SliceGroup(str(g["group"]), int(g["count"]), bool(g.get("unreliable")),
-                                       metric_from(g.get("accuracy")), metric_from(g.get("f1_macro"))) for g in s["groups"]],
-                    difference=s["difference"], difference_ci=s.get("difference_ci"), ratio=s["ratio"],
-                    worst_group=s["worst_group"]) for s in ev["slices"]]
+def _metric_dicts(metrics: dict | None) -> dict | None:
+    """A slice's `difference_ci` as the card part holds it: score -> the record's metric object."""
+    return None if metrics is None else {k: m.to_dict() if isinstance(m, RecordSection) else m
+                                         for k, m in metrics.items()}
+
+
+def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
+    metrics = {k: metric_of(ev.metrics[k]) for k in METRIC_ORDER if k in ev.metrics}
+    metrics.update({k: metric_of(v) for k, v in sorted(ev.metrics.items()) if k not in metrics})
+    per_class = [PerClass(p.class_name, int(p.support), metric_of(p.precision), metric_of(p.recall),
+                          metric_of(p.f1)) for p in ev.per_class]
+    slices = [Slice(column=s.column, min_group_size=s.min_group_size,
+                    groups=[SliceGroup(str(g.group), int(g.count), bool(g.unreliable),
+                                       metric_of(g.accuracy), metric_of(g.f1_macro)) for g in s.groups],
+                    difference=s.difference, difference_ci=_metric_dicts(s.difference_ci), ratio=s.ratio,
+                    worst_group=s.worst_group) for s in ev.slices]
     # An attribute with one group compares nothing: no table, chart or risk, one line instead.
     single = [s for s in slices if len(s.groups) < 2]
     slices = [s for s in slices if len(s.groups) >= 2]
     for s in slices:
         if s.all_small:
             s.all_small_note = _all_small_note(s, unit)
-    return EvalSet(name=name, source=ev.get("source"), n_samples=ev["n_samples"], n_classes=ev["n_classes"],
-                   bootstrap=dict(ev["bootstrap"]), metrics=metrics, per_class=per_class,
-                   confusion_labels=list(ev["confusion_matrix"]["labels"]),
-                   confusion_counts=[list(r) for r in ev["confusion_matrix"]["counts"]],
-                   top_confusions=list(ev["top_confusions"]), calibration=dict(ev["calibration"]), slices=slices,
-                   slice_notes={s.column: n for s in slices if (n := slice_notes(ev).get(s.column))},
+    notes = slice_notes(ev)
+    return EvalSet(name=name, source=ev.source, n_samples=ev.n_samples, n_classes=ev.n_classes,
+                   bootstrap=ev.bootstrap.to_dict(), metrics=metrics, per_class=per_class,
+                   confusion_labels=list(ev.confusion_matrix.labels),
+                   confusion_counts=[list(r) for r in ev.confusion_matrix.counts],
+                   top_confusions=[c.to_dict() for c in ev.top_confusions], calibration=ev.calibration.to_dict(),
+                   slices=slices, slice_notes={s.column: n for s in slices if (n := notes.get(s.column))},
                    intervals=interval_methods(ev), single_group_notes=[_single_group_note(s, unit) for s in single])
 
 
@@ -66,9 +75,9 @@ def _single_group_note(s: Slice, unit: str) -> str:
     return f"Slice `{s.column}` has one group ({g.group}: all {fmt.count(g.count)} {unit}): not compared."
 
 
-def evaluation(record: dict) -> Evaluation:
-    names = sorted(record["evaluations"], key=lambda n: (n != "test", n))
-    sets = [_eval_set(n, record["evaluations"][n], unit_of(record)) for n in names]
+def evaluation(record: RunRecord) -> Evaluation:
+    names = sorted(record.evaluations, key=lambda n: (n != "test", n))
+    sets = [_eval_set(n, record.evaluations[n], unit_of(record)) for n in names]
     gaps = []
     if len(sets) > 1:
         ref = sets[0]
@@ -80,7 +89,7 @@ def evaluation(record: dict) -> Evaluation:
                 diff = None if a.value is None or b.value is None else b.value - a.value
                 gaps.append(ShiftGap(key, ref.name, other.name, a.value, b.value, diff))
     factors = ["class (per-class scores)"]
-    metadata = {c for n in names for c in record["evaluations"][n].get("metadata_columns") or []}
+    metadata = {c for n in names for c in record.evaluations[n].metadata_columns or []}
     columns = sorted({s.column for e in sets for s in e.slices})
     for kind, picked in (("slice attributes", [c for c in columns if c not in metadata]),
                          ("attributes from --metadata", [c for c in columns if c in metadata])):

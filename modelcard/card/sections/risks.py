@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import formatting as fmt
+from ...record.model import RunRecord
 from ..info import CardInfo
 from ..parts import Evaluation, Risks, TrainingDetails
 from ..section_spec import CoverageItem, Gap, Heading, Section
@@ -14,7 +15,7 @@ HIGH_ECE = 0.1
 IMBALANCE_RATIO = 3.0
 
 
-def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluation) -> list[str]:
+def measured_risks(record: RunRecord, training: TrainingDetails, evaluation: Evaluation) -> list[str]:
     """Limitations the numbers themselves show; these never replace the human text."""
     found = []
     unit = unit_of(record)
@@ -56,10 +57,10 @@ def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluati
         counts = [c for c in train.class_counts.values()]
         if min(counts) > 0 and max(counts) / min(counts) >= IMBALANCE_RATIO:
             found.append(f"Classes are imbalanced in training ({min(counts)} to {max(counts)} images per class).")
-    test_issues = (record.get("label_issues") or {}).get("test") or {}
-    if test_issues.get("measured") and test_issues.get("moves_accuracy"):  # decided when measured (run-record.md)
-        rate = test_issues["rate"]
-        found.append(f"cleanlab estimates that {fmt.num(rate['value'])} of the test labels may be wrong (95% CI "
+    test_issues = record.label_issues_of("test")
+    if test_issues is not None and test_issues.measured and test_issues.moves_accuracy:  # decided when measured (run-record.md)
+        rate = test_issues.rate
+        found.append(f"cleanlab estimates that {fmt.num(rate.value)} of the test labels may be wrong (95% CI "
                      f"{fmt.ci(rate)}): more than half the width of the test accuracy's interval, so label errors "
                      "alone could move accuracy beyond its stated uncertainty (suspects are listed on the data card).")
     if training.data.skipped_files:
@@ -67,7 +68,7 @@ def measured_risks(record: dict, training: TrainingDetails, evaluation: Evaluati
     return found
 
 
-def risks(record: dict, info: CardInfo, training: TrainingDetails, evaluation: Evaluation) -> Risks:
+def risks(record: RunRecord, info: CardInfo, training: TrainingDetails, evaluation: Evaluation) -> Risks:
     """Bias, Risks and Limitations: the human text with the limitations the numbers show."""
     return Risks(info.bias_risks_limitations, measured_risks(record, training, evaluation), info.recommendations)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import formatting as fmt
-from ..metric import Metric
 from ...record.format import ROBUSTNESS_NOT_MEASURED
-from .common import metric_from
+from ...record.model import RunRecord
+from .. import formatting as fmt
+from ..metric import Metric, metric_of
 
 #: Prefix of the record warning written when the stage failed (training.robustness writes it).
 ROBUSTNESS_WARNING = ROBUSTNESS_NOT_MEASURED  # the record's warning prefix (modelcard.record.format)
@@ -54,32 +54,32 @@ class Robustness:
     method: str | None = None            # e.g. "ImageNet-C corruptions ... paired percentile bootstrap ..."
 
 
-def robustness(record: dict) -> Robustness:
+def robustness(record: RunRecord) -> Robustness:
     """The subsection from a record of any version (the object is optional)."""
-    section = record.get("robustness")
-    if not section:
+    section = record.robustness
+    if section is None:
         return Robustness(measured=False, reason=_why_not(record))
     corruptions = []
     severities: set[int] = set()
-    for name, by_severity in sorted(section["corruptions"].items()):
-        results = [SeverityResult(int(s), metric_from(v["accuracy"]), metric_from(v["accuracy_drop"]))
+    for name, by_severity in sorted(section.corruptions.items()):
+        results = [SeverityResult(int(s), metric_of(v.accuracy), metric_of(v.accuracy_drop))
                    for s, v in sorted(by_severity.items(), key=lambda item: int(item[0]))]
         severities.update(r.severity for r in results)
-        corruptions.append(CorruptionResult(name, results, dict((section.get("parameters") or {}).get(name) or {})))
-    return Robustness(measured=True, suite=section["suite"], eval_set=section["set"], n=section["n"],
-                      seed=section["seed"], clean_accuracy=metric_from(section["clean_accuracy"]),
-                      relative_robustness=section.get("relative_robustness"), severities=sorted(severities),
-                      corruptions=corruptions, method=section.get("method"))
+        corruptions.append(CorruptionResult(name, results, dict((section.parameters or {}).get(name) or {})))
+    return Robustness(measured=True, suite=section.suite, eval_set=section.set, n=section.n,
+                      seed=section.seed, clean_accuracy=metric_of(section.clean_accuracy),
+                      relative_robustness=section.relative_robustness, severities=sorted(severities),
+                      corruptions=corruptions, method=section.method)
 
 
-def _why_not(record: dict) -> str:
-    for text in record.get("warnings") or []:
+def _why_not(record: RunRecord) -> str:
+    for text in record.warnings or []:
         if text.startswith(ROBUSTNESS_WARNING):
             return text[len(ROBUSTNESS_WARNING):].lstrip(": ") or "the stage failed"
-    suite = (record.get("config") or {}).get("robustness")
+    suite = (record.config or {}).get("robustness")
     if suite == "none":
         return "skipped (`--robustness none`)"
-    if record.get("created_by") == "record":
+    if record.created_by == "record":
         return "the run holds predictions only (`modelcard record`), so no images could be corrupted"
     return "this run did not measure it (made before robustness was recorded)"
 

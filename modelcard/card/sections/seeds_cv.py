@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...record.model import CrossValidation as RecordCrossValidation, RunRecord, Seeds
 from .. import formatting as fmt
-from ..metric import Metric
-from .common import metric_from
+from ..metric import Metric, metric_of
 
 METRIC_WORDS = {"accuracy": "accuracy", "f1_macro": "F1 (macro)"}
 
@@ -58,42 +58,44 @@ class SeedsCV:
     sentences: list[str] = field(default_factory=list)  # e.g. ["Cross-validation estimates the recipe ..."]
 
 
-def _seeds(section: dict) -> SeedSpread:
-    rows = [[f"{r['seed']} (shipped)" if r["seed"] == section["shipped_seed"] else str(r["seed"]),
-             fmt.num(r["accuracy"]), fmt.num(r["f1_macro"])] for r in section["per_seed"]]
-    spread_rows = [[METRIC_WORDS.get(m, m), fmt.num(s["min"]), fmt.num(s["max"]), fmt.num(s["spread"]),
-                    fmt.num(s.get("std"))] for m, s in section["spread"].items()]
-    return SeedSpread(seeds=list(section["seeds"]), shipped_seed=section["shipped_seed"], eval_set=section["set"],
-                      rows=rows, spread_rows=spread_rows, accuracy=dict(section["spread"]["accuracy"]))
+def _seeds(section: Seeds) -> SeedSpread:
+    rows = [[f"{r.seed} (shipped)" if r.seed == section.shipped_seed else str(r.seed),
+             fmt.num(r.accuracy), fmt.num(r.f1_macro)] for r in section.per_seed]
+    spread_rows = [[METRIC_WORDS.get(m, m), fmt.num(s.min), fmt.num(s.max), fmt.num(s.spread),
+                    fmt.num(s.std)] for m, s in section.spread.items()]
+    return SeedSpread(seeds=list(section.seeds), shipped_seed=section.shipped_seed, eval_set=section.set,
+                      rows=rows, spread_rows=spread_rows, accuracy=section.spread["accuracy"].to_dict())
 
 
-def _cv(section: dict) -> CrossValidation:
-    per_class = [[p["class_name"], fmt.count(p["support"]), fmt.num((p.get("recall") or {}).get("value"))]
-                 for p in section["per_class"]]
-    interval = section.get("accuracy_interval") or {}
-    return CrossValidation(k=section["k"], n=section["n"], n_train=section["n_train"], n_val=section["n_val"],
-                           accuracy=metric_from(section["metrics"]["accuracy"]),
-                           f1_macro=(section["metrics"].get("f1_macro") or {}).get("value"), per_class_rows=per_class,
-                           interval_method=interval.get("description") or interval.get("method") or "not recorded",
-                           folds=section.get("folds") or "", head=section.get("head") or "",
-                           k_note=section.get("k_note"), corrected_t=interval.get("corrected_t"))
+def _cv(section: RecordCrossValidation) -> CrossValidation:
+    per_class = [[p.class_name, fmt.count(p.support), fmt.num(p.recall.value if p.recall is not None else None)]
+                 for p in section.per_class]
+    interval = section.accuracy_interval
+    method = (interval.description or interval.method) if interval is not None else None
+    f1_macro = section.metrics.get("f1_macro")
+    return CrossValidation(k=section.k, n=section.n, n_train=section.n_train, n_val=section.n_val,
+                           accuracy=metric_of(section.metrics["accuracy"]),
+                           f1_macro=f1_macro.value if f1_macro is not None else None, per_class_rows=per_class,
+                           interval_method=method or "not recorded",
+                           folds=section.folds or "", head=section.head or "",
+                           k_note=section.k_note, corrected_t=interval.corrected_t if interval is not None else None)
 
 
-def seeds_cv(record: dict) -> SeedsCV | None:
+def seeds_cv(record: RunRecord) -> SeedsCV | None:
     """The subsection, or None when the run has neither `seeds` nor `cv`."""
-    seeds = _seeds(record["seeds"]) if record.get("seeds") else None
-    cv = _cv(record["cv"]) if record.get("cv") else None
+    seeds = _seeds(record.seeds) if record.seeds is not None else None
+    cv = _cv(record.cv) if record.cv is not None else None
     if seeds is None and cv is None:
         return None
-    test = ((record.get("evaluations") or {}).get("test") or {})
-    metrics = test.get("metrics") or {}
+    test = record.evaluation("test") if record.evaluations else None
+    metrics = test.metrics if test is not None and test.metrics else {}
     rows = []
     if cv is not None:
         rows.append([f"the recipe ({cv.k}-fold cross-validation)", f"{fmt.count(cv.n)} train+val",
                      fmt.metric(cv.accuracy), fmt.num(cv.f1_macro)])
     if metrics:
-        rows.append(["the shipped model (test split)", f"{fmt.count(test.get('n_samples'))} test",
-                     fmt.metric(metrics.get("accuracy")), fmt.metric(metrics.get("f1_macro"))])
+        rows.append(["the shipped model (test split)", f"{fmt.count(test.n_samples)} test",
+                     fmt.metric(test.metric("accuracy")), fmt.metric(test.metric("f1_macro"))])
     return SeedsCV(seeds=seeds, cv=cv, side_by_side=rows, sentences=_sentences(seeds, cv))
 
 

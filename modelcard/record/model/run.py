@@ -96,6 +96,10 @@ class RunRecord(Section):
         ev = self.evaluation(eval_set)
         return ev.metric(name) if ev is not None else None
 
+    def label_issues_of(self, split: str = "test") -> LabelIssues | None:
+        """The suspect labels cleanlab measured on one split; None when not recorded (before 1.1)."""
+        return (self.label_issues or {}).get(split)
+
     @property
     def in_sweep(self) -> bool:
         return self.sweep is not None
