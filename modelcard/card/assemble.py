@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..record.model import RunRecord
+from ..record.model import Member, RunRecord
 from .info import CardInfo, human_value
 from .model import Card
 from .registry import REGISTRY
@@ -44,7 +44,7 @@ def slugify(name: str) -> str:
 
 
 
-def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members: list[dict] | None = None,
+def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members: list[Member] | None = None,
                   compared: tuple | None = None, typed: RunRecord | None = None) -> Card:
     """The whole card; `sweep_members` overrides the record's own member table when given;
     `compared` is `(kind, [MemberSource])` from `compare.members.comparison_sources`; `typed` is
@@ -54,7 +54,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     name = info.model_name or record["name"]
     warnings = card_warnings(typed)
     details = model_details(typed, info, name)
-    training = training_details(record, sweep_members)
+    training = training_details(typed, sweep_members)
     evaluation = evaluation_section(record)
     environment = environmental_impact(record, info)
     tags = ["image-classification", "keras", "modelcard"]

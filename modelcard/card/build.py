@@ -24,6 +24,7 @@ from ..compare.members import comparison_sources
 from ..datacard.model import data_card, has_data_card
 from ..record import RunRef, list_runs
 from ..record.artifacts import check_artifacts
+from ..record.model import Member
 from ..record.sweep_table import member_row
 from .assemble import assemble_card
 from .binding import bind_card_info
@@ -53,15 +54,14 @@ def skeleton_note(keys: list[str]) -> str:
             "provided; write real text there or delete the key")
 
 
-def sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
+def sweep_members(run: RunRef, runs_dir: Path | None) -> list[Member] | None:
     """The record's own member table; only when it is empty, the sibling runs found in `runs_dir`."""
-    sweep = run.record.get("sweep")
-    if not sweep or sweep["members"] or runs_dir is None:
+    sweep = run.model.sweep
+    if sweep is None or not sweep.to_dict() or sweep.members or runs_dir is None:
         return None
     runs, _ = list_runs(Path(runs_dir))
-    members = [member_row(other.record, other.record["sweep"].get("parameters", {}), other.record["status"],
-                          other.record["sweep"].get("selected"))
-               for other in runs if (other.record.get("sweep") or {}).get("sweep_id") == sweep["sweep_id"]]
+    members = [Member.from_dict(member_row(other.record, theirs.parameters or {}, other.model.status, theirs.selected))
+               for other in runs if (theirs := other.model.sweep) is not None and theirs.sweep_id == sweep.sweep_id]
     return members or None
 
 

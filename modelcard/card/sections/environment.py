@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...record.model import RunRecord
 from .. import formatting as fmt
 from ..info import CardInfo
 from ..parts import EnvironmentalImpact, Stated
@@ -50,7 +51,7 @@ def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
     return EnvironmentalImpact(hardware_type=hardware, hours_used=hours, cloud_provider=provider, cloud_region=region,
                                carbon_emitted=carbon, emissions=dict(sorted(em.items())) if em else None,
                                measured=em.get("measured") if em else None, method=em.get("method") if em else None,
-                               costs=run_costs(record), method_sentence=method_sentence(em) if em else None)
+                               costs=run_costs(RunRecord.of(record)), method_sentence=method_sentence(em) if em else None)
 
 
 def method_sentence(em: dict) -> str:
