@@ -68,7 +68,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         examination=examination(record, info, run_path), environment=environment, specs=technical_specs(typed),
         closing=closing(record, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
         status=record["status"], unit=unit_of(record), summary=summary(details, evaluation, info),
-        comparison=comparison_section(record, *compared) if compared else None,
+        comparison=comparison_section(typed, *compared) if compared else None,
     )
     card.gaps = {key: gap.place for key, gap in REGISTRY.gaps.items()
                  if not (gap.filled(info, card) if gap.filled else human_value(info, key))}
