@@ -56,7 +56,7 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
     details = model_details(typed, info, name)
     training = training_details(typed, sweep_members)
     evaluation = evaluation_section(record)
-    environment = environmental_impact(record, info)
+    environment = environmental_impact(typed, info)
     tags = ["image-classification", "keras", "modelcard"]
     if model:
         tags.append(model["backbone"])
