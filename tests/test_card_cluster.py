@@ -10,6 +10,7 @@ import pytest
 import card_fixtures as cf
 from modelcard.card.info import CardInfo
 from modelcard.card.sections.environment import environmental_impact
+from modelcard.record.model import RunRecord
 from modelcard.record.validate import validate_record
 
 
@@ -32,12 +33,12 @@ def cluster_record(measured: list[bool]) -> dict:
                            "the energy of 2 other workers was not measured"),
 ])
 def test_cluster_carbon_and_hardware(measured, words):
-    env = environmental_impact(cluster_record(measured), CardInfo())
+    env = environmental_impact(RunRecord.of(cluster_record(measured)), CardInfo())
     assert words in env.carbon_emitted.value
     assert env.hardware_type.value == f"Test CPU (2 cores), the chief of {len(measured)} workers"
 
 
 def test_single_worker_card_is_unchanged():
     record = copy.deepcopy(cf.base_record())
-    env = environmental_impact(record, CardInfo())
+    env = environmental_impact(RunRecord.of(record), CardInfo())
     assert "workers" not in (env.carbon_emitted.value or "") and "workers" not in (env.hardware_type.value or "")

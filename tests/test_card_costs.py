@@ -9,6 +9,7 @@ import pytest
 
 import card_fixtures as cf
 from modelcard.card.sections.costs import run_costs, sweep_cost
+from modelcard.record.model import RunRecord
 from modelcard.record.sweep_table import member_row
 from modelcard.render.build import build_cards
 
@@ -54,13 +55,14 @@ def test_member_rows_and_sums_come_from_the_phases():
     assert chosen["fit_cost"]["energy_kwh"] == pytest.approx(3e-5) and other["fit_cost"]["energy_kwh"] == pytest.approx(4e-5)
     assert chosen["fit_cost"]["cpu_power_w"] == pytest.approx(3e-5 * 0.75 * 3.6e6 / 3.0)
     assert chosen["own_cost"]["energy_kwh"] == pytest.approx(3e-5 + 1e-5 + 2e-5)
-    cost = sweep_cost(record, record["sweep"]["members"])
+    typed = RunRecord.of(record)
+    cost = sweep_cost(typed, typed.sweep.members)
     assert [r.label for r in cost.shared] == ["data scan and hashing", "feature extraction: train",
                                               "other work (set-up, model building, saving)"]
     assert cost.shared_total.energy_kwh == pytest.approx(1e-5 + 8e-5 + 1e-5)
     assert cost.total.energy_kwh == pytest.approx(record["emissions"]["energy_kwh"])
     assert cost.selected_run_id == cf.RUN_ID and cost.estimated
-    costs = run_costs(record)
+    costs = run_costs(typed)
     assert costs.total.duration_s == pytest.approx(20.0) and costs.inference[0].breakeven_predictions == 7680
 
 

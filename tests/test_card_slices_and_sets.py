@@ -191,7 +191,8 @@ def test_record_cards_say_samples_not_images(tmp_path):
 ])
 def test_the_emissions_method_names_the_tool_once_and_ends_once(em, sentence):
     from modelcard.card.sections.environment import method_sentence
-    assert method_sentence(em) == sentence
+    from modelcard.record.model import Emissions
+    assert method_sentence(Emissions.from_dict(em)) == sentence
 
 
 def test_the_example_run_emissions_sentence_on_the_card(tmp_path):

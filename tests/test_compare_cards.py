@@ -7,6 +7,7 @@ import copy
 from modelcard.card.sections.comparison import MemberSource, comparison
 from modelcard.cli import main
 from modelcard.record import write_record
+from modelcard.record.model import Member, RunRecord
 from tests.card_fixtures import base_record, evaluation, write_run
 
 OTHER_ID = "20260101T000100Z-def456"
@@ -85,7 +86,7 @@ def _source(run_id, acc, chosen=False, backbone="mobilenetv2"):
     record = {"run_id": run_id, "name": run_id, "config": {"backbone": backbone, "name": run_id},
               "model": {"backbone": backbone, "input_size": 96}, "data": {"content_hash": "sha256:x"},
               "evaluations": {"test": {"metrics": {"accuracy": acc}}}, "warnings": []}
-    return MemberSource(run_id, record, None, chosen)
+    return MemberSource(run_id, RunRecord.of(record), None, chosen)
 
 
 def test_overlapping_intervals_say_the_choice_is_not_supported():
@@ -93,13 +94,13 @@ def test_overlapping_intervals_say_the_choice_is_not_supported():
     b = _source("b", {"value": 0.8, "ci_low": 0.7, "ci_high": 0.86}, backbone="resnet50v2")
     c = _source("c", {"value": 0.6, "ci_low": 0.5, "ci_high": 0.7}, backbone="densenet121")
     d = _source("d", {"value": 0.7, "ci_low": None, "ci_high": None}, backbone="efficientnetb0")
-    result = comparison({"run_id": "a"}, "compare", [a, b, c, d])
+    result = comparison(RunRecord.of({"run_id": "a"}), "compare", [a, b, c, d])
     assert result.setting_names == ["backbone"]
     assert [r.label for r in result.runs] == ["backbone=mobilenetv2", "backbone=resnet50v2", "backbone=densenet121",
                                               "backbone=efficientnetb0"]
     assert result.overlapping == ["backbone=resnet50v2"]  # c is clearly worse; d has no interval to judge
     assert result.chosen_label == "backbone=mobilenetv2" and "named by the user" in result.rule
-    assert comparison({"run_id": "a"}, "compare", [a]) is None
+    assert comparison(RunRecord.of({"run_id": "a"}), "compare", [a]) is None
 
 
 def test_build_compare_runs_side_by_side(tmp_path, capsys):
@@ -135,13 +136,16 @@ def test_plain_run_has_no_comparison(tmp_path, capsys):
 def test_per_configuration_energy_in_the_sweep_table_beats_the_sweep_wide_figure():
     record = base_record(extra_set=False)
     record["warnings"] = ["emissions cover the whole sweep of 2 configurations (shared data loading and feature extraction included)"]
-    row = dict(record["sweep"]["members"][0], own_cost={"duration_s": 2.0, "energy_kwh": 0.001, "emissions_kg": 0.0002})
-    shared = comparison(record, "sweep", [MemberSource(record["run_id"], record, record["sweep"]["members"][0], True),
-                                          MemberSource(OTHER_ID, None, record["sweep"]["members"][1], False)])
+    row = Member.from_dict(dict(record["sweep"]["members"][0],
+                                own_cost={"duration_s": 2.0, "energy_kwh": 0.001, "emissions_kg": 0.0002}))
+    typed = RunRecord.of(record)
+    chosen_row, other_row = typed.sweep.members
+    shared = comparison(typed, "sweep", [MemberSource(typed.run_id, typed, chosen_row, True),
+                                         MemberSource(OTHER_ID, None, other_row, False)])
     # The record's totals (0.00225 kWh) are the whole sweep's: shown as shared, not as this configuration's.
     assert (shared.runs[0].energy_kwh, shared.runs[0].emissions_scope) == (None, "sweep")
     assert shared.runs[0].shared["energy_kwh"] == "shared: measured once for the whole sweep"
-    own = comparison(record, "sweep", [MemberSource(record["run_id"], record, row, True),
-                                       MemberSource(OTHER_ID, None, record["sweep"]["members"][1], False)])
+    own = comparison(typed, "sweep", [MemberSource(typed.run_id, typed, row, True),
+                                      MemberSource(OTHER_ID, None, other_row, False)])
     assert (own.runs[0].energy_kwh, own.runs[0].emissions_kg, own.runs[0].emissions_scope) == (0.001, 0.0002, "run")
     assert "energy_kwh" not in own.runs[0].shared

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..record.model import RunRecord
+from ..record.model import Member, RunRecord
 from .info import CardInfo, human_value
 from .model import Card
 from .registry import REGISTRY
@@ -44,22 +44,21 @@ def slugify(name: str) -> str:
 
 
 
-def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members: list[dict] | None = None,
-                  compared: tuple | None = None, typed: RunRecord | None = None) -> Card:
-    """The whole card; `sweep_members` overrides the record's own member table when given;
-    `compared` is `(kind, [MemberSource])` from `compare.members.comparison_sources`; `typed` is
-    `record` as a RunRecord when the caller has it (sections moved onto the typed model read it)."""
-    typed = typed if typed is not None else RunRecord.of(record)
-    model = record["model"]
-    name = info.model_name or record["name"]
+def assemble_card(record: RunRecord | dict, info: CardInfo, *, run_path: Path,
+                  sweep_members: list[Member] | None = None, compared: tuple | None = None) -> Card:
+    """The whole card of a typed record (a validated record dict is typed first); `sweep_members`
+    overrides the record's own member table when given; `compared` is `(kind, [MemberSource])` from
+    `compare.members.comparison_sources`."""
+    typed = RunRecord.of(record)
+    name = info.model_name or typed.name
     warnings = card_warnings(typed)
     details = model_details(typed, info, name)
-    training = training_details(record, sweep_members)
+    training = training_details(typed, sweep_members)
     evaluation = evaluation_section(typed)
-    environment = environmental_impact(record, info)
+    environment = environmental_impact(typed, info)
     tags = ["image-classification", "keras", "modelcard"]
-    if model:
-        tags.append(model["backbone"])
+    if typed.model:
+        tags.append(typed.model.backbone)
     tags += [t for t in info.tags if t not in tags]
     card = Card(
         slug=slugify(name), warnings=warnings, gaps={}, details=details,
@@ -67,8 +66,8 @@ def assemble_card(record: dict, info: CardInfo, *, run_path: Path, sweep_members
         get_started=get_started(typed, run_path), training=training, evaluation=evaluation,
         examination=examination(typed, info, run_path), environment=environment, specs=technical_specs(typed),
         closing=closing(typed, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
-        status=record["status"], unit=unit_of(typed), summary=summary(details, evaluation, info),
-        comparison=comparison_section(record, *compared) if compared else None,
+        status=typed.status, unit=unit_of(typed), summary=summary(details, evaluation, info),
+        comparison=comparison_section(typed, *compared) if compared else None,
     )
     card.gaps = {key: gap.place for key, gap in REGISTRY.gaps.items()
                  if not (gap.filled(info, card) if gap.filled else human_value(info, key))}

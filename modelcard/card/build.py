@@ -24,6 +24,7 @@ from ..compare.members import comparison_sources
 from ..datacard.model import data_card, has_data_card
 from ..record import RunRef, list_runs
 from ..record.artifacts import check_artifacts
+from ..record.model import Member
 from ..record.sweep_table import member_row
 from .assemble import assemble_card
 from .binding import bind_card_info
@@ -53,15 +54,14 @@ def skeleton_note(keys: list[str]) -> str:
             "provided; write real text there or delete the key")
 
 
-def sweep_members(run: RunRef, runs_dir: Path | None) -> list[dict] | None:
+def sweep_members(run: RunRef, runs_dir: Path | None) -> list[Member] | None:
     """The record's own member table; only when it is empty, the sibling runs found in `runs_dir`."""
-    sweep = run.record.get("sweep")
-    if not sweep or sweep["members"] or runs_dir is None:
+    sweep = run.model.sweep
+    if sweep is None or not sweep.to_dict() or sweep.members or runs_dir is None:
         return None
     runs, _ = list_runs(Path(runs_dir))
-    members = [member_row(other.record, other.record["sweep"].get("parameters", {}), other.record["status"],
-                          other.record["sweep"].get("selected"))
-               for other in runs if (other.record.get("sweep") or {}).get("sweep_id") == sweep["sweep_id"]]
+    members = [Member.from_dict(member_row(other.record, theirs.parameters or {}, other.model.status, theirs.selected))
+               for other in runs if (theirs := other.model.sweep) is not None and theirs.sweep_id == sweep.sweep_id]
     return members or None
 
 
@@ -84,11 +84,11 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
                  policy: Path | None = None, *, compare: Sequence[RunRef] | None = None) -> BuiltCard:
     """The card of `run` with its gates, completeness and coverage (a bad policy or card.yaml is a UserError;
     the policy is read first)."""
-    loaded = load_policy(Path(policy), run.record) if policy is not None else None
-    bound = bind_card_info(card_info, run.record)
+    loaded = load_policy(Path(policy), run.model) if policy is not None else None
+    bound = bind_card_info(card_info, run.model)
     shown, marked = drop_skeleton_markers(bound.info)
-    card = assemble_card(run.record, shown, run_path=Path(run.path), sweep_members=sweep_members(run, runs_dir),
-                         compared=comparison_sources(run, runs_dir, list(compare or [])), typed=run.model)
+    card = assemble_card(run.model, shown, run_path=Path(run.path), sweep_members=sweep_members(run, runs_dir),
+                         compared=comparison_sources(run, runs_dir, list(compare or [])))
     card.warnings[:0] = bound.card_warnings
     card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else [])
     card.artifact_check = check_artifacts(Path(run.path), run.record)

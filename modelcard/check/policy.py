@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import UserError, read_user_text
+from ..record.model import RunRecord
 from .gate_names import ResolvedName, close_matches, resolve
 
 OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
@@ -47,7 +48,7 @@ class Policy:
     gates: list[Gate]
 
 
-def load_policy(path: Path, record: dict | None = None) -> Policy:
+def load_policy(path: Path, record: dict | RunRecord | None = None) -> Policy:
     """Read and check a policy file; `record` (optional) makes the close-match hints name run values."""
     path = Path(path)
     text = read_user_text(path, f"policy file {path} does not exist; pass an existing --policy file "
@@ -74,7 +75,7 @@ def load_policy(path: Path, record: dict | None = None) -> Policy:
     return Policy(path=path, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), gates=parsed)
 
 
-def parse_gate(item, where: str = "gate", record: dict | None = None) -> Gate:
+def parse_gate(item, where: str = "gate", record: dict | RunRecord | None = None) -> Gate:
     """`"accuracy.ci_low >= 0.80"` -> Gate; any mistake is a one-line UserError."""
     if not isinstance(item, str):
         raise UserError(f"{where}: {item!r} is not a string of the form `METRIC OP NUMBER` "

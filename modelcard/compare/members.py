@@ -11,17 +11,17 @@ from pathlib import Path
 from ..card.sections.comparison import MemberSource
 from ..errors import UserError
 from ..record.format import RUN_JSON
-from ..record.model import Member, Sweep
+from ..record.model import Member, RunRecord, Sweep
 from ..record.store import RunRef, list_runs, read_record
 
 
-def _find_record(run_id: str, folders: list[Path]) -> dict | None:
-    """The validated record of `run_id` in one of `folders` (MemberSource holds the record as read)."""
+def _find_record(run_id: str, folders: list[Path]) -> RunRecord | None:
+    """The validated record of `run_id` in one of `folders`, typed."""
     for folder in folders:
         candidate = folder / run_id
         if (candidate / RUN_JSON).is_file():
             try:
-                return read_record(candidate)
+                return RunRecord.of(read_record(candidate))
             except UserError:
                 return None  # a damaged sibling is shown as "record not found", not fatal to this card
     return None
@@ -40,14 +40,14 @@ def comparison_sources(run: RunRef, runs_dir: Path | None = None,
     sweep = run.model.sweep
     if compare:  # this run (and its sweep's members found on disk), then the named runs; the user chose this run
         siblings = _sweep_sources(run, sweep, runs_dir) if sweep else []
-        sources = [MemberSource(run.run_id, run.record, None, True)]
+        sources = [MemberSource(run.run_id, run.model, None, True)]
         sources += [MemberSource(s.run_id, s.record, None, False) for s in siblings
                     if s.record is not None and s.run_id != run.run_id]
         seen = {s.run_id for s in sources}
         for other in compare:
             if other.run_id not in seen:
                 seen.add(other.run_id)
-                sources.append(MemberSource(other.run_id, other.record, None, False))
+                sources.append(MemberSource(other.run_id, other.model, None, False))
         return "compare", sources
     if not sweep:
         return None
@@ -74,6 +74,6 @@ def _sweep_sources(run: RunRef, sweep: Sweep, runs_dir: Path | None) -> list[Mem
     sources = []
     for row in rows:
         this = row.run_id == run.run_id
-        record = run.record if this else _find_record(row.run_id, folders)
-        sources.append(MemberSource(row.run_id, record, row.to_dict(), bool(row.selected) or (this and bool(sweep.selected))))
+        record = run.model if this else _find_record(row.run_id, folders)
+        sources.append(MemberSource(row.run_id, record, row, bool(row.selected) or (this and bool(sweep.selected))))
     return sources

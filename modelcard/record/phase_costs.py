@@ -2,12 +2,16 @@
 
 Shared by the sweep table (each configuration's fit cost) and the card (the shared cost of a
 sweep, the selected configuration's own cost). Pure: plain dicts in, plain dicts out; a record
-without phases (1.0, or the task API failed) gives None everywhere.
+without phases (1.0, or the task API failed) gives None everywhere. The `typed_*` functions
+give the same sums over the typed record (`Emissions` in, `PhaseCost` out).
 """
 
 from __future__ import annotations
 
 from typing import Callable, Iterable
+
+from .model.emissions import Emissions, Phase
+from .model.sweep import PhaseCost
 
 # The standard phase kinds, in the order a training run meets them, with their card label.
 PHASE_KINDS = {
@@ -73,3 +77,37 @@ def own_cost(record: dict, run_id: str) -> dict | None:
 def shared_cost(record: dict) -> dict | None:
     """Phases no single configuration owns (data scan, feature extraction, other work)."""
     return cost_where(record, lambda p: p.get("run_id") is None)
+
+
+# -- the same sums over the typed record (modelcard.record.model) ----------------------------------
+def typed_phases(emissions: Emissions | None) -> list[Phase] | None:
+    """The phases of a typed `emissions` section, or None when it has none."""
+    return (emissions.phases if emissions is not None else None) or None
+
+
+def typed_sum(phases: Iterable[Phase]) -> PhaseCost | None:
+    """`sum_cost` of typed phases, as a PhaseCost (its JSON holds every key `sum_cost` gives)."""
+    total = sum_cost(p.to_dict() for p in phases)
+    return None if total is None else PhaseCost.from_dict(total)
+
+
+def typed_cost_where(emissions: Emissions | None, keep: Callable[[Phase], bool]) -> PhaseCost | None:
+    """`cost_where` over a typed emissions section."""
+    phases = typed_phases(emissions)
+    return None if phases is None else typed_sum(p for p in phases if keep(p))
+
+
+def typed_fit_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
+    return typed_cost_where(emissions, lambda p: p.kind == "fit" and p.run_id == run_id)
+
+
+def typed_own_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
+    return typed_cost_where(emissions, lambda p: p.run_id == run_id)
+
+
+def typed_shared_cost(emissions: Emissions | None) -> PhaseCost | None:
+    """The sweep's shared cost: the one the record holds (`emissions.shared_cost`), else the sum of
+    the phases no single configuration owns."""
+    if emissions is not None and emissions.shared_cost:
+        return PhaseCost.from_dict(emissions.shared_cost)
+    return typed_cost_where(emissions, lambda p: p.run_id is None)

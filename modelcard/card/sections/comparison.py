@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from ...compare.facts import run_facts
 from ...record.measured import shared_words
+from ...record.model import Member, PhaseCost, RunRecord
+from ...record.model import Metric as RecordMetric, Sweep
 from ..formatting import plain
 from ..metric import Metric
 from .common import metric_from
@@ -27,8 +29,8 @@ class MemberSource:
     """What is known about one compared run: its record when found, else its sweep-table row."""
 
     run_id: str                 # "20261122T000037Z-ec7710"
-    record: dict | None         # the member's run record, None when its folder was not found
-    sweep_row: dict | None      # its row of the sweep table, e.g. {"parameters": {...}, "test_accuracy": {...}}
+    record: RunRecord | None    # the member's run record, None when its folder was not found
+    sweep_row: Member | None    # its row of the sweep table, e.g. parameters {...} and test_accuracy
     chosen: bool                # True for the configuration the card is about
 
 
@@ -75,12 +77,14 @@ class Comparison:
 def _settings(source: MemberSource) -> dict:
     """Effective settings: the config, the model's backbone and input size, then the sweep parameters."""
     settings = {}
-    if source.record is not None:
-        settings.update(source.record.get("config") or {})
-        model = source.record.get("model") or {}
-        settings.update({k: model[k] for k in ("backbone", "input_size") if model.get(k) is not None})
-        settings.update((source.record.get("sweep") or {}).get("parameters") or {})
-    settings.update((source.sweep_row or {}).get("parameters") or {})
+    record = source.record
+    if record is not None:
+        settings.update(record.config or {})
+        if record.model is not None:
+            settings.update({k: getattr(record.model, k) for k in ("backbone", "input_size")
+                             if getattr(record.model, k) is not None})
+        settings.update((record.sweep.parameters if record.sweep is not None else None) or {})
+    settings.update((source.sweep_row.parameters if source.sweep_row is not None else None) or {})
     return settings
 
 
@@ -92,26 +96,30 @@ def _distinguishing(all_settings: list[dict], preferred: list[str]) -> list[str]
     return [k for k in keys if len({repr(s.get(k)) for s in all_settings}) > 1]
 
 
-def _number(row: dict, *keys):
-    return next((row[k] for k in keys if isinstance(row.get(k), (int, float)) and not isinstance(row.get(k), bool)), None)
+def _number(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _own_cost(row: dict) -> dict:
+def _own_cost(row: Member | None) -> PhaseCost:
     """A sweep-table row's own cost (modelcard.record.sweep_table): the phases that were this
-    configuration's alone (its fit, evaluation, efficiency), else its fit alone; {} if unmeasured.
+    configuration's alone (its fit, evaluation, efficiency), else its fit alone; empty if unmeasured.
     Per-configuration figures beat a record's sweep-wide ones."""
-    for key in ("own_cost", "fit_cost"):
-        if isinstance(row.get(key), dict):
-            return row[key]
-    return {}
+    for cost in ((row.own_cost, row.fit_cost) if row is not None else ()):
+        if isinstance(cost, PhaseCost):
+            return cost
+    return PhaseCost()
+
+
+def _metric(m: RecordMetric) -> Metric:
+    return Metric(m.value, m.ci_low, m.ci_high, m.reason)
 
 
 def _row(source: MemberSource, settings: dict, names: list[str]) -> ComparedRun:
     label = ", ".join(f"{k}={plain(settings.get(k))}" for k in names) or source.run_id
     picked = {k: settings.get(k) for k in names}
-    row = source.sweep_row or {}
+    row = source.sweep_row
     cost = _own_cost(row)
-    energy, co2 = _number(cost, "energy_kwh"), _number(cost, "emissions_kg")
+    energy, co2 = _number(cost.energy_kwh), _number(cost.emissions_kg)
     if source.record is not None:
         f = run_facts(source.record)
         if energy is not None or co2 is not None:  # its own phases' cost: measured for this configuration
@@ -121,16 +129,17 @@ def _row(source: MemberSource, settings: dict, names: list[str]) -> ComparedRun:
         return ComparedRun(run_id=source.run_id, label=label, settings=picked, chosen=source.chosen, record_found=True,
                            accuracy=metric_from(f.accuracy) if f.accuracy else None,
                            f1_macro=metric_from(f.f1_macro) if f.f1_macro else None,
-                           log_loss=(f.log_loss or {}).get("value"), latency_median_ms=f.latency_median_ms,
+                           log_loss=metric_from(f.log_loss).value, latency_median_ms=f.latency_median_ms,
                            latency_p95_ms=f.latency_p95_ms, weights_bytes_in_memory=f.weights_bytes_in_memory,
                            model_file_bytes=f.model_file_bytes, total_params=f.total_params, training_s=f.training_s,
                            energy_kwh=f.energy_kwh, emissions_kg=f.emissions_kg, emissions_scope=f.emissions_scope,
                            shared={k: shared_words(v) for k, v in f.shared.items() if k in SHOWN_SHARED})
-    test = row.get("test_accuracy")
+    test = row.test_accuracy if row is not None else None
     return ComparedRun(run_id=source.run_id, label=label, settings=picked, chosen=source.chosen, record_found=False,
-                       accuracy=metric_from(test) if isinstance(test, dict) else None, f1_macro=None, log_loss=None,
-                       latency_median_ms=None, latency_p95_ms=None, weights_bytes_in_memory=None, model_file_bytes=None,
-                       total_params=None, training_s=_number(row, "fit_s"), energy_kwh=energy, emissions_kg=co2,
+                       accuracy=_metric(test) if isinstance(test, RecordMetric) else None, f1_macro=None,
+                       log_loss=None, latency_median_ms=None, latency_p95_ms=None, weights_bytes_in_memory=None,
+                       model_file_bytes=None, total_params=None, training_s=_number(row.fit_s if row else None),
+                       energy_kwh=energy, emissions_kg=co2,
                        emissions_scope="run" if energy is not None or co2 is not None else None)
 
 
@@ -144,57 +153,68 @@ def _overlaps(a: Metric | None, b: Metric | None) -> bool:
 OLD_TIE_BREAK = "first in the sweep's order"
 
 
-def tied_run_ids(sweep: dict) -> tuple[list[str], str | None]:
+def _selection_metric(sweep: Sweep) -> str:
+    return str(sweep.selection_rule or "").partition(":")[0]
+
+
+def _score(member: Member, metric: str):
+    """A member row's figure named by the selection rule, e.g. its val_accuracy (None if it has none)."""
+    return getattr(member, metric, None) if metric and not metric.startswith("_") else None
+
+
+def tied_run_ids(sweep: Sweep) -> tuple[list[str], str | None]:
     """(run ids that tie with the chosen one on the selection metric, chosen first; the tie-break rule).
 
     Recorded since 1.2 (`sweep.tied_run_ids`, `sweep.tie_break`); for older records derived from
     the member rows when the rule is `metric:direction` (their sweeps kept the first in order)."""
-    if "tie_break" in sweep:
-        return list(sweep.get("tied_run_ids") or []), sweep["tie_break"]
-    metric, sep, _ = str(sweep.get("selection_rule") or "").partition(":")
-    rows = list(sweep.get("members") or [])
-    chosen = next((r for r in rows if r.get("selected")), None)
-    if not sep or chosen is None or chosen.get(metric) is None:
+    if sweep.has("tie_break"):
+        return list(sweep.tied_run_ids or []), sweep.tie_break
+    metric, sep, _ = str(sweep.selection_rule or "").partition(":")
+    rows = list(sweep.members or [])
+    chosen = next((r for r in rows if r.selected), None)
+    if not sep or chosen is None or _score(chosen, metric) is None:
         return [], None
-    tied = [r["run_id"] for r in rows if r.get(metric) == chosen[metric]]
-    tied.sort(key=lambda rid: rid != chosen["run_id"])
+    tied = [r.run_id for r in rows if _score(r, metric) == _score(chosen, metric)]
+    tied.sort(key=lambda rid: rid != chosen.run_id)
     return (tied, OLD_TIE_BREAK) if len(tied) > 1 else ([], OLD_TIE_BREAK)
 
 
-def tie_sentence(sweep: dict, labels: dict[str, str]) -> str | None:
+def tie_sentence(sweep: Sweep, labels: dict[str, str]) -> str | None:
     """The tie on the card, e.g. "2 configurations tie on val_accuracy (0.811): batch_size=32,
     optimizer=adam and batch_size=32, optimizer=adamw; the tie is broken by taking the first in the
     sweep's order, batch_size=32, optimizer=adam." None when nothing ties."""
     tied, rule = tied_run_ids(sweep)
     if len(tied) < 2:
         return None
-    metric = str(sweep.get("selection_rule") or "").partition(":")[0]
-    value = next((r.get(metric) for r in sweep.get("members") or [] if r["run_id"] == tied[0]), None)
+    metric = _selection_metric(sweep)
+    value = next((_score(r, metric) for r in sweep.members or [] if r.run_id == tied[0]), None)
     at = f" ({value:.3f})" if isinstance(value, (int, float)) else ""
     names = [labels.get(rid, rid) for rid in tied]
     return (f"{len(tied)} configurations tie on {metric}{at}: {', '.join(names[:-1])} and {names[-1]}; the tie is "
             f"broken by taking the {rule or 'first in the sweep order'}, {names[0]}.")
 
 
-def comparison(record: dict, kind: str, sources: list[MemberSource]) -> Comparison | None:
+def comparison(record: RunRecord, kind: str, sources: list[MemberSource]) -> Comparison | None:
     """The comparison for the card of `record`; None with fewer than two configurations."""
     if len(sources) < 2:
         return None
     all_settings = [_settings(s) for s in sources]
-    sweep = record.get("sweep") or {}
-    preferred = sorted({k for s in sources for k in ((s.sweep_row or {}).get("parameters") or {})}) if kind == "sweep" else []
+    sweep = record.sweep
+    preferred = (sorted({k for s in sources if s.sweep_row is not None for k in s.sweep_row.parameters or {}})
+                 if kind == "sweep" else [])
     names = _distinguishing(all_settings, preferred)
     runs = [_row(s, settings, names) for s, settings in zip(sources, all_settings)]
     chosen = next((r for r in runs if r.chosen), None)
     if kind == "sweep":
-        rule_key = sweep.get("selection_rule") or ""
+        rule_key = (sweep.selection_rule if sweep is not None else None) or ""
         rule = f"{rule_key} ({RULE_TEXT.get(rule_key, 'the sweep selection rule')} on the validation split; test data were not used to choose)"
     else:
         rule = ("named by the user: this card's run (`modelcard build --run`) is compared with the runs given to "
                 "`--compare`; no automatic rule chose it")
     overlapping = [r.label for r in runs if chosen and r is not chosen and _overlaps(chosen.accuracy, r.accuracy)]
-    hashes = {(s.record.get("data") or {}).get("content_hash") for s in sources if s.record is not None}
+    hashes = {s.record.data.content_hash if s.record.data is not None else None for s in sources if s.record is not None}
     return Comparison(kind=kind, setting_names=names, runs=runs, chosen_label=chosen.label if chosen else "none",
                       rule=rule, overlapping=overlapping,
                       missing_records=[s.run_id for s in sources if s.record is None], different_data=len(hashes) > 1,
-                      tie=tie_sentence(sweep, {r.run_id: r.label for r in runs}) if kind == "sweep" else None)
+                      tie=tie_sentence(sweep, {r.run_id: r.label for r in runs}) if kind == "sweep" and sweep is not None
+                      else None)

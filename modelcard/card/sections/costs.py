@@ -2,8 +2,8 @@
 each sweep configuration's fit and the shared cost under the sweep table, and the energy per
 1,000 predictions of the saved model.
 
-Everything here is read from `record["emissions"]` (phases, inference) by the pure sums of
-`modelcard.record.phase_costs`; a record without phases (1.0, or a run whose task tracking
+Everything here is read from the typed record's `emissions` (phases, inference) by the pure sums
+of `modelcard.record.phase_costs`; a record without phases (1.0, or a run whose task tracking
 failed) gives None and the card shows what it showed before. `estimated` is True when any
 power figure behind the numbers was estimated rather than read from a hardware counter: the
 templates then label the figures as estimates.
@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...record.phase_costs import PHASE_KINDS, fit_cost, own_cost, phases_of, shared_cost, sum_cost
+from ...record.model import Emissions, InferenceCost, Member, Phase, PhaseCost, RunRecord
+from ...record.phase_costs import (PHASE_KINDS, typed_fit_cost, typed_own_cost, typed_phases, typed_shared_cost,
+                                   typed_sum)
 
 @dataclass
 class CostRow:
@@ -66,58 +68,65 @@ class RunCosts:
     estimated: bool                # e.g. True: every figure is an estimate
 
 
-def _row(label: str, cost: dict | None, run_id: str | None = None) -> CostRow | None:
+def _row(label: str, cost: Phase | PhaseCost | None, run_id: str | None = None) -> CostRow | None:
     if cost is None:
         return None
-    return CostRow(label=label, duration_s=cost.get("duration_s"), energy_kwh=cost.get("energy_kwh"),
-                   emissions_kg=cost.get("emissions_kg"), cpu_power_w=cost.get("cpu_power_w"),
-                   ram_power_w=cost.get("ram_power_w"), gpu_power_w=cost.get("gpu_power_w"), run_id=run_id)
+    return CostRow(label=label, duration_s=cost.duration_s, energy_kwh=cost.energy_kwh,
+                   emissions_kg=cost.emissions_kg, cpu_power_w=cost.cpu_power_w,
+                   ram_power_w=cost.ram_power_w, gpu_power_w=cost.gpu_power_w, run_id=run_id)
 
 
-def phase_label(phase: dict) -> str:
+def phase_label(phase: Phase) -> str:
     """e.g. "feature extraction: train" or "fit"."""
-    label = PHASE_KINDS.get(phase["kind"], phase["kind"].replace("_", " "))
-    return f"{label}: {phase['subject']}" if phase.get("subject") else label
+    label = PHASE_KINDS.get(phase.kind, phase.kind.replace("_", " "))
+    return f"{label}: {phase.subject}" if phase.subject else label
 
 
-def estimated(record: dict) -> bool:
+def estimated(emissions: Emissions | None) -> bool:
     """True unless every power figure behind the emissions was read from a hardware counter."""
-    em = record.get("emissions") or {}
-    flags = em.get("power_measured")
+    flags = emissions.power_measured.to_dict() if emissions is not None and emissions.power_measured else {}
     if flags:
         return not all(v for v in flags.values() if v is not None)
-    return not em.get("measured", False)
+    return not (emissions.measured if emissions is not None else False)
 
 
-def run_costs(record: dict) -> RunCosts | None:
+def _per_batch(inference) -> list[tuple[int, InferenceCost]]:
+    """(batch size, its cost) of every batch size measured, the largest first."""
+    sizes = ((32, inference.batch_32), (1, inference.batch_1)) if inference is not None else ()
+    return [(size, cost) for size, cost in sizes if isinstance(cost, InferenceCost)]
+
+
+def run_costs(record: RunRecord) -> RunCosts | None:
     """The phase table and inference cost of `record`, or None when it has no phases."""
-    phases = phases_of(record)
-    inference = (record.get("emissions") or {}).get("inference") or {}
-    if phases is None and not inference:
+    em = record.emissions
+    phases = typed_phases(em)
+    inference = em.inference if em is not None and em.inference is not None and em.inference.to_dict() else None
+    if phases is None and inference is None:
         return None
-    rows = [_row(phase_label(p), p, p.get("run_id")) for p in phases or []]
-    breakeven = inference.get("breakeven_predictions") or {}
-    per_batch = sorted(((int(k.split("_", 1)[1]), v) for k, v in inference.items()
-                        if k.startswith("batch_") and isinstance(v, dict)), key=lambda kv: -kv[0])
-    inference_rows = [InferenceRow(batch_size=size, kwh_per_1000=v.get("kwh_per_1000"), kg_per_1000=v.get("kg_per_1000"),
-                                   n_predictions=int(v["n_predictions"]), duration_s=float(v["duration_s"]),
-                                   breakeven_predictions=breakeven.get(f"batch_{size}")) for size, v in per_batch]
-    return RunCosts(phases=rows, total=_row("whole run", sum_cost(phases or [])), inference=inference_rows,
-                    training_emissions_kg=inference.get("training_emissions_kg"), estimated=estimated(record))
+    rows = [_row(phase_label(p), p, p.run_id) for p in phases or []]
+    breakeven = (inference.breakeven_predictions if inference is not None else None) or {}
+    inference_rows = [InferenceRow(batch_size=size, kwh_per_1000=v.kwh_per_1000, kg_per_1000=v.kg_per_1000,
+                                   n_predictions=int(v.n_predictions), duration_s=float(v.duration_s),
+                                   breakeven_predictions=breakeven.get(f"batch_{size}"))
+                      for size, v in _per_batch(inference)]
+    return RunCosts(phases=rows, total=_row("whole run", typed_sum(phases or [])), inference=inference_rows,
+                    training_emissions_kg=inference.training_emissions_kg if inference is not None else None,
+                    estimated=estimated(em))
 
 
-def sweep_cost(record: dict, members: list[dict]) -> SweepCost | None:
+def sweep_cost(record: RunRecord, members: list[Member]) -> SweepCost | None:
     """The shared and selected costs under the sweep table, or None without phases."""
-    phases = phases_of(record)
+    em = record.emissions
+    phases = typed_phases(em)
     if phases is None:
         return None
-    selected = next((m["run_id"] for m in members if m.get("selected")), None)
-    if selected is None and (record.get("sweep") or {}).get("selected"):
-        selected = record["run_id"]
-    shared = [_row(phase_label(p), p) for p in phases if p.get("run_id") is None]
+    selected = next((m.run_id for m in members if m.selected), None)
+    if selected is None and record.sweep is not None and record.sweep.selected:
+        selected = record.run_id
+    shared = [_row(phase_label(p), p) for p in phases if p.run_id is None]
     return SweepCost(
-        shared=shared, shared_total=_row("shared cost", record["emissions"].get("shared_cost") or shared_cost(record)),
-        selected_fit=_row("selected configuration: fit", fit_cost(record, selected)) if selected else None,
-        selected_own=_row("selected configuration: all its phases", own_cost(record, selected)) if selected else None,
-        selected_run_id=selected, total=_row("whole sweep", sum_cost(phases)), n_configurations=len(members),
-        estimated=estimated(record))
+        shared=shared, shared_total=_row("shared cost", typed_shared_cost(em)),
+        selected_fit=_row("selected configuration: fit", typed_fit_cost(em, selected)) if selected else None,
+        selected_own=_row("selected configuration: all its phases", typed_own_cost(em, selected)) if selected else None,
+        selected_run_id=selected, total=_row("whole sweep", typed_sum(phases)), n_configurations=len(members),
+        estimated=estimated(em))

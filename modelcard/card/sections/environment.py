@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...record.model import Emissions, RunRecord
 from .. import formatting as fmt
 from ..info import CardInfo
 from ..parts import EnvironmentalImpact, Stated
@@ -9,57 +10,60 @@ from ..section_spec import CoverageItem, Gap, Heading, Section
 from .costs import run_costs
 
 
-def environmental_impact(record: dict, info: CardInfo) -> EnvironmentalImpact:
-    em = record.get("emissions") or {}
-    hw = record.get("hardware") or {}
+def environmental_impact(record: RunRecord, info: CardInfo) -> EnvironmentalImpact:
+    em = record.emissions
+    emissions = em.to_dict() if em is not None else {}
+    if not emissions:  # an empty section reads as no emissions at all
+        em = None
+    hw = record.hardware
     declared = info.environment
-    how_em = "measured by codecarbon" if em.get("measured") else "estimated by codecarbon, see below"
-    if hw.get("cpu_model"):
-        parts = [f"{hw['cpu_model']} ({hw.get('cpu_count') or '?'} cores)"]
-        if hw.get("gpu_models"):
-            parts.append(", ".join(hw["gpu_models"]))
-        if (hw.get("workers") or 1) > 1:  # a multi-worker cluster: the chief's hardware
-            parts.append(f"the chief of {hw['workers']} workers")
+    how_em = "measured by codecarbon" if em is not None and em.measured else "estimated by codecarbon, see below"
+    if hw is not None and hw.cpu_model:
+        parts = [f"{hw.cpu_model} ({hw.cpu_count or '?'} cores)"]
+        if hw.gpu_models:
+            parts.append(", ".join(hw.gpu_models))
+        if (hw.workers or 1) > 1:  # a multi-worker cluster: the chief's hardware
+            parts.append(f"the chief of {hw.workers} workers")
         hardware = Stated(", ".join(parts), "measured by the hardware collector")
     else:
         hardware = _declared(declared.hardware_type)
-    if em.get("duration_s") is not None:
-        hours = Stated(f"{em['duration_s'] / 3600:.3f} h ({fmt.seconds(em['duration_s'])})", "measured by codecarbon")
-    elif (record["training"] or {}).get("timings", {}) and (record["training"]["timings"] or {}).get("total_s"):
-        total = record["training"]["timings"]["total_s"]
+    total = (record.training.timings or {}).get("total_s") if record.training is not None else None
+    if em is not None and em.duration_s is not None:
+        hours = Stated(f"{em.duration_s / 3600:.3f} h ({fmt.seconds(em.duration_s)})", "measured by codecarbon")
+    elif total:
         hours = Stated(f"{total / 3600:.3f} h ({fmt.seconds(total)})", "measured from the run timings")
     else:
         hours = Stated(None, "not recorded")
-    provider = Stated(em["cloud_provider"], "detected by codecarbon") if em.get("cloud_provider") else \
+    provider = Stated(em.cloud_provider, "detected by codecarbon") if em is not None and em.cloud_provider else \
         _declared(declared.cloud_provider)
-    if em.get("cloud_region"):
-        region = Stated(em["cloud_region"], "detected by codecarbon")
+    if em is not None and em.cloud_region:
+        region = Stated(em.cloud_region, "detected by codecarbon")
     elif declared.cloud_region:
         region = _declared(declared.cloud_region)
-    elif em.get("country_iso_code") or em.get("region"):
-        where = ", ".join(str(v) for v in (em.get("region"), em.get("country_iso_code")) if v)
+    elif em is not None and (em.country_iso_code or em.region):
+        where = ", ".join(str(v) for v in (em.region, em.country_iso_code) if v)
         region = Stated(where, "country given to codecarbon for the grid carbon intensity")
     else:
         region = Stated(None, "not recorded")
-    if em.get("cluster"):
+    if em is not None and em.cluster:
         carbon = _cluster_carbon(em, how_em)
-    elif em.get("emissions_kg") is not None:
-        carbon = Stated(f"{fmt.sig(em['emissions_kg'] * 1000)} g CO2eq ({fmt.sig(em['emissions_kg'])} kg)", how_em)
+    elif em is not None and em.emissions_kg is not None:
+        carbon = Stated(f"{fmt.sig(em.emissions_kg * 1000)} g CO2eq ({fmt.sig(em.emissions_kg)} kg)", how_em)
     else:
         carbon = Stated(None, "not recorded")
     return EnvironmentalImpact(hardware_type=hardware, hours_used=hours, cloud_provider=provider, cloud_region=region,
-                               carbon_emitted=carbon, emissions=dict(sorted(em.items())) if em else None,
-                               measured=em.get("measured") if em else None, method=em.get("method") if em else None,
+                               carbon_emitted=carbon, emissions=dict(sorted(emissions.items())) if em else None,
+                               measured=em.measured if em else None, method=em.method if em else None,
                                costs=run_costs(record), method_sentence=method_sentence(em) if em else None)
 
 
-def method_sentence(em: dict) -> str:
+def method_sentence(em: Emissions) -> str:
     """How the emission figures were made, in one sentence that names the tool once and ends in one
     full stop, e.g. "These figures are ESTIMATES, not measurements, made by codecarbon 3.3.2
     OfflineEmissionsTracker (estimated, not metered; ...): ...; carbon intensity ... grid."."""
-    tool = em.get("tool") or "codecarbon"
-    method = (em.get("method") or "").strip().rstrip(".")
-    opening = ("These figures were measured by " if em.get("measured")
+    tool = em.tool or "codecarbon"
+    method = (em.method or "").strip().rstrip(".")
+    opening = ("These figures were measured by " if em.measured
                else "These figures are ESTIMATES, not measurements, made by ")
     if not method:
         return f"{opening}{tool}."
@@ -68,12 +72,12 @@ def method_sentence(em: dict) -> str:
     return f"{opening}{tool}: {method}."
 
 
-def _cluster_carbon(em: dict, how: str) -> Stated:
+def _cluster_carbon(em: Emissions, how: str) -> Stated:
     """Carbon of a multi-worker run: the measured workers' sum, the chief's share, and which
     workers' energy was not measured (record `emissions.cluster`)."""
-    cluster = em["cluster"]
-    total, n, measured = cluster.get("emissions_kg"), cluster["workers"], cluster["workers_measured"]
-    chief = em.get("emissions_kg")
+    cluster = em.cluster
+    total, n, measured = cluster.emissions_kg, cluster.workers, cluster.workers_measured
+    chief = em.emissions_kg
     text = f"{fmt.sig(total * 1000)} g CO2eq ({fmt.sig(total)} kg)" if total is not None else "not recorded"
     text += f", summed over {measured} of {n} workers"
     if chief is not None:

@@ -2,113 +2,122 @@
 
 from __future__ import annotations
 
-from ...record.intervals import metric_interval_method
-from ...record.measured import shared_efficiency, shared_words
+from ...record.measured import shared_words
+from ...record.model import Efficiency, Latency, Member, NearPair, RunRecord, Training
+from ...record.model import Duplicates as RecordDuplicates, Metric as RecordMetric
 from ..formatting import QUANTITIES
 from ..intervals import method_label
+from ..metric import Metric
 from ..parts import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
 from ..section_spec import CoverageItem, Heading, Section
-from .common import metric_from
 from .costs import sweep_cost
 
 
-def _split(name: str, summary: dict, source: str | None = None) -> SplitInfo:
-    return SplitInfo(name=name, n=int(summary.get("n", 0)), class_counts=dict(summary.get("class_counts", {})),
-                     source=source if source is not None else summary.get("source"))
+def _split(name: str, summary) -> SplitInfo:
+    """A split (`SplitSummary`, which names no source) or an extra set (`EvalSetSummary`)."""
+    return SplitInfo(name=name, n=int(summary.n or 0), class_counts=dict(summary.class_counts or {}),
+                     source=getattr(summary, "source", None))
 
 
-def _data(record: dict) -> TrainingData:
-    data = record["data"]
-    dup = data.get("duplicates")
-    duplicates = None
-    if dup:
-        pairs = list(dup.get("near_pairs") or [])
-        confirmed = [p for p in pairs if p.get("confirmed", True)]  # before 1.1 every pair was grouped
-        duplicates = Duplicates(exact_groups=int(dup.get("exact_groups") or 0),
-                                exact_files=int(dup.get("exact_files") or 0), near_pairs=pairs,
-                                near_threshold=dup.get("near_threshold"), hash=dup.get("hash"),
-                                cross_split_pairs=sum(1 for p in confirmed if p.get("cross_split")),
-                                confirmed=confirmed, unconfirmed=[p for p in pairs if not p.get("confirmed", True)],
-                                mode=dup.get("near_mode"), confirm_method=dup.get("confirm_method"),
-                                confirm_threshold=dup.get("confirm_threshold"),
-                                confirm_max_difference=dup.get("confirm_max_difference"))
+def _duplicates(dup: RecordDuplicates | None) -> Duplicates | None:
+    if dup is None or not dup.to_dict():
+        return None
+    pairs: list[NearPair] = list(dup.near_pairs or [])
+    confirmed = [p for p in pairs if p.counts_as_confirmed()]  # before 1.1 every pair was grouped
+    return Duplicates(exact_groups=int(dup.exact_groups or 0), exact_files=int(dup.exact_files or 0),
+                      near_pairs=[p.to_dict() for p in pairs], near_threshold=dup.near_threshold, hash=dup.hash,
+                      cross_split_pairs=sum(1 for p in confirmed if p.cross_split),
+                      confirmed=[p.to_dict() for p in confirmed],
+                      unconfirmed=[p.to_dict() for p in pairs if not p.counts_as_confirmed()],
+                      mode=dup.near_mode, confirm_method=dup.confirm_method, confirm_threshold=dup.confirm_threshold,
+                      confirm_max_difference=dup.confirm_max_difference)
+
+
+def _data(record: RunRecord) -> TrainingData:
+    data = record.data
     order = {"train": 0, "val": 1, "validation": 1, "test": 2}
-    splits = [_split(k, v) for k, v in sorted(data["splits"].items(), key=lambda kv: (order.get(kv[0], 9), kv[0]))]
-    eval_sets = [_split(k, v) for k, v in sorted((data.get("eval_sets") or {}).items())]
+    splits = [_split(k, v) for k, v in sorted(data.splits.items(), key=lambda kv: (order.get(kv[0], 9), kv[0]))]
+    eval_sets = [_split(k, v) for k, v in sorted((data.eval_sets or {}).items())]
     return TrainingData(
-        source=data["source"], description=data.get("description"), license=data.get("license"),
-        root=data.get("root"), content_hash=data.get("content_hash"), n_files=data.get("n_files"),
-        split_method=data.get("split_method"), split_fractions=data.get("split_fractions"),
-        split_seed=data.get("split_seed"), splits=splits, eval_sets=eval_sets, class_names=list(data["class_names"]),
-        skipped_files=sorted(data.get("skipped_files") or [], key=lambda f: f["path"]),
-        ignored_files=data.get("ignored_files"), duplicates=duplicates,
+        source=data.source, description=data.description, license=data.license,
+        root=data.root, content_hash=data.content_hash, n_files=data.n_files,
+        split_method=data.split_method, split_fractions=data.split_fractions,
+        split_seed=data.split_seed, splits=splits, eval_sets=eval_sets, class_names=list(data.class_names),
+        skipped_files=[f.to_dict() for f in sorted(data.skipped_files or [], key=lambda f: f.path)],
+        ignored_files=data.ignored_files, duplicates=_duplicates(data.duplicates),
     )
 
 
-def training_details(record: dict, sweep_members: list[dict] | None) -> TrainingDetails:
-    training = record["training"] or {}
-    model = record["model"] or {}
-    hyper_keys = ("mode", "optimizer", "learning_rate", "batch_size", "epochs_requested", "epochs_run", "best_epoch",
-                  "seed")
-    hyper = {k: training[k] for k in hyper_keys if training.get(k) is not None}
-    if model.get("head"):
-        hyper.update({f"head_{k}": v for k, v in sorted(model["head"].items())})
+_HYPER_KEYS = ("mode", "optimizer", "learning_rate", "batch_size", "epochs_requested", "epochs_run", "best_epoch",
+               "seed")
+
+
+def training_details(record: RunRecord, sweep_members: list[Member] | None) -> TrainingDetails:
+    training, model = record.training, record.model
+    hyper = {k: getattr(training, k) for k in _HYPER_KEYS if training is not None and getattr(training, k) is not None}
+    head = model.head.to_dict() if model is not None and model.head is not None else {}
+    if head:
+        hyper.update({f"head_{k}": v for k, v in sorted(head.items())})
     return TrainingDetails(
-        trained_here=record["training"] is not None, data=_data(record), preprocessing=model.get("preprocessing"),
-        hyperparameters=hyper, config=dict(sorted(record["config"].items())),
-        history={k: list(v) for k, v in sorted((training.get("history") or {}).items())},
-        timings=dict(sorted((training.get("timings") or {}).items())),
-        efficiency={**shown_efficiency(record.get("efficiency") or {}), **_speed_basis(record)},
-        total_params=model.get("total_params"), trainable_params=model.get("trainable_params"),
-        file_bytes=model.get("file_bytes"), file_sha256=model.get("file_sha256"),
-        command_line=list(record["command_line"]), sweep=_sweep(record, sweep_members),
+        trained_here=training is not None, data=_data(record), preprocessing=model.preprocessing if model else None,
+        hyperparameters=hyper, config=dict(sorted(record.config.items())),
+        history={k: list(v) for k, v in sorted(((training.history if training else None) or {}).items())},
+        timings=dict(sorted(((training.timings if training else None) or {}).items())),
+        efficiency={**shown_efficiency(record.efficiency), **_speed_basis(record)},
+        total_params=model.total_params if model else None, trainable_params=model.trainable_params if model else None,
+        file_bytes=model.file_bytes if model else None, file_sha256=model.file_sha256 if model else None,
+        command_line=list(record.command_line), sweep=_sweep(record, sweep_members),
         stopped_too_early=stopped_too_early_note(training),
     )
 
 
-def stopped_too_early_note(training: dict) -> str | None:
+def stopped_too_early_note(training: Training | None) -> str | None:
     """The card's sentence when the record says the fit may have stopped too early (else None)."""
-    if not training.get("may_have_stopped_too_early"):
+    if training is None or not training.may_have_stopped_too_early:
         return None
-    best, accuracy = training.get("best_epoch"), training.get("history", {}).get("val_accuracy") or []
+    best, accuracy = training.best_epoch, (training.history or {}).get("val_accuracy") or []
     rise = (f" (from {accuracy[-2]:.3f} at epoch {len(accuracy) - 1} to {accuracy[-1]:.3f} at epoch {len(accuracy)})"
             if len(accuracy) >= 2 and None not in accuracy[-2:] else "")
     return (f"The fit may have stopped too early: the kept epoch ({best}) is the last one allowed "
-            f"(`epochs` {training.get('epochs_requested')}) and validation accuracy was still rising{rise}. "
+            f"(`epochs` {training.epochs_requested}) and validation accuracy was still rising{rise}. "
             "Training for more epochs might give a better model.")
 
 
-def _member_interval(member: dict, test, record: dict) -> str | None:
+def _member_interval(member: Member, record: RunRecord) -> str | None:
     """How a member's test-accuracy interval was computed, in words: the row's own
     `test_accuracy_interval`; for this run's row, its evaluation's; rows of 1.0 records (which
     had no such field): the percentile bootstrap; otherwise not recorded."""
-    if not isinstance(test, dict) or test.get("ci_low") is None:
+    test = member.test_accuracy
+    if not isinstance(test, RecordMetric) or test.ci_low is None:
         return None
-    if member.get("test_accuracy_interval"):
-        return method_label(member["test_accuracy_interval"])
-    own = (record.get("evaluations") or {}).get("test")
-    if member["run_id"] == record["run_id"] and own:
-        return method_label(metric_interval_method(own, "accuracy"))
-    return method_label("percentile_bootstrap") if record["schema_version"] == "1.0" else "method not recorded"
+    if member.test_accuracy_interval:
+        return method_label(member.test_accuracy_interval)
+    own = record.evaluation("test")
+    if member.run_id == record.run_id and own:
+        accuracy = own.metric("accuracy")
+        return method_label(accuracy.method if accuracy is not None else None)
+    return method_label("percentile_bootstrap") if record.schema_version == "1.0" else "method not recorded"
 
 
-def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
-    sweep = record.get("sweep")
-    if not sweep:
+def _sweep(record: RunRecord, sweep_members: list[Member] | None) -> Sweep | None:
+    sweep = record.sweep
+    if sweep is None or not sweep.to_dict():
         return None
-    members = sweep_members if sweep_members is not None else sweep["members"]
-    names = sorted({k for m in members for k in m.get("parameters", {})} | set(sweep["parameters"]))
+    members = sweep_members if sweep_members is not None else sweep.members
+    names = sorted({k for m in members for k in m.parameters or {}} | set(sweep.parameters))
     rows = []
     for m in members:
-        this = m["run_id"] == record["run_id"]
-        selected = bool(m.get("selected")) or (this and bool(sweep.get("selected")))
-        test = m.get("test_accuracy")
-        rows.append(SweepMember(run_id=m["run_id"], parameters=dict(m.get("parameters", {})), status=m.get("status"),
-                                val_accuracy=m.get("val_accuracy"), val_loss=m.get("val_loss"),
-                                test_accuracy=metric_from(test) if isinstance(test, dict) else None,
-                                fit_s=m.get("fit_s"), epochs_run=m.get("epochs_run"), selected=selected, this_run=this,
-                                fit_cost=m.get("fit_cost"), test_accuracy_interval=_member_interval(m, test, record)))
-    return Sweep(sweep_id=sweep["sweep_id"], parameter_names=names, selection_rule=sweep["selection_rule"], members=rows,
+        this = m.run_id == record.run_id
+        selected = bool(m.selected) or (this and bool(sweep.selected))
+        test = m.test_accuracy
+        rows.append(SweepMember(run_id=m.run_id, parameters=dict(m.parameters or {}), status=m.status,
+                                val_accuracy=m.val_accuracy, val_loss=m.val_loss,
+                                test_accuracy=(Metric(test.value, test.ci_low, test.ci_high, test.reason)
+                                               if isinstance(test, RecordMetric) else None),
+                                fit_s=m.fit_s, epochs_run=m.epochs_run, selected=selected, this_run=this,
+                                fit_cost=m.fit_cost.to_dict() if m.fit_cost is not None else None,
+                                test_accuracy_interval=_member_interval(m, record)))
+    return Sweep(sweep_id=sweep.sweep_id, parameter_names=names, selection_rule=sweep.selection_rule, members=rows,
                  cost=sweep_cost(record, members))
 
 
@@ -117,26 +126,29 @@ def _sweep(record: dict, sweep_members: list[dict] | None) -> Sweep | None:
 _SHOWN_ELSEWHERE = ("model_file_bytes", "total_params", "trainable_params", "shared")
 
 
-def images_per_epoch(record: dict) -> tuple[int | None, int | None]:
+def images_per_epoch(record: RunRecord) -> tuple[int | None, int | None]:
     """(training images one epoch used, training images in the split). Recorded since 1.2
     (`training.images_per_epoch`); derived as floor(n / batch) x batch when the record says the last
     partial batch was dropped (`drop_remainder`); (None, n) when the record does not say."""
-    training = record["training"] or {}
-    n = (record["data"]["splits"].get("train") or {}).get("n")
-    if isinstance(training.get("images_per_epoch"), int):
-        return training["images_per_epoch"], n
-    batch = training.get("batch_size")
-    if training.get("drop_remainder") and n and batch:
+    training = record.training
+    train = record.data.splits.get("train")
+    n = train.n if train is not None else None
+    if training is None:
+        return None, n
+    if isinstance(training.images_per_epoch, int):
+        return training.images_per_epoch, n
+    batch = training.batch_size
+    if training.drop_remainder and n and batch:
         return (n // batch) * batch if n >= batch else n, n
     return None, n
 
 
-def _speed_basis(record: dict) -> dict:
+def _speed_basis(record: RunRecord) -> dict:
     """The Speeds rows that say what the figures stand on: images per epoch, and what is shared."""
     rows = {}
-    if record["training"] and (record.get("efficiency") or {}).get("train_images_per_s") is not None:
+    if record.training is not None and record.efficiency_fact("train_images_per_s").measured:
         used, n = images_per_epoch(record)
-        dropped = (record["training"] or {}).get("drop_remainder")
+        dropped = record.training.drop_remainder
         if used is not None:
             rows["images_per_epoch"] = f"{used:,} of {n:,}" + (
                 " (the last partial batch of each epoch is dropped)" if dropped and n and used < n else "")
@@ -144,21 +156,24 @@ def _speed_basis(record: dict) -> dict:
             rows["images_per_epoch"] = (f"not recorded (the training speed counts all {n:,} training images of each "
                                         "epoch; the fit may have used fewer, as it can drop the last partial batch)"
                                         if n else "not recorded")
-    shared = shared_efficiency(record)
+    shared = record.shared_efficiency()
     if shared:
         rows["shared"] = "; ".join(f"{QUANTITIES.get(k, (k,))[0]}: {shared_words(v)}" for k, v in shared.items())
     return rows
 
 
-def shown_efficiency(efficiency: dict) -> dict:
+def shown_efficiency(efficiency: Efficiency | None) -> dict:
     """The efficiency entries for the Speeds table, sorted, without duplicates."""
-    shown = {k: v for k, v in efficiency.items() if k not in _SHOWN_ELSEWHERE}
-    if shown.get("latency_ms_batch1"):
+    if efficiency is None:
+        return {}
+    shown = {k: v for k, v in efficiency.to_dict().items() if k not in _SHOWN_ELSEWHERE}
+    latency = efficiency.latency_ms_batch1
+    if latency and (not isinstance(latency, Latency) or latency.to_dict()):
         shown.pop("latency_ms_per_image", None)
-    if shown.get("throughput_images_per_s_batch32") is not None and \
-            shown.get("predict_images_per_s") == shown["throughput_images_per_s_batch32"]:
+    batch32 = efficiency.throughput_images_per_s_batch32
+    if batch32 is not None and efficiency.predict_images_per_s == batch32:
         shown.pop("predict_images_per_s")
-    if shown.get("measured_on_run") is None:
+    if efficiency.measured_on_run is None:
         shown.pop("measured_on_run", None)
     return dict(sorted(shown.items()))
 

@@ -37,6 +37,10 @@ class NearPair(Section):
     confirmed: bool | None = None  # the second similarity confirmed the pair (1.1), e.g. True
     difference: float | None = None  # largest pixel difference (1.2), e.g. 0.0572
 
+    def counts_as_confirmed(self) -> bool:
+        """True for a pair confirmed as a copy; records before 1.1 (no `confirmed`) grouped every pair."""
+        return bool(self.confirmed) if self.has("confirmed") else True
+
 
 @dataclass(frozen=True, kw_only=True)
 class Duplicates(Section):
