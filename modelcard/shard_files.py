@@ -76,19 +76,25 @@ def write_shard(path: Path, preds: Predictions, shard: Shard) -> Path:
     if suffix == ".npz":
         write_predictions(path, preds, extra={"shard": np.asarray(str(shard))})
         return path
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    k = len(preds.class_names)
-    probs = pa.FixedSizeListArray.from_arrays(pa.array(np.asarray(preds.y_prob, np.float32).ravel()), k)
-    table = pa.table({"id": pa.array(preds.ids.tolist(), pa.string()),
-                      "y_true": pa.array(np.asarray(preds.y_true, np.int64)), "y_prob": probs},
-                     metadata={SHARD_KEY: str(shard), CLASSES_KEY: json.dumps(list(preds.class_names))})
     buffer = io.BytesIO()
-    pq.write_table(table, buffer)
+    pq.write_table(parquet_table(preds, shard), buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_bytes(path, buffer.getvalue())
     return path
+
+
+def parquet_table(preds: Predictions, shard: Shard):
+    """The rows of a Parquet shard as a `pyarrow.Table` with its schema metadata (rows as given:
+    a writer appending tables of one shard must give them in id order)."""
+    import pyarrow as pa
+
+    k = len(preds.class_names)
+    probs = pa.FixedSizeListArray.from_arrays(pa.array(np.asarray(preds.y_prob, np.float32).ravel()), k)
+    return pa.table({"id": pa.array(np.asarray(preds.ids, dtype=str).tolist(), pa.string()),
+                     "y_true": pa.array(np.asarray(preds.y_true, np.int64)), "y_prob": probs},
+                    metadata={SHARD_KEY: str(shard), CLASSES_KEY: json.dumps(list(preds.class_names))})
 
 
 def shard_paths(spec: Path | str) -> list[Path] | None:
