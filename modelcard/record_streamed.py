@@ -17,11 +17,9 @@ import numpy as np
 from .analysis.streamed import Partial, add_batch, merge, streamed_evaluation
 from .errors import UserError
 from .predictions_file import check_probabilities
-from .shard_files import ShardFile, parquet_batches
+from .shard_files import ShardFile, batch_rows, parquet_batches
 
 N_BINS = 15
-#: Probability cells per Parquet batch (about 32 MB as float64): 41,943 rows of 100 classes.
-BATCH_CELLS = 1 << 22
 NOT_IN_MEMORY = ("not computed: the predictions were streamed from Parquet in row batches, and cleanlab needs "
                  "every probability row in memory (record an .npz or CSV to estimate label errors)")
 
@@ -33,11 +31,6 @@ class Streamed:
     n: int                   # rows, e.g. 1000000
     class_counts: np.ndarray  # (k,) true images per class
     evaluation: dict         # as `analysis.evaluate_predictions` returns
-
-
-def batch_rows(n_classes: int) -> int:
-    """Rows per Parquet batch: about `BATCH_CELLS` probabilities, at least 1,024 rows."""
-    return max(1024, BATCH_CELLS // max(1, n_classes))
 
 
 def stream_shards(files: list[ShardFile], *, normalize: bool, n_resamples: int, seed: int) -> Streamed:

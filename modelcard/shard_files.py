@@ -36,6 +36,14 @@ from .shards import Shard, parse_shard, shard_index
 
 FORMATS = (".npz", ".parquet")
 SHARD_KEY, CLASSES_KEY = "modelcard.shard", "modelcard.class_names"
+#: Probability cells per Parquet row group and per batch `record` reads (8 MB as float64).
+BATCH_CELLS = 1 << 20
+
+
+def batch_rows(n_classes: int) -> int:
+    """Rows per Parquet batch (and row group): about `BATCH_CELLS` probabilities, at least 1,024
+    rows, e.g. 10,485 rows of 100 classes."""
+    return max(1024, BATCH_CELLS // max(1, n_classes))
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ def write_shard(path: Path, preds: Predictions, shard: Shard) -> Path:
     import pyarrow.parquet as pq
 
     buffer = io.BytesIO()
-    pq.write_table(parquet_table(preds, shard), buffer)
+    pq.write_table(parquet_table(preds, shard), buffer, row_group_size=batch_rows(len(preds.class_names)))
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_bytes(path, buffer.getvalue())
     return path
@@ -149,8 +157,8 @@ def _parquet(path: Path):
     import pyarrow.lib
     import pyarrow.parquet as pq
 
-    try:
-        return pq.ParquetFile(path)
+    try:  # no pre-buffering: it reads whole column chunks ahead, and memory would grow with the file
+        return pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
     except (OSError, pyarrow.lib.ArrowException) as exc:
         raise UserError(f"cannot read {path.name} as Parquet: {str(exc).splitlines()[0][:200]}") from None
 
@@ -236,7 +244,8 @@ def parquet_batches(f: ShardFile, batch_rows: int) -> Iterator[Batch]:
     """The rows of one Parquet shard in batches of at most `batch_rows`, ids and labels checked."""
     k = len(f.class_names)
     start, previous = 0, None
-    for record_batch in _parquet(f.path).iter_batches(batch_size=batch_rows, columns=["id", "y_true", "y_prob"]):
+    reader = _parquet(f.path)
+    for record_batch in reader.iter_batches(batch_size=batch_rows, columns=["id", "y_true", "y_prob"], use_threads=False):
         m = record_batch.num_rows
         ids_col, true_col, prob_col = (record_batch.column(i) for i in range(3))
         if ids_col.null_count or true_col.null_count or prob_col.null_count:

@@ -27,9 +27,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .bootstrap import CHUNK_ELEMENTS
 from .calibration import bins_from_sums
-from .counts import ClassCounts, row_bincount, scores_from_counts
+from .counts import ClassCounts, scores_from_counts
 from .evaluate import SetSummary, evaluation_entry
 from .inputs import validate_options
 from .pseudo import PseudoCounts
@@ -39,6 +38,7 @@ from .samples import TOP_K, PerSample, per_sample
 #: The record's `bootstrap.method` of a streamed evaluation.
 METHOD = "expanded percentile, Poisson bootstrap"
 POISSON_STREAM = 4  # pseudo.py uses streams 1-3 of the same seed
+BLOCK_PICKS = 1 << 20
 
 
 @dataclass
@@ -79,8 +79,8 @@ def merge(a: Partial, b: Partial) -> Partial:
 
 
 def block_rows(n_resamples: int) -> int:
-    """Rows per Poisson block: about `CHUNK_ELEMENTS` picks per block, whatever the resamples."""
-    return max(1, CHUNK_ELEMENTS // max(1, n_resamples))
+    """Rows per Poisson block: about `BLOCK_PICKS` picks per block (8 MB per int64 array), whatever the resamples."""
+    return max(1, BLOCK_PICKS // max(1, n_resamples))
 
 
 def _add_counts(part: Partial, s: PerSample) -> None:
@@ -96,19 +96,20 @@ def _add_counts(part: Partial, s: PerSample) -> None:
 
 def _add_resamples(part: Partial, s: PerSample, rng: np.random.Generator) -> None:
     """Add one block's rows to every resample, each row weighted by independent Poisson(1) counts."""
-    b, m = part.boot_n.shape[0], s.y_true.shape[0]
+    b, m, k, n_bins = part.boot_n.shape[0], s.y_true.shape[0], s.n_classes, s.n_bins
     totals = rng.poisson(m, size=b)
     picks = rng.integers(0, m, size=int(totals.sum()), dtype=np.int64)
-    resample = np.repeat(np.arange(b, dtype=np.int64), totals)[None]
-    rows = s.take(picks[None])
-    k = s.n_classes
-    part.boot_support += row_bincount(resample * k + rows.y_true, b * k).reshape(b, k)
-    part.boot_predicted += row_bincount(resample * k + rows.y_pred, b * k).reshape(b, k)
-    part.boot_tp += row_bincount(resample * k + rows.y_true, b * k, weights=rows.correct).reshape(b, k)
+    resample = np.repeat(np.arange(b, dtype=np.int64), totals)
+    true_codes = resample * k + s.y_true[picks]
+    part.boot_support += np.bincount(true_codes, minlength=b * k).reshape(b, k)
+    part.boot_tp += np.bincount(true_codes[s.correct[picks] > 0], minlength=b * k).reshape(b, k)
+    del true_codes
+    part.boot_predicted += np.bincount(resample * k + s.y_pred[picks], minlength=b * k).reshape(b, k)
     part.boot_n += totals
-    part.boot_nll += row_bincount(resample, b, weights=rows.nll)[0]
-    part.boot_gap += row_bincount(resample * s.n_bins + rows.calibration_bin, b * s.n_bins,
-                                  weights=rows.correct - rows.confidence).reshape(b, s.n_bins)
+    part.boot_nll += np.bincount(resample, weights=s.nll[picks], minlength=b)
+    gap = (s.correct - s.confidence)[picks]
+    part.boot_gap += np.bincount(resample * n_bins + s.calibration_bin[picks], weights=gap,
+                                 minlength=b * n_bins).reshape(b, n_bins)
 
 
 def add_batch(part: Partial, y_true: np.ndarray, y_prob: np.ndarray, *, n_bins: int, seed: int,
@@ -125,7 +126,7 @@ def add_batch(part: Partial, y_true: np.ndarray, y_prob: np.ndarray, *, n_bins: 
         return
     size = block_rows(b)
     for j, start in enumerate(range(0, len(y_true), size)):
-        block = samples.take(np.arange(start, min(start + size, len(y_true))))
+        block = samples.take(slice(start, start + size))
         _add_resamples(part, block, np.random.default_rng([seed, POISSON_STREAM, *key, j]))
 
 
