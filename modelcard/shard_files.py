@@ -227,15 +227,15 @@ def check_ids(ids: np.ndarray, shard: Shard, where: str, previous: str | None) -
     if step.size:
         i = int(step[0])
         if chained[i + 1] == chained[i]:
-            raise UserError(f"shards overlap: id {chained[i]!r} appears twice in {where}; each image must be "
+            raise UserError(f"shards overlap: id {str(chained[i])!r} appears twice in {where}; each image must be "
                             "predicted once")
-        raise UserError(f"{where}: ids are not sorted ({chained[i + 1]!r} after {chained[i]!r}); write shards "
+        raise UserError(f"{where}: ids are not sorted ({str(chained[i + 1])!r} after {str(chained[i])!r}); write shards "
                         "with evaluate --shard, which sorts them")
     if shard.count > 1:
         for item in ids:
             owner = shard_index(item, shard.count)
             if owner != shard.index:
-                raise UserError(f"shards overlap: id {item!r} is in {where} (shard {shard}) but belongs to shard "
+                raise UserError(f"shards overlap: id {str(item)!r} is in {where} (shard {shard}) but belongs to shard "
                                 f"{owner}/{shard.count} (sha256 of the id modulo N); write shards with evaluate --shard")
     return str(ids[-1])
 
@@ -283,7 +283,7 @@ def merge_npz(files: list[ShardFile], slices=(), *, normalize: bool = False) -> 
         a, b = order[repeated[0]], order[repeated[0] + 1]
         where = (f"twice in {files[owner[a]].path.name}" if owner[a] == owner[b]
                  else f"in {files[owner[a]].path.name} and {files[owner[b]].path.name}")
-        raise UserError(f"shards overlap: id {ids[a]!r} appears {where}; each image must be predicted once")
+        raise UserError(f"shards overlap: id {str(ids[a])!r} appears {where}; each image must be predicted once")
     return sorted_by_id(Predictions(
         ids=ids, y_true=np.concatenate([p.y_true for p in parts]), y_prob=np.concatenate([p.y_prob for p in parts]),
         class_names=list(files[0].class_names),

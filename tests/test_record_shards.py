@@ -129,7 +129,7 @@ def test_bad_sets_of_shards_are_refused_in_one_line(tmp_path, capsys, suffix):
     # an id in two shards
     write_shard(cases / "shared" / f"a{suffix}", _take(preds, first), Shard(1, 2))
     write_shard(cases / "shared" / f"b{suffix}", _take(preds, np.r_[second, first[:1]]), Shard(2, 2))
-    _refused(capsys, tmp_path, cases / "shared", "overlap", repr(str(preds.ids[first[0]])))
+    _refused(capsys, tmp_path, cases / "shared", "overlap", f" {str(preds.ids[first[0]])!r} ")
     # an id twice in one shard
     write_shard(cases / "repeat" / f"a{suffix}", _take(preds, np.r_[first, first[-1:]]), Shard(1, 2))
     write_shard(cases / "repeat" / f"b{suffix}", _take(preds, second), Shard(2, 2))
@@ -158,3 +158,16 @@ def test_mixed_formats_and_slices_on_parquet_are_refused(tmp_path, capsys):
     code, _, err = run_cli(["record", "--predictions", str(tmp_path / "one.parquet"), "--slice", "setting",
                             "--runs-dir", str(tmp_path / "runs")], capsys)
     assert code == 2 and "--slice" in err and not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".parquet"])
+def test_an_empty_shard_is_merged_and_all_empty_is_refused(tmp_path, capsys, suffix):
+    preds = _preds(n=50)
+    owner = np.asarray([shard_index(i, 2) for i in preds.ids])
+    first = np.flatnonzero(owner == 1)
+    write_shard(tmp_path / "some" / f"a{suffix}", _take(preds, first), Shard(1, 2))
+    write_shard(tmp_path / "some" / f"b{suffix}", _take(preds, first[:0]), Shard(2, 2))  # no image hashed to it
+    _, record = _record(capsys, tmp_path / "some", tmp_path / "runs-some", "--label-issues", "none")
+    assert record["evaluations"]["test"]["n_samples"] == len(first)
+    write_shard(tmp_path / "none" / f"a{suffix}", _take(preds, first[:0]), Shard(1, 1))
+    _refused(capsys, tmp_path, tmp_path / "none", "hold no predictions")
