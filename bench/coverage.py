@@ -187,10 +187,11 @@ def cell(n: int, p: float, sets: int, n_resamples: int, seed: int, folder: Path,
         for entry in classes["per_class"][:sets - done]:
             hits["class recall"] += covers(entry["recall"], p)
             hits["class F1"] += covers(entry["f1"], p)
+        grouped = groups_set(n, k, p, rng)  # drawn by both methods, so that both see the same sets
         if method == "poisson":
             hits["group accuracy"] = np.nan
             continue
-        groups = analyse(groups_set(n, k, p, rng), folder, f"g{done}", n_resamples, done, full)
+        groups = analyse(grouped, folder, f"g{done}", n_resamples, done, full)
         for group in groups["slices"][0]["groups"][:sets - done]:
             hits["group accuracy"] += covers(group["accuracy"], p)
     return {name: hits[name] / sets for name in COLUMNS}
