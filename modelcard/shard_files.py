@@ -240,6 +240,28 @@ def check_ids(ids: np.ndarray, shard: Shard, where: str, previous: str | None) -
     return str(ids[-1])
 
 
+def _columns(record_batch, k: int, rows: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, y_true, y_prob (m, k)) of one record batch; `rows` names them in messages."""
+    import pyarrow.compute as pc
+
+    ids_col, true_col, prob_col = (record_batch.column(i) for i in range(3))
+    m = record_batch.num_rows
+    if ids_col.null_count or true_col.null_count or prob_col.null_count:
+        raise UserError(f"{rows}: empty cells; every row needs id, y_true and y_prob")
+    try:
+        lengths = np.asarray(pc.list_value_length(prob_col).to_numpy(zero_copy_only=False))
+        probs = np.asarray(prob_col.flatten().to_numpy(zero_copy_only=False), dtype=np.float64)
+        y_true = np.asarray(true_col.to_numpy(zero_copy_only=False))
+    except (AttributeError, TypeError, ValueError, NotImplementedError) as exc:
+        raise UserError(f"{rows}: y_prob must be a list of numbers and y_true an integer ({str(exc)[:160]})") from None
+    if (lengths != k).any() or probs.size != m * k or y_true.dtype.kind not in "iu":
+        raise UserError(f"{rows}: every row needs {k} probabilities in y_prob (one per class) and an integer y_true")
+    bad = np.flatnonzero((y_true < 0) | (y_true >= k))
+    if bad.size:
+        raise UserError(f"{rows}: row {bad[0] + 1} of them has y_true {int(y_true[bad[0]])}, outside 0..{k - 1}")
+    return np.asarray(ids_col.to_pylist(), dtype=str), y_true.astype(np.int64), probs.reshape(m, k)
+
+
 def parquet_batches(f: ShardFile, batch_rows: int) -> Iterator[Batch]:
     """The rows of one Parquet shard in batches of at most `batch_rows`, ids and labels checked."""
     k = len(f.class_names)
@@ -247,23 +269,9 @@ def parquet_batches(f: ShardFile, batch_rows: int) -> Iterator[Batch]:
     reader = _parquet(f.path)
     for record_batch in reader.iter_batches(batch_size=batch_rows, columns=["id", "y_true", "y_prob"], use_threads=False):
         m = record_batch.num_rows
-        ids_col, true_col, prob_col = (record_batch.column(i) for i in range(3))
-        if ids_col.null_count or true_col.null_count or prob_col.null_count:
-            raise UserError(f"{f.path.name}: empty cells in rows {start + 1}-{start + m}; every row needs id, y_true, y_prob")
-        try:
-            probs = np.asarray(prob_col.flatten().to_numpy(zero_copy_only=False), dtype=np.float64)
-            y_true = np.asarray(true_col.to_numpy(zero_copy_only=False))
-        except (AttributeError, TypeError, ValueError) as exc:
-            raise UserError(f"{f.path.name}: y_prob must be a list of numbers and y_true an integer ({exc})") from None
-        if probs.size != m * k or y_true.dtype.kind not in "iu":
-            raise UserError(f"{f.path.name}: rows {start + 1}-{start + m} need {k} probabilities each (one per class) "
-                            f"and an integer y_true")
-        bad = np.flatnonzero((y_true < 0) | (y_true >= k))
-        if bad.size:
-            raise UserError(f"{f.path.name}: row {start + bad[0] + 1} has y_true {int(y_true[bad[0]])}, outside 0..{k - 1}")
-        ids = np.asarray(ids_col.to_pylist(), dtype=str)
+        ids, y_true, probs = _columns(record_batch, k, f"{f.path.name}, rows {start + 1}-{start + m}")
         previous = check_ids(ids, f.shard, f.path.name, previous)
-        yield Batch(start=start, ids=ids, y_true=y_true.astype(np.int64), y_prob=probs.reshape(m, k))
+        yield Batch(start=start, ids=ids, y_true=y_true, y_prob=probs)
         start += m
 
 

@@ -171,3 +171,25 @@ def test_an_empty_shard_is_merged_and_all_empty_is_refused(tmp_path, capsys, suf
     assert record["evaluations"]["test"]["n_samples"] == len(first)
     write_shard(tmp_path / "none" / f"a{suffix}", _take(preds, first[:0]), Shard(1, 1))
     _refused(capsys, tmp_path, tmp_path / "none", "hold no predictions")
+
+
+def test_a_parquet_shard_with_bad_rows_is_refused_in_one_line(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from modelcard.shard_files import parquet_table, sorted_by_id
+
+    preds = _preds(n=12)
+    table = parquet_table(sorted_by_id(preds), Shard(1, 1))
+    probs = table.column("y_prob").to_pylist()
+    ragged = [row[:-1] if i == 3 else row for i, row in enumerate(probs)]  # one row short of a class
+    cases = {"ragged": table.set_column(2, "y_prob", pa.array(ragged, pa.list_(pa.float64()))),
+             "label": table.set_column(1, "y_true", pa.array([0] * 11 + [len(CLASSES)], pa.int64())),
+             "nan": table.set_column(2, "y_prob", pa.array([[float("nan")] * len(CLASSES)] + probs[1:],
+                                                           pa.list_(pa.float64())))}
+    words = {"ragged": "probabilities in y_prob", "label": "outside 0..6", "nan": "finite", "unsorted": "not sorted"}
+    cases["unsorted"] = parquet_table(preds, Shard(1, 1))  # rows as generated, not in id order
+    for name, bad in cases.items():
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(bad.replace_schema_metadata(table.schema.metadata), path)
+        _refused(capsys, tmp_path, path, words[name])
