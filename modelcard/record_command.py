@@ -102,7 +102,7 @@ def analyse(predictions: Path, slices: Sequence[str] = (), *, normalize: bool = 
         raise UserError("--slice needs every row in memory; Parquet predictions are streamed without attribute "
                         "columns (record .npz shards or a CSV to slice)")
     streamed = stream_shards(files, normalize=normalize, n_resamples=n_resamples, seed=seed)
-    evaluation = replace(Evaluation.from_dict(streamed.evaluation), source=f"predictions: {source.name} (streamed)")
+    evaluation = replace(streamed.evaluation, source=f"predictions: {source.name} (streamed)")
     counts = {name: int(c) for name, c in zip(names, streamed.class_counts)}
     return Analysed(source, names, counts, evaluation, None)
 

@@ -17,6 +17,7 @@ import numpy as np
 from .analysis.streamed import Partial, add_batch, merge, streamed_evaluation
 from .errors import UserError
 from .predictions_file import check_probabilities
+from .record.model import Evaluation
 from .shard_files import ShardFile, batch_rows, parquet_batches
 
 N_BINS = 15
@@ -30,7 +31,7 @@ class Streamed:
 
     n: int                   # rows, e.g. 1000000
     class_counts: np.ndarray  # (k,) true images per class
-    evaluation: dict         # as `analysis.evaluate_predictions` returns
+    evaluation: Evaluation   # `evaluations.test`, its `source` not yet set
 
 
 def stream_shards(files: list[ShardFile], *, normalize: bool, n_resamples: int, seed: int) -> Streamed:
@@ -47,4 +48,4 @@ def stream_shards(files: list[ShardFile], *, normalize: bool, n_resamples: int, 
     if total.n == 0:
         raise UserError(f"the {len(files)} Parquet shard(s) hold no predictions; evaluate a folder with images")
     evaluation = streamed_evaluation(total, names, n_resamples=n_resamples, seed=seed, n_bins=N_BINS)
-    return Streamed(n=total.n, class_counts=total.confusion.sum(axis=1), evaluation=evaluation)
+    return Streamed(n=total.n, class_counts=total.confusion.sum(axis=1), evaluation=Evaluation.from_dict(evaluation))
