@@ -27,6 +27,10 @@ error is about sqrt(0.95 * 0.05 / sets), 0.015 at 200 sets. "Wilson exact" is th
 coverage of the same Wilson intervals (every k enumerated), for comparison.
 
     .venv/bin/python bench/coverage.py [--sets 200] [--n 5 10 30 100 1000] [--p 0.5 0.9 0.99]
+    .venv/bin/python bench/coverage.py --method poisson   # the streamed path of Parquet predictions
+
+`--method poisson` analyses each set as `record` of a Parquet file does (streamed, intervals from
+the Poisson bootstrap); it has no slices, so its group-accuracy column is not measured (nan).
 
 The default grid at 200 sets analyses about 3,000 whole sets and 150 bigger files; most of
 the time goes to the n = 1000 cells (pass e.g. `--n 5 10 30 100` for a quick look).
@@ -52,7 +56,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from modelcard.analysis.calibration import bin_index  # noqa: E402
 from result import result  # noqa: E402
 from modelcard.analysis.proportions import wilson_interval  # noqa: E402
-from modelcard.record_command import analyse_predictions_file, record_predictions  # noqa: E402
+from modelcard.record.predictions import Predictions  # noqa: E402
+from modelcard.record_command import analyse as analyse_any, analyse_predictions_file, record_predictions  # noqa: E402
+from modelcard.shard_files import write_shard  # noqa: E402
+from modelcard.shards import Shard  # noqa: E402
 
 SHARES = np.array([0.5, 0.3, 0.2])
 N_BINS = 15
@@ -117,15 +124,26 @@ def groups_set(n: int, k: int, p: float, rng: np.random.Generator) -> dict:
     return arrays
 
 
-def analyse(arrays: dict, folder: Path, name: str, n_resamples: int, seed: int, full: bool) -> dict:
+def analyse_streamed(arrays: dict, folder: Path, name: str, n_resamples: int, seed: int):
+    """Write the set as one Parquet file and analyse it as `modelcard record` streams it (Poisson bootstrap)."""
+    n = len(arrays["y_true"])
+    preds = Predictions(ids=np.asarray([f"row-{i:07d}" for i in range(n)]), y_true=arrays["y_true"],
+                        y_prob=arrays["y_prob"], class_names=[str(c) for c in arrays["class_names"]])
+    path = write_shard(folder / f"{name}.parquet", preds, Shard(1, 1))
+    return analyse_any(path, n_resamples=n_resamples, seed=seed).evaluation.to_dict()
+
+
+def analyse(arrays: dict, folder: Path, name: str, n_resamples: int, seed: int, full: bool, method: str = "resample"):
     """Write a predictions file and analyse it as `modelcard record` does; the test evaluation."""
+    if method == "poisson":
+        return analyse_streamed(arrays, folder, name, n_resamples, seed)
     path = folder / f"{name}.npz"
     np.savez(path, **arrays)
     slices = ["site"] if "attr__site" in arrays else []
     if full:
         run = record_predictions(path, folder / "runs", name=name, slices=slices, n_resamples=n_resamples, seed=seed)
         return json.loads((run / "run.json").read_text(encoding="utf-8"))["evaluations"]["test"]
-    return analyse_predictions_file(path, slices, n_resamples=n_resamples, seed=seed)[1]
+    return analyse_predictions_file(path, slices, n_resamples=n_resamples, seed=seed)[1].to_dict()  # typed since issue 15
 
 
 def covers(metric: dict, truth: float) -> bool:
@@ -151,23 +169,29 @@ def batches(n: int, sets: int):
         done += k
 
 
-def cell(n: int, p: float, sets: int, n_resamples: int, seed: int, folder: Path, full: bool) -> dict[str, float]:
-    """Coverage of each column over `sets` replicates of the (n, p) cell."""
+def cell(n: int, p: float, sets: int, n_resamples: int, seed: int, folder: Path, full: bool,
+         method: str = "resample") -> dict[str, float]:
+    """Coverage of each column over `sets` replicates of the (n, p) cell (group accuracy is NaN
+    for the Poisson method: the streamed path has no slices)."""
     rng = np.random.default_rng([seed, n, int(round(p * 1000))])
     macro_f1 = float(f1_truth(p, SHARES).mean())
     ece = ece_truth(p, rng)
     hits = dict.fromkeys(COLUMNS, 0)
     for s in range(sets):
-        whole = analyse(whole_set(n, p, rng), folder, f"w{s}", n_resamples, s, full)
+        whole = analyse(whole_set(n, p, rng), folder, f"w{s}", n_resamples, s, full, method)
         hits["accuracy"] += covers(whole["metrics"]["accuracy"], p)
         hits["macro F1"] += covers(whole["metrics"]["f1_macro"], macro_f1)
         hits["ECE"] += covers(whole["metrics"]["ece"], ece)
     for done, k in batches(n, sets):
-        classes = analyse(classes_set(n, k, p, rng), folder, f"c{done}", n_resamples, done, full)
+        classes = analyse(classes_set(n, k, p, rng), folder, f"c{done}", n_resamples, done, full, method)
         for entry in classes["per_class"][:sets - done]:
             hits["class recall"] += covers(entry["recall"], p)
             hits["class F1"] += covers(entry["f1"], p)
-        groups = analyse(groups_set(n, k, p, rng), folder, f"g{done}", n_resamples, done, full)
+        grouped = groups_set(n, k, p, rng)  # drawn by both methods, so that both see the same sets
+        if method == "poisson":
+            hits["group accuracy"] = np.nan
+            continue
+        groups = analyse(grouped, folder, f"g{done}", n_resamples, done, full)
         for group in groups["slices"][0]["groups"][:sets - done]:
             hits["group accuracy"] += covers(group["accuracy"], p)
     return {name: hits[name] / sets for name in COLUMNS}
@@ -190,12 +214,17 @@ def main() -> int:
     parser.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples per record (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--full-record", action="store_true", help="write every run folder with record_predictions (slower)")
+    parser.add_argument("--method", choices=("resample", "poisson"), default="resample",
+                        help="resample: record of an .npz (the in-memory bootstrap, default); poisson: record of a "
+                        "Parquet file, streamed with the Poisson bootstrap (no slices: group accuracy not measured)")
     parser.add_argument("--cv-reps", type=int, default=200, help="simulated data sets per n for the cross-validated "
                         "accuracy interval (bench/cv_coverage.py; default 200, 0 skips)")
     args = parser.parse_args()
     analytic, sampled = check_f1_truth()
     print(f"population macro F1 at p=0.9: analytic {analytic:.4f}, one simulated set of 1,000,000 images {sampled:.4f}")
     how = "record_predictions" if args.full_record else "analyse_predictions_file (record's analysis step)"
+    if args.method == "poisson":
+        how = "record_command.analyse of a Parquet file (streamed, Poisson bootstrap)"
     print(f"coverage of 95% intervals, {args.sets} simulated sets per cell, via {how} "
           f"(MC standard error ~{np.sqrt(0.95 * 0.05 / args.sets):.3f})")
     print("| n | p | " + " | ".join(COLUMNS) + " | Wilson exact |")
@@ -205,22 +234,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.n:
             for p in args.p:
-                results[n, p] = cell(n, p, args.sets, args.n_resamples, args.seed, Path(tmp), args.full_record)
+                results[n, p] = cell(n, p, args.sets, args.n_resamples, args.seed, Path(tmp), args.full_record,
+                                     args.method)
                 row = " | ".join(f"{results[n, p][c]:.3f}" for c in COLUMNS)
                 print(f"| {n} | {p} | {row} | {exact_wilson(n, p):.3f} |", flush=True)
-    props = [results[key][c] for key in results if key[0] >= 10 for c in PROPORTIONS]
+    props = [results[key][c] for key in results if key[0] >= 10 for c in PROPORTIONS if not np.isnan(results[key][c])]
+    label = "" if args.method == "resample" else " (Poisson bootstrap, streamed)"
     f1 = [results[key]["macro F1"] for key in results if key[0] >= 30]
     if props:
         ok = 0.94 <= np.mean(props) <= 0.97 and min(props) >= 0.90
         print(f"proportions at n >= 10: mean {np.mean(props):.3f}, min {min(props):.3f} "
               f"(target mean 0.94-0.97, min >= 0.90: {'met' if ok else 'NOT met'})")
         scale = f"{args.sets} sets per cell"
-        result("coverage", "proportion intervals at n >= 10: mean coverage", round(float(np.mean(props)), 3), ">=", 0.94,
+        result("coverage", f"proportion intervals at n >= 10{label}: mean coverage", round(float(np.mean(props)), 3), ">=", 0.94,
                scale=scale)
-        result("coverage", "proportion intervals at n >= 10: lowest cell", round(min(props), 3), ">=", 0.90, scale=scale)
+        result("coverage", f"proportion intervals at n >= 10{label}: lowest cell", round(min(props), 3), ">=", 0.90, scale=scale)
     if f1:
         print(f"macro F1 at n >= 30: min {min(f1):.3f} (target >= 0.90: {'met' if min(f1) >= 0.90 else 'NOT met'})")
-        result("coverage", "macro F1 intervals at n >= 30: lowest cell", round(min(f1), 3), ">=", 0.90,
+        result("coverage", f"macro F1 intervals at n >= 30{label}: lowest cell", round(min(f1), 3), ">=", 0.90,
                scale=f"{args.sets} sets per cell")
     ece = [results[key]["ECE"] for key in results]
     print(f"ECE: coverage {min(ece):.3f} to {max(ece):.3f} (biased statistic: its interval shows the spread, "

@@ -69,8 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Create a run record from a predictions file made by any framework. "
                          "CSV: a `label` column (true class name), optional `id`, the --slice columns, and "
                          "one probability column per class headed by the class name. NPZ: y_prob, y_true, "
-                         "class_names, optional ids and attribute arrays.")
-    rec.add_argument("--predictions", required=True, metavar="FILE", help="a .csv or .npz predictions file")
+                         "class_names, optional ids and attribute arrays. Shards of `evaluate --shard K/N`: a "
+                         "folder or a glob of .npz shards (merged in memory) or .parquet shards (streamed in row "
+                         "batches, with a Poisson bootstrap); overlapping, missing or disagreeing shards are refused.")
+    rec.add_argument("--predictions", required=True, metavar="FILE|DIR|GLOB",
+                     help="a .csv, .npz or .parquet predictions file, or a folder or glob of shard files")
     rec.add_argument("--name", default=None, help="model name for the run (default: the file name)")
     rec.add_argument("--slice", action="append", default=[], metavar="COLUMN",
                      help="attribute column to slice metrics by (fairlearn MetricFrame); repeatable")

@@ -94,6 +94,11 @@ def register(subparsers) -> None:
                    help="predictions timed at batch 32 and at batch 1 for the energy per 1,000 predictions "
                    "(default 1000; 0 skips)")
     e.add_argument("--robustness", default="quick", choices=("quick", "full", "none"), help=ROBUSTNESS_HELP)
+    e.add_argument("--shard", default=None, metavar="K/N",
+                   help="predict only shard K of N of the images (by a hash of each image's path relative to DIR) "
+                   "and write them to --shard-out instead of a run; `record --predictions DIR` merges the N files")
+    e.add_argument("--shard-out", default=None, metavar="FILE",
+                   help="where --shard writes its predictions: FILE.npz or FILE.parquet")
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -163,7 +168,26 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shard_options(args: argparse.Namespace):
+    """The parsed `--shard` (None without it), the shard options checked before TensorFlow starts."""
+    from .shards import parse_shard
+
+    if args.shard is None:
+        if args.shard_out is not None:
+            raise UserError("--shard-out needs --shard K/N; without --shard, evaluate writes a run")
+        return None
+    shard = parse_shard(args.shard)
+    if args.shard_out is None:
+        raise UserError(f"--shard {shard} needs --shard-out FILE.npz or FILE.parquet for its predictions")
+    if not args.shard_out.lower().endswith((".npz", ".parquet")):
+        raise UserError(f"--shard-out {args.shard_out} must end in .npz or .parquet")
+    if args.eval_set or args.metadata:
+        raise UserError("--eval-set and --metadata are not used with --shard: a shard holds predictions on DIR only")
+    return shard
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    shard = _shard_options(args)
     _prepare_training("evaluate")
     from pathlib import Path
 
@@ -175,6 +199,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         raise UserError(f"--batch-size {args.batch_size} must be at least 1")
     if args.inference_predictions < 0:
         raise UserError(f"--inference-predictions {args.inference_predictions} must be 0 (skip) or more")
+    if shard is not None:
+        from training.evaluate_command import evaluate_shard
+
+        out, n = evaluate_shard(Path(args.model), Path(args.data), shard, Path(args.shard_out),
+                                input_size=args.input_size, batch_size=args.batch_size)
+        print(f"shard {shard}: {n} images predicted, written to {out}", file=sys.stderr)
+        print(out)
+        return 0
     path = evaluate(Path(args.model), Path(args.data), resolve_runs_dir(args.runs_dir), name=args.name,
                     eval_sets=_eval_sets(args.eval_set), input_size=args.input_size, batch_size=args.batch_size,
                     metadata=args.metadata, country_iso_code=args.country, robustness=args.robustness,

@@ -61,7 +61,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {FORBIDDEN!
         ".cdx.json", ".croissant.json", ".data.html", ".data.md", ".html", ".mct.json", ".md", ".meta.json"]
 
 
-ANALYSIS_LIBRARIES = ("sklearn", "scipy", "fairlearn", "pandas", "cleanlab", "cleanvision")
+ANALYSIS_LIBRARIES = ("sklearn", "scipy", "fairlearn", "pandas", "cleanlab", "cleanvision", "pyarrow")
 
 
 def test_build_reads_measured_facts_without_the_analysis_libraries(tmp_path):

@@ -13,12 +13,15 @@ from pathlib import Path
 import numpy as np
 
 from modelcard.errors import UserError
-from modelcard.record import open_run
+from modelcard.record import Predictions, open_run
 from modelcard.record.typed import dump
+from modelcard.shard_files import FORMATS, write_shard
+from modelcard.shards import Shard
 
 from .backbones import count_params
 from .collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
 from .data import load_eval_set
+from .data.prepared import tf_ready_path
 from .data.folder import check_folder, load_folder, predefined_split_folders
 from .data.scan import candidates_in_class_folders
 from .data.sources import DEFAULT_FRACTIONS, DEFAULT_SEED, default_cache_dir
@@ -144,6 +147,39 @@ def emissions_stage(emissions: EmissionsCollector) -> Stage:
     return emissions_section
 
 
+def model_for(model_path: Path, data: Path, class_names: list[str], input_size: int | None):
+    """(model, input size) of the `.keras` file, checked against the folder's classes."""
+    model = load_keras_model(model_path)
+    size = input_size or model_input_size(model)
+    if size is None:
+        raise UserError(f"cannot tell the input size of {model_path.name} (no Resizing layer, no fixed input shape); pass --input-size")
+    n_out = model.output_shape[-1]
+    if n_out != len(class_names):
+        raise UserError(f"{model_path.name} predicts {n_out} classes but {data} has {len(class_names)} "
+                        f"({', '.join(class_names)}); evaluate on a folder with the model's classes")
+    return model, size
+
+
+def evaluate_shard(model_path: Path, data: Path, shard: Shard, out: Path, *, input_size: int | None,
+                   batch_size: int) -> tuple[Path, int]:
+    """Predict shard K/N of the evaluation set (`modelcard.shards`: by the sha256 of each image's
+    path relative to DIR) and write its predictions to `out` (.npz or .parquet); no run is written
+    here: `modelcard record --predictions` merges the N files. Returns (out, images predicted)."""
+    if Path(out).suffix.lower() not in FORMATS:
+        raise UserError(f"--shard-out {out} must end in .npz or .parquet")
+    main = evaluation_sets(Path(data), {})[MAIN_SET]
+    class_names = main.dataset.class_names
+    model, size = model_for(Path(model_path), Path(data), class_names, input_size)
+    samples = sorted((s for s in main.samples if shard.holds(s.relpath)), key=lambda s: s.relpath)
+    cache = default_cache_dir()
+    paths = [str(tf_ready_path(s, cache)) for s in samples]
+    probs = extract(model, paths, size, batch_size, f"predicting shard {shard}")
+    preds = Predictions(ids=np.asarray([s.relpath for s in samples], dtype=str),
+                        y_true=np.asarray([s.label for s in samples], dtype=np.int64),
+                        y_prob=probs.reshape(len(samples), len(class_names)), class_names=list(class_names))
+    return write_shard(Path(out), preds, shard), len(samples)
+
+
 def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, eval_sets: dict[str, str],
              input_size: int | None, batch_size: int, country_iso_code: str, command_line: list[str],
              metadata: str | None = None, inference_predictions: int = 1000, robustness: str = "quick",
@@ -152,14 +188,7 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
     meta = load_metadata(metadata) if metadata else None
     sets = evaluation_sets(Path(data), eval_sets)
     class_names = sets[MAIN_SET].dataset.class_names
-    model = load_keras_model(Path(model_path))
-    size = input_size or model_input_size(model)
-    if size is None:
-        raise UserError(f"cannot tell the input size of {model_path.name} (no Resizing layer, no fixed input shape); pass --input-size")
-    n_out = model.output_shape[-1]
-    if n_out != len(class_names):
-        raise UserError(f"{model_path.name} predicts {n_out} classes but {data} has {len(class_names)} "
-                        f"({', '.join(class_names)}); evaluate on a folder with the model's classes")
+    model, size = model_for(Path(model_path), Path(data), class_names, input_size)
     config = {"model": str(model_path), "data": str(data), "eval_sets": dict(eval_sets), "input_size": size,
               "batch_size": batch_size, "metadata": metadata, "inference_predictions": inference_predictions,
               "robustness": robustness}

@@ -35,10 +35,14 @@ def ece_rows(bins: np.ndarray, gap: np.ndarray, n_bins: int) -> np.ndarray:
 
 def reliability_bins(bins: np.ndarray, correct: np.ndarray, confidence: np.ndarray, n_bins: int) -> list[dict]:
     """Per bin: lower, upper, count, accuracy and mean confidence (None for empty bins)."""
+    return bins_from_sums(np.bincount(bins, minlength=n_bins), np.bincount(bins, weights=correct, minlength=n_bins),
+                          np.bincount(bins, weights=confidence, minlength=n_bins))
+
+
+def bins_from_sums(counts: np.ndarray, hits: np.ndarray, confidence_sums: np.ndarray) -> list[dict]:
+    """The reliability table from per-bin image counts, correct answers and confidence sums."""
+    n_bins = len(counts)
     edges = bin_edges(n_bins)
-    counts = np.bincount(bins, minlength=n_bins)
-    hits = np.bincount(bins, weights=correct, minlength=n_bins)
-    confidence_sums = np.bincount(bins, weights=confidence, minlength=n_bins)
     table = []
     for i in range(n_bins):
         filled = counts[i] > 0

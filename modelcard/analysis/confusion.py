@@ -27,7 +27,11 @@ def confusion_summary(y_true, y_pred, class_names: Sequence[str], top: int = 10)
     names = list(class_names)
     k = len(names)
     y_true, y_pred = validate_label_pair(y_true, y_pred, k)
-    counts = confusion_matrix(y_true, y_pred, labels=np.arange(k))
+    return confusion_from_counts(confusion_matrix(y_true, y_pred, labels=np.arange(k)), names, top)
+
+
+def confusion_from_counts(counts: np.ndarray, names: list[str], top: int = 10) -> dict:
+    """`confusion_summary` of a `(k, k)` count matrix (rows: true classes)."""
     return {
         "confusion_matrix": {"labels": names, "counts": counts.astype(int).tolist()},
         "top_confusions": top_confusions(counts, names, top),

@@ -7,14 +7,16 @@ deterministic: the same inputs and seed give an identical dict.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
+from sklearn.metrics import confusion_matrix
 
 from .bootstrap import (BootstrapDistribution, GroupDistribution, bootstrap_samples, expanded_confidence,
                         percentile_interval)
-from .confusion import confusion_summary
-from .counts import class_counts
+from .confusion import confusion_from_counts
+from .counts import ClassCounts, class_counts
 from .inputs import encode_groups, validate_groups, validate_options, validate_predictions
 from .intervals import PER_CLASS, WILSON, intervals_object, metric_method
 from .point import calibration_from_samples, point_from_samples
@@ -95,14 +97,31 @@ def _slice_entries(summary: SliceSummary, hits: np.ndarray, resampled: GroupDist
             "worst_group": dict(summary.worst_group)}
 
 
-def _per_class(samples: PerSample, names: list[str], point, dist: BootstrapDistribution | None,
-               confidence: float, level: float) -> list[dict]:
+@dataclass(frozen=True)
+class SetSummary:
+    """What an evaluation entry is made of, however it was gathered (in memory or streamed)."""
+
+    names: list[str]                 # class names, e.g. ["cat", "dog"]
+    counts: ClassCounts              # (k,) tp, support and predictions of the whole set
+    hits: dict[str, float]           # numerators of the Wilson scalars, e.g. {"accuracy": 27.0}
+    point: dict[str, float]          # every scalar's value, e.g. {"accuracy": 0.9, "log_loss": 0.31}
+    per_class_f1: np.ndarray         # (k,) point F1, 0 where undefined (sklearn's zero_division=0)
+    draws: dict[str, np.ndarray] | None   # bootstrap scalar -> (B,) values its interval reads; None: no bootstrap
+    f1_draws: np.ndarray | None      # (B, k) resampled per-class F1 (with pseudo-counts)
+    confusion: np.ndarray            # (k, k) counts, rows true classes
+    calibration: list[dict]          # reliability bins
+
+    @property
+    def n(self) -> int:
+        return int(self.counts.support.sum())
+
+
+def _per_class(summary: SetSummary, confidence: float, level: float) -> list[dict]:
     """Per-class precision and recall (Wilson) and F1 (smoothed bootstrap), undefined ones explained."""
-    counts = class_counts(samples.y_true[None], samples.y_pred[None], samples.correct[None], samples.n_classes)
-    tp, support, predicted = counts.tp[0], counts.support[0], counts.predicted[0]
+    names, f1_draws = summary.names, summary.f1_draws
+    tp, support, predicted = summary.counts.tp, summary.counts.support, summary.counts.predicted
     by_metric = {"precision": _proportion(tp, predicted, confidence), "recall": _proportion(tp, support, confidence)}
-    f1_draws = None if dist is None else dist.smoothed["per_class_f1"]
-    by_metric["f1"] = [_with_interval(point.per_class["f1"][c] if support[c] + predicted[c] > 0 else math.nan,
+    by_metric["f1"] = [_with_interval(summary.per_class_f1[c] if support[c] + predicted[c] > 0 else math.nan,
                                       None if f1_draws is None else f1_draws[:, c], level)
                        for c in range(len(names))]
     per_class = []
@@ -141,29 +160,47 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
         dist = bootstrap_samples(samples, encoded, n_resamples=int(n_resamples), seed=int(seed))
 
     level = expanded_confidence(confidence, int(y_true.shape[0]))  # quantile level of every bootstrap interval
-    metrics = {}
-    for name, value in point.scalars.items():
-        if metric_method(name) == WILSON:
-            hits = samples.correct if name == "accuracy" else samples.top_k_hit
-            metrics[name] = _proportion(hits.sum(), len(hits), confidence)[0]
-        else:
-            draws = None if dist is None else dist.smoothed.get(name, dist.scalars[name])
-            metrics[name] = _with_interval(value, draws, level)
-    per_class = _per_class(samples, names, point, dist, confidence, level)
+    counts = class_counts(samples.y_true[None], samples.y_pred[None], samples.correct[None], samples.n_classes)
+    hits = {"accuracy": samples.correct.sum()} | ({} if samples.top_k_hit is None else
+                                                   {"top5_accuracy": samples.top_k_hit.sum()})
+    draws = None if dist is None else {name: dist.smoothed.get(name, dist.scalars[name]) for name in point.scalars
+                                       if metric_method(name) != WILSON}
+    summary = SetSummary(names=names, counts=ClassCounts(tp=counts.tp[0], support=counts.support[0],
+                                                         predicted=counts.predicted[0]),
+                         hits=hits, point=point.scalars, per_class_f1=point.per_class["f1"], draws=draws,
+                         f1_draws=None if dist is None else dist.smoothed["per_class_f1"],
+                         confusion=confusion_matrix(y_true, samples.y_pred, labels=np.arange(len(names))),
+                         calibration=calibration_from_samples(samples))
     slices = [_slice_entries(summarise_slice(column, y_true, samples.y_pred, values, min_group_size),
                              _group_hits(samples, values), None if dist is None else dist.slices[column],
                              confidence, level, min_group_size)
               for column, values in columns.items()]
-    confusion = confusion_summary(y_true, samples.y_pred, names, top_confusions)
+    return evaluation_entry(summary, bootstrap={"method": METHOD, "n_resamples": int(n_resamples),
+                                                "confidence": float(confidence), "seed": int(seed)},
+                            confidence=confidence, n_bins=n_bins, top_confusions=top_confusions, slices=slices)
+
+
+def evaluation_entry(summary: SetSummary, *, bootstrap: dict, confidence: float, n_bins: int, top_confusions: int,
+                     slices: list[dict], poisson: bool = False) -> dict:
+    """The record's `evaluations.<set>` object of a summary; `poisson`: its resamples are Poisson
+    bootstrap weights (the streamed path), named so in `intervals`."""
+    level = expanded_confidence(confidence, summary.n)
+    metrics = {}
+    for name, value in summary.point.items():
+        if metric_method(name) == WILSON:
+            metrics[name] = _proportion(summary.hits[name], summary.n, confidence)[0]
+        else:
+            metrics[name] = _with_interval(value, None if summary.draws is None else summary.draws[name], level)
+    confusion = confusion_from_counts(summary.confusion, summary.names, top_confusions)
     return {
-        "n_samples": int(y_true.shape[0]),
-        "n_classes": len(names),
-        "bootstrap": {"method": METHOD, "n_resamples": int(n_resamples), "confidence": float(confidence), "seed": int(seed)},
-        "intervals": intervals_object(list(metrics), dist is not None, confidence),
+        "n_samples": summary.n,
+        "n_classes": len(summary.names),
+        "bootstrap": bootstrap,
+        "intervals": intervals_object(list(metrics), summary.draws is not None, confidence, poisson=poisson),
         "metrics": metrics,
-        "per_class": per_class,
+        "per_class": _per_class(summary, confidence, level),
         "confusion_matrix": confusion["confusion_matrix"],
         "top_confusions": confusion["top_confusions"],
-        "calibration": {"n_bins": int(n_bins), "ece": metrics["ece"], "bins": calibration_from_samples(samples)},
+        "calibration": {"n_bins": int(n_bins), "ece": metrics["ece"], "bins": summary.calibration},
         "slices": slices,
     }

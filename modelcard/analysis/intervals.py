@@ -9,6 +9,11 @@
 - `expanded_percentile_bootstrap`: log loss and ECE: expanded percentile interval of the
   shared resamples.
 
+`modelcard record` of Parquet predictions streams them and resamples with Poisson(1) weights
+instead of drawing whole resamples (`streamed.py`); its intervals are named apart:
+`smoothed_poisson_bootstrap` and `expanded_percentile_poisson_bootstrap` (the same intervals
+over Poisson bootstrap resamples; `bench/coverage.py --method poisson` measures them).
+
 Records written before 1.1 have no `intervals` object: all their intervals are plain
 percentile bootstrap (their `bootstrap.method` says "percentile"; new ones "expanded percentile").
 """
@@ -19,6 +24,8 @@ from .proportions import WILSON
 
 SMOOTHED_BOOTSTRAP = "smoothed_bootstrap"
 PERCENTILE_BOOTSTRAP = "expanded_percentile_bootstrap"
+SMOOTHED_POISSON = "smoothed_poisson_bootstrap"
+PERCENTILE_POISSON = "expanded_percentile_poisson_bootstrap"
 
 #: One line per method, stored in the record so a reader never has to guess.
 DESCRIPTIONS = {
@@ -30,7 +37,13 @@ DESCRIPTIONS = {
                         "(Gamma draws, half an image of prior weight on true positives, false positives and false "
                         "negatives) so that a set without errors is not read as certainty",
     PERCENTILE_BOOTSTRAP: "expanded percentile interval (as above) of the shared bootstrap resamples",
+    SMOOTHED_POISSON: "expanded percentile interval (as above) of Poisson bootstrap resamples (each image weighted by "
+                      "a seeded Poisson(1) count, accumulated while the predictions stream, so a resample's size "
+                      "varies around n), each resample's confusion counts plus the same random pseudo-counts",
+    PERCENTILE_POISSON: "expanded percentile interval (as above) of the Poisson bootstrap resamples",
 }
+#: The method each bootstrap method becomes when the resamples are Poisson bootstrap weights.
+POISSON = {SMOOTHED_BOOTSTRAP: SMOOTHED_POISSON, PERCENTILE_BOOTSTRAP: PERCENTILE_POISSON}
 
 METRICS = {"accuracy": WILSON, "top5_accuracy": WILSON, "log_loss": PERCENTILE_BOOTSTRAP,
            "ece": PERCENTILE_BOOTSTRAP}  # every other scalar: SMOOTHED_BOOTSTRAP
@@ -43,14 +56,17 @@ def metric_method(name: str) -> str:
     return METRICS.get(name, SMOOTHED_BOOTSTRAP)
 
 
-def intervals_object(metric_names, bootstrapped: bool, confidence: float) -> dict:
-    """The record's `intervals`: method per metric family; bootstrap methods are None without resamples."""
+def intervals_object(metric_names, bootstrapped: bool, confidence: float, poisson: bool = False) -> dict:
+    """The record's `intervals`: method per metric family; bootstrap methods are None without resamples,
+    and the Poisson bootstrap's own ids when `poisson`."""
     def method(name: str) -> str | None:
-        return name if name == WILSON or bootstrapped else None
+        if name == WILSON or not bootstrapped:
+            return name if name == WILSON else None
+        return POISSON.get(name, name) if poisson else name
 
     used = {metric_method(m) for m in metric_names} | set(PER_CLASS.values()) | set(SLICES.values())
     return {"confidence": float(confidence),
-            "methods": {m: DESCRIPTIONS[m] for m in sorted(used) if method(m)},
+            "methods": {method(m): DESCRIPTIONS[method(m)] for m in sorted(used) if method(m)},
             "metrics": {m: method(metric_method(m)) for m in metric_names},
             "per_class": {m: method(v) for m, v in PER_CLASS.items()},
             "slices": {m: method(v) for m, v in SLICES.items()}}

@@ -53,19 +53,21 @@ class PseudoCounts:
     def for_samples(cls, samples: PerSample, groups: Mapping[str, tuple[list[str], np.ndarray]],
                     seed: int) -> "PseudoCounts":
         k = samples.n_classes
-        support = np.bincount(samples.y_true, minlength=k).astype(np.float64)
-        predicted = np.bincount(samples.y_pred, minlength=k)
-        streams: dict[object, np.random.Generator] = {
-            "overall": np.random.default_rng([seed, OVERALL_STREAM]),
-            "per_class": np.random.default_rng([seed, PER_CLASS_STREAM])}
-        group_shapes = {}
+        pseudo = cls.for_counts(np.bincount(samples.y_true, minlength=k), np.bincount(samples.y_pred, minlength=k), seed)
         for i, (column, (names, codes)) in enumerate(sorted(groups.items())):
             cell = np.bincount(codes * k + samples.y_true, minlength=len(names) * k).reshape(len(names), k)
-            group_shapes[column] = PSEUDO_COUNT * cell / np.maximum(cell.sum(axis=1, keepdims=True), 1)
-            streams[column] = np.random.default_rng([seed, GROUP_STREAM, i])
+            pseudo.group_shapes[column] = PSEUDO_COUNT * cell / np.maximum(cell.sum(axis=1, keepdims=True), 1)
+            pseudo.streams[column] = np.random.default_rng([seed, GROUP_STREAM, i])
+        return pseudo
+
+    @classmethod
+    def for_counts(cls, support: np.ndarray, predicted: np.ndarray, seed: int) -> "PseudoCounts":
+        """The overall and per-class streams from the set's `(k,)` true and predicted counts (no groups)."""
+        support = np.asarray(support, dtype=np.float64)
         return cls(overall_shape=PSEUDO_COUNT * support / support.sum(),
-                   per_class_shape=np.where(support + predicted > 0, PSEUDO_COUNT, 0.0),
-                   group_shapes=group_shapes, streams=streams)
+                   per_class_shape=np.where(support + np.asarray(predicted) > 0, PSEUDO_COUNT, 0.0),
+                   group_shapes={}, streams={"overall": np.random.default_rng([seed, OVERALL_STREAM]),
+                                             "per_class": np.random.default_rng([seed, PER_CLASS_STREAM])})
 
     def _draw(self, stream, shape: np.ndarray, rows: int) -> np.ndarray:
         """`(rows, 3, *shape.shape)` draws: (tp, fp, fn) pseudo-counts for each resample.

@@ -15,7 +15,11 @@ from ..record.model import Bootstrap, Evaluation
 METHOD_LABELS = {"wilson": "Wilson score interval",
                  "smoothed_bootstrap": "expanded percentile bootstrap with pseudo-counts",
                  "expanded_percentile_bootstrap": "expanded percentile bootstrap",
-                 "percentile_bootstrap": "percentile bootstrap"}
+                 "percentile_bootstrap": "percentile bootstrap",
+                 "smoothed_poisson_bootstrap": "expanded percentile Poisson bootstrap with pseudo-counts",
+                 "expanded_percentile_poisson_bootstrap": "expanded percentile Poisson bootstrap"}
+#: Methods whose resamples are Poisson(1) weights (`record` of streamed Parquet predictions).
+POISSON_METHODS = ("smoothed_poisson_bootstrap", "expanded_percentile_poisson_bootstrap")
 #: Display names of the scalar metrics, in the words of the card's tables.
 METRIC_NAMES = {"accuracy": "accuracy", "balanced_accuracy": "balanced accuracy", "top5_accuracy": "top-5 accuracy",
                 "f1_macro": "F1 (macro)", "precision_macro": "precision (macro)", "recall_macro": "recall (macro)",
@@ -38,6 +42,13 @@ METHOD_DEFINITIONS = {
                           "plus random pseudo-counts worth half an image of right and wrong answers, so that a set "
                           "without errors is not read as certainty.",
     "percentile_bootstrap": "The plain percentiles of the score over {resamples}.",
+    "expanded_percentile_poisson_bootstrap": "Percentiles of the score over {resamples}, taken at the widened level "
+                                             "of the expanded percentile bootstrap. A Poisson bootstrap approximates "
+                                             "drawing with replacement so that predictions can stream; its coverage "
+                                             "is measured in docs/benchmarks.md.",
+    "smoothed_poisson_bootstrap": "The expanded percentile Poisson bootstrap over {resamples}, each resample's "
+                                  "confusion counts plus random pseudo-counts worth half an image of right and wrong "
+                                  "answers, so that a set without errors is not read as certainty.",
 }
 
 
@@ -89,11 +100,12 @@ def interval_methods(ev: Evaluation) -> IntervalMethods:
     return IntervalMethods(metrics=metrics, per_class=per_class, slices=slices, recorded=recorded)
 
 
-def _resamples(bootstrap: Bootstrap | None) -> str:
+def _resamples(bootstrap: Bootstrap | None, method: str | None = None) -> str:
     n, seed = (bootstrap.n_resamples, bootstrap.seed) if bootstrap is not None else (None, None)
     count = f"{n:,}" if isinstance(n, int) else "the"
-    return f"{count} bootstrap resamples of the evaluation images (drawn with replacement" + \
-        (f", seed {seed})" if seed is not None else ")")
+    how = ("Poisson bootstrap resamples of the evaluation images (each image counted a Poisson(1) number of times"
+           if method in POISSON_METHODS else "bootstrap resamples of the evaluation images (drawn with replacement")
+    return f"{count} {how}" + (f", seed {seed})" if seed is not None else ")")
 
 
 def method_glossary(evaluations: dict[str, Evaluation]) -> dict[str, str]:
@@ -107,5 +119,5 @@ def method_glossary(evaluations: dict[str, Evaluation]) -> dict[str, str]:
             term = method_label(method)
             definition = METHOD_DEFINITIONS.get(method)
             if term not in entries and definition:
-                entries[term] = definition.format(resamples=_resamples(ev.bootstrap))
+                entries[term] = definition.format(resamples=_resamples(ev.bootstrap, method))
     return dict(sorted(entries.items(), key=lambda kv: kv[0].lower()))

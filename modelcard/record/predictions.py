@@ -40,8 +40,8 @@ class Predictions:
                 raise ValueError(f"attribute {name!r} has {len(values)} values for {n} samples")
 
 
-def write_predictions(path: Path, preds: Predictions) -> None:
-    """Atomically write `preds` as a compressed, pickle-free npz."""
+def write_predictions(path: Path, preds: Predictions, extra: dict[str, np.ndarray] | None = None) -> None:
+    """Atomically write `preds` as a compressed, pickle-free npz (plus numeric or str `extra` arrays)."""
     arrays = {
         "ids": np.asarray(preds.ids, dtype=str),
         "y_true": np.asarray(preds.y_true, dtype=np.int64),
@@ -50,6 +50,7 @@ def write_predictions(path: Path, preds: Predictions) -> None:
     }
     for name, values in sorted(preds.attributes.items()):
         arrays[ATTR_PREFIX + name] = np.asarray(values, dtype=str)
+    arrays.update(extra or {})
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
