@@ -111,8 +111,6 @@ def described(sets: dict[str, EvalSet], model, model_path: Path, size: int, meta
             ctx.writer.warn(line)
         if unmatched := unmatched_warning(meta, [s.dataset for s in sets.values()]):
             ctx.writer.warn(unmatched)
-        ctx.writer.warn("this model was trained elsewhere: its training data, settings and emissions "
-                        "are not in this record")
         return {"data": summary, "hardware": hardware, "model": model_record(model, model_path, size)}
 
     return describe

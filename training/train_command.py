@@ -35,7 +35,6 @@ from .run_sections import data_section
 from .seeds import record_seeds_and_cv
 from .worker_steps import cluster_hardware, for_this_worker
 from .stages import FinetuneEngine, HeadEngine, LoadedData, Member, record_emissions, record_sweep
-from .stages.members import RANDOM_WEIGHTS_WARNING
 
 
 def load_data(config: TrainConfig) -> LoadedData:
@@ -109,8 +108,6 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
             writer.set(data=data_section(data.dataset, data.eval_sets), hardware=hardware)
             for line in hardware_warnings + data.dataset.warnings:  # dataset: split balance
                 writer.warn(line)
-            if spec.weights == "none":
-                writer.warn(RANDOM_WEIGHTS_WARNING)
             if unmatched := unmatched_warning(data.metadata, [data.dataset, *data.eval_sets.values()]):
                 writer.warn(unmatched)
             if sweep_id:

@@ -18,7 +18,7 @@ from ..fit import epoch_usage
 from ..full_model import build_full_model, preprocessing_text
 from ..run_sections import model_section, training_section, write_history
 from .context import metadata_attributes
-from .members import EXTRACT_BATCH, RANDOM_WEIGHTS_WARNING, LoadedData, Member, member_context, training_timings
+from .members import EXTRACT_BATCH, LoadedData, Member, member_context, training_timings
 from .pipeline import Stage, run_stages
 from .post_fit import data_card, efficiency, evaluation, examples, measure_model, robustness, save_model
 
@@ -86,8 +86,6 @@ class FinetuneEngine:
         member.writer.warn(f"fine-tuned: the top {len(blocks)} backbone blocks were trained "
                            f"({', '.join(blocks)}), BatchNorm layers kept frozen; training used "
                            "random flips, rotations and zooms")
-        if info.source == "none":
-            member.writer.warn(RANDOM_WEIGHTS_WARNING, once=True)
         ctx.train_ips = n_train * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         return {"training": training, "model": model_section(
             self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),

@@ -20,8 +20,6 @@ from .context import EvalSet, MemberContext
 from .pipeline import stage
 
 EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size
-RANDOM_WEIGHTS_WARNING = ("no pretrained weights were used (--weights none): the backbone is random, "
-                          "so these results say nothing about a real model")
 
 
 @dataclass

@@ -5,10 +5,19 @@ from __future__ import annotations
 from ...record.model import RunRecord
 from ..section_spec import Section
 
+RANDOM_WEIGHTS = ("No pretrained weights were used: the backbone started from random weights, so these results "
+                  "say nothing about a pretrained model")
+TRAINED_ELSEWHERE = ("this model was trained elsewhere: its training data, settings and emissions are not in this "
+                     "record")
+#: How training worded these facts itself before the card did (records before this release hold the
+#: sentence); the card words the fact once and drops the recorded restatement.
+RESTATED = ("no pretrained weights were used", "this model was trained elsewhere")
+
 
 def card_warnings(record: RunRecord) -> list[str]:
-    """The run's own warnings and those its facts imply (not complete, random weights, external
-    predictions, uncommitted code), each once."""
+    """The run's own warnings and those its facts imply (not complete, random weights, trained
+    elsewhere, external predictions, uncommitted code), each once. Training records facts; the
+    card words them here."""
     found = []
     if record.status != "complete":
         error = record.error
@@ -16,16 +25,24 @@ def card_warnings(record: RunRecord) -> list[str]:
         found.append(f"run {record.run_id} is not complete (status: {record.status}{why}); "
                      "its numbers may be partial")
     if record.model and record.model.weights.pretrained is False:  # None: trained elsewhere, unknown
-        found.append("No pretrained weights were used: the backbone started from random weights")
+        found.append(RANDOM_WEIGHTS)
+    if record.created_by == "evaluate":
+        found.append(TRAINED_ELSEWHERE)
     if record.created_by == "record":
         found.append("Predictions came from an external model (`modelcard record`): model-only sections "
                      "describe nothing trained here")
     if record.provenance.git_dirty:
         found.append("the code had uncommitted changes when the run was made (git_dirty)")
     for text in record.warnings:
-        if not any(text.lower() in w.lower() for w in found):
+        if not _restates(text, found) and not any(text.lower() in w.lower() for w in found):
             found.append(text)
     return found
+
+
+def _restates(text: str, found: list[str]) -> bool:
+    """A recorded sentence that restates a fact the card already words (one of RESTATED)."""
+    low = text.lower()
+    return any(low.startswith(p) and any(w.lower().startswith(p) for w in found) for p in RESTATED)
 
 
 SECTION = Section("header", build=card_warnings, attr="warnings")

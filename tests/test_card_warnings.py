@@ -1,0 +1,49 @@
+"""The card's top warnings: training records facts, the card words them, each once.
+
+Random starting weights (`model.weights.pretrained` false) and a model trained elsewhere
+(`created_by` evaluate) are worded by the card from the record's fields; records made before
+the card worded them also hold training's own sentence, which the card then drops."""
+
+import copy
+
+import card_fixtures as cf
+
+from modelcard.card.sections.header import RANDOM_WEIGHTS, TRAINED_ELSEWHERE, card_warnings
+from modelcard.record.model import RunRecord
+
+OLD_RANDOM = ("no pretrained weights were used (--weights none): the backbone is random, so these results say "
+              "nothing about a real model")
+
+
+def _warnings(record: dict) -> list[str]:
+    return card_warnings(RunRecord.of(record))
+
+
+def test_random_weights_are_worded_from_the_weights_field_once():
+    record = cf.base_record(pretrained=False, sweep=False)
+    record["warnings"] = []  # as training writes it now: the fact only
+    assert _warnings(record).count(RANDOM_WEIGHTS) == 1
+    old = copy.deepcopy(record)
+    old["warnings"] = [OLD_RANDOM, "example grid not made: OSError: disk full"]  # a record of an earlier release
+    shown = _warnings(old)
+    assert RANDOM_WEIGHTS in shown and OLD_RANDOM not in shown
+    assert "example grid not made: OSError: disk full" in shown  # a warning that is not a restated fact stays
+    assert not any("pretrained" in w.lower() for w in _warnings(cf.base_record(sweep=False)))
+
+
+def test_a_model_trained_elsewhere_is_worded_from_created_by():
+    record = cf.base_record(sweep=False)
+    record["created_by"] = "evaluate"
+    assert _warnings(record).count(TRAINED_ELSEWHERE) == 1
+    record["warnings"] = [TRAINED_ELSEWHERE]  # an earlier release wrote the sentence into the record
+    assert _warnings(record).count(TRAINED_ELSEWHERE) == 1
+    assert TRAINED_ELSEWHERE not in _warnings(cf.base_record(sweep=False))
+
+
+def test_training_writes_no_card_sentence_for_these_facts():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "training"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.py")))
+    assert "no pretrained weights were used (--weights none)" not in text
+    assert "this model was trained elsewhere: its training data" not in text
