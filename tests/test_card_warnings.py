@@ -47,3 +47,22 @@ def test_training_writes_no_card_sentence_for_these_facts():
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.py")))
     assert "no pretrained weights were used (--weights none)" not in text
     assert "this model was trained elsewhere: its training data" not in text
+
+
+def test_fine_tuning_is_worded_from_the_training_section():
+    from modelcard.card.sections.header import finetune_sentence
+
+    record = cf.base_record(sweep=False)
+    record["training"].update(mode="finetune", unfrozen_blocks=["block_16", "Conv_1"], batchnorm_frozen=True,
+                              augmentation="random horizontal flips")
+    sentence = ("fine-tuned: the top 2 backbone blocks were trained (block_16, Conv_1), BatchNorm layers kept frozen; "
+                "training used random horizontal flips")
+    assert finetune_sentence(RunRecord.of(record)) == sentence and _warnings(record).count(sentence) == 1
+    record["warnings"] = ["fine-tuned: the top 2 backbone blocks were trained (block_16, Conv_1), BatchNorm layers "
+                          "kept frozen; training used random flips, rotations and zooms"]  # an earlier release's
+    assert _warnings(record).count(sentence) == 1 and len([w for w in _warnings(record) if "fine-tuned" in w]) == 1
+    older = cf.base_record(sweep=False)  # before the augmentation field: training's own sentence is the only one
+    older["training"].update(mode="finetune", unfrozen_blocks=["block_16"])
+    older["warnings"] = ["fine-tuned: the top 1 backbone blocks were trained (block_16), ..."]
+    assert finetune_sentence(RunRecord.of(older)) is None
+    assert _warnings(older) == ["fine-tuned: the top 1 backbone blocks were trained (block_16), ..."]

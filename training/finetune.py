@@ -42,6 +42,10 @@ def unfreeze_top_blocks(backbone_model, n_blocks: int) -> list[str]:
     return [b for b in order if b in top]
 
 
+#: What `augmentation` does, as the record states it (`training.augmentation`).
+AUGMENTATION = "random horizontal flips, rotations of up to 36 degrees either way and zooms of up to 10%"
+
+
 def augmentation(seed: int):
     """Random flip, rotation and zoom, applied to training batches in the tf.data pipeline."""
     import keras

@@ -13,7 +13,7 @@ from ..backbones import BackboneSpec, count_params
 from ..collectors import emissions_phase
 from ..config import TrainConfig
 from ..features import extract
-from ..finetune import fit_end_to_end
+from ..finetune import AUGMENTATION, fit_end_to_end
 from ..fit import epoch_usage
 from ..full_model import build_full_model, preprocessing_text
 from ..run_sections import model_section, training_section, write_history
@@ -80,12 +80,10 @@ class FinetuneEngine:
         member.result, member.head, member.extractor, trained["model"] = result, head, extractor, model
         ctx.timings = {"fit_s": result.fit_s}
         training = training_section(cfg, result, ctx.timings, distribution, unfrozen_blocks=blocks,
+                                    batchnorm_frozen=True, augmentation=AUGMENTATION,
                                     **epoch_usage(n_train, cfg.batch_size, drop_remainder=False))
         write_history(member.writer, result.history)
         total, trainable = count_params(model)
-        member.writer.warn(f"fine-tuned: the top {len(blocks)} backbone blocks were trained "
-                           f"({', '.join(blocks)}), BatchNorm layers kept frozen; training used "
-                           "random flips, rotations and zooms")
         ctx.train_ips = n_train * result.epochs_run / result.fit_s if result.fit_s > 0 else None
         return {"training": training, "model": model_section(
             self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),

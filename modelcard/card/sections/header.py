@@ -11,7 +11,7 @@ TRAINED_ELSEWHERE = ("this model was trained elsewhere: its training data, setti
                      "record")
 #: How training worded these facts itself before the card did (records before this release hold the
 #: sentence); the card words the fact once and drops the recorded restatement.
-RESTATED = ("no pretrained weights were used", "this model was trained elsewhere")
+RESTATED = ("no pretrained weights were used", "this model was trained elsewhere", "fine-tuned: the top")
 
 
 def card_warnings(record: RunRecord) -> list[str]:
@@ -28,6 +28,8 @@ def card_warnings(record: RunRecord) -> list[str]:
         found.append(RANDOM_WEIGHTS)
     if record.created_by == "evaluate":
         found.append(TRAINED_ELSEWHERE)
+    if finetuned := finetune_sentence(record):
+        found.append(finetuned)
     if record.created_by == "record":
         found.append("Predictions came from an external model (`modelcard record`): model-only sections "
                      "describe nothing trained here")
@@ -37,6 +39,19 @@ def card_warnings(record: RunRecord) -> list[str]:
         if not _restates(text, found) and not any(text.lower() in w.lower() for w in found):
             found.append(text)
     return found
+
+
+def finetune_sentence(record: RunRecord) -> str | None:
+    """What fine-tuning trained and how, from `training` (records that state the augmentation), e.g.
+    "fine-tuned: the top 1 backbone blocks were trained (block_16), BatchNorm layers kept frozen;
+    training used random horizontal flips, ..."; None otherwise."""
+    training = record.training
+    if training is None or training.mode != "finetune" or not training.unfrozen_blocks or not training.augmentation:
+        return None
+    blocks = training.unfrozen_blocks
+    return (f"fine-tuned: the top {len(blocks)} backbone blocks were trained ({', '.join(blocks)})"
+            + (", BatchNorm layers kept frozen" if training.batchnorm_frozen else "")
+            + f"; training used {training.augmentation}")
 
 
 def _restates(text: str, found: list[str]) -> bool:

@@ -41,4 +41,6 @@ class Training(Section):
     early_stopping: EarlyStopping | None = None  # the early-stopping rule
     distribution: Distribution | None = None  # the tf.distribute strategy, replicas and workers
     features_from_cache: bool | None = None  # head mode: pooled features from the on-disk cache, e.g. True
-    unfrozen_blocks: int | None = None  # finetune mode: backbone blocks trained, e.g. 2
+    unfrozen_blocks: list[str] | None = None  # finetune mode: backbone blocks trained, e.g. ["block_16", "Conv_1"]
+    batchnorm_frozen: bool | None = None  # finetune mode: BatchNorm layers kept frozen (1.2), e.g. True
+    augmentation: str | None = None  # finetune mode: training-time augmentation (1.2), e.g. "random horizontal flips, ..."
