@@ -104,5 +104,19 @@ def test_the_real_pipelines_declare_one_owner_per_section():
     check_pipeline([*head_mode.head_member(fit), *head_mode.HEAD_CHOSEN, *head_mode.HEAD_FINISH])
     check_pipeline([*finetune_mode.finetune_member(fit), *finetune_mode.FINETUNE_FINISH])
     assert [s.name for s in finetune_mode.finetune_member(fit)] == [
-        "fit", "evaluation", "training_timings", "robustness", "save_model", "measure_model", "examples", "data_card"]
+        "fit", "evaluation", "training_timings", "data_card", "save_model", "measure_model", "robustness", "examples"]
     assert post_fit.evaluation.fills == ("evaluations",) and post_fit.save_model.amends == ("model",)
+
+
+def test_every_mode_runs_the_post_fit_stages_in_the_one_order():
+    """Head, finetune and evaluate run parts of one pipeline (`post_fit.POST_FIT`), never reordered."""
+    from training.evaluate_command import evaluate_stages
+    from training.stages import finetune_mode, head_mode, post_fit
+
+    fit = returning("fit", ["training", "model"])
+    head = [*head_mode.head_member(fit), *head_mode.HEAD_CHOSEN, *head_mode.HEAD_FINISH]
+    finetune = [*finetune_mode.finetune_member(fit), *finetune_mode.FINETUNE_FINISH]
+    evaluate = [*evaluate_stages(False), post_fit.efficiency]
+    assert all(post_fit.in_post_fit_order(mode) for mode in (head, finetune, evaluate))
+    assert {s.name for s in head} - {"fit"} == {s.name for s in post_fit.POST_FIT}  # head runs every stage
+    assert not post_fit.in_post_fit_order([post_fit.examples, post_fit.evaluation])  # the check can fail

@@ -130,6 +130,13 @@ def evaluate_data_card(label_issues: bool) -> Stage:
     return collect_and_write
 
 
+def evaluate_stages(label_issues: bool) -> tuple[Stage, ...]:
+    """The post-fit stages `evaluate` runs on a loaded model, in `post_fit.POST_FIT`'s order (no fit,
+    no training timings, no save; efficiency comes after the emissions, outside their tracker)."""
+    return (post_fit.evaluation, evaluate_data_card(label_issues), post_fit.measure_model, post_fit.robustness,
+            post_fit.examples)
+
+
 def emissions_stage(emissions: EmissionsCollector) -> Stage:
     @stage(fills=("emissions",))
     def emissions_section(ctx: MemberContext) -> dict:
@@ -205,7 +212,6 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
         with EmissionsCollector(country_iso_code) as emissions:
             inputs = {set_name: s.dataset.tf_inputs(s.split, cache)[0] for set_name, s in sets.items()}
             ctx.test_paths = inputs[MAIN_SET]
-            run_stages((post_fit.evaluation, post_fit.examples, evaluate_data_card(label_issues), post_fit.robustness,
-                        post_fit.measure_model), ctx)
+            run_stages(evaluate_stages(label_issues), ctx)
         run_stages((emissions_stage(emissions), post_fit.efficiency), ctx)
     return run.path

@@ -18,16 +18,17 @@ from ..fit import epoch_usage
 from ..full_model import build_full_model, preprocessing_text
 from ..run_sections import model_section, training_section, write_history
 from .context import metadata_attributes
-from .members import EXTRACT_BATCH, LoadedData, Member, member_context, training_timings
+from .members import EXTRACT_BATCH, LoadedData, Member, member_context
 from .pipeline import Stage, run_stages
-from .post_fit import data_card, efficiency, evaluation, examples, measure_model, robustness, save_model
+from .post_fit import (data_card, efficiency, evaluation, examples, measure_model, robustness, save_model,
+                       training_timings)
 
 FINETUNE_FINISH = (efficiency,)
 
 
 def finetune_member(fit_stage: Stage) -> tuple[Stage, ...]:
     """A member's stages, run as soon as it is trained."""
-    return (fit_stage, evaluation, training_timings, robustness, save_model, measure_model, examples, data_card)
+    return (fit_stage, evaluation, training_timings, data_card, save_model, measure_model, robustness, examples)
 
 
 class FinetuneEngine:

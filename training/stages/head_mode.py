@@ -24,9 +24,10 @@ from ..full_model import build_extractor, build_full_model, preprocessing_text
 from ..progress import about, log
 from ..run_sections import model_section, training_section, write_history
 from ..worker_steps import shared_split_features
-from .members import EXTRACT_BATCH, LoadedData, Member, member_context, training_timings
+from .members import EXTRACT_BATCH, LoadedData, Member, member_context
 from .pipeline import Stage, run_stages
-from .post_fit import data_card, efficiency, examples, evaluation, measure_model, robustness, save_model
+from .post_fit import (data_card, efficiency, examples, evaluation, measure_model, robustness, save_model,
+                       training_timings)
 
 HEAD_WEIGHTS_FILE = "head.weights.h5"
 HEAD_CHOSEN = (save_model, measure_model)      # the selected member of a spec group only

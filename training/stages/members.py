@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +14,7 @@ from ..config import TrainConfig
 from ..data import Dataset
 from ..fit import FitResult
 from ..metadata import Metadata
-from ..run_sections import timings_entry
 from .context import EvalSet, MemberContext
-from .pipeline import stage
 
 EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size
 
@@ -72,10 +69,3 @@ def member_context(member: Member, data: LoadedData, predict, full_model, attrib
         input_size=member.spec.input_size, batch_size=cfg.batch_size, robustness_suite=cfg.robustness,
         robustness_batch=EXTRACT_BATCH, inference_predictions=cfg.inference_predictions, seed=cfg.seed,
         phase_run_id=member.writer.run_id, label=member.label, data_card=data_card)
-
-
-@stage(amends=("training",))
-def training_timings(ctx: MemberContext) -> dict:
-    """`training.timings` gets the evaluation's duration."""
-    ctx.timings["evaluation_s"] = ctx.evaluation_s
-    return {"training": dataclasses.replace(ctx.writer.view().training, timings=timings_entry(ctx.timings))}

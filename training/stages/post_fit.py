@@ -17,6 +17,7 @@ from ..evaluation import record_evaluation
 from ..examples import record_examples
 from ..full_model import save_model_atomic
 from ..progress import about, log_timing_model
+from ..run_sections import timings_entry
 from .context import MemberContext
 from .pipeline import OMIT, stage
 
@@ -40,6 +41,13 @@ def evaluation(ctx: MemberContext) -> dict:
         ctx.writer.save()
     ctx.evaluation_s = time.perf_counter() - start
     return {"evaluations": evaluations}
+
+
+@stage(amends=("training",))
+def training_timings(ctx: MemberContext) -> dict:
+    """`training.timings` gets the evaluation's duration."""
+    ctx.timings["evaluation_s"] = ctx.evaluation_s
+    return {"training": dataclasses.replace(ctx.writer.view().training, timings=timings_entry(ctx.timings))}
 
 
 @stage(fills=("robustness",))
@@ -119,3 +127,17 @@ def efficiency(ctx: MemberContext) -> dict:
     return {"efficiency": efficiency_section(train_images_per_s=ctx.train_ips, extract_images_per_s=ctx.extract_ips,
                                              peak_rss_mb=peak_rss_mb(), batch_size=ctx.batch_size,
                                              input_size=ctx.input_size, **ctx.measured)}
+
+
+#: The one order of the stages after a fit. Every mode runs a part of it, in this order, and
+#: decides only where it waits: head mode fits every member before the chosen one's model is
+#: saved and one corrupted pass serves every head; finetune runs each member through at once;
+#: evaluate runs a loaded model through (no fit, no save). tests/test_stage_pipeline.py checks it.
+POST_FIT = (evaluation, training_timings, data_card, save_model, measure_model, robustness, examples, efficiency)
+
+
+def in_post_fit_order(stages) -> bool:
+    """Do the post-fit stages among `stages` (by name) come in `POST_FIT`'s order?"""
+    order = [s.name for s in POST_FIT]
+    seen = [order.index(s.name) for s in stages if s.name in order]
+    return seen == sorted(seen)
