@@ -66,3 +66,19 @@ def test_fine_tuning_is_worded_from_the_training_section():
     older["warnings"] = ["fine-tuned: the top 1 backbone blocks were trained (block_16), ..."]
     assert finetune_sentence(RunRecord.of(older)) is None
     assert _warnings(older) == ["fine-tuned: the top 1 backbone blocks were trained (block_16), ..."]
+
+
+def test_workers_whose_energy_was_not_measured_are_worded_from_emissions_cluster():
+    from modelcard.card.sections.header import unmeasured_workers_sentence
+
+    record = cf.base_record(sweep=False)
+    rows = [{"worker": 0, "measured": True}, {"worker": 1, "measured": False}]
+    record["emissions"]["cluster"] = {"workers": 2, "workers_measured": 1, "per_worker": rows, "emissions_kg": 1e-5}
+    sentence = "emissions: the energy of 1 of the 2 workers was not measured; the carbon figure sums the others"
+    assert _warnings(record).count(sentence) == 1
+    record["warnings"] = ["emissions: the energy of 1 of the 2 workers was not measured; emissions.cluster sums the "
+                          "others"]  # an earlier release wrote it into the record
+    assert [w for w in _warnings(record) if w.startswith("emissions: the energy")] == [sentence]
+    record["emissions"]["cluster"].update(workers_measured=2, per_worker=[{"worker": 0, "measured": True},
+                                                                         {"worker": 1, "measured": True}])
+    assert unmeasured_workers_sentence(RunRecord.of(record)) is None

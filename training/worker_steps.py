@@ -109,12 +109,12 @@ def summarize(rows: np.ndarray) -> dict:
     return {"workers": len(workers), "workers_measured": len(measured), **sums, "per_worker": workers}
 
 
-def cluster_emissions(result: dict | None, warnings: list[str]) -> dict | None:
+def cluster_emissions(result: dict | None) -> dict | None:
     """The chief's `emissions` with `cluster` added (on a cluster; unchanged without one).
 
-    Every worker must call it (it all-gathers each worker's figures). A worker whose energy was
-    not measured, or a gather that failed, is named in `warnings`; `cluster.workers_measured`
-    says how many workers the sums cover."""
+    Every worker must call it (it all-gathers each worker's figures). `cluster.per_worker` says
+    whose energy was measured and `cluster.workers_measured` how many workers the sums cover (a
+    gather that failed leaves only the chief's); the card words the workers not measured."""
     cluster = active_cluster()
     if cluster is None:
         return result
@@ -124,10 +124,6 @@ def cluster_emissions(result: dict | None, warnings: list[str]) -> dict | None:
     except Exception as exc:  # never lose the run over the bookkeeping: the chief's own figures stay
         log(f"warning: could not gather the other workers' emissions ({type(exc).__name__}: {exc})")
         section = summarize(np.stack([_row(result)] + [_row(None)] * (cluster.size - 1)))
-    missing = section["workers"] - section["workers_measured"]
-    if missing:
-        warnings.append(f"emissions: the energy of {missing} of the {section['workers']} workers was not measured; "
-                        "emissions.cluster sums the others")
     if result is None:
         return None
     return {**result, "cluster": section}

@@ -19,16 +19,13 @@ def record_emissions(members: list[Member], emissions) -> None:
 
     from ..model_cost import inference_section
 
-    cluster_warnings: list[str] = []
-    result = cluster_emissions(emissions.result(), cluster_warnings)  # a cluster: every worker's energy
+    result = cluster_emissions(emissions.result())  # a cluster: every worker's energy
     shared = None if result is None else shared_cost({"emissions": result})
 
     @stage(fills=("emissions",))
     def sweep_emissions(ctx: MemberContext) -> dict:
         if emissions.warning:
             ctx.writer.warn(emissions.warning)
-        for line in cluster_warnings:
-            ctx.writer.warn(line)
         if result is not None and not result.get("phases") and len(members) > 1:
             ctx.writer.warn(f"emissions cover the whole sweep of {len(members)} configurations "
                             "(shared data loading and feature extraction included)")

@@ -11,7 +11,8 @@ TRAINED_ELSEWHERE = ("this model was trained elsewhere: its training data, setti
                      "record")
 #: How training worded these facts itself before the card did (records before this release hold the
 #: sentence); the card words the fact once and drops the recorded restatement.
-RESTATED = ("no pretrained weights were used", "this model was trained elsewhere", "fine-tuned: the top")
+RESTATED = ("no pretrained weights were used", "this model was trained elsewhere", "fine-tuned: the top",
+            "emissions: the energy of")
 
 
 def card_warnings(record: RunRecord) -> list[str]:
@@ -30,6 +31,8 @@ def card_warnings(record: RunRecord) -> list[str]:
         found.append(TRAINED_ELSEWHERE)
     if finetuned := finetune_sentence(record):
         found.append(finetuned)
+    if unmeasured := unmeasured_workers_sentence(record):
+        found.append(unmeasured)
     if record.created_by == "record":
         found.append("Predictions came from an external model (`modelcard record`): model-only sections "
                      "describe nothing trained here")
@@ -52,6 +55,16 @@ def finetune_sentence(record: RunRecord) -> str | None:
     return (f"fine-tuned: the top {len(blocks)} backbone blocks were trained ({', '.join(blocks)})"
             + (", BatchNorm layers kept frozen" if training.batchnorm_frozen else "")
             + f"; training used {training.augmentation}")
+
+
+def unmeasured_workers_sentence(record: RunRecord) -> str | None:
+    """A cluster run whose other workers' energy did not reach the chief (`emissions.cluster`), e.g.
+    "emissions: the energy of 1 of the 2 workers was not measured; the carbon figure sums the others"."""
+    cluster = record.emissions.cluster if record.emissions else None
+    if cluster is None or cluster.workers_measured >= cluster.workers:
+        return None
+    return (f"emissions: the energy of {cluster.workers - cluster.workers_measured} of the {cluster.workers} workers "
+            "was not measured; the carbon figure sums the others")
 
 
 def _restates(text: str, found: list[str]) -> bool:
