@@ -15,6 +15,7 @@ every build, about 0.15 s that no installed user pays). One untimed run of each 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import compileall
 import statistics
 import subprocess
@@ -27,7 +28,8 @@ import numpy as np
 
 import modelcard
 from modelcard.analysis import evaluate_predictions
-from modelcard.record import new_record, write_record
+from modelcard.record import RunWriter, new_record
+from modelcard.record.model import SplitSummary, Training
 from result import result  # noqa: E402
 
 RUN_ID = "20260101T000000Z-b0b0b0"
@@ -41,16 +43,16 @@ def make_record(root: Path, k: int, n: int = 300) -> Path:
     logits = rng.normal(size=(n, k))
     logits[np.arange(n), y] += 2.5
     prob = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    record = new_record(RUN_ID, "bench-model", "train", command_line=["bench"])
-    record["status"] = "complete"
-    record["data"].update({"source": "synthetic", "class_names": names,
-                           "splits": {"test": {"n": n, "class_counts": {c: n // k for c in names}}}})
-    record["training"] = {"mode": "head", "history": {"loss": [1.0, 0.7, 0.5], "val_loss": [0.9, 0.7, 0.6],
-                                                      "accuracy": [0.6, 0.7, 0.8], "val_accuracy": [0.6, 0.7, 0.75]}}
-    record["evaluations"] = {"test": evaluate_predictions(y, prob, names, n_resamples=1000, seed=0)}
-    path = root / "runs" / record["run_id"]
+    path = root / "runs" / RUN_ID
     path.mkdir(parents=True)
-    write_record(path, record)
+    writer = RunWriter(path, new_record(RUN_ID, "bench-model", "train", command_line=["bench"]))
+    data = dataclasses.replace(writer.view().data, source="synthetic", class_names=names,
+                               splits={"test": SplitSummary(n=n, class_counts={c: n // k for c in names})})
+    writer.set(status="complete", data=data, training=Training.build(
+        mode="head", history={"loss": [1.0, 0.7, 0.5], "val_loss": [0.9, 0.7, 0.6], "accuracy": [0.6, 0.7, 0.8],
+                              "val_accuracy": [0.6, 0.7, 0.75]}))
+    writer.add_evaluation("test", evaluate_predictions(y, prob, names, n_resamples=1000, seed=0))
+    writer.save()
     return path
 
 

@@ -2,8 +2,8 @@
 
     with EmissionsCollector(country_iso_code="USA", project_name=name, output_dir=run_dir) as em:
         ... training ...
-    record["emissions"] = em.result()          # None if codecarbon failed
-    if em.warning: record["warnings"].append(em.warning)
+    writer.set(emissions=em.result())          # None if codecarbon failed
+    if em.warning: writer.warn(em.warning)
 
 Why it is built this way:
 * Offline tracker: no network here, and a card must not depend on a geo-IP lookup. The grid

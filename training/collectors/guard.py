@@ -1,6 +1,6 @@
 """Collectors never break a run: `guarded` runs one and turns its failure into a warning.
 
-    hardware = guarded("hardware", collect_hardware, warnings=record["warnings"])
+    hardware = guarded("hardware", collect_hardware, warnings=writer.warnings)
 
 On an exception the result is None (the record's field stays null: nothing is made up) and
 one line is appended to `warnings`: "<what> not measured: <Type>: <message>", which the card
