@@ -20,7 +20,7 @@ NONE = Metric(None, None, None)
 def _ev(name="test", n=32, metrics=None, per_class=(), slices=(), bootstrap=None) -> EvalSet:
     return EvalSet(name=name, source=None, n_samples=n, n_classes=3, bootstrap=bootstrap or {"confidence": 0.95},
                    metrics=dict(metrics or {}), per_class=list(per_class), confusion_labels=[], confusion_counts=[],
-                   top_confusions=[], calibration={}, slices=list(slices))
+                   top_confusions=[], calibration=None, slices=list(slices))
 
 
 def _cls(name, support, recall: Metric) -> PerClass:
