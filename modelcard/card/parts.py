@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..record.model import Calibration
+from ..record.model import Bootstrap, Calibration
 from .examples_data import ExampleGrid
 from .metric import Metric
 
@@ -231,7 +231,7 @@ class EvalSet:
     source: str | None                 # e.g. "test split"
     n_samples: int                     # e.g. 72
     n_classes: int                     # e.g. 8
-    bootstrap: dict[str, Any]          # e.g. {"method": "percentile", "n_resamples": 1000, "confidence": 0.95, "seed": 0}
+    bootstrap: Bootstrap | None        # e.g. Bootstrap(method="expanded percentile", n_resamples=1000, confidence=0.95, seed=0) (the record's)
     metrics: dict[str, Metric]         # e.g. {"accuracy": Metric(0.91, 0.85, 0.96), ...} in display order
     per_class: list[PerClass]
     confusion_labels: list[str]        # e.g. ["birds", "fish"]

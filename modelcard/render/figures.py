@@ -150,8 +150,9 @@ def _confusion_caption(ev: EvalSet) -> str:
 def _ci_caption(ev: EvalSet, what: str, table: str, key: str) -> str:
     b = ev.bootstrap
     method = ev.intervals.label(table, key)
-    resamples = f", {b.get('n_resamples')} resamples" if "bootstrap" in method else ""
-    return f"{what.capitalize()}; whiskers are {b.get('confidence', 0.95):.0%} intervals ({method}{resamples})."
+    resamples = f", {b.n_resamples if b is not None else None} resamples" if "bootstrap" in method else ""
+    confidence = b.confidence if b is not None and b.confidence is not None else 0.95
+    return f"{what.capitalize()}; whiskers are {confidence:.0%} intervals ({method}{resamples})."
 
 
 def _label_inches(labels: list[str], fontsize: float) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import yaml
 
 from ..card.model import Card
-from ..record.model import Bootstrap, Emissions
+from ..record.model import Emissions
 from ..record.typed import as_section
 
 HF_METRICS = {"accuracy": "accuracy", "balanced_accuracy": "accuracy", "top5_accuracy": "accuracy",
@@ -50,7 +50,7 @@ def _result(card: Card, ev) -> dict:
         entry = {"type": HF_METRICS[key], "value": metric.value, "verified": False,
                  "name": f"{ev.name} {pretty}"}
         if metric.ci_low is not None and metric.ci_high is not None:
-            b = as_section(Bootstrap, ev.bootstrap)
+            b = ev.bootstrap
             entry["name"] += f" (95% CI {metric.ci_low:.3f}-{metric.ci_high:.3f})"
             entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": b.confidence,
                              "ci_method": ev.intervals.label("metrics", key)}

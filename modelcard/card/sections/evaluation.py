@@ -47,7 +47,7 @@ def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
             s.all_small_note = _all_small_note(s, unit)
     notes = slice_notes(ev)
     return EvalSet(name=name, source=ev.source, n_samples=ev.n_samples, n_classes=ev.n_classes,
-                   bootstrap=ev.bootstrap.to_dict(), metrics=metrics, per_class=per_class,
+                   bootstrap=ev.bootstrap, metrics=metrics, per_class=per_class,
                    confusion_labels=list(ev.confusion_matrix.labels),
                    confusion_counts=[list(r) for r in ev.confusion_matrix.counts],
                    top_confusions=[c.to_dict() for c in ev.top_confusions], calibration=ev.calibration,
