@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..record.model import Bootstrap, Calibration
+from ..record.model import Bootstrap, Calibration, Confusion
 from .examples_data import ExampleGrid
 from .metric import Metric
 
@@ -236,7 +236,7 @@ class EvalSet:
     per_class: list[PerClass]
     confusion_labels: list[str]        # e.g. ["birds", "fish"]
     confusion_counts: list[list[int]]  # rows true, columns predicted
-    top_confusions: list[dict[str, Any]]  # e.g. [{"true": "fruit", "predicted": "vegetables", "count": 3, "rate": 0.2}]
+    top_confusions: list[Confusion]    # e.g. [Confusion(true="fruit", predicted="vegetables", count=3, rate=0.2)] (the record's)
     calibration: Calibration | None    # e.g. Calibration(n_bins=15, ece=Metric(value=0.157, ...), bins=[{"lower": 0.0, "upper": 0.0667, "count": 0, ...}]) (the record's)
     slices: list[Slice]
     slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}

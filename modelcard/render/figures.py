@@ -169,7 +169,7 @@ def _confusion(plt, ev: EvalSet):
     if len(labels) > FULL_MATRIX_MAX:
         keep = []
         for c in ev.top_confusions:
-            for name in (c["true"], c["predicted"]):
+            for name in (c.true, c.predicted):
                 if name in labels and labels.index(name) not in keep:
                     keep.append(labels.index(name))
         keep = sorted(keep[:FULL_MATRIX_MAX]) or list(range(FULL_MATRIX_MAX))

@@ -50,7 +50,7 @@ def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
                    bootstrap=ev.bootstrap, metrics=metrics, per_class=per_class,
                    confusion_labels=list(ev.confusion_matrix.labels),
                    confusion_counts=[list(r) for r in ev.confusion_matrix.counts],
-                   top_confusions=[c.to_dict() for c in ev.top_confusions], calibration=ev.calibration,
+                   top_confusions=list(ev.top_confusions or []), calibration=ev.calibration,
                    slices=slices, slice_notes={s.column: n for s in slices if (n := notes.get(s.column))},
                    intervals=interval_methods(ev), single_group_notes=[_single_group_note(s, unit) for s in single])
 
