@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..record.model import Bootstrap, Calibration, Confusion
+from ..record.model import Bootstrap, Calibration, Confusion, NearPair, PhaseCost, SkippedFile
 from .examples_data import ExampleGrid
 from .metric import Metric
 
@@ -98,12 +98,12 @@ class Duplicates:
 
     exact_groups: int                 # e.g. 3
     exact_files: int                  # e.g. 7
-    near_pairs: list[dict[str, Any]]  # e.g. [{"a": "x.png", "b": "y.png", "kind": "mirror", "distance": 2, "cross_split": True}]
+    near_pairs: list[NearPair]        # e.g. [NearPair(a="x.png", b="y.png", kind="mirror", distance=2, cross_split=True)] (the record's)
     near_threshold: int | None        # e.g. 6 (the largest pHash distance counted as near)
     hash: str | None                  # e.g. "pHash 64-bit"
     cross_split_pairs: int            # e.g. 1 (confirmed pairs only)
-    confirmed: list[dict[str, Any]] = field(default_factory=list)    # pairs confirmed as copies
-    unconfirmed: list[dict[str, Any]] = field(default_factory=list)  # pHash look-alikes only, not grouped
+    confirmed: list[NearPair] = field(default_factory=list)    # pairs confirmed as copies
+    unconfirmed: list[NearPair] = field(default_factory=list)  # pHash look-alikes only, not grouped
     mode: str | None = None           # e.g. "group" (group | report | off); None before 1.1
     confirm_method: str | None = None  # e.g. "normalised correlation of 32x32 colour thumbnails ..."
     confirm_threshold: float | None = None  # e.g. 0.85
@@ -126,7 +126,7 @@ class TrainingData:
     splits: list[SplitInfo]              # e.g. [SplitInfo("train", 332, {...}), ...]
     eval_sets: list[SplitInfo]           # e.g. [SplitInfo("shifted", 40, {...}, "data/shifted")]
     class_names: list[str]               # e.g. ["birds", "fish"]
-    skipped_files: list[dict[str, str]]  # e.g. [{"path": "birds/x.png", "reason": "truncated image"}]
+    skipped_files: list[SkippedFile]     # e.g. [SkippedFile(path="birds/x.png", reason="truncated image")] (the record's)
     ignored_files: int | None            # e.g. 3
     duplicates: Duplicates | None        # None when the data was not checked
 
@@ -145,7 +145,7 @@ class SweepMember:
     epochs_run: int | None           # e.g. 10
     selected: bool                   # e.g. True for the chosen configuration
     this_run: bool                   # e.g. True for the run this card describes
-    fit_cost: dict[str, Any] | None = None  # e.g. {"duration_s": 4.1, "energy_kwh": 3.2e-5, "emissions_kg": 1.2e-5, "cpu_power_w": 7.9, "ram_power_w": 20.0, "gpu_power_w": None}
+    fit_cost: PhaseCost | None = None  # e.g. PhaseCost(duration_s=4.1, energy_kwh=3.2e-5, emissions_kg=1.2e-5, cpu_power_w=7.9, ram_power_w=20.0, gpu_power_w=None)
     test_accuracy_interval: str | None = None  # e.g. "Wilson score interval"
 
 
