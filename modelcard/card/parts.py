@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..record.model import Bootstrap, Calibration, Confusion, NearPair, PhaseCost, SkippedFile
+from ..record.model import Bootstrap, Calibration, Confusion, Emissions, NearPair, PhaseCost, SkippedFile
 from .examples_data import ExampleGrid
 from .metric import Metric
 
@@ -295,7 +295,7 @@ class EnvironmentalImpact:
     cloud_provider: Stated
     cloud_region: Stated
     carbon_emitted: Stated
-    emissions: dict[str, Any] | None   # e.g. the record's codecarbon figures
+    emissions: Emissions | None        # e.g. Emissions(emissions_kg=0.000218, energy_kwh=0.00059, duration_s=94.3, ...) (the record's codecarbon figures)
     measured: bool | None              # e.g. False when codecarbon estimated power
     method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"
     costs: RunCosts | None = None      # per phase and per 1,000 predictions (None: not recorded)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import yaml
 
 from ..card.model import Card
-from ..record.model import Emissions
-from ..record.typed import as_section
 
 HF_METRICS = {"accuracy": "accuracy", "balanced_accuracy": "accuracy", "top5_accuracy": "accuracy",
               "f1_macro": "f1", "precision_macro": "precision", "recall_macro": "recall"}
@@ -63,7 +61,7 @@ def _result(card: Card, ev) -> dict:
 
 
 def _co2(card: Card) -> dict | None:
-    em = as_section(Emissions, card.environment.emissions or None)
+    em = card.environment.emissions
     if not em or em.emissions_kg is None:
         return None
     how = "measured" if em.measured else "estimated"
