@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..record.model import Bootstrap, Calibration, Confusion, Emissions, NearPair, PhaseCost, SkippedFile
+from ..record.model import (Bootstrap, Calibration, Confusion, Emissions, Metric as RecordMetric,
+                            NearPair, PhaseCost, SkippedFile)
 from .examples_data import ExampleGrid
 from .metric import Metric
 
@@ -211,7 +212,7 @@ class Slice:
     min_group_size: int | None        # e.g. 30
     groups: list[SliceGroup]
     difference: dict[str, float | None] | None   # e.g. {"accuracy": 0.12, "f1_macro": 0.15}
-    difference_ci: dict[str, dict[str, float | None]] | None  # e.g. {"accuracy": {"value": 0.12, "ci_low": 0.03, "ci_high": 0.2}} (None in old records)
+    difference_ci: dict[str, RecordMetric] | None  # e.g. {"accuracy": Metric(value=0.12, ci_low=0.03, ci_high=0.2)} (the record's; None in old records)
     ratio: dict[str, float | None] | None        # e.g. {"accuracy": 0.86, "f1_macro": 0.84}
     worst_group: dict[str, str] | str | None     # e.g. {"accuracy": "indoor", "f1_macro": "indoor"} ("indoor" in old records)
     # Set when every group is below the small-group size, e.g. "Every group of `light` has fewer than 30 images ..."

@@ -22,7 +22,7 @@ import uuid
 
 from ..card.model import Card, EvalSet, Metric
 from .mct import model_input_format, model_output_format
-from ..record.model import Metric, Provenance
+from ..record.model import Provenance
 from ..record.typed import as_section
 
 CYCLONEDX_SPEC = "1.6"
@@ -70,7 +70,7 @@ def _fairness(ev: EvalSet) -> list[dict]:
     for s in ev.slices:
         if len(s.groups) < 2 or not s.worst_group:
             continue
-        gap = as_section(Metric, (s.difference_ci or {}).get("accuracy") or None)
+        gap = (s.difference_ci or {}).get("accuracy")
         value = gap.value if gap is not None else (s.difference or {}).get("accuracy")
         interval = (f" (95% interval [{gap.ci_low:.3f}, {gap.ci_high:.3f}])"
                     if gap is not None and gap.ci_low is not None and gap.ci_high is not None else "")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ...record.model import Evaluation as RecordEvaluation, RunRecord
-from ...record.typed import Section as RecordSection
 from .. import formatting as fmt
 from ..intervals import METRIC_NAMES, interval_methods
 from ..metric import metric_of
@@ -23,12 +22,6 @@ def unit_of(record: RunRecord) -> str:
     return "samples" if record.created_by == "record" else "images"
 
 
-def _metric_dicts(metrics: dict | None) -> dict | None:
-    """A slice's `difference_ci` as the card part holds it: score -> the record's metric object."""
-    return None if metrics is None else {k: m.to_dict() if isinstance(m, RecordSection) else m
-                                         for k, m in metrics.items()}
-
-
 def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
     metrics = {k: metric_of(ev.metrics[k]) for k in METRIC_ORDER if k in ev.metrics}
     metrics.update({k: metric_of(v) for k, v in sorted(ev.metrics.items()) if k not in metrics})
@@ -37,8 +30,8 @@ def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
     slices = [Slice(column=s.column, min_group_size=s.min_group_size,
                     groups=[SliceGroup(str(g.group), int(g.count), bool(g.unreliable),
                                        metric_of(g.accuracy), metric_of(g.f1_macro)) for g in s.groups],
-                    difference=s.difference, difference_ci=_metric_dicts(s.difference_ci), ratio=s.ratio,
-                    worst_group=s.worst_group) for s in ev.slices]
+                    difference=s.difference, ratio=s.ratio, worst_group=s.worst_group,
+                    difference_ci=None if s.difference_ci is None else dict(s.difference_ci)) for s in ev.slices]
     # An attribute with one group compares nothing: no table, chart or risk, one line instead.
     single = [s for s in slices if len(s.groups) < 2]
     slices = [s for s in slices if len(s.groups) >= 2]
