@@ -73,8 +73,9 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
                       _confusion_caption(ev), lambda ev=ev: _confusion(plt, ev)))
         specs.append((f"per_class_f1_{stem}", f"Per-class F1 ({ev.name})",
                       _ci_caption(ev, "F1 per class", "per_class", "f1"), lambda ev=ev: _per_class(plt, ev)))
+        n_bins = ev.calibration.n_bins if ev.calibration is not None else None
         specs.append((f"reliability_{stem}", f"Reliability diagram ({ev.name})",
-                      f"Accuracy against mean confidence in {ev.calibration.n_bins if ev.calibration else None} equal-width bins of the "
+                      f"Accuracy against mean confidence in {n_bins} equal-width bins of the "
                       "top probability; the diagonal is perfect calibration.", lambda ev=ev: _reliability(plt, ev)))
         for s in ev.slices:
             specs.append((f"slice_{stem}_{slugify(s.column)}", f"Accuracy by {s.column} ({ev.name})",
@@ -216,7 +217,7 @@ def _per_class(plt, ev: EvalSet):
 
 
 def _reliability(plt, ev: EvalSet):
-    bins = [b for b in (ev.calibration.bins if ev.calibration else None) or [] if b.get("count")]
+    bins = [b for b in (ev.calibration.bins if ev.calibration is not None else None) or [] if b.get("count")]
     fig, ax = plt.subplots(figsize=(4.5, 4.5), left=0.7)
     ax.plot([0, 1], [0, 1], linestyle="--", color="#888888", label="perfect calibration")
     if bins:
@@ -226,7 +227,7 @@ def _reliability(plt, ev: EvalSet):
                label="accuracy in bin")
         ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", color="#c44e52",
                 label="mean confidence vs accuracy")
-    ece = ev.calibration.ece if ev.calibration else None
+    ece = ev.calibration.ece if ev.calibration is not None else None
     value = getattr(ece, "value", None)
     ax.set_title(f"ECE {value:.3f}" if value is not None else "ECE undefined")
     ax.set_xlim(0, 1)
