@@ -10,17 +10,18 @@ from modelcard.card.model import EvalSet, Evaluation, Metric, PerClass, Slice, S
 from modelcard.card.sections import summary as S
 from modelcard.card.sections.evaluation import evaluation
 from modelcard.card.sections.model_details import model_details
-from modelcard.record.model import RunRecord
+from modelcard.record.model import Bootstrap, RunRecord
 
 import card_fixtures as cf
 
 NONE = Metric(None, None, None)
+BOOTSTRAP = Bootstrap(method="expanded percentile", n_resamples=1000, confidence=0.95, seed=0)
 
 
 def _ev(name="test", n=32, metrics=None, per_class=(), slices=(), bootstrap=None) -> EvalSet:
-    return EvalSet(name=name, source=None, n_samples=n, n_classes=3, bootstrap=bootstrap or {"confidence": 0.95},
+    return EvalSet(name=name, source=None, n_samples=n, n_classes=3, bootstrap=bootstrap or BOOTSTRAP,
                    metrics=dict(metrics or {}), per_class=list(per_class), confusion_labels=[], confusion_counts=[],
-                   top_confusions=[], calibration={}, slices=list(slices))
+                   top_confusions=[], calibration=None, slices=list(slices))
 
 
 def _cls(name, support, recall: Metric) -> PerClass:
@@ -44,7 +45,8 @@ def test_percent_is_the_table_figure_times_100(value, shown):  # 0.0625 prints a
 def test_accuracy_sentence_with_and_without_interval():
     ev = _ev(metrics={"accuracy": Metric(0.9375, 0.84375, 1.0)})
     assert S.accuracy(ev) == "On 32 held-out test images it was right 93.8% of the time (95% CI 84.4% to 100.0%)."
-    ev = _ev(name="shifted", n=1200, metrics={"accuracy": Metric(0.5, None, None)}, bootstrap={})
+    ev = _ev(name="shifted", n=1200, metrics={"accuracy": Metric(0.5, None, None)},
+             bootstrap=Bootstrap(method="expanded percentile", n_resamples=0, confidence=0.95, seed=0))
     assert S.accuracy(ev) == "On 1,200 images of the `shifted` evaluation set it was right 50% of the time."
     assert S.accuracy(_ev(n=5, metrics={"accuracy": Metric(0.8, None, None)}), held_out=False) == \
         "On 5 test images it was right 80% of the time."  # predictions from elsewhere: not known to be held out

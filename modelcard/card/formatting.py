@@ -125,11 +125,11 @@ def _get(metric, key):
 def fit_cost_cells(member, with_gpu: bool = False) -> list[str]:
     """A sweep member's fit energy (kWh), CO2eq (g), CPU and RAM (and GPU) power (W), e.g.
     ["3.2e-05", "0.0118", "7.9", "20"]; dashes when the member has no recorded fit cost."""
-    cost = _get(member, "fit_cost") or {}
-    grams = cost.get("emissions_kg")
-    cells = [sig(cost.get("energy_kwh")), sig(None if grams is None else grams * 1000),
-             sig(cost.get("cpu_power_w")), sig(cost.get("ram_power_w"))]
-    return cells + ([sig(cost.get("gpu_power_w"))] if with_gpu else [])
+    cost = _get(member, "fit_cost")
+    grams = _get(cost, "emissions_kg")
+    cells = [sig(_get(cost, "energy_kwh")), sig(None if grams is None else grams * 1000),
+             sig(_get(cost, "cpu_power_w")), sig(_get(cost, "ram_power_w"))]
+    return cells + ([sig(_get(cost, "gpu_power_w"))] if with_gpu else [])
 
 
 FILTERS = {"num": num, "sig": sig, "count": count, "ci": ci, "metric": metric, "seconds": seconds,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..record.model import (Bootstrap, Calibration, Confusion, Emissions, Metric as RecordMetric,
+                            NearPair, PhaseCost, SkippedFile)
 from .examples_data import ExampleGrid
 from .metric import Metric
 
@@ -97,12 +99,12 @@ class Duplicates:
 
     exact_groups: int                 # e.g. 3
     exact_files: int                  # e.g. 7
-    near_pairs: list[dict[str, Any]]  # e.g. [{"a": "x.png", "b": "y.png", "kind": "mirror", "distance": 2, "cross_split": True}]
+    near_pairs: list[NearPair]        # e.g. [NearPair(a="x.png", b="y.png", kind="mirror", distance=2, cross_split=True)] (the record's)
     near_threshold: int | None        # e.g. 6 (the largest pHash distance counted as near)
     hash: str | None                  # e.g. "pHash 64-bit"
     cross_split_pairs: int            # e.g. 1 (confirmed pairs only)
-    confirmed: list[dict[str, Any]] = field(default_factory=list)    # pairs confirmed as copies
-    unconfirmed: list[dict[str, Any]] = field(default_factory=list)  # pHash look-alikes only, not grouped
+    confirmed: list[NearPair] = field(default_factory=list)    # pairs confirmed as copies
+    unconfirmed: list[NearPair] = field(default_factory=list)  # pHash look-alikes only, not grouped
     mode: str | None = None           # e.g. "group" (group | report | off); None before 1.1
     confirm_method: str | None = None  # e.g. "normalised correlation of 32x32 colour thumbnails ..."
     confirm_threshold: float | None = None  # e.g. 0.85
@@ -125,7 +127,7 @@ class TrainingData:
     splits: list[SplitInfo]              # e.g. [SplitInfo("train", 332, {...}), ...]
     eval_sets: list[SplitInfo]           # e.g. [SplitInfo("shifted", 40, {...}, "data/shifted")]
     class_names: list[str]               # e.g. ["birds", "fish"]
-    skipped_files: list[dict[str, str]]  # e.g. [{"path": "birds/x.png", "reason": "truncated image"}]
+    skipped_files: list[SkippedFile]     # e.g. [SkippedFile(path="birds/x.png", reason="truncated image")] (the record's)
     ignored_files: int | None            # e.g. 3
     duplicates: Duplicates | None        # None when the data was not checked
 
@@ -144,7 +146,7 @@ class SweepMember:
     epochs_run: int | None           # e.g. 10
     selected: bool                   # e.g. True for the chosen configuration
     this_run: bool                   # e.g. True for the run this card describes
-    fit_cost: dict[str, Any] | None = None  # e.g. {"duration_s": 4.1, "energy_kwh": 3.2e-5, "emissions_kg": 1.2e-5, "cpu_power_w": 7.9, "ram_power_w": 20.0, "gpu_power_w": None}
+    fit_cost: PhaseCost | None = None  # e.g. PhaseCost(duration_s=4.1, energy_kwh=3.2e-5, emissions_kg=1.2e-5, cpu_power_w=7.9, ram_power_w=20.0, gpu_power_w=None)
     test_accuracy_interval: str | None = None  # e.g. "Wilson score interval"
 
 
@@ -210,7 +212,7 @@ class Slice:
     min_group_size: int | None        # e.g. 30
     groups: list[SliceGroup]
     difference: dict[str, float | None] | None   # e.g. {"accuracy": 0.12, "f1_macro": 0.15}
-    difference_ci: dict[str, dict[str, float | None]] | None  # e.g. {"accuracy": {"value": 0.12, "ci_low": 0.03, "ci_high": 0.2}} (None in old records)
+    difference_ci: dict[str, RecordMetric] | None  # e.g. {"accuracy": Metric(value=0.12, ci_low=0.03, ci_high=0.2)} (the record's; None in old records)
     ratio: dict[str, float | None] | None        # e.g. {"accuracy": 0.86, "f1_macro": 0.84}
     worst_group: dict[str, str] | str | None     # e.g. {"accuracy": "indoor", "f1_macro": "indoor"} ("indoor" in old records)
     # Set when every group is below the small-group size, e.g. "Every group of `light` has fewer than 30 images ..."
@@ -230,13 +232,13 @@ class EvalSet:
     source: str | None                 # e.g. "test split"
     n_samples: int                     # e.g. 72
     n_classes: int                     # e.g. 8
-    bootstrap: dict[str, Any]          # e.g. {"method": "percentile", "n_resamples": 1000, "confidence": 0.95, "seed": 0}
+    bootstrap: Bootstrap | None        # e.g. Bootstrap(method="expanded percentile", n_resamples=1000, confidence=0.95, seed=0) (the record's)
     metrics: dict[str, Metric]         # e.g. {"accuracy": Metric(0.91, 0.85, 0.96), ...} in display order
     per_class: list[PerClass]
     confusion_labels: list[str]        # e.g. ["birds", "fish"]
     confusion_counts: list[list[int]]  # rows true, columns predicted
-    top_confusions: list[dict[str, Any]]  # e.g. [{"true": "fruit", "predicted": "vegetables", "count": 3, "rate": 0.2}]
-    calibration: dict[str, Any]        # e.g. {"n_bins": 15, "ece": {...}, "bins": [...]}
+    top_confusions: list[Confusion]    # e.g. [Confusion(true="fruit", predicted="vegetables", count=3, rate=0.2)] (the record's)
+    calibration: Calibration | None    # e.g. Calibration(n_bins=15, ece=Metric(value=0.157, ...), bins=[{"lower": 0.0, "upper": 0.0667, "count": 0, ...}]) (the record's)
     slices: list[Slice]
     slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}
     intervals: IntervalMethods | None = None  # e.g. IntervalMethods(metrics={"accuracy": "wilson", ...}, ...)
@@ -294,7 +296,7 @@ class EnvironmentalImpact:
     cloud_provider: Stated
     cloud_region: Stated
     carbon_emitted: Stated
-    emissions: dict[str, Any] | None   # e.g. the record's codecarbon figures
+    emissions: Emissions | None        # e.g. Emissions(emissions_kg=0.000218, energy_kwh=0.00059, duration_s=94.3, ...) (the record's codecarbon figures)
     measured: bool | None              # e.g. False when codecarbon estimated power
     method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"
     costs: RunCosts | None = None      # per phase and per 1,000 predictions (None: not recorded)

@@ -81,10 +81,10 @@ def _biases(dc: DataCard, card: Card) -> str:
     gaps = []
     for ev in card.evaluation.sets:
         for s in ev.slices:
-            gap = (s.difference_ci or {}).get("accuracy") or {}
-            if len(s.groups) > 1 and gap.get("value") is not None and gap.get("ci_low") is not None:
-                gaps.append(f"{ev.name} accuracy differs by {gap['value']:.3f} (95% CI [{gap['ci_low']:.3f}, "
-                            f"{gap['ci_high']:.3f}]) across {s.column} groups, lowest for {s.worst_group}")
+            gap = (s.difference_ci or {}).get("accuracy")
+            if len(s.groups) > 1 and gap is not None and gap.value is not None and gap.ci_low is not None:
+                gaps.append(f"{ev.name} accuracy differs by {gap.value:.3f} (95% CI [{gap.ci_low:.3f}, "
+                            f"{gap.ci_high:.3f}]) across {s.column} groups, lowest for {s.worst_group}")
     if gaps:
         text += " Measured slice gaps: " + "; ".join(gaps) + "."
     if dc.human.known_biases:

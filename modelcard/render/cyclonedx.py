@@ -22,7 +22,7 @@ import uuid
 
 from ..card.model import Card, EvalSet, Metric
 from .mct import model_input_format, model_output_format
-from ..record.model import Emissions, Metric, Provenance
+from ..record.model import Provenance
 from ..record.typed import as_section
 
 CYCLONEDX_SPEC = "1.6"
@@ -70,7 +70,7 @@ def _fairness(ev: EvalSet) -> list[dict]:
     for s in ev.slices:
         if len(s.groups) < 2 or not s.worst_group:
             continue
-        gap = as_section(Metric, (s.difference_ci or {}).get("accuracy") or None)
+        gap = (s.difference_ci or {}).get("accuracy")
         value = gap.value if gap is not None else (s.difference or {}).get("accuracy")
         interval = (f" (95% interval [{gap.ci_low:.3f}, {gap.ci_high:.3f}])"
                     if gap is not None and gap.ci_low is not None and gap.ci_high is not None else "")
@@ -104,7 +104,7 @@ def _energy(activity: str, kwh: float | None, kg: float | None, estimated: bool,
 def energy_consumptions(card: Card) -> list[dict]:
     """Training (the whole command that made the run) and inference per 1,000 predictions."""
     env = card.environment
-    emissions, costs = as_section(Emissions, env.emissions or None), env.costs
+    emissions, costs = env.emissions, env.costs
     estimated = bool(costs.estimated) if costs else env.measured is False
     country = emissions.country_iso_code if emissions else None
     sweep = card.training.sweep

@@ -73,8 +73,9 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
                       _confusion_caption(ev), lambda ev=ev: _confusion(plt, ev)))
         specs.append((f"per_class_f1_{stem}", f"Per-class F1 ({ev.name})",
                       _ci_caption(ev, "F1 per class", "per_class", "f1"), lambda ev=ev: _per_class(plt, ev)))
+        n_bins = ev.calibration.n_bins if ev.calibration is not None else None
         specs.append((f"reliability_{stem}", f"Reliability diagram ({ev.name})",
-                      f"Accuracy against mean confidence in {ev.calibration.get('n_bins')} equal-width bins of the "
+                      f"Accuracy against mean confidence in {n_bins} equal-width bins of the "
                       "top probability; the diagonal is perfect calibration.", lambda ev=ev: _reliability(plt, ev)))
         for s in ev.slices:
             specs.append((f"slice_{stem}_{slugify(s.column)}", f"Accuracy by {s.column} ({ev.name})",
@@ -150,8 +151,9 @@ def _confusion_caption(ev: EvalSet) -> str:
 def _ci_caption(ev: EvalSet, what: str, table: str, key: str) -> str:
     b = ev.bootstrap
     method = ev.intervals.label(table, key)
-    resamples = f", {b.get('n_resamples')} resamples" if "bootstrap" in method else ""
-    return f"{what.capitalize()}; whiskers are {b.get('confidence', 0.95):.0%} intervals ({method}{resamples})."
+    resamples = f", {b.n_resamples if b is not None else None} resamples" if "bootstrap" in method else ""
+    confidence = b.confidence if b is not None and b.confidence is not None else 0.95
+    return f"{what.capitalize()}; whiskers are {confidence:.0%} intervals ({method}{resamples})."
 
 
 def _label_inches(labels: list[str], fontsize: float) -> float:
@@ -168,7 +170,7 @@ def _confusion(plt, ev: EvalSet):
     if len(labels) > FULL_MATRIX_MAX:
         keep = []
         for c in ev.top_confusions:
-            for name in (c["true"], c["predicted"]):
+            for name in (c.true, c.predicted):
                 if name in labels and labels.index(name) not in keep:
                     keep.append(labels.index(name))
         keep = sorted(keep[:FULL_MATRIX_MAX]) or list(range(FULL_MATRIX_MAX))
@@ -215,7 +217,7 @@ def _per_class(plt, ev: EvalSet):
 
 
 def _reliability(plt, ev: EvalSet):
-    bins = [b for b in ev.calibration.get("bins", []) if b.get("count")]
+    bins = [b for b in (ev.calibration.bins if ev.calibration is not None else None) or [] if b.get("count")]
     fig, ax = plt.subplots(figsize=(4.5, 4.5), left=0.7)
     ax.plot([0, 1], [0, 1], linestyle="--", color="#888888", label="perfect calibration")
     if bins:
@@ -225,8 +227,8 @@ def _reliability(plt, ev: EvalSet):
                label="accuracy in bin")
         ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", color="#c44e52",
                 label="mean confidence vs accuracy")
-    ece = ev.calibration.get("ece") or {}
-    value = ece.get("value") if isinstance(ece, dict) else None
+    ece = ev.calibration.ece if ev.calibration is not None else None
+    value = getattr(ece, "value", None)
     ax.set_title(f"ECE {value:.3f}" if value is not None else "ECE undefined")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

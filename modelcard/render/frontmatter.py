@@ -11,8 +11,6 @@ from __future__ import annotations
 import yaml
 
 from ..card.model import Card
-from ..record.model import Bootstrap, Emissions
-from ..record.typed import as_section
 
 HF_METRICS = {"accuracy": "accuracy", "balanced_accuracy": "accuracy", "top5_accuracy": "accuracy",
               "f1_macro": "f1", "precision_macro": "precision", "recall_macro": "recall"}
@@ -50,7 +48,7 @@ def _result(card: Card, ev) -> dict:
         entry = {"type": HF_METRICS[key], "value": metric.value, "verified": False,
                  "name": f"{ev.name} {pretty}"}
         if metric.ci_low is not None and metric.ci_high is not None:
-            b = as_section(Bootstrap, ev.bootstrap)
+            b = ev.bootstrap
             entry["name"] += f" (95% CI {metric.ci_low:.3f}-{metric.ci_high:.3f})"
             entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": b.confidence,
                              "ci_method": ev.intervals.label("metrics", key)}
@@ -63,7 +61,7 @@ def _result(card: Card, ev) -> dict:
 
 
 def _co2(card: Card) -> dict | None:
-    em = as_section(Emissions, card.environment.emissions or None)
+    em = card.environment.emissions
     if not em or em.emissions_kg is None:
         return None
     how = "measured" if em.measured else "estimated"

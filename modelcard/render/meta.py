@@ -24,7 +24,7 @@ import json
 from ..card.intervals import method_label
 from ..card.model import Card
 from ..card.sections.summary import headline_set
-from ..record.model import Bootstrap, Provenance
+from ..record.model import Provenance
 from ..record.typed import as_section
 
 META_SUFFIX = ".meta.json"
@@ -42,7 +42,7 @@ def headline(card: Card) -> dict | None:
     m = chosen.metrics["accuracy"]
     method = chosen.intervals.metrics.get("accuracy") if m.ci_low is not None else None
     return {"set": chosen.name, "metric": "accuracy", "value": m.value, "ci_low": m.ci_low, "ci_high": m.ci_high,
-            "confidence": as_section(Bootstrap, chosen.bootstrap).confidence, "method": method_label(method) if method else None,
+            "confidence": chosen.bootstrap.confidence, "method": method_label(method) if method else None,
             "method_id": method}
 
 

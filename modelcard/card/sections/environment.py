@@ -12,8 +12,7 @@ from .costs import run_costs
 
 def environmental_impact(record: RunRecord, info: CardInfo) -> EnvironmentalImpact:
     em = record.emissions
-    emissions = em.to_dict() if em is not None else {}
-    if not emissions:  # an empty section reads as no emissions at all
+    if em is not None and not em.to_dict():  # an empty section reads as no emissions at all
         em = None
     hw = record.hardware
     declared = info.environment
@@ -52,7 +51,7 @@ def environmental_impact(record: RunRecord, info: CardInfo) -> EnvironmentalImpa
     else:
         carbon = Stated(None, "not recorded")
     return EnvironmentalImpact(hardware_type=hardware, hours_used=hours, cloud_provider=provider, cloud_region=region,
-                               carbon_emitted=carbon, emissions=dict(sorted(emissions.items())) if em else None,
+                               carbon_emitted=carbon, emissions=em,
                                measured=em.measured if em else None, method=em.method if em else None,
                                costs=run_costs(record), method_sentence=method_sentence(em) if em else None)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ...record.model import Evaluation as RecordEvaluation, RunRecord
-from ...record.typed import Section as RecordSection
 from .. import formatting as fmt
 from ..intervals import METRIC_NAMES, interval_methods
 from ..metric import metric_of
@@ -23,12 +22,6 @@ def unit_of(record: RunRecord) -> str:
     return "samples" if record.created_by == "record" else "images"
 
 
-def _metric_dicts(metrics: dict | None) -> dict | None:
-    """A slice's `difference_ci` as the card part holds it: score -> the record's metric object."""
-    return None if metrics is None else {k: m.to_dict() if isinstance(m, RecordSection) else m
-                                         for k, m in metrics.items()}
-
-
 def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
     metrics = {k: metric_of(ev.metrics[k]) for k in METRIC_ORDER if k in ev.metrics}
     metrics.update({k: metric_of(v) for k, v in sorted(ev.metrics.items()) if k not in metrics})
@@ -37,8 +30,8 @@ def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
     slices = [Slice(column=s.column, min_group_size=s.min_group_size,
                     groups=[SliceGroup(str(g.group), int(g.count), bool(g.unreliable),
                                        metric_of(g.accuracy), metric_of(g.f1_macro)) for g in s.groups],
-                    difference=s.difference, difference_ci=_metric_dicts(s.difference_ci), ratio=s.ratio,
-                    worst_group=s.worst_group) for s in ev.slices]
+                    difference=s.difference, ratio=s.ratio, worst_group=s.worst_group,
+                    difference_ci=None if s.difference_ci is None else dict(s.difference_ci)) for s in ev.slices]
     # An attribute with one group compares nothing: no table, chart or risk, one line instead.
     single = [s for s in slices if len(s.groups) < 2]
     slices = [s for s in slices if len(s.groups) >= 2]
@@ -47,10 +40,10 @@ def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
             s.all_small_note = _all_small_note(s, unit)
     notes = slice_notes(ev)
     return EvalSet(name=name, source=ev.source, n_samples=ev.n_samples, n_classes=ev.n_classes,
-                   bootstrap=ev.bootstrap.to_dict(), metrics=metrics, per_class=per_class,
+                   bootstrap=ev.bootstrap, metrics=metrics, per_class=per_class,
                    confusion_labels=list(ev.confusion_matrix.labels),
                    confusion_counts=[list(r) for r in ev.confusion_matrix.counts],
-                   top_confusions=[c.to_dict() for c in ev.top_confusions], calibration=ev.calibration.to_dict(),
+                   top_confusions=list(ev.top_confusions or []), calibration=ev.calibration,
                    slices=slices, slice_notes={s.column: n for s in slices if (n := notes.get(s.column))},
                    intervals=interval_methods(ev), single_group_notes=[_single_group_note(s, unit) for s in single])
 

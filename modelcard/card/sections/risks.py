@@ -34,7 +34,7 @@ def measured_risks(record: RunRecord, training: TrainingDetails, evaluation: Eva
             worst = s.worst_group.get("accuracy") if isinstance(s.worst_group, dict) else s.worst_group
             diff = s.difference.get("accuracy") if isinstance(s.difference, dict) else None
             interval = (s.difference_ci or {}).get("accuracy")
-            spread = fmt.num(diff) + (f" (95% CI {fmt.ci(interval)})" if interval and interval.get("ci_low") is not None else "")
+            spread = fmt.num(diff) + (f" (95% CI {fmt.ci(interval)})" if interval is not None and interval.ci_low is not None else "")
             found.append(f"On {ev.name}, accuracy differs by {spread} across `{s.column}` groups; "
                          f"the worst group is {worst!s}.")
             small = [g.group for g in s.groups if g.unreliable]

@@ -50,7 +50,7 @@ def interval_bar(m: Metric) -> IntervalBar | None:
 
 
 def headlines(ev: EvalSet, names: dict[str, str]) -> list[Headline]:
-    conf = (ev.bootstrap or {}).get("confidence")
+    conf = ev.bootstrap.confidence if ev.bootstrap is not None else None
     level = f"{percent(conf)} CI" if isinstance(conf, (int, float)) and not isinstance(conf, bool) else "CI"
     rows = []
     for key in HEADLINE_METRICS:

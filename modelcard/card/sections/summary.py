@@ -90,7 +90,7 @@ def _interval(m: Metric, level: str) -> str:
 
 def _level(ev: EvalSet) -> str:
     """"95% " from the record's confidence level, or "" when the record does not state it."""
-    conf = (getattr(ev, "bootstrap", None) or {}).get("confidence")
+    conf = getattr(getattr(ev, "bootstrap", None), "confidence", None)
     return f"{percent(conf)} " if isinstance(conf, (int, float)) and not isinstance(conf, bool) else ""
 
 

@@ -25,10 +25,10 @@ def _duplicates(dup: RecordDuplicates | None) -> Duplicates | None:
     pairs: list[NearPair] = list(dup.near_pairs or [])
     confirmed = [p for p in pairs if p.counts_as_confirmed()]  # before 1.1 every pair was grouped
     return Duplicates(exact_groups=int(dup.exact_groups or 0), exact_files=int(dup.exact_files or 0),
-                      near_pairs=[p.to_dict() for p in pairs], near_threshold=dup.near_threshold, hash=dup.hash,
+                      near_pairs=pairs, near_threshold=dup.near_threshold, hash=dup.hash,
                       cross_split_pairs=sum(1 for p in confirmed if p.cross_split),
-                      confirmed=[p.to_dict() for p in confirmed],
-                      unconfirmed=[p.to_dict() for p in pairs if not p.counts_as_confirmed()],
+                      confirmed=confirmed,
+                      unconfirmed=[p for p in pairs if not p.counts_as_confirmed()],
                       mode=dup.near_mode, confirm_method=dup.confirm_method, confirm_threshold=dup.confirm_threshold,
                       confirm_max_difference=dup.confirm_max_difference)
 
@@ -43,7 +43,7 @@ def _data(record: RunRecord) -> TrainingData:
         root=data.root, content_hash=data.content_hash, n_files=data.n_files,
         split_method=data.split_method, split_fractions=data.split_fractions,
         split_seed=data.split_seed, splits=splits, eval_sets=eval_sets, class_names=list(data.class_names),
-        skipped_files=[f.to_dict() for f in sorted(data.skipped_files or [], key=lambda f: f.path)],
+        skipped_files=sorted(data.skipped_files or [], key=lambda f: f.path),
         ignored_files=data.ignored_files, duplicates=_duplicates(data.duplicates),
     )
 
@@ -115,7 +115,7 @@ def _sweep(record: RunRecord, sweep_members: list[Member] | None) -> Sweep | Non
                                 test_accuracy=(Metric(test.value, test.ci_low, test.ci_high, test.reason)
                                                if isinstance(test, RecordMetric) else None),
                                 fit_s=m.fit_s, epochs_run=m.epochs_run, selected=selected, this_run=this,
-                                fit_cost=m.fit_cost.to_dict() if m.fit_cost is not None else None,
+                                fit_cost=m.fit_cost,
                                 test_accuracy_interval=_member_interval(m, record)))
     return Sweep(sweep_id=sweep.sweep_id, parameter_names=names, selection_rule=sweep.selection_rule, members=rows,
                  cost=sweep_cost(record, members))
