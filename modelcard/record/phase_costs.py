@@ -1,9 +1,9 @@
 """Sums over a run record's emissions phases (`record["emissions"]["phases"]`).
 
 Shared by the sweep table (each configuration's fit cost) and the card (the shared cost of a
-sweep, the selected configuration's own cost). Pure: plain dicts in, plain dicts out; a record
-without phases (1.0, or the task API failed) gives None everywhere. The `typed_*` functions
-give the same sums over the typed record (`Emissions` in, `PhaseCost` out).
+sweep, the selected configuration's own cost). Pure: a typed `Emissions` in, a `PhaseCost` out
+(`sum_cost` does the arithmetic on the phases' JSON); a record without phases (1.0, or the task
+API failed) gives None everywhere.
 """
 
 from __future__ import annotations
@@ -33,11 +33,6 @@ COST_KEYS = ("duration_s", "energy_kwh", "cpu_energy_kwh", "gpu_energy_kwh", "ra
 MEASUREMENT_KINDS = ("efficiency", "inference_cost")
 
 
-def phases_of(record: dict) -> list[dict] | None:
-    """The record's phase list, or None when it has none."""
-    return ((record.get("emissions") or {}).get("phases")) or None
-
-
 def sum_cost(phases: Iterable[dict]) -> dict | None:
     """Summed duration, energies and emissions, with mean powers (energy / duration); None for no phase.
 
@@ -58,56 +53,36 @@ def sum_cost(phases: Iterable[dict]) -> dict | None:
     return total
 
 
-def cost_where(record: dict, keep: Callable[[dict], bool]) -> dict | None:
-    """`sum_cost` of the phases for which `keep(phase)` is true (None without phases)."""
-    phases = phases_of(record)
-    return None if phases is None else sum_cost(p for p in phases if keep(p))
-
-
-def fit_cost(record: dict, run_id: str) -> dict | None:
-    """What fitting configuration `run_id` cost (its `fit` phases)."""
-    return cost_where(record, lambda p: p["kind"] == "fit" and p.get("run_id") == run_id)
-
-
-def own_cost(record: dict, run_id: str) -> dict | None:
-    """Every phase of configuration `run_id` (fit, its evaluations, measurements of its model)."""
-    return cost_where(record, lambda p: p.get("run_id") == run_id)
-
-
-def shared_cost(record: dict) -> dict | None:
-    """Phases no single configuration owns (data scan, feature extraction, other work)."""
-    return cost_where(record, lambda p: p.get("run_id") is None)
-
-
-# -- the same sums over the typed record (modelcard.record.model) ----------------------------------
-def typed_phases(emissions: Emissions | None) -> list[Phase] | None:
-    """The phases of a typed `emissions` section, or None when it has none."""
+def phases_of(emissions: Emissions | None) -> list[Phase] | None:
+    """The phases of an `emissions` section, or None when it has none."""
     return (emissions.phases if emissions is not None else None) or None
 
 
-def typed_sum(phases: Iterable[Phase]) -> PhaseCost | None:
-    """`sum_cost` of typed phases, as a PhaseCost (its JSON holds every key `sum_cost` gives)."""
+def cost_of(phases: Iterable[Phase]) -> PhaseCost | None:
+    """`sum_cost` of phases, as a PhaseCost (its JSON holds every key `sum_cost` gives); None for none."""
     total = sum_cost(p.to_dict() for p in phases)
     return None if total is None else PhaseCost.from_dict(total)
 
 
-def typed_cost_where(emissions: Emissions | None, keep: Callable[[Phase], bool]) -> PhaseCost | None:
-    """`cost_where` over a typed emissions section."""
-    phases = typed_phases(emissions)
-    return None if phases is None else typed_sum(p for p in phases if keep(p))
+def cost_where(emissions: Emissions | None, keep: Callable[[Phase], bool]) -> PhaseCost | None:
+    """The cost of the phases for which `keep(phase)` is true (None without phases)."""
+    phases = phases_of(emissions)
+    return None if phases is None else cost_of(p for p in phases if keep(p))
 
 
-def typed_fit_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
-    return typed_cost_where(emissions, lambda p: p.kind == "fit" and p.run_id == run_id)
+def fit_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
+    """What fitting configuration `run_id` cost (its `fit` phases)."""
+    return cost_where(emissions, lambda p: p.kind == "fit" and p.run_id == run_id)
 
 
-def typed_own_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
-    return typed_cost_where(emissions, lambda p: p.run_id == run_id)
+def own_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
+    """Every phase of configuration `run_id` (fit, its evaluations, measurements of its model)."""
+    return cost_where(emissions, lambda p: p.run_id == run_id)
 
 
-def typed_shared_cost(emissions: Emissions | None) -> PhaseCost | None:
-    """The sweep's shared cost: the one the record holds (`emissions.shared_cost`), else the sum of
-    the phases no single configuration owns."""
+def shared_cost(emissions: Emissions | None) -> PhaseCost | None:
+    """Phases no single configuration owns (data scan, feature extraction, other work): the sum the
+    record holds (`emissions.shared_cost`), else the sum of those phases."""
     if emissions is not None and emissions.shared_cost:
         return PhaseCost.from_dict(emissions.shared_cost)
-    return typed_cost_where(emissions, lambda p: p.run_id is None)
+    return cost_where(emissions, lambda p: p.run_id is None)

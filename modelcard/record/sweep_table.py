@@ -7,6 +7,7 @@ card builder (which rebuilds it from sibling runs when a sweep stopped before wr
 from __future__ import annotations
 
 from .intervals import metric_interval_method
+from .model.emissions import Emissions
 from .phase_costs import fit_cost, own_cost
 
 # The per-configuration cost columns kept in a member row (from its emissions phases).
@@ -30,8 +31,8 @@ def member_row(record: dict, parameters: dict, status: str, selected: bool | Non
         return values[best_epoch - 1] if best_epoch and len(values) >= best_epoch else None
 
     test = (record.get("evaluations") or {}).get("test")
-    fit = fit_cost(record, record["run_id"])
-    own = own_cost(record, record["run_id"])
+    emissions = Emissions.from_dict(record["emissions"]) if record.get("emissions") else None
+    fit, own = fit_cost(emissions, record["run_id"]), own_cost(emissions, record["run_id"])
     return {
         "run_id": record["run_id"],
         "parameters": dict(parameters),
@@ -43,6 +44,6 @@ def member_row(record: dict, parameters: dict, status: str, selected: bool | Non
         "test_accuracy_interval": metric_interval_method(test, "accuracy") if test else None,
         "fit_s": (training.get("timings") or {}).get("fit_s"),
         "epochs_run": training.get("epochs_run"),
-        "fit_cost": None if fit is None else {k: fit[k] for k in FIT_COST_KEYS},
-        "own_cost": None if own is None else {k: own[k] for k in ("duration_s", "energy_kwh", "emissions_kg")},
+        "fit_cost": None if fit is None else {k: getattr(fit, k) for k in FIT_COST_KEYS},
+        "own_cost": None if own is None else {k: getattr(own, k) for k in ("duration_s", "energy_kwh", "emissions_kg")},
     }

@@ -15,12 +15,14 @@ from .pipeline import run_stages, stage
 def record_emissions(members: list[Member], emissions) -> None:
     """The whole sweep's emissions, phase by phase, in every member; its inference cost in the
     members that measured one. Without phases (task API failed) the old whole-sweep warning."""
+    from modelcard.record.model import Emissions
     from modelcard.record.phase_costs import shared_cost
+    from modelcard.record.typed import dump
 
     from ..model_cost import inference_section
 
     result = cluster_emissions(emissions.result())  # a cluster: every worker's energy
-    shared = None if result is None else shared_cost({"emissions": result})
+    shared = None if result is None else dump(shared_cost(Emissions.from_dict(result)))
 
     @stage(fills=("emissions",))
     def sweep_emissions(ctx: MemberContext) -> dict:

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...record.model import Emissions, InferenceCost, Member, Phase, PhaseCost, RunRecord
-from ...record.phase_costs import (PHASE_KINDS, typed_fit_cost, typed_own_cost, typed_phases, typed_shared_cost,
-                                   typed_sum)
+from ...record.phase_costs import PHASE_KINDS, cost_of, fit_cost, own_cost, phases_of, shared_cost
 
 @dataclass
 class CostRow:
@@ -99,7 +98,7 @@ def _per_batch(inference) -> list[tuple[int, InferenceCost]]:
 def run_costs(record: RunRecord) -> RunCosts | None:
     """The phase table and inference cost of `record`, or None when it has no phases."""
     em = record.emissions
-    phases = typed_phases(em)
+    phases = phases_of(em)
     inference = em.inference if em is not None and em.inference is not None and em.inference.to_dict() else None
     if phases is None and inference is None:
         return None
@@ -109,7 +108,7 @@ def run_costs(record: RunRecord) -> RunCosts | None:
                                    n_predictions=int(v.n_predictions), duration_s=float(v.duration_s),
                                    breakeven_predictions=breakeven.get(f"batch_{size}"))
                       for size, v in _per_batch(inference)]
-    return RunCosts(phases=rows, total=_row("whole run", typed_sum(phases or [])), inference=inference_rows,
+    return RunCosts(phases=rows, total=_row("whole run", cost_of(phases or [])), inference=inference_rows,
                     training_emissions_kg=inference.training_emissions_kg if inference is not None else None,
                     estimated=estimated(em))
 
@@ -117,7 +116,7 @@ def run_costs(record: RunRecord) -> RunCosts | None:
 def sweep_cost(record: RunRecord, members: list[Member]) -> SweepCost | None:
     """The shared and selected costs under the sweep table, or None without phases."""
     em = record.emissions
-    phases = typed_phases(em)
+    phases = phases_of(em)
     if phases is None:
         return None
     selected = next((m.run_id for m in members if m.selected), None)
@@ -125,8 +124,8 @@ def sweep_cost(record: RunRecord, members: list[Member]) -> SweepCost | None:
         selected = record.run_id
     shared = [_row(phase_label(p), p) for p in phases if p.run_id is None]
     return SweepCost(
-        shared=shared, shared_total=_row("shared cost", typed_shared_cost(em)),
-        selected_fit=_row("selected configuration: fit", typed_fit_cost(em, selected)) if selected else None,
-        selected_own=_row("selected configuration: all its phases", typed_own_cost(em, selected)) if selected else None,
-        selected_run_id=selected, total=_row("whole sweep", typed_sum(phases)), n_configurations=len(members),
+        shared=shared, shared_total=_row("shared cost", shared_cost(em)),
+        selected_fit=_row("selected configuration: fit", fit_cost(em, selected)) if selected else None,
+        selected_own=_row("selected configuration: all its phases", own_cost(em, selected)) if selected else None,
+        selected_run_id=selected, total=_row("whole sweep", cost_of(phases)), n_configurations=len(members),
         estimated=estimated(em))
