@@ -99,7 +99,7 @@ def test_absent_optional_fields_stay_absent_and_unknown_keys_survive():
     assert json.dumps(out, sort_keys=True) == json.dumps(record, sort_keys=True)
 
 
-@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2", "1.3"])
 def test_every_readable_version_is_read_and_keeps_its_version(version, tmp_path):
     record = _minimal(version, intervals=version != "1.0")
     write_record(tmp_path, record)
