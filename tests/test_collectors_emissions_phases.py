@@ -133,3 +133,52 @@ def test_task_api_failure_keeps_the_whole_run_totals(monkeypatch):
     assert result["energy_kwh"] > 0 and result["duration_s"] == pytest.approx(0.4, abs=0.3)
     assert "per phase not measured" in em.warning and "task API broke" in em.warning
     assert set(threading.enumerate()) <= threads_before
+
+
+def test_phases_never_add_up_to_more_than_the_block():
+    """Nested phases, a phase reopened inside itself and time outside every phase: their sum is at
+    most the block's own monotonic wall time (a phase counted twice, or an overlap, would exceed it)."""
+    start = time.perf_counter()
+    with EmissionsCollector() as em:
+        time.sleep(0.05)  # `other`
+        with emissions_phase("fit", run_id="r"):
+            _busy(0.15)
+            with emissions_phase("evaluation", "test", "r"):
+                _busy(0.1)
+                with emissions_phase("efficiency", run_id="r"):
+                    time.sleep(0.05)
+            with emissions_phase("fit", run_id="r"):  # the same phase nested in itself
+                _busy(0.05)
+        time.sleep(0.05)
+    block_s = time.perf_counter() - start
+    phases = em.result()["phases"]
+    total = sum(p["duration_s"] for p in phases)
+    assert total <= block_s + 0.005, (total, block_s, phases)
+    assert em.result()["duration_s"] == pytest.approx(total, rel=1e-9)
+    assert total >= 0.4  # and nothing was lost: every block is in some phase
+
+
+def test_a_finished_record_encloses_the_phases_it_records(tmp_path):
+    """`train` scans the data inside the tracker before its runs exist; the runs start (RunStart)
+    before the tracker, so `provenance.duration_s` is at least the sum of the recorded phases.
+    A run opened only after the scan (as before 1.3) is shorter than its own phases."""
+    from modelcard.record import RunStart, open_run, read_record
+    from test_record_format import _complete
+
+    start = RunStart.now()
+    with EmissionsCollector() as em:
+        with emissions_phase("data_scan"):
+            _busy(0.3)
+        with open_run(tmp_path / "runs", "t", "train", command_line=["t"], start=start) as writer, \
+                open_run(tmp_path / "runs", "late", "train", command_line=["t"]) as late:
+            with emissions_phase("fit"):
+                _busy(0.2)
+            em.stop()
+            for run in (writer, late):
+                run.set(emissions=em.result())
+                _complete(run)
+    record, late_record = read_record(writer.path), read_record(late.path)
+    phases = sum(p["duration_s"] for p in record["emissions"]["phases"])
+    assert record["provenance"]["started_at"] == start.utc
+    assert record["provenance"]["duration_s"] >= phases >= 0.5
+    assert late_record["provenance"]["duration_s"] < phases  # the overshoot the RunStart removes

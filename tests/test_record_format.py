@@ -71,6 +71,26 @@ def test_lifecycle_statuses_and_latest(tmp_path):
     assert resolve_run(str(failed.path / "run.json"), tmp_path).run_id == failed.run_id
 
 
+def test_duration_is_monotonic_and_counts_from_the_given_start(tmp_path):
+    import time
+
+    from modelcard.record import RunStart
+
+    with open_run(tmp_path, "now", "record") as w:
+        _complete(w)
+    assert 0 <= read_record(w.path)["provenance"]["duration_s"] < 60
+    start = RunStart.now()
+    time.sleep(0.2)  # work measured before the run folder exists (train's data scan)
+    with open_run(tmp_path, "earlier", "record", start=start) as w:
+        _complete(w)
+    provenance = read_record(w.path)["provenance"]
+    assert provenance["started_at"] == start.utc and provenance["duration_s"] >= 0.2
+    with pytest.raises(KeyboardInterrupt):
+        with open_run(tmp_path, "stopped", "record") as w:
+            raise KeyboardInterrupt
+    assert read_record(w.path)["provenance"]["duration_s"] >= 0  # every final status has it
+
+
 @pytest.mark.parametrize("mutate, expect", [
     (lambda r: r.update(schema_version="0.9"), "schema_version '0.9' is not supported"),
     (lambda r: r.update(status="done"), "malformed run record at status"),

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from modelcard.errors import UserError
-from modelcard.record import open_run
+from modelcard.record import RunStart, open_run
 
 from . import sweep as sweeps
 from .backbones import BackboneSpec, check_weights_available
@@ -79,17 +79,22 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
     for unique in dict.fromkeys(specs):
         check_weights_available(unique)
     with for_this_worker(config.strategy, runs_dir) as (runs_dir, keep):  # multiworker: only the chief keeps runs
+        # The runs start before the tracker: the data scan and set-up below are phases of every
+        # member's record, so each run's own time (provenance) must enclose them.
+        start = RunStart.now()
         with EmissionsCollector(config.country_iso_code) as emissions:  # one tracker, a phase per stage
             with emissions_phase("data_scan"):
                 data = load_data(config)
-            paths = _train_sweep(config, runs_dir, command_line, rule, spec, grid, member_cfgs, specs, data, emissions)
+            paths = _train_sweep(config, runs_dir, command_line, rule, spec, grid, member_cfgs, specs, data, emissions,
+                                 start)
         return paths if keep else []
 
 
 def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], rule, spec: BackboneSpec,
                  grid: list[dict], member_cfgs: list[TrainConfig], specs: list[BackboneSpec], data: LoadedData,
-                 emissions: EmissionsCollector) -> list[Path]:
-    """Open a run per configuration, train them all, pick one, record (inside `emissions`)."""
+                 emissions: EmissionsCollector, start: RunStart) -> list[Path]:
+    """Open a run per configuration, train them all, pick one, record (inside `emissions`; every
+    run started at `start`, before the tracker)."""
     from .distribute import describe, make_strategy
 
     strategy = make_strategy(config.strategy)
@@ -104,7 +109,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
         for index, (parameters, member_cfg) in enumerate(zip(grid, member_cfgs)):
             name = member_name(base, parameters) if sweep_id else base
             writer = stack.enter_context(open_run(runs_dir, name, "train", command_line=command_line,
-                                                  config=member_cfg.to_dict()))
+                                                  config=member_cfg.to_dict(), start=start))
             writer.set(data=data_section(data.dataset, data.eval_sets), hardware=hardware)
             for line in hardware_warnings + data.dataset.warnings:  # dataset: split balance
                 writer.warn(line)

@@ -5,7 +5,7 @@ A run lives in `runs/<run_id>/` and holds `run.json` (validated on read against
 model file. Field-by-field documentation: docs/run-record.md.
 """
 
-from .format import SCHEMA_VERSION, RUN_JSON, new_record, new_run_id, utc_now
+from .format import SCHEMA_VERSION, RUN_JSON, RunStart, new_record, new_run_id, utc_now
 from .validate import validate_record
 from .store import (
     RunRef,
@@ -22,7 +22,7 @@ from .predictions import Predictions, read_predictions, write_predictions
 from .lifecycle import RunWriter, open_run
 
 __all__ = [
-    "SCHEMA_VERSION", "RUN_JSON", "new_record", "new_run_id", "utc_now", "validate_record",
+    "SCHEMA_VERSION", "RUN_JSON", "RunStart", "new_record", "new_run_id", "utc_now", "validate_record",
     "RunRef", "resolve_runs_dir", "list_runs", "resolve_run", "read_record", "read_run", "write_record", "RunRecord",
     "create_run_dir", "Predictions", "read_predictions", "write_predictions", "RunWriter", "open_run",
 ]

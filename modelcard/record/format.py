@@ -13,6 +13,8 @@ import platform
 import secrets
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
@@ -45,6 +47,26 @@ def record_text(record: dict) -> str:
 def utc_now() -> str:
     """Current UTC time as ISO 8601 with seconds, e.g. '2026-11-21T23:02:40Z'."""
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class RunStart:
+    """When a run began, read once from both clocks: the UTC time written as `provenance.started_at`
+    and the monotonic clock `provenance.duration_s` is measured from (`time.perf_counter`, the clock
+    codecarbon times its phases with). A command that measures work before its run folders exist
+    (`train`: the data scan, inside the emissions tracker) takes it first and hands it to `open_run`,
+    so the run's own time encloses every phase it records."""
+
+    utc: str  # UTC ISO 8601 to the second, e.g. "2026-12-03T14:13:42Z"
+    clock: float  # time.perf_counter() at the same moment, e.g. 81234.567891
+
+    @classmethod
+    def now(cls) -> "RunStart":
+        return cls(utc=utc_now(), clock=time.perf_counter())
+
+    def elapsed_s(self) -> float:
+        """Seconds since the start on the monotonic clock, to the microsecond, e.g. 91.734215."""
+        return round(time.perf_counter() - self.clock, 6)
 
 
 def new_run_id(now: _dt.datetime | None = None) -> str:
@@ -80,8 +102,10 @@ def git_commit(cwd: Path | None = None) -> tuple[str | None, bool | None]:
 
 
 def new_record(run_id: str, name: str, created_by: str, *, command_line: list[str] | None = None,
-               config: dict | None = None) -> dict:
-    """A complete, schema-valid record with status `running` and every section reserved."""
+               config: dict | None = None, start: RunStart | None = None) -> dict:
+    """A complete, schema-valid record with status `running` and every section reserved; it
+    started at `start` (default: now)."""
+    start = start or RunStart.now()
     commit, dirty = git_commit(Path(__file__).resolve().parent)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -100,7 +124,7 @@ def new_record(run_id: str, name: str, created_by: str, *, command_line: list[st
         "emissions": None,
         "efficiency": None,
         "provenance": {
-            "started_at": utc_now(),
+            "started_at": start.utc,
             "ended_at": None,
             "git_commit": commit,
             "git_dirty": dirty,

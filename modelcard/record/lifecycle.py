@@ -21,7 +21,7 @@ from ..errors import UserError
 from .artifacts import record_checksums
 from .model import Evaluation, RunRecord
 from .typed import Section, dump
-from .format import HISTORY_CSV, PREDICTIONS_DIR, RUN_JSON, new_record, utc_now
+from .format import HISTORY_CSV, PREDICTIONS_DIR, RUN_JSON, RunStart, new_record, utc_now
 from .predictions import Predictions, write_predictions
 from .store import create_run_dir, write_record
 
@@ -30,8 +30,9 @@ from .store import create_run_dir, write_record
 class RunWriter:
     """A run folder being written: `record` is the live dict, `save()` validates and persists it."""
 
-    path: Path
-    record: dict
+    path: Path  # the run folder, e.g. runs/20261203T141342Z-5a32bf
+    record: dict  # the live record (JSON), e.g. {"schema_version": "1.3", ...}
+    start: RunStart | None = None  # when the run began; None: no `provenance.duration_s` is written
 
     @property
     def run_id(self) -> str:
@@ -106,11 +107,16 @@ class RunWriter:
 
 @contextlib.contextmanager
 def open_run(runs_dir: Path, name: str, created_by: str, *, command_line: list[str] | None = None,
-             config: dict | None = None) -> Iterator[RunWriter]:
+             config: dict | None = None, start: RunStart | None = None) -> Iterator[RunWriter]:
     """Create a fresh `runs_dir/<run_id>/`, yield a `RunWriter`, and set the final status
-    (complete / interrupted / failed) however the block ends."""
+    (complete / interrupted / failed) however the block ends. The run started at `start`
+    (default: now, as the record is created); a command that measured work before opening the
+    run (its data scan, inside an emissions tracker) passes the `RunStart` it took before that
+    work, so `provenance.duration_s` encloses every emissions phase the record holds."""
+    start = start or RunStart.now()
     run_id, run_dir = create_run_dir(runs_dir)
-    writer = RunWriter(run_dir, new_record(run_id, name, created_by, command_line=command_line, config=config))
+    record = new_record(run_id, name, created_by, command_line=command_line, config=config, start=start)
+    writer = RunWriter(run_dir, record, start)
     writer.save()
     try:
         yield writer
@@ -146,6 +152,8 @@ def _finish(writer: RunWriter, status: str, exc: BaseException | None) -> None:
 def _write_final(writer: RunWriter, status: str, exc: BaseException | None) -> None:
     writer.record["status"] = status
     writer.record["provenance"]["ended_at"] = utc_now()
+    if writer.start is not None:
+        writer.record["provenance"]["duration_s"] = writer.start.elapsed_s()
     try:
         record_checksums(writer.path, writer.record)  # every artifact is written by now
     except OSError as err:

@@ -17,6 +17,7 @@ class Provenance(Section):
     python: str | None = None  # e.g. "3.11.7"
     platform: str | None = None  # e.g. "Linux-6.18.44-x86_64-with-glibc2.36"
     modelcard_version: str | None = None  # e.g. "0.1.0"
+    duration_s: float | None = None  # monotonic seconds from start to finish (1.3), e.g. 91.734215
 
 
 @dataclass(frozen=True, kw_only=True)
