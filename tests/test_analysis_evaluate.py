@@ -49,7 +49,9 @@ def test_shape_is_exactly_the_record_format(evaluation):
     assert evaluation["intervals"]["metrics"]["accuracy"] == "wilson"
     assert evaluation["intervals"]["metrics"]["f1_macro"] == "smoothed_bootstrap"
     assert evaluation["intervals"]["metrics"]["ece"] == "expanded_percentile_bootstrap"
-    assert set(evaluation["intervals"]["methods"]) == {"wilson", "smoothed_bootstrap", "expanded_percentile_bootstrap"}
+    assert set(evaluation["intervals"]["methods"]) == {"wilson", "smoothed_bootstrap", "expanded_percentile_bootstrap",
+                                                       "simultaneous_group_projection"}
+    assert evaluation["intervals"]["slices"]["difference"] == "simultaneous_group_projection"
     assert len(evaluation["confusion_matrix"]["counts"]) == 7
     assert evaluation["calibration"]["n_bins"] == 15 and len(evaluation["calibration"]["bins"]) == 15
     assert evaluation["calibration"]["ece"] == evaluation["metrics"]["ece"]

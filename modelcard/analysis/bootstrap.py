@@ -8,7 +8,7 @@ each other (e.g. per-group scores and their difference come from the same draws)
 Undefined values (a class or group absent from a resample) are NaN and left out of its interval.
 
 Scores built from confusion counts (F1, balanced accuracy, macro/weighted averages, per-group
-F1 and accuracy differences) also get a *smoothed* copy, the one their intervals use: each
+F1 and accuracy) also get a *smoothed* copy, the one their intervals use: each
 resample's counts get random pseudo-counts (`pseudo.py`), so a set without errors does not
 resample into the certainty [1, 1]. The raw resamples stay as they are (they reproduce
 scikit-learn and fairlearn exactly on the same indices).
@@ -43,7 +43,7 @@ class GroupDistribution:
     count: np.ndarray
     accuracy_difference: np.ndarray  # (n_resamples,): max - min accuracy over groups present
     f1_macro_difference: np.ndarray
-    #: The same with pseudo-counts: accuracy, f1_macro, accuracy_difference, f1_macro_difference.
+    #: The same with pseudo-counts: accuracy, f1_macro (the per-group intervals and `slice_gap.bootstrap_gap` read them).
     smoothed: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -110,7 +110,6 @@ def bootstrap_samples(samples: PerSample, groups: Mapping[str, tuple[list[str], 
     for column, (names, _) in groups.items():
         values = _joined(by_group[column])
         smooth = {name: values[f"smoothed_{name}"] for name in ("accuracy", "f1_macro")}
-        smooth.update({f"{name}_difference": _spread(smooth[name]) for name in ("accuracy", "f1_macro")})
         slices[column] = GroupDistribution(
             names=list(names), accuracy=values["accuracy"], f1_macro=values["f1_macro"], count=values["count"],
             accuracy_difference=_spread(values["accuracy"]), f1_macro_difference=_spread(values["f1_macro"]),

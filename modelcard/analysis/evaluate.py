@@ -23,6 +23,7 @@ from .point import calibration_from_samples, point_from_samples
 from .proportions import wilson_interval
 from .rows import GROUP_METRICS
 from .samples import PerSample, per_sample
+from .slice_gap import accuracy_gap, bootstrap_gap
 from .slices import SliceSummary, summarise_slice
 
 #: Why a per-class score has no value, by score (the card prints "too few images").
@@ -80,7 +81,10 @@ def _group_hits(samples: PerSample, values: np.ndarray) -> np.ndarray:
 
 def _slice_entries(summary: SliceSummary, hits: np.ndarray, resampled: GroupDistribution | None,
                    confidence: float, level: float, min_group_size: int) -> dict:
-    """One slice column in output form; `resampled` is None when no bootstrap was run."""
+    """One slice column in output form; `resampled` is None when no bootstrap was run.
+
+    `difference_ci`: the observed max - min (biased upward) with the projection of simultaneous
+    per-group intervals (`slice_gap.py`), which can cover 0; without a bootstrap only accuracy has one."""
     accuracy = _proportion(hits, summary.count, confidence)
     smoothed = None if resampled is None else resampled.smoothed
     groups = []
@@ -89,9 +93,11 @@ def _slice_entries(summary: SliceSummary, hits: np.ndarray, resampled: GroupDist
                        "accuracy": accuracy[g],
                        "f1_macro": _with_interval(summary.f1_macro[g], None if smoothed is None else smoothed["f1_macro"][:, g],
                                                   level)})
-    difference_ci = {name: _with_interval(summary.difference[name],
-                                          None if smoothed is None else smoothed[f"{name}_difference"], level)
-                     for name in GROUP_METRICS}
+    gaps = {"accuracy": accuracy_gap(hits, summary.count, confidence),
+            "f1_macro": None if smoothed is None else bootstrap_gap(summary.f1_macro, smoothed["f1_macro"],
+                                                                    summary.count, confidence)}
+    difference_ci = {name: metric(summary.difference[name]) if gaps[name] is None else
+                     metric(summary.difference[name], gaps[name].ci_low, gaps[name].ci_high) for name in GROUP_METRICS}
     return {"column": summary.column, "min_group_size": min_group_size, "groups": groups,
             "difference": dict(summary.difference), "difference_ci": difference_ci, "ratio": dict(summary.ratio),
             "worst_group": dict(summary.worst_group)}

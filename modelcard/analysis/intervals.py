@@ -3,11 +3,15 @@
 - `wilson`: scores that are a share of counted images (accuracy, top-5 accuracy, per-class
   precision and recall, per-group accuracy): the Wilson score interval (`proportions.py`).
 - `smoothed_bootstrap`: other scores built from confusion counts (F1 of every kind, balanced
-  accuracy, macro/weighted averages, per-group F1, group differences): expanded percentile
+  accuracy, macro/weighted averages, per-group F1): expanded percentile
   interval (`bootstrap.expanded_confidence`) of the shared resamples with pseudo-counts
   (`pseudo.py`).
 - `expanded_percentile_bootstrap`: log loss and ECE: expanded percentile interval of the
   shared resamples.
+- `simultaneous_group_projection` (since 1.3): the differences between groups of a slice
+  (`slices[].difference_ci`): simultaneous per-group intervals (Bonferroni) projected onto the
+  gap max - min (`slice_gap.py`); it can cover 0, which the percentile bootstrap of max - min
+  (`smoothed_bootstrap`, the method of older records) cannot.
 
 `modelcard record` of Parquet predictions streams them and resamples with Poisson(1) weights
 instead of drawing whole resamples (`streamed.py`); its intervals are named apart:
@@ -21,6 +25,7 @@ percentile bootstrap (their `bootstrap.method` says "percentile"; new ones "expa
 from __future__ import annotations
 
 from .proportions import WILSON
+from .slice_gap import GAP_DESCRIPTION, GAP_METHOD
 
 SMOOTHED_BOOTSTRAP = "smoothed_bootstrap"
 PERCENTILE_BOOTSTRAP = "expanded_percentile_bootstrap"
@@ -41,6 +46,7 @@ DESCRIPTIONS = {
                       "a seeded Poisson(1) count, accumulated while the predictions stream, so a resample's size "
                       "varies around n), each resample's confusion counts plus the same random pseudo-counts",
     PERCENTILE_POISSON: "expanded percentile interval (as above) of the Poisson bootstrap resamples",
+    GAP_METHOD: GAP_DESCRIPTION,
 }
 #: The method each bootstrap method becomes when the resamples are Poisson bootstrap weights.
 POISSON = {SMOOTHED_BOOTSTRAP: SMOOTHED_POISSON, PERCENTILE_BOOTSTRAP: PERCENTILE_POISSON}
@@ -48,7 +54,9 @@ POISSON = {SMOOTHED_BOOTSTRAP: SMOOTHED_POISSON, PERCENTILE_BOOTSTRAP: PERCENTIL
 METRICS = {"accuracy": WILSON, "top5_accuracy": WILSON, "log_loss": PERCENTILE_BOOTSTRAP,
            "ece": PERCENTILE_BOOTSTRAP}  # every other scalar: SMOOTHED_BOOTSTRAP
 PER_CLASS = {"precision": WILSON, "recall": WILSON, "f1": SMOOTHED_BOOTSTRAP}
-SLICES = {"accuracy": WILSON, "f1_macro": SMOOTHED_BOOTSTRAP, "difference": SMOOTHED_BOOTSTRAP}
+SLICES = {"accuracy": WILSON, "f1_macro": SMOOTHED_BOOTSTRAP, "difference": GAP_METHOD}
+#: Methods that need no resamples: named even when no bootstrap was run (the gap's accuracy part is Wilson).
+WITHOUT_RESAMPLES = (WILSON, GAP_METHOD)
 
 
 def metric_method(name: str) -> str:
@@ -60,8 +68,8 @@ def intervals_object(metric_names, bootstrapped: bool, confidence: float, poisso
     """The record's `intervals`: method per metric family; bootstrap methods are None without resamples,
     and the Poisson bootstrap's own ids when `poisson`."""
     def method(name: str) -> str | None:
-        if name == WILSON or not bootstrapped:
-            return name if name == WILSON else None
+        if name in WITHOUT_RESAMPLES or not bootstrapped:
+            return name if name in WITHOUT_RESAMPLES else None
         return POISSON.get(name, name) if poisson else name
 
     used = {metric_method(m) for m in metric_names} | set(PER_CLASS.values()) | set(SLICES.values())

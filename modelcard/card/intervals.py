@@ -17,7 +17,8 @@ METHOD_LABELS = {"wilson": "Wilson score interval",
                  "expanded_percentile_bootstrap": "expanded percentile bootstrap",
                  "percentile_bootstrap": "percentile bootstrap",
                  "smoothed_poisson_bootstrap": "expanded percentile Poisson bootstrap with pseudo-counts",
-                 "expanded_percentile_poisson_bootstrap": "expanded percentile Poisson bootstrap"}
+                 "expanded_percentile_poisson_bootstrap": "expanded percentile Poisson bootstrap",
+                 "simultaneous_group_projection": "simultaneous group intervals projected onto the gap"}
 #: Methods whose resamples are Poisson(1) weights (`record` of streamed Parquet predictions).
 POISSON_METHODS = ("smoothed_poisson_bootstrap", "expanded_percentile_poisson_bootstrap")
 #: Display names of the scalar metrics, in the words of the card's tables.
@@ -49,6 +50,14 @@ METHOD_DEFINITIONS = {
     "smoothed_poisson_bootstrap": "The expanded percentile Poisson bootstrap over {resamples}, each resample's "
                                   "confusion counts plus random pseudo-counts worth half an image of right and wrong "
                                   "answers, so that a set without errors is not read as certainty.",
+    "simultaneous_group_projection": "The interval of a difference between groups (best minus worst): each of the G "
+                                     "groups gets its own interval at the stricter level 1 - 0.05 / G (Bonferroni; "
+                                     "Wilson score interval for accuracy, expanded percentile bootstrap over "
+                                     "{resamples} for F1), and the difference's interval runs from the smallest to "
+                                     "the largest gap those intervals allow, so it includes 0 whenever they overlap "
+                                     "and holds its level even for a group of one image. The difference itself, "
+                                     "best minus worst observed score, is biased upward: noise alone sets groups "
+                                     "apart.",
 }
 
 
