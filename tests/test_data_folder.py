@@ -127,7 +127,71 @@ def test_corrupt_and_truncated_files_are_skipped_and_other_files_ignored(tmp_pat
     assert skipped["ant/noise.png"].startswith("cannot identify image file")
     assert skipped["bee/cut.png"].startswith("truncated image")
     assert summary["ignored_files"] == 2
+    assert summary["ignored"] == {"not_image": 1, "svg_drawing": 0, "other_format": 0, "variant_copy": 0,
+                                  "excluded_subfolder": 0, "root_file": 1}
     assert summary["n_files"] == 30
+
+
+def test_files_left_out_are_counted_by_kind(tmp_path):
+    """Each file left out is counted once, under its own kind; the kinds add up to `ignored_files`,
+    in a plain folder and in one with train/val/test folders (files in no class folder included)."""
+    from modelcard.record.left_out import left_out
+    from modelcard.record.model import Data
+
+    root = make_folder(tmp_path / "plain")
+    (root / "ant" / "about.txt").write_text("a description")
+    (root / "ant" / "buzz.ogg").write_bytes(b"OggS")
+    (root / "bee" / "drawing.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (root / "bee" / "DRAWING2.SVG").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (root / "notes.md").write_text("in no class folder")
+    (root / "cat" / ".hidden.png").write_bytes(b"hidden files are not files of the data")
+    summary = load(root).summary()
+    expected = {"not_image": 2, "svg_drawing": 2, "other_format": 0, "variant_copy": 0, "excluded_subfolder": 0,
+                "root_file": 1}
+    assert summary["ignored"] == expected and summary["ignored_files"] == 5 and summary["n_files"] == 30
+    words = left_out(Data.from_dict(summary))
+    assert (words.label, words.text, words.total) == (
+        "Files left out", "2 non-image files; 2 SVG drawings; 1 file outside the class folders", 5)
+
+    split_root = tmp_path / "split"
+    for offset, split in enumerate(("train", "val", "test")):  # distinct images in each split
+        for k, name in enumerate(("ant", "bee", "ant", "bee", "ant", "bee")):
+            (split_root / split / name).mkdir(parents=True, exist_ok=True)
+            pattern(100 + 10 * offset + k).save(split_root / split / name / f"{k:02d}.png")
+    (split_root / "train" / "ant" / "x.txt").write_text("x")
+    (split_root / "test" / "bee" / "y.svg").write_text("<svg/>")
+    (split_root / "val" / "stray.png").write_bytes(b"in a split folder, in no class folder")
+    (split_root / "README").write_text("at the root")
+    summary = load(split_root).summary()
+    assert summary["ignored"] == {**expected, "not_image": 1, "svg_drawing": 1, "root_file": 2}
+    assert summary["ignored_files"] == 4
+
+
+def test_demo_rules_count_each_file_left_out_once(tmp_path):
+    """The demo's rules on a made-up stamps tree: each file left out is counted under the first
+    rule that applies (not an image, SVG, not PNG/JPEG, mirror/flip variant, excluded subfolder)."""
+    from training.data.demo import DEMO_CLASSES, demo_candidates
+
+    root = tmp_path / "stamps"
+    for folder in DEMO_CLASSES.values():
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    birds = root / DEMO_CLASSES["birds"]
+    pattern(1).save(birds / "robin.png")
+    pattern(2).save(birds / "robin_mirror.png")                      # variant copy
+    (birds / "robin.txt").write_text("A robin.")                      # not an image
+    (birds / "robin.ogg").write_bytes(b"OggS")                        # not an image
+    (birds / "robin.svg").write_text("<svg/>")                        # SVG drawing
+    pattern(3).save(birds / "robin.gif")                              # another format
+    (birds / "cartoon").mkdir()
+    pattern(4).save(birds / "cartoon" / "tweety.png")                 # excluded subfolder
+    pattern(5).save(birds / "cartoon" / "tweety_flip.png")            # variant copy (first rule that applies)
+    (birds / "cartoon" / "tweety.txt").write_text("A cartoon bird.")  # not an image
+    candidates, ignored = demo_candidates(root)
+    assert [c.relpath for c in candidates] == ["animals/birds/robin.png"]
+    assert ignored.to_dict() == {"not_image": 3, "svg_drawing": 1, "other_format": 1, "variant_copy": 2,
+                                 "excluded_subfolder": 1, "root_file": 0,
+                                 "excluded_subfolders": ["cartoon", "plastic", "toys"]}
+    assert ignored.total == 8
 
 
 def test_formats_and_nested_folders_are_read(tmp_path):

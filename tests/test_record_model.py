@@ -324,3 +324,12 @@ def test_every_section_of_every_record_is_typed():
     odd["efficiency"]["latency_ms_batch1"] = 8.0  # not the shape the model expects: kept as read, and found
     assert _kept_raw(RunRecord.from_dict(odd)) == ["run.json.efficiency.latency_ms_batch1[0]: float"]
     assert RunRecord.from_dict(odd).to_dict() == odd
+
+
+def test_every_kind_of_file_left_out_has_the_cards_words():
+    from modelcard.record.left_out import LEFT_OUT_KINDS
+    from modelcard.record.model import IgnoredFiles
+
+    assert tuple(kind.field for kind in LEFT_OUT_KINDS) == IgnoredFiles.kinds()
+    with pytest.raises(ValueError):
+        IgnoredFiles.of(["not_a_kind"])

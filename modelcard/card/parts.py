@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..record.left_out import LeftOut
 from ..record.model import (Bootstrap, Calibration, Confusion, Emissions, Metric as RecordMetric,
                             NearPair, PhaseCost, SkippedFile)
 from .examples_data import ExampleGrid
@@ -130,6 +131,7 @@ class TrainingData:
     skipped_files: list[SkippedFile]     # e.g. [SkippedFile(path="birds/x.png", reason="truncated image")] (the record's)
     ignored_files: int | None            # e.g. 3
     duplicates: Duplicates | None        # None when the data was not checked
+    left_out: LeftOut | None = None      # e.g. LeftOut("Files left out", "3,495 non-image files; 92 SVG drawings", 3587)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..card.info import DataInfo
+from ..record.left_out import LeftOut, left_out
 from ..record.model import Composition, Data, LabelIssues, Metric, NearPair, Quality, RunRecord
 
 ISSUE_NAMES = {"dark": "dark", "light": "light", "blurry": "blurry", "low_information": "low information",
@@ -50,6 +51,10 @@ class DataCard:
     thumbnails: dict[str, str] = field(default_factory=dict)  # relpath -> run-relative PNG path
     errors: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)             # e.g. "data.consent"
+
+    def left_out(self) -> LeftOut | None:
+        """The files the scan left out, in the model card's words (e.g. "3,495 non-image files; ...")."""
+        return left_out(self.source)
 
     def confirmed_pairs(self) -> list[NearPair]:
         """The leakage guard's confirmed near duplicates (pairs of a 1.0 record were all grouped)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelcard.errors import UserError
+from modelcard.record.model import IgnoredFiles
 
 from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample, SkippedFile
 from .phash import HASH_NAME, NEAR_THRESHOLD, NearMatch, near_duplicates
@@ -121,7 +122,7 @@ def _split(ok: list[Inspected], labels: list[int], group_ids: list[int], exact_i
 
 
 def build_dataset(
-    inspected: list[Inspected], class_names: list[str], info: SourceInfo, plan: SplitPlan, ignored: int
+    inspected: list[Inspected], class_names: list[str], info: SourceInfo, plan: SplitPlan, ignored: IgnoredFiles
 ) -> Dataset:
     """Build the checked, split `Dataset` from inspected candidates (any order)."""
     where = info.root or info.source
@@ -178,7 +179,7 @@ def build_dataset(
         split_fractions=None if plan.predefined is not None else dict(plan.fractions),
         split_seed=None if plan.predefined is not None else plan.seed,
         skipped=skipped,
-        ignored_count=ignored,
+        ignored=ignored,
         duplicates=DuplicateReport(exact_groups, exact_files, sorted(pairs, key=lambda p: (p.a, p.b)), NEAR_THRESHOLD, HASH_NAME,
                                    plan.near_duplicates, CONFIRM_METHOD, CONFIRM_THRESHOLD, MAX_DIFFERENCE),
         content_hash=content_hash([(i.candidate.class_name, i.candidate.relpath, i.sha256) for i in ok]),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modelcard.record.model import IgnoredFiles
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -81,7 +83,7 @@ class Dataset:
     split_fractions: dict[str, float] | None
     split_seed: int | None
     skipped: list[SkippedFile]
-    ignored_count: int
+    ignored: IgnoredFiles  # the files left out, by why, e.g. IgnoredFiles.of(["not_image", "root_file"])
     duplicates: DuplicateReport
     content_hash: str
     #: per class and split, images minus a plain stratified split's target (stratified splits only)
@@ -119,7 +121,8 @@ class Dataset:
             {"deviation": {c: dict(d) for c, d in self.split_deviation.items()}, "tolerance": self.split_tolerance,
              "warned": sorted(c for c, d in self.split_deviation.items() if max(map(abs, d.values())) > self.split_tolerance)},
             "skipped_files": [{"path": s.path, "reason": s.reason} for s in self.skipped],
-            "ignored_files": self.ignored_count,
+            "ignored_files": self.ignored.total,
+            "ignored": self.ignored.to_dict(),
             "duplicates": {
                 "exact_groups": self.duplicates.exact_groups,
                 "exact_files": self.duplicates.exact_files,

@@ -30,11 +30,11 @@ import subprocess
 from pathlib import Path
 
 from modelcard.errors import UserError
+from modelcard.record.model import IgnoredFiles
 
 from .assemble import SourceInfo, SplitPlan, build_dataset
 from .dataset import Dataset
-from .images import is_image_name
-from .scan import Candidate, inspect_all, walk_files
+from .scan import Candidate, inspect_all, left_out_kind, walk_files
 from .split import SPLITS, validate_fractions
 
 PACKAGE = "tuxpaint-stamps-default"
@@ -78,31 +78,42 @@ def stamps_root() -> Path:
     raise UserError(INSTALL_HINT)
 
 
+def demo_left_out_kind(path: Path, class_folder: Path) -> str | None:
+    """Why a file of a demo class folder is left out (an `IgnoredFiles` kind; the first rule that
+    applies), or None for a raster photo stamp: not an image, an SVG drawing, not PNG/JPEG, a
+    mirror/flip variant, or under an excluded subfolder."""
+    kind = left_out_kind(path)
+    if kind is not None:
+        return kind
+    if path.suffix.lower() not in RASTER_EXTENSIONS:
+        return "other_format"
+    if _VARIANT.search(path.stem):
+        return "variant_copy"
+    if EXCLUDED_SUBFOLDERS.intersection(path.relative_to(class_folder).parts[:-1]):
+        return "excluded_subfolder"
+    return None
+
+
 def is_demo_image(path: Path, class_folder: Path) -> bool:
     """A raster photo stamp: not a mirror/flip variant, not under an excluded subfolder."""
-    inner = path.relative_to(class_folder).parts[:-1]
-    return (
-        path.suffix.lower() in RASTER_EXTENSIONS
-        and is_image_name(path)
-        and not _VARIANT.search(path.stem)
-        and not EXCLUDED_SUBFOLDERS.intersection(inner)
-    )
+    return demo_left_out_kind(path, class_folder) is None
 
 
-def demo_candidates(root: Path) -> tuple[list[Candidate], int]:
-    """The demo class files (sorted) and how many other files in those folders were ignored."""
+def demo_candidates(root: Path) -> tuple[list[Candidate], IgnoredFiles]:
+    """The demo class files (sorted) and the other files of those folders, counted by why they were left out."""
     candidates: list[Candidate] = []
-    ignored = 0
+    kinds: list[str] = []
     for name, folder in sorted(DEMO_CLASSES.items()):
         class_folder = root / folder
         if not class_folder.is_dir():
             raise UserError(f"{class_folder} is missing, so {PACKAGE} looks incomplete; reinstall it: `sudo apt-get install --reinstall {PACKAGE}`")
         for path in walk_files(class_folder):
-            if is_demo_image(path, class_folder):
+            kind = demo_left_out_kind(path, class_folder)
+            if kind is None:
                 candidates.append(Candidate(name, path, path.relative_to(root).as_posix()))
             else:
-                ignored += 1
-    return candidates, ignored
+                kinds.append(kind)
+    return candidates, IgnoredFiles.of(kinds, excluded_subfolders=EXCLUDED_SUBFOLDERS)
 
 
 def load_demo(fractions: dict[str, float], seed: int, progress: bool = True, near_duplicates: str = "group") -> Dataset:

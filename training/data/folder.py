@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from modelcard.errors import UserError
+from modelcard.record.model import IgnoredFiles
 
 from .assemble import SourceInfo, SplitPlan, build_dataset
 from .dataset import Dataset
-from .scan import Candidate, candidates_in_class_folders, class_folders, inspect_all
+from .scan import Candidate, candidates_in_class_folders, class_folders, inspect_all, root_files
 from .split import SPLITS, validate_fractions
 
 _SPLIT_FOLDERS = {"train": ("train",), "val": ("val", "validation"), "test": ("test",)}
@@ -59,7 +60,8 @@ def predefined_split_folders(root: Path, required: tuple[str, ...] = SPLITS) -> 
     return {split: folder for split, folder in found.items() if folder is not None}
 
 
-def _predefined_candidates(root: Path, folders: dict[str, Path]) -> tuple[list[Candidate], list[str], int, dict[str, str]]:
+def _predefined_candidates(root: Path, folders: dict[str, Path]) -> tuple[list[Candidate], list[str], IgnoredFiles,
+                                                                          dict[str, str]]:
     per_split = {split: candidates_in_class_folders(folder, base=root) for split, folder in folders.items()}
     class_sets = {split: classes for split, (_, classes, _) in per_split.items()}
     first = next(iter(class_sets))  # train when present
@@ -69,8 +71,9 @@ def _predefined_candidates(root: Path, folders: dict[str, Path]) -> tuple[list[C
             detail = class_difference(train_classes, classes)
             raise UserError(f"{folders[split]} has different classes from {folders[first]} ({detail}); every split folder needs the same class subfolders")
     candidates = [c for cands, _, _ in per_split.values() for c in cands]
-    ignored = sum(n for _, _, n in per_split.values())
-    ignored += sum(1 for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
+    ignored = IgnoredFiles.of(root_files(root))
+    for _, _, left_out in per_split.values():
+        ignored = ignored.plus(left_out)
     assignment = {c.relpath: split for split, (cands, _, _) in per_split.items() for c in cands}
     return candidates, train_classes, ignored, assignment
 

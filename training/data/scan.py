@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from modelcard.record.model import IgnoredFiles
+
 from .images import decode_bytes, failure_reason, is_image_name, tf_decodes_identically, to_rgb
 from .phash import phash_variants
 from .similarity import thumbnail
@@ -61,23 +63,37 @@ def class_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and _visible(p.name))
 
 
-def candidates_in_class_folders(root: Path, base: Path | None = None) -> tuple[list[Candidate], list[str], int]:
-    """Candidates of a `root/<class>/...` tree, its class names, and how many files were ignored.
+def left_out_kind(path: Path) -> str | None:
+    """Why a file in a class folder is left out (an `IgnoredFiles` kind), or None for an image name:
+    "svg_drawing" for an SVG (vector, never decoded), "not_image" for any other non-image name."""
+    if path.suffix.lower() == ".svg":
+        return "svg_drawing"
+    return None if is_image_name(path) else "not_image"
 
-    Files that are not images by extension (and files lying directly in `root`) are ignored,
-    only counted. `base` is the folder relative paths start from (default `root`).
+
+def root_files(root: Path) -> list[str]:
+    """One "root_file" per visible file lying directly in `root`, in no class folder."""
+    return ["root_file" for p in root.iterdir() if p.is_file() and _visible(p.name)]
+
+
+def candidates_in_class_folders(root: Path, base: Path | None = None) -> tuple[list[Candidate], list[str], IgnoredFiles]:
+    """Candidates of a `root/<class>/...` tree, its class names, and the files left out, by kind.
+
+    Files that are not images by extension (`left_out_kind`) and files lying directly in `root`
+    are left out, only counted. `base` is the folder relative paths start from (default `root`).
     """
     base = base or root
     folders = class_folders(root)
-    ignored = sum(1 for p in root.iterdir() if p.is_file() and _visible(p.name))
+    kinds = root_files(root)
     candidates: list[Candidate] = []
     for folder in folders:
         for path in walk_files(folder):
-            if is_image_name(path):
+            kind = left_out_kind(path)
+            if kind is None:
                 candidates.append(Candidate(folder.name, path, path.relative_to(base).as_posix()))
             else:
-                ignored += 1
-    return candidates, [f.name for f in folders], ignored
+                kinds.append(kind)
+    return candidates, [f.name for f in folders], IgnoredFiles.of(kinds)
 
 
 def inspect(candidate: Candidate) -> Inspected:

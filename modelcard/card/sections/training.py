@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...record.left_out import left_out
 from ...record.measured import shared_words
 from ...record.model import Efficiency, Latency, Member, NearPair, RunRecord, Training
 from ...record.model import Duplicates as RecordDuplicates, Metric as RecordMetric
@@ -44,7 +45,7 @@ def _data(record: RunRecord) -> TrainingData:
         split_method=data.split_method, split_fractions=data.split_fractions,
         split_seed=data.split_seed, splits=splits, eval_sets=eval_sets, class_names=list(data.class_names),
         skipped_files=sorted(data.skipped_files or [], key=lambda f: f.path),
-        ignored_files=data.ignored_files, duplicates=_duplicates(data.duplicates),
+        ignored_files=data.ignored_files, duplicates=_duplicates(data.duplicates), left_out=left_out(data),
     )
 
 

@@ -6,7 +6,7 @@ with `record.to_json()` / `write_record`; conversion is generic (`modelcard.reco
 docs/run-record.md, "Typed model".
 """
 
-from .data import Data, Duplicates, EvalSetSummary, NearPair, SkippedFile, SplitBalance, SplitSummary
+from .data import Data, Duplicates, EvalSetSummary, IgnoredFiles, NearPair, SkippedFile, SplitBalance, SplitSummary
 from .datacard import Composition, DataCard, LabelIssues, Quality
 from .efficiency import Efficiency, Hardware, Latency
 from .emissions import ClusterEmissions, Emissions, Inference, InferenceCost, Phase, PowerMeasured, WorkerMeasured
@@ -26,7 +26,7 @@ __all__ = [
     "AccuracyInterval", "Artifacts", "Bootstrap", "Calibration", "ClassResult", "ClusterEmissions", "Composition", "Confusion", "ConfusedPair",
     "ConfusionMatrix", "CorruptedResult", "CrossValidation", "CvClassResult", "Data", "DataCard", "Distribution", "Duplicates",
     "EarlyStopping", "Efficiency", "Emissions", "EvalSetSummary", "Evaluation", "ExampleItem", "Examples",
-    "GradCam", "Hardware", "Head", "Inference", "InferenceCost", "Intervals", "LabelIssues", "Latency",
+    "GradCam", "Hardware", "Head", "IgnoredFiles", "Inference", "InferenceCost", "Intervals", "LabelIssues", "Latency",
     "MeasuredFact", "Member", "Metric", "MetricFact", "Model", "NearPair", "Phase", "PhaseCost",
     "PowerMeasured", "Provenance", "Quality", "Robustness", "RunError", "RunRecord", "SeedResult", "Seeds",
     "SkippedFile", "Slice", "SliceGroup", "SplitBalance", "SplitSummary", "Spread", "Sweep", "Training",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from typing import Iterable
 
 from ..typed import Section
 
@@ -65,6 +67,50 @@ class SplitBalance(Section):
 
 
 @dataclass(frozen=True, kw_only=True)
+class IgnoredFiles(Section):
+    """`data.ignored` (1.3): the files below the data root the scan left out, by why. A file in no
+    class folder is a `root_file`; any other counts once, under the first of the other kinds that
+    applies, in field order. The counts add up to `data.ignored_files`; the card's words for each
+    kind are `modelcard.record.left_out.LEFT_OUT_KINDS`."""
+
+    not_image: int = 0  # names without an image extension (the demo's .ogg, .txt, .dat, .wav), e.g. 3495
+    svg_drawing: int = 0  # SVG files: vector drawings, never decoded, e.g. 92
+    other_format: int = 0  # images in a format the source does not use (demo: not PNG or JPEG), e.g. 0
+    variant_copy: int = 0  # `_mirror`/`_flip` copies of another image (demo), e.g. 5
+    excluded_subfolder: int = 0  # images in a subfolder the source leaves out (demo), e.g. 41
+    root_file: int = 0  # files outside every class folder (directly in the root or a split folder), e.g. 0
+    excluded_subfolders: list[str] | None = None  # the subfolders left out, e.g. ["cartoon", "plastic", "toys"]
+
+    @staticmethod
+    def kinds() -> tuple[str, ...]:
+        """The count fields, in order, e.g. ("not_image", "svg_drawing", ...)."""
+        return tuple(f.name for f in fields(IgnoredFiles) if f.type in ("int", int))
+
+    @classmethod
+    def of(cls, kinds: Iterable[str], excluded_subfolders: Iterable[str] | None = None) -> "IgnoredFiles":
+        """The counts of a list of kinds (one per file left out), every count written (zeros too),
+        e.g. `IgnoredFiles.of(["not_image", "svg_drawing", "not_image"])`."""
+        counts = Counter(kinds)
+        unknown = set(counts) - set(cls.kinds())
+        if unknown:
+            raise ValueError(f"unknown kinds of ignored files: {sorted(unknown)}")
+        extra = {} if excluded_subfolders is None else {"excluded_subfolders": sorted(excluded_subfolders)}
+        return cls.build(**{k: counts[k] for k in cls.kinds()}, **extra)
+
+    def plus(self, other: "IgnoredFiles") -> "IgnoredFiles":
+        """Both tallies together (e.g. the split folders of a predefined split)."""
+        names = sorted(set(self.excluded_subfolders or []) | set(other.excluded_subfolders or []))
+        extra = {"excluded_subfolders": names} if self.excluded_subfolders is not None or \
+            other.excluded_subfolders is not None else {}
+        return self.build(**{k: getattr(self, k) + getattr(other, k) for k in self.kinds()}, **extra)
+
+    @property
+    def total(self) -> int:
+        """Every file left out, e.g. 3633 (`data.ignored_files`)."""
+        return sum(getattr(self, k) for k in self.kinds())
+
+
+@dataclass(frozen=True, kw_only=True)
 class Data(Section):
     source: str  # "demo", "tfds:NAME", a folder, or "predictions:FILE", e.g. "demo"
     class_names: list[str]  # class names in label-index order, e.g. ["birds", "fish"]
@@ -81,4 +127,5 @@ class Data(Section):
     split_seed: int | None = None  # seed of a stratified split, e.g. 0
     eval_sets: dict[str, EvalSetSummary] | None = None  # extra labelled sets, e.g. {}
     split_balance: SplitBalance | None = None  # deviation from a plain stratified split (1.2)
-    ignored_files: int | None = None  # non-image files ignored, e.g. 3633
+    ignored_files: int | None = None  # every file left out (1.3: the sum of `ignored`), e.g. 3633
+    ignored: IgnoredFiles | None = None  # the files left out, by why (1.3), e.g. {"not_image": 3495, ...}
