@@ -47,6 +47,24 @@ class AccuracyInterval(Section):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CvIntervalParts(Section):
+    pooled: list[float] | None = None  # bootstrap interval on the pooled out-of-fold predictions, e.g. [0.69, 0.82]
+    corrected_t: list[float] | None = None  # Nadeau-Bengio over the fold scores, e.g. [0.68, 0.83]; None: < 2 folds
+    fold_scores: list[float] | None = None  # each fold's score, e.g. [0.74, 0.8, 0.77, 0.71, 0.79]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CvIntervals(Section):
+    confidence: float | None = None  # nominal level of every interval, e.g. 0.95
+    n_resamples: int | None = None  # bootstrap resamples of the pooled predictions, e.g. 1000
+    seed: int | None = None  # the bootstrap's seed, e.g. 0
+    methods: dict[str, str] | None = None  # method id -> description, e.g. {"bootstrap_or_corrected_t": "the wider of ..."}
+    metrics: dict[str, str | None] | None = None  # score -> method id, e.g. {"f1_macro": "bootstrap_or_corrected_t"}
+    per_class: dict[str, str | None] | None = None  # per-class score -> method id, e.g. {"recall": "wilson_or_corrected_t"}
+    parts: dict[str, CvIntervalParts] | None = None  # score -> its two parts, e.g. {"f1_macro": {...}}
+
+
+@dataclass(frozen=True, kw_only=True)
 class CvClassResult(Section):
     class_name: str  # e.g. "birds"
     support: int  # e.g. 30
@@ -73,3 +91,4 @@ class CrossValidation(Section):
     accuracy_interval: AccuracyInterval | None = None  # how the accuracy interval was made
     fold_sizes: list[int] | None = None  # e.g. [40, 40, 40, 40, 39]
     fold_of: list[int] | None = None  # each image's fold, e.g. [0, 3, 1, ...]
+    intervals: CvIntervals | None = None  # the method of every interval (1.3), e.g. {"metrics": {"f1_macro": ...}}
