@@ -66,7 +66,11 @@ def test_section_is_plain_json_and_matches_the_record_schema():
     validator = jsonschema.Draft202012Validator({**schema["$defs"]["robustness"], "$defs": schema["$defs"]})
     validator.validate(json.loads(text))
     assert set(section) == {"suite", "set", "n", "seed", "clean_accuracy", "relative_robustness", "corruptions",
-                            "parameters", "method"}
+                            "parameters", "method", "relative_robustness_ci", "relative_robustness_interval"}
+    ratio = section["relative_robustness_ci"]
+    assert ratio["value"] == section["relative_robustness"] and ratio["ci_low"] < ratio["value"] < ratio["ci_high"]
+    assert section["relative_robustness_interval"] | {"description": None} == {
+        "method": "smoothed_paired_bootstrap", "description": None, "confidence": 0.95, "n_resamples": 1000, "seed": 3}
 
 
 def test_paired_drop_counts_only_changed_images():

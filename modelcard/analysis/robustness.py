@@ -10,7 +10,9 @@ Pure numpy on predictions (the corrupting and predicting happen in `training.rob
   (`paired.py`, which says why not a percentile bootstrap: that collapses to [0, 0] whenever
   no image changes, as happens on small test sets). Deterministic, so it needs no seed.
 * Relative robustness = mean corrupted accuracy over every (corruption, severity) divided by
-  the clean accuracy (None when the clean accuracy is 0).
+  the clean accuracy (None when the clean accuracy is 0). Its interval (since 1.3,
+  `relative_robustness_ci`) is a smoothed paired bootstrap of the ratio over the images
+  (`paired_ratio.py`), seeded with the section's seed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .evaluate import evaluate_predictions, metric
 from .inputs import validate_predictions
 from .paired import METHOD as PAIRED_METHOD
 from .paired import paired_difference_interval
+from .paired_ratio import RATIO_DESCRIPTION, RATIO_METHOD, relative_robustness_interval
 from .samples import per_sample
 
 
@@ -70,15 +73,24 @@ def robustness_section(y_true, clean_prob, corrupted: Mapping[tuple[str, int], n
     relative = None
     if accuracies and clean["value"]:
         relative = float(np.mean(accuracies)) / clean["value"]
+    ratio = relative_robustness_interval(clean_correct, corrupted_correct, n_resamples=n_resamples, seed=seed,
+                                         confidence=confidence) if probs else None
+    extra = {} if ratio is None or relative is None else {
+        "relative_robustness_ci": metric(relative, min(ratio.ci_low, relative), max(ratio.ci_high, relative))
+        if ratio.ci_low is not None else metric(relative),
+        "relative_robustness_interval": {"method": RATIO_METHOD, "description": RATIO_DESCRIPTION,
+                                         "confidence": float(confidence), "n_resamples": int(n_resamples),
+                                         "seed": int(seed)}}
     return {
         "suite": suite, "set": eval_set, "n": int(len(y_true)), "seed": int(seed),
-        "clean_accuracy": clean, "relative_robustness": relative, "corruptions": table,
+        "clean_accuracy": clean, "relative_robustness": relative, "corruptions": table, **extra,
         "parameters": parameters,
         "method": (f"ImageNet-C corruptions (Hendrycks & Dietterich 2019) applied to the {eval_set} images at "
                    f"{resolution}x{resolution} px{', parameters from ' + reference if reference else ''}; accuracy "
                    f"intervals as for the {eval_set} set; accuracy_drop = clean minus corrupted accuracy on the "
                    f"same images, {confidence:.0%} {PAIRED_METHOD} over the images whose outcome changed; "
-                   "relative_robustness = mean corrupted accuracy / clean accuracy"),
+                   "relative_robustness = mean corrupted accuracy / clean accuracy, "
+                   f"{confidence:.0%} smoothed paired bootstrap over the images"),
     }
 
 

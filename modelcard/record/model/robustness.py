@@ -15,6 +15,15 @@ class CorruptedResult(Section):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RatioIntervalMethod(Section):
+    method: str | None = None  # method id, e.g. "smoothed_paired_bootstrap"
+    description: str | None = None  # in words, e.g. "expanded percentile interval of paired bootstrap resamples ..."
+    confidence: float | None = None  # e.g. 0.95
+    n_resamples: int | None = None  # e.g. 1000
+    seed: int | None = None  # e.g. 0
+
+
+@dataclass(frozen=True, kw_only=True)
 class Robustness(Section):
     suite: str  # "quick" or "full", e.g. "quick"
     set: str  # the set corrupted, e.g. "test"
@@ -25,3 +34,5 @@ class Robustness(Section):
     corruptions: dict[str, dict[str, CorruptedResult]]  # corruption -> severity -> result
     parameters: dict  # corruption -> severity -> reference parameter, e.g. {"contrast": {"1": 0.4}}
     method: str  # in words, e.g. "ImageNet-C corruptions (Hendrycks & Dietterich 2019) ..."
+    relative_robustness_ci: Metric | None = None  # the same with its interval (1.3), e.g. {"value": 0.7667, "ci_low": 0.66, ...}
+    relative_robustness_interval: RatioIntervalMethod | None = None  # how that interval was made (1.3)
