@@ -59,7 +59,9 @@ def test_methods_are_named_once_per_table_and_undefined_scores_read_too_few_imag
     assert md.count("Intervals: Wilson score interval for precision and recall; expanded percentile bootstrap with "
                     "pseudo-counts for F1.") == 1
     assert md.count("Intervals: Wilson score interval for accuracy; expanded percentile bootstrap with pseudo-counts "
-                    "for F1 (macro) and the differences between groups.") == 1
+                    "for F1 (macro); simultaneous group intervals projected onto the gap for the differences between "
+                    "groups.") == 1
+    assert "**simultaneous group intervals projected onto the gap**: The interval of a difference between groups" in md
     assert "not where the true calibration error lies" in md  # what the ECE interval means
     assert "too few images" in out[".html"]
     metrics = _front_matter(md)["model-index"][0]["results"][0]["metrics"]

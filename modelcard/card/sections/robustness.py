@@ -49,6 +49,7 @@ class Robustness:
     seed: int | None = None              # e.g. 0
     clean_accuracy: Metric | None = None  # e.g. Metric(0.9, 0.81, 0.95)
     relative_robustness: float | None = None  # e.g. 0.83
+    relative_robustness_ci: Metric | None = None  # e.g. Metric(0.83, 0.74, 0.91) (1.3; None in older records)
     severities: list[int] = field(default_factory=list)  # e.g. [1, 3, 5]
     corruptions: list[CorruptionResult] = field(default_factory=list)
     method: str | None = None            # e.g. "ImageNet-C corruptions ... paired percentile bootstrap ..."
@@ -69,6 +70,8 @@ def robustness(record: RunRecord) -> Robustness:
     return Robustness(measured=True, suite=section.suite, eval_set=section.set, n=section.n,
                       seed=section.seed, clean_accuracy=metric_of(section.clean_accuracy),
                       relative_robustness=section.relative_robustness, severities=sorted(severities),
+                      relative_robustness_ci=None if section.relative_robustness_ci is None
+                      else metric_of(section.relative_robustness_ci),
                       corruptions=corruptions, method=section.method)
 
 

@@ -39,13 +39,14 @@ class CrossValidation:
     n_train: int                # e.g. 151
     n_val: int                  # e.g. 30
     accuracy: Metric            # e.g. Metric(0.917, 0.866, 0.949) (Wilson on n)
-    f1_macro: float | None      # e.g. 0.915
-    per_class_rows: list[list[str]]  # e.g. [["cats", "60", "0.950"]]
+    f1_macro: Metric            # e.g. Metric(0.915, 0.861, 0.951) (value only in records before 1.3)
+    per_class_rows: list[list[str]]  # e.g. [["cats", "60", "0.950 [0.863, 0.983]"]] (value only before 1.3)
     interval_method: str        # e.g. "Wilson score interval on n = train+val pooled out-of-fold predictions"
     folds: str                  # e.g. "stratified group K-fold over train+val (...)"
     head: str                   # e.g. "a fresh softmax head per fold with the chosen configuration's settings ..."
     k_note: str | None = None   # e.g. "K shrank from 5 to 3: class 'space' has only 3 distinct images ..."
     corrected_t: list[float] | None = None  # e.g. [0.85, 0.96] (Nadeau-Bengio, for comparison)
+    f1_interval_method: str | None = None  # e.g. "the wider of the expanded percentile bootstrap ... (1,000 resamples, seed 0)" (1.3)
 
 
 @dataclass
@@ -68,17 +69,27 @@ def _seeds(section: Seeds) -> SeedSpread:
 
 
 def _cv(section: RecordCrossValidation) -> CrossValidation:
-    per_class = [[p.class_name, fmt.count(p.support), fmt.num(p.recall.value if p.recall is not None else None)]
-                 for p in section.per_class]
+    per_class = [[p.class_name, fmt.count(p.support), fmt.metric(metric_of(p.recall))] for p in section.per_class]
     interval = section.accuracy_interval
     method = (interval.description or interval.method) if interval is not None else None
-    f1_macro = section.metrics.get("f1_macro")
     return CrossValidation(k=section.k, n=section.n, n_train=section.n_train, n_val=section.n_val,
                            accuracy=metric_of(section.metrics["accuracy"]),
-                           f1_macro=f1_macro.value if f1_macro is not None else None, per_class_rows=per_class,
+                           f1_macro=metric_of(section.metrics.get("f1_macro")), per_class_rows=per_class,
                            interval_method=method or "not recorded",
                            folds=section.folds or "", head=section.head or "",
-                           k_note=section.k_note, corrected_t=interval.corrected_t if interval is not None else None)
+                           k_note=section.k_note, corrected_t=interval.corrected_t if interval is not None else None,
+                           f1_interval_method=_f1_method(section))
+
+
+def _f1_method(section: RecordCrossValidation) -> str | None:
+    """The F1 (macro) interval's method in words with its resamples (1.3), or None (older records: no interval)."""
+    recorded = section.intervals
+    method = ((recorded.metrics or {}).get("f1_macro") if recorded is not None else None)
+    words = (recorded.methods or {}).get(method) if method else None
+    if not words:
+        return None
+    resamples = f" ({recorded.n_resamples:,} bootstrap resamples, seed {recorded.seed})" if recorded.n_resamples else ""
+    return words + resamples
 
 
 def seeds_cv(record: RunRecord) -> SeedsCV | None:
@@ -92,7 +103,7 @@ def seeds_cv(record: RunRecord) -> SeedsCV | None:
     rows = []
     if cv is not None:
         rows.append([f"the recipe ({cv.k}-fold cross-validation)", f"{fmt.count(cv.n)} train+val",
-                     fmt.metric(cv.accuracy), fmt.num(cv.f1_macro)])
+                     fmt.metric(cv.accuracy), fmt.metric(cv.f1_macro)])
     if metrics:
         rows.append(["the shipped model (test split)", f"{fmt.count(test.n_samples)} test",
                      fmt.metric(test.metric("accuracy")), fmt.metric(test.metric("f1_macro"))])
