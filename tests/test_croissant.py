@@ -39,13 +39,21 @@ def _croissant(result) -> Path:
 def test_example_data_card_loads_with_mlcroissant(tmp_path):
     run = RunRef(EXAMPLE, read_record(EXAMPLE))
     path = _croissant(build_cards(run, tmp_path, card_info=ROOT / "card.yaml", policy=ROOT / "policy.yaml"))
-    ds = _load(path)
-    assert [r.name for r in ds.metadata.record_sets] == ["images"]
+    _load(path)
+    for card in (path.with_name(path.name.replace(".croissant.json", ".md")),
+                 path.with_name(path.name.replace(".croissant.json", ".data.md"))):
+        text = card.read_text(encoding="utf-8")  # the total counted every kind: worded as no kind in particular
+        assert "**Other files left out**: 3,633" in text and "Non-image" not in text
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.1"
     assert all(isinstance(doc[key], str) and doc[key] for key in RAI)
     record = run.record
-    assert record["data"]["content_hash"] in doc["distribution"][0]["description"]
+    # a 1.2 record lists no files: a pattern such as **/*.png would match thousands the run never used,
+    # so no file is named (no FileSet, no RecordSet reading one) and the description says why
+    assert doc["distribution"] == [] and "recordSet" not in doc and "*" not in json.dumps(doc["distribution"])
+    assert record["data"]["content_hash"] in doc["description"]
+    assert "The exact list of files the run used is not available" in doc["description"]
+    assert "Other files left out: 3,633." in doc["description"]  # a 1.2 record holds only their total
     test_issues = record["label_issues"]["test"]
     assert f"estimated label issues in test: {test_issues['count']}" in doc["rai:dataAnnotationAnalysis"]
     assert "cleanvision" in doc["rai:dataLimitations"]
@@ -84,10 +92,87 @@ def test_mlcroissant_reads_the_trained_folder_with_the_right_labels(tmp_path):
     assert main(["train", "--data", str(data), "--weights", "none", "--input-size", "96", "--epochs", "1",
                  "--robustness", "none", "--inference-predictions", "0", "--runs-dir", str(runs),
                  "--cache-dir", str(tmp_path / "cache")]) == 0
-    path = _croissant(build_cards(resolve_run("latest", runs), tmp_path / "cards"))
+    run = resolve_run("latest", runs)
+    # train records the exact files and a wall time that holds every emissions phase (the data scan too)
+    assert run.record["artifacts"]["data_files"] == "data_files.csv"
+    phases = (run.record["emissions"] or {}).get("phases") or []
+    assert any(p["kind"] == "data_scan" for p in phases)
+    assert run.record["provenance"]["duration_s"] >= sum(p["duration_s"] for p in phases)
+    path = _croissant(build_cards(run, tmp_path / "cards"))
     beside = data / path.name  # the FileSet's paths are relative to the folder the JSON-LD sits in
     shutil.copy(path, beside)
     records = list(_load(beside).records("images"))
     labels = sorted(r["images/label"].decode() for r in records)
     assert labels == sorted(p.relative_to(data).parts[0] for p in data.rglob("*.png"))
     assert len(records) == 12 and all(r["images/image"].size[0] >= 32 for r in records)
+
+
+def _run_from_folder(root: Path, runs: Path) -> Path:
+    """A `train`-like run of the folder without TensorFlow: the data section and data_files.csv as
+    training writes them, test predictions of a guessing model and a minimal data card."""
+    import numpy as np
+
+    from modelcard.analysis import evaluate_predictions
+    from modelcard.record import Predictions, open_run
+    from training.data import resolve_source
+    from training.run_sections import data_section, write_data_files
+
+    dataset = resolve_source(str(root), progress=False)
+    test = dataset.splits["test"]
+    labels = np.array([s.label for s in test])
+    probs = np.full((len(test), len(dataset.class_names)), 1 / len(dataset.class_names))
+    with open_run(runs, "folder", "train") as writer:
+        writer.set(data=data_section(dataset, {}), data_card={"collected_by": "train", "errors": []})
+        write_data_files(writer, dataset)
+        writer.add_predictions("test", Predictions(np.array([s.relpath for s in test]), labels, probs,
+                                                   list(dataset.class_names)))
+        evaluation = evaluate_predictions(labels, probs, dataset.class_names, n_resamples=20)
+        writer.add_evaluation("test", {**evaluation, "source": "test split"})
+    return writer.path
+
+
+def test_file_set_lists_exactly_the_files_the_run_used(tmp_path):
+    import fnmatch
+    import glob
+    import hashlib
+
+    root = make_folder(tmp_path / "data", per_class=6)
+    shutil.copy(root / "red" / "red00.png", root / "red" / "odd [1] *?.png")  # glob characters in a used name
+    (root / "red" / "notes.txt").write_text("a description")
+    (root / "blue" / "sketch.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (root / "green" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really a png")  # skipped as unreadable
+    shutil.copy(root / "blue" / "blue00.png", root / "stray.png")  # in no class folder
+    run = _run_from_folder(root, tmp_path / "runs")
+    record = read_record(run)
+    assert record["data"]["ignored"] == {"not_image": 1, "svg_drawing": 1, "other_format": 0, "variant_copy": 0,
+                                         "excluded_subfolder": 0, "root_file": 1}
+    path = _croissant(build_cards(resolve_run(str(run), tmp_path / "runs"), tmp_path / "cards"))
+    _load(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    (file_set,) = [d for d in doc["distribution"] if d["@type"] == "cr:FileSet"]
+    (manifest,) = [d for d in doc["distribution"] if d["@type"] == "cr:FileObject"]
+    rows = (run / "data_files.csv").read_text(encoding="utf-8").splitlines()
+    used = sorted(line.split(",")[0] for line in rows[1:])  # no commas in these names
+    assert len(used) == record["data"]["n_files"] == 19 and "red/odd [1] *?.png" in used
+    includes = file_set["includes"]
+    assert includes == [glob.escape(p) for p in used]  # sorted, one per file, wildcards escaped
+    everything = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert [p for p in everything if any(fnmatch.fnmatchcase(p, pattern) for pattern in includes)] == used
+    assert sorted({m for pattern in includes for m in glob.glob(pattern, root_dir=root, recursive=True)}) == used
+    # the manifest is the run's own, hashed by the record, and each row holds its file's sha256
+    assert manifest["sha256"] == record["artifacts_sha256"]["data_files.csv"]
+    assert manifest["contentUrl"] == record["artifacts"]["data_files"] == "data_files.csv"
+    for line in rows[1:]:
+        rel, _, _, sha, size = line.rsplit(",", 4)
+        assert hashlib.sha256((root / rel).read_bytes()).hexdigest() == sha and (root / rel).stat().st_size == int(size)
+    assert "exactly the 19 files the run used" in file_set["description"]
+    for card in (path.with_name("folder.md"), path.with_name("folder.data.md")):  # the cards say the same
+        assert ("**Files left out**: 1 non-image file; 1 SVG drawing; 1 file outside the class folders"
+                in card.read_text(encoding="utf-8"))
+    assert ("Files left out: 1 non-image file; 1 SVG drawing; 1 file outside the class folders. "
+            "Unreadable files skipped: 1.") in file_set["description"]
+    # mlcroissant reads exactly those files, each with its class (the document beside the folder)
+    beside = root / path.name
+    shutil.copy(path, beside)
+    labels = sorted(r["images/label"].decode() for r in _load(beside).records("images"))
+    assert labels == sorted(p.split("/")[0] for p in used)

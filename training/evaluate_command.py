@@ -29,7 +29,7 @@ from .data_card import DataCardCollector
 from .features import extract
 from .full_model import model_input_size
 from .metadata import load_metadata, unmatched_warning
-from .run_sections import data_section
+from .run_sections import data_section, write_data_files
 from .stages.context import EvalSet, MemberContext, metadata_attributes
 from .stages.pipeline import Stage, run_stages, stage
 from .stages import post_fit
@@ -106,6 +106,7 @@ def described(sets: dict[str, EvalSet], model, model_path: Path, size: int, meta
         summary = data_section(main.dataset, {n: s.dataset for n, s in sets.items() if n != MAIN_SET})
         if main.split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
             summary["splits"] = {MAIN_SET: summary["splits"].pop("eval")}
+        write_data_files(ctx.writer, main.dataset, {main.split: MAIN_SET})  # the files evaluated
         hardware = guarded("hardware", collect_hardware, warnings=ctx.writer.warnings)
         for line in main.dataset.warnings:
             ctx.writer.warn(line)

@@ -11,6 +11,7 @@ import io
 
 from modelcard import atomic
 from modelcard.record import RunWriter
+from modelcard.record.data_files import ARTIFACT_KEY, DATA_FILES_CSV, DataFile, data_files_text
 
 from .config import TrainConfig
 from .fit import FitResult
@@ -22,6 +23,16 @@ def data_section(dataset, eval_sets: dict) -> dict:
     section["eval_sets"] = {name: {"source": str(ds.root), "n": ds.n_files, "class_counts": ds.class_counts("eval")}
                             for name, ds in sorted(eval_sets.items())}
     return section
+
+
+def write_data_files(writer: RunWriter, dataset, splits: dict[str, str] | None = None) -> None:
+    """`data_files.csv` (`artifacts.data_files`): every file of the dataset's splits, with the sha256
+    and size its scan read (no file is read again). `splits`: {dataset split: the record's name for
+    it} when the run used only some splits (evaluate: its test set); default every split."""
+    chosen = splits if splits is not None else {name: name for name in dataset.splits}
+    files = [DataFile(s.relpath, dataset.class_names[s.label], recorded, s.sha256, s.size_bytes)
+             for split, recorded in chosen.items() for s in dataset.splits[split]]
+    writer.write_artifact(ARTIFACT_KEY, DATA_FILES_CSV, data_files_text(files))
 
 
 def model_section(spec, weights: dict, *, dropout: float, n_classes: int, preprocessing: str,

@@ -31,7 +31,7 @@ from .data.sources import DEFAULT_SEED, default_cache_dir
 from .data_card import DataCardCollector
 from .metadata import load_metadata, unmatched_warning
 from .progress import about, detail, log
-from .run_sections import data_section
+from .run_sections import data_section, write_data_files
 from .seeds import record_seeds_and_cv
 from .worker_steps import cluster_hardware, for_this_worker
 from .stages import FinetuneEngine, HeadEngine, LoadedData, Member, record_emissions, record_sweep
@@ -111,6 +111,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
             writer = stack.enter_context(open_run(runs_dir, name, "train", command_line=command_line,
                                                   config=member_cfg.to_dict(), start=start))
             writer.set(data=data_section(data.dataset, data.eval_sets), hardware=hardware)
+            write_data_files(writer, data.dataset)
             for line in hardware_warnings + data.dataset.warnings:  # dataset: split balance
                 writer.warn(line)
             if unmatched := unmatched_warning(data.metadata, [data.dataset, *data.eval_sets.values()]):

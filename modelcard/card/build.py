@@ -24,6 +24,7 @@ from ..compare.members import comparison_sources
 from ..datacard.model import data_card, has_data_card
 from ..record import RunRef, list_runs
 from ..record.artifacts import check_artifacts
+from ..record.data_files import read_data_files
 from ..record.model import Member
 from ..record.sweep_table import member_row
 from .assemble import assemble_card
@@ -94,7 +95,8 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
     card.artifact_check = check_artifacts(Path(run.path), run.record)
     card.artifact_problems = list(card.artifact_check.problems)
     if has_data_card(run.model):
-        card.data_card = data_card(run.model, shown.data, card.slug, card.details.name)
+        card.data_card = data_card(run.model, shown.data, card.slug, card.details.name,
+                                   files=read_data_files(Path(run.path), run.model))
     built = BuiltCard(card=card, info=bound.info, info_path=bound.path, completeness=from_card(card, bound.info),
                       coverage=coverage(card, bound.info))
     if loaded is not None:

@@ -2,9 +2,11 @@
 
 MLCommons' Croissant describes a data set for ML tools; its RAI vocabulary carries the facts
 a data card holds. What goes where:
-- `distribution`: one FileSet for the image folder (one class folder per label), with the
-  folder's content hash (modelcard's sha-256 over the sorted per-file sha-256s) in its
-  description, since a Croissant FileSet has no hash property of its own;
+- `distribution`: one FileSet for the image folder (one class folder per label) listing exactly
+  the files the run used, with the folder's content hash (modelcard's sha-256 over the sorted
+  per-file sha-256s) in its description, since a Croissant FileSet has no hash property of its
+  own, and a FileObject for the run's `data_files.csv` (every file's sha256); runs that did not
+  record the file list name no files (`croissant_files.py` says why);
 - `recordSet` "images": the image (`content` of each file) and its class label (the file's
   class folder, by a regex on its path);
 - `rai:dataCollection` (card.yaml `data.collection`) and `rai:personalSensitiveInformation`
@@ -23,7 +25,7 @@ import json
 import re
 
 from ..card.model import Card
-from ..record.model import Data
+from .croissant_files import distribution
 from .model import ISSUE_NAMES, DataCard, issue_text
 
 CROISSANT_SUFFIX = ".croissant.json"
@@ -44,8 +46,6 @@ CONTEXT = {
 }
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "BMP": "image/bmp", "WEBP": "image/webp",
            "TIFF": "image/tiff"}
-EXTENSIONS = {"image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), "image/gif": ("gif",), "image/bmp": ("bmp",),
-              "image/webp": ("webp",), "image/tiff": ("tif", "tiff")}
 
 
 def _not_provided(key: str) -> str:
@@ -112,29 +112,14 @@ def _preprocessing(card: Card) -> str:
     return "; ".join(steps) + "."
 
 
-def _folder_text(data: Data) -> str:
-    """Which files of the folder make up the data set, and its content hash."""
-    used = f"{data.n_files} image files" if data.n_files is not None else "the image files"
-    selection = (" (a selection of the folder: the demo's photo stamps, see docs/demo-data.md)"
-                 if data.source == "demo" else "")
-    skipped = len(data.skipped_files or []) + int(data.ignored_files or 0)
-    return (f"The image folder {data.root or data.source}, one folder per class: {used} make up the "
-            f"data set{selection}" + (f"; {skipped} other files were skipped or ignored" if skipped else "")
-            + (f"; content hash {data.content_hash} (sha-256 over the sorted sha-256s of the files)"
-               if data.content_hash else "; content hash not recorded"))
-
-
 def croissant_document(dc: DataCard, card: Card) -> dict:
     """The Croissant JSON-LD dict of the data card `dc` (beside model card `card`)."""
     data = dc.source
     formats = _encoding_formats(dc)
-    includes = [f"**/*.{ext}" for fmt in formats for ext in EXTENSIONS[fmt]]
+    files = distribution(dc, formats)
     # the label is the deepest folder of the path named like a class: a class folder, under
     # train/ val/ test/ or not, and the demo's nested Tux Paint folders (animals/mammals/apes/x.png)
     label_regex = "^(?:.*/)?(" + "|".join(re.escape(c) for c in data.class_names) + ")/"
-    file_set = {"@type": "cr:FileSet", "@id": "image-files", "name": "image-files",
-                "description": _folder_text(data),
-                "encodingFormat": formats[0] if len(formats) == 1 else formats, "includes": includes}
     fields = [
         {"@type": "cr:Field", "@id": "images/image", "name": "image", "description": "The image file's content.",
          "dataType": "sc:ImageObject",
@@ -151,10 +136,11 @@ def croissant_document(dc: DataCard, card: Card) -> dict:
         "@context": CONTEXT, "@type": "sc:Dataset", "conformsTo": CONFORMS_TO,
         "name": f"{dc.slug}-data",
         "description": (dc.human.description or data.description or f"The images of {dc.name}")
-                       + f" ({n} images in {len(data.class_names)} classes; run {dc.run_id}).",
+                       + f" ({n} images in {len(data.class_names)} classes; run {dc.run_id})."
+                       + (f" {files.note}" if files.note else ""),
         "license": dc.license or _not_provided("data.license"),
         "url": f"{dc.slug}.data.html",
-        "distribution": [file_set],
+        "distribution": files.entries,
         "recordSet": [{"@type": "cr:RecordSet", "@id": "images", "name": "images",
                        "description": "One record per image: the image and its class label.", "field": fields}],
         "rai:dataCollection": dc.human.collection or _not_provided("data.collection"),
@@ -165,6 +151,8 @@ def croissant_document(dc: DataCard, card: Card) -> dict:
         "rai:dataAnnotationAnalysis": _annotation(dc),
         "rai:dataPreprocessingProtocol": _preprocessing(card),
     }
+    if files.file_set is None:  # no file named, so no record can be read (the description says why)
+        del doc["recordSet"]
     return doc
 
 

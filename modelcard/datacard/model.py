@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..card.info import DataInfo
+from ..record.data_files import DataFiles
 from ..record.left_out import LeftOut, left_out
 from ..record.model import Composition, Data, LabelIssues, Metric, NearPair, Quality, RunRecord
 
@@ -51,6 +52,7 @@ class DataCard:
     thumbnails: dict[str, str] = field(default_factory=dict)  # relpath -> run-relative PNG path
     errors: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)             # e.g. "data.consent"
+    files: DataFiles | None = None  # the run's data_files.csv (1.3), e.g. DataFiles("data_files.csv", "41ab…", (...))
 
     def left_out(self) -> LeftOut | None:
         """The files the scan left out, in the model card's words (e.g. "3,495 non-image files; ...")."""
@@ -128,8 +130,10 @@ def has_data_card(record: dict | RunRecord) -> bool:
     return bool(record.data_card or record.label_issues)
 
 
-def data_card(record: dict | RunRecord, info: DataInfo, slug: str, name: str) -> DataCard:
-    """Assemble the data card of `record` (see `has_data_card`)."""
+def data_card(record: dict | RunRecord, info: DataInfo, slug: str, name: str,
+              files: DataFiles | None = None) -> DataCard:
+    """Assemble the data card of `record` (see `has_data_card`); `files`: the manifest the record
+    names, read from the run folder (`record.data_files.read_data_files`)."""
     record = RunRecord.of(record)
     data, section, found = record.data, record.data_card, record.label_issues or {}
     license_text, license_from = (data.license, "the run record") if data.license else (None, None)
@@ -152,5 +156,5 @@ def data_card(record: dict | RunRecord, info: DataInfo, slug: str, name: str) ->
         thumbnails=dict((section.thumbnails if section else None) or {}),
         errors=[f"A data-card collector failed, so part of this card is missing: {e}"
                 for e in (section.errors if section else None) or []],
-        gaps=gaps,
+        gaps=gaps, files=files,
     )

@@ -77,6 +77,15 @@ class RunWriter:
         """Name a file beside run.json in `artifacts`, e.g. add_artifact("label_issues", "label_issues.csv")."""
         self.record["artifacts"][key] = rel
 
+    def write_artifact(self, key: str, rel: str, text: str) -> Path:
+        """Write a text file beside run.json (atomically) and name it in `artifacts` (so its sha256 is
+        recorded in `artifacts_sha256` when the run ends), e.g. write_artifact("data_files", "data_files.csv", csv)."""
+        path = self.path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(path, text)
+        self.add_artifact(key, rel)
+        return path
+
     def drop_section(self, key: str) -> None:
         """Leave an optional top-level section out of the record again, e.g. drop_section("label_issues")."""
         self.record.pop(key, None)

@@ -161,7 +161,7 @@ def build_dataset(
     splits: dict[str, list[Sample]] = {name: [] for name in plan.names}
     for item, label, group, split in zip(ok, labels, group_ids, assignment):
         c = item.candidate
-        splits[split].append(Sample(c.path, c.relpath, label, item.sha256, group, item.tf_ready))
+        splits[split].append(Sample(c.path, c.relpath, label, item.sha256, group, item.tf_ready, item.size_bytes))
     exact_groups, exact_files = _exact_groups([i.sha256 for i in ok])
     pairs = [
         NearDuplicatePair(ok[m.i].candidate.relpath, ok[m.j].candidate.relpath, m.kind, m.distance,

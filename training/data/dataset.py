@@ -26,6 +26,7 @@ class Sample:
     sha256: str
     group: int
     tf_ready: bool = True
+    size_bytes: int = 0  # the file's size when it was scanned, e.g. 48213 (data_files.csv)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class Inspected:
     tf_ready: bool = False
     reason: str | None = None
     thumb: np.ndarray | None = field(default=None, compare=False, repr=False)  # similarity.thumbnail
+    size_bytes: int = 0  # the file's size, read with its bytes, e.g. 48213
 
 
 def _visible(name: str) -> bool:
@@ -107,7 +108,7 @@ def inspect(candidate: Candidate) -> Inspected:
         thumb = thumbnail(rgb)
     except Exception as exc:  # noqa: BLE001 - a bad file must be listed, not crash the run
         return Inspected(candidate, reason=failure_reason(exc))
-    return Inspected(candidate, hashlib.sha256(data).hexdigest(), phashes, tf_ready, thumb=thumb)
+    return Inspected(candidate, hashlib.sha256(data).hexdigest(), phashes, tf_ready, thumb=thumb, size_bytes=len(data))
 
 
 def inspect_all(candidates: list[Candidate], progress: bool = True, desc: str = "checking images") -> list[Inspected]:

@@ -29,6 +29,7 @@ class Artifacts(Section):
     examples: str | None = None  # the example-grid folder (1.1), e.g. "examples"
     data_card: str | None = None  # the data card's thumbnails folder, e.g. "data_card"
     label_issues: str | None = None  # the suspect-label table, e.g. "label_issues.csv"
+    data_files: str | None = None  # the exact files the run used (1.3), e.g. "data_files.csv"
 
 
 @dataclass(frozen=True, kw_only=True)
