@@ -232,19 +232,22 @@ TABLE: tuple[GateName, ...] = (
              "Clean test accuracy minus accuracy under the corruption (higher is worse).",
              "robustness.gaussian_noise.3.accuracy_drop <= 0.2",
              lambda r, v: _robustness(r, v["corruption"], v["severity"], "accuracy_drop")),
-    GateName("robustness.relative_robustness", True, "robustness.relative_robustness",
-             "Accuracy under corruption relative to clean accuracy, over all corruptions (1 = unaffected).",
+    GateName("robustness.relative_robustness", True, "robustness.relative_robustness_ci (or .relative_robustness)",
+             "Accuracy under corruption relative to clean accuracy, over all corruptions (1 = unaffected); the "
+             "interval (a paired bootstrap over the images) exists in records that store `relative_robustness_ci`.",
              "robustness.relative_robustness >= 0.8",
-             lambda r, v: _field(_section(r, "robustness", "robustness evaluation"), "relative_robustness",
-                                 "robustness field")),
+             lambda r, v: _section(r, "robustness", "robustness evaluation").relative_robustness_ci
+             or _field(_section(r, "robustness", "robustness evaluation"), "relative_robustness", "robustness field")),
     GateName("label_issues.<split>.rate", True, "label_issues.<split>.rate",
              "Share of images in a split whose given label looks wrong (label-issue detection).",
              "label_issues.test.rate <= 0.05",
              lambda r, v: _field(_key(_section(r, "label_issues", "label-issue check"), v["split"], "split"),
                                  "rate", "label-issue field")),
     GateName("cv.<cv_metric>", True, "cv.metrics.<cv_metric>",
-             "The recipe's K-fold cross-validated estimate over train+val (`train --cv`); accuracy has a Wilson "
-             "interval on n = train+val images (its coverage is measured in bench/coverage.py), the others a value only.",
+             "The recipe's K-fold cross-validated estimate over train+val (`train --cv`), each with the union of an "
+             "interval on the n = train+val pooled out-of-fold predictions (Wilson for accuracy, a bootstrap for the "
+             "others) and the corrected t interval over the fold scores (coverage measured in bench/coverage.py); "
+             "records before 1.3 give F1 (macro) and balanced accuracy a value only.",
              "cv.accuracy.ci_low >= 0.80",
              lambda r, v: _key(_section(r, "cv", "cross-validated estimate (train --cv)").metrics, v["cv_metric"],
                                "cross-validated metric")),
