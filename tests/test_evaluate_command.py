@@ -54,6 +54,12 @@ def test_evaluate_writes_complete_record(tmp_path, capsys):
     assert card["collected_by"] == "evaluate" and card["errors"] == []
     assert list(card["quality"]["counts"]) == ["test"] and card["quality"]["n_checked"] == 15
     assert list(record["label_issues"]) == ["test"] and record["label_issues"]["test"]["n"] == 15
+    # the exact files evaluated, and a wall time that holds every emissions phase
+    rows = (tmp_path / "runs" / record["run_id"] / record["artifacts"]["data_files"]).read_text().splitlines()
+    assert rows[0] == "path,class,split,sha256,bytes" and len(rows) == 16
+    assert sorted(r.split(",")[0] for r in rows[1:]) == sorted(preds.ids) and all(",test," in r for r in rows[1:])
+    phases = record["emissions"]["phases"] or []
+    assert record["provenance"]["duration_s"] >= sum(p["duration_s"] for p in phases) > 0
 
 
 def test_evaluate_refuses_class_count_mismatch(tmp_path, capsys):
