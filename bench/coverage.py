@@ -37,6 +37,14 @@ the time goes to the n = 1000 cells (pass e.g. `--n 5 10 30 100` for a quick loo
 
 Last, the cross-validated accuracy of `train --cv` (`bench/cv_coverage.py`, `--cv-reps` data sets
 per n): coverage of its interval on n = train+val against the recipe's known accuracy.
+
+Three more intervals, each measured on its own with `--method` (known truth in each):
+- `--method slice-gap`: the gap between slice groups, max - min (`bench/slice_gap_coverage.py`):
+  group sizes 31/1, 20/3/2/7, 17/8/7, 300/200/100, 1000/1000, equal and unequal true accuracies.
+- `--method cv-scores`: the cross-validated F1 (macro), balanced accuracy and per-class recall
+  (`bench/cv_scores_coverage.py`): folds of Bernoulli outcomes with a fold-level random effect.
+- `--method ratio`: relative robustness, mean corrupted / clean accuracy (`bench/ratio_coverage.py`):
+  paired clean and corrupted outcomes with known rates.
 """
 
 from __future__ import annotations
@@ -214,12 +222,21 @@ def main() -> int:
     parser.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples per record (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--full-record", action="store_true", help="write every run folder with record_predictions (slower)")
-    parser.add_argument("--method", choices=("resample", "poisson"), default="resample",
+    parser.add_argument("--method", choices=("resample", "poisson", "slice-gap", "cv-scores", "ratio"),
+                        default="resample",
                         help="resample: record of an .npz (the in-memory bootstrap, default); poisson: record of a "
-                        "Parquet file, streamed with the Poisson bootstrap (no slices: group accuracy not measured)")
+                        "Parquet file, streamed with the Poisson bootstrap (no slices: group accuracy not measured); "
+                        "slice-gap, cv-scores, ratio: only that interval (see above)")
+    parser.add_argument("--gap-sets", type=int, default=2000, help="--method slice-gap: draws per cell (default 2000)")
+    parser.add_argument("--gap-record-sets", type=int, default=200, help="--method slice-gap: sets per cell analysed "
+                        "by evaluate_predictions (default 200, 0 skips)")
+    parser.add_argument("--cv-score-reps", type=int, default=200, help="--method cv-scores: recipes per cell")
+    parser.add_argument("--ratio-reps", type=int, default=300, help="--method ratio: test sets per cell")
     parser.add_argument("--cv-reps", type=int, default=200, help="simulated data sets per n for the cross-validated "
                         "accuracy interval (bench/cv_coverage.py; default 200, 0 skips)")
     args = parser.parse_args()
+    if args.method in ("slice-gap", "cv-scores", "ratio"):
+        return only(args)
     analytic, sampled = check_f1_truth()
     print(f"population macro F1 at p=0.9: analytic {analytic:.4f}, one simulated set of 1,000,000 images {sampled:.4f}")
     how = "record_predictions" if args.full_record else "analyse_predictions_file (record's analysis step)"
@@ -261,6 +278,25 @@ def main() -> int:
 
         report(reps=args.cv_reps, seed=args.seed)
     print(f"{time.perf_counter() - start:.0f} s wall, {time.process_time() - cpu:.0f} s CPU")
+    return 0
+
+
+def only(args) -> int:
+    """`--method slice-gap | cv-scores | ratio`: that interval's own coverage table."""
+    start = time.perf_counter()
+    if args.method == "slice-gap":
+        from slice_gap_coverage import report as gap_report
+
+        gap_report(args.gap_sets, args.gap_record_sets, args.seed)
+    elif args.method == "cv-scores":
+        from cv_scores_coverage import report as cv_scores_report
+
+        cv_scores_report(args.cv_score_reps, args.seed)
+    else:
+        from ratio_coverage import report as ratio_report
+
+        ratio_report(args.ratio_reps, args.seed)
+    print(f"{time.perf_counter() - start:.0f} s wall")
     return 0
 
 
