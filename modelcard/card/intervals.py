@@ -18,7 +18,10 @@ METHOD_LABELS = {"wilson": "Wilson score interval",
                  "percentile_bootstrap": "percentile bootstrap",
                  "smoothed_poisson_bootstrap": "expanded percentile Poisson bootstrap with pseudo-counts",
                  "expanded_percentile_poisson_bootstrap": "expanded percentile Poisson bootstrap",
-                 "simultaneous_group_projection": "simultaneous group intervals projected onto the gap"}
+                 "simultaneous_group_projection": "simultaneous group intervals projected onto the gap",
+                 "wilson_or_corrected_t": "Wilson score interval or corrected t over the folds, the wider",
+                 "bootstrap_or_corrected_t": "expanded percentile bootstrap or corrected t over the folds, the wider",
+                 "smoothed_paired_bootstrap": "paired bootstrap over the images with pseudo-counts"}
 #: Methods whose resamples are Poisson(1) weights (`record` of streamed Parquet predictions).
 POISSON_METHODS = ("smoothed_poisson_bootstrap", "expanded_percentile_poisson_bootstrap")
 #: Display names of the scalar metrics, in the words of the card's tables.
@@ -58,6 +61,18 @@ METHOD_DEFINITIONS = {
                                      "and holds its level even for a group of one image. The difference itself, "
                                      "best minus worst observed score, is biased upward: noise alone sets groups "
                                      "apart.",
+    "wilson_or_corrected_t": "For a cross-validated share of images (accuracy, or a class's recall on its images): "
+                             "the wider of the Wilson score interval on the pooled out-of-fold predictions and the "
+                             "Nadeau-Bengio corrected t interval over the fold scores, so that folds whose models "
+                             "disagree widen it.",
+    "bootstrap_or_corrected_t": "For a cross-validated F1 (macro) or balanced accuracy: the wider of the expanded "
+                                "percentile bootstrap with pseudo-counts on the pooled out-of-fold predictions and the "
+                                "Nadeau-Bengio corrected t interval over the fold scores.",
+    "smoothed_paired_bootstrap": "For relative robustness: percentiles over bootstrap resamples of the test images, "
+                                 "each drawn image keeping its clean and corrupted outcomes together, at the widened "
+                                 "level of the expanded percentile bootstrap, with pseudo-counts worth half an image "
+                                 "gained and half an image lost per corruption, so that a set where no outcome "
+                                 "changed is not read as certainty.",
 }
 
 
