@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import UserError
+from .errors import InconsistentCard, UserError
 
 FORMATS = ("md", "html", "json")
 
@@ -100,14 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a card: policy gates, completeness, documentation coverage",
                        description="Check the card of a run: gates from a policy file (docs/policy.md), that every "
                        "section holds measured facts or human text, that sign-off sections are written and no "
-                       "placeholder is left, and (--coverage) which HF-template and EU AI Act Annex IV items the card "
-                       "fills. Exit 0 when all pass, 1 when a gate or completeness item fails, 2 on a usage error.")
+                       "placeholder is left, that the card's claims and the files `build` wrote for the run (in --cards) "
+                       "keep the consistency invariants (README, Consistency), and (--coverage) which HF-template and "
+                       "EU AI Act Annex IV items the card fills. Exit 0 when all pass, 1 when a gate, completeness item "
+                       "or invariant fails, 2 on a usage error.")
     target = c.add_mutually_exclusive_group()
     target.add_argument("--run", default=None, metavar="latest|RUN_ID|PATH", help="which run (default: latest)")
     target.add_argument("--card", default=None, metavar="cards/NAME.md",
                         help="check a rendered Markdown card instead (sections and placeholders only)")
     c.add_argument("--policy", default=None, metavar="YAML", help="policy file: a `gates:` list of `METRIC OP NUMBER`")
     c.add_argument("--coverage", action="store_true", help="add the documentation coverage table (HF, Annex IV)")
+    c.add_argument("--cards", default="cards", metavar="DIR",
+                   help="folder where `build` wrote this run's card: its files are checked against the card's claims "
+                        "(default: cards/; none there for this run: the claims alone are checked)")
     c.add_argument("--json", action="store_true", help="print JSON instead of tables")
     c.add_argument("--card-info", default=None, metavar="YAML",
                    help="human-written card information (default: ./card.yaml when it exists)")
@@ -296,6 +301,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"modelcard {args.command}: error: {exc}", file=sys.stderr)
         return UserError.exit_code
+    except InconsistentCard as exc:
+        print(f"modelcard {args.command}: refused: the card's files would contradict each other or its claims; "
+              "nothing was written:", file=sys.stderr)
+        for line in exc.lines():
+            print(f"  - {line}", file=sys.stderr)
+        return InconsistentCard.exit_code
     except KeyboardInterrupt:
         print(f"modelcard {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -24,3 +24,17 @@ def read_user_text(path, if_missing: str) -> str:
         raise UserError(if_missing) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read {path}: {exc}; check the file and its permissions") from None
+
+
+class InconsistentCard(Exception):
+    """`build` refused to write a set of files that contradict each other or the card's claims
+    (`modelcard.consistency`); the CLI prints one line per violation and exits 1."""
+
+    exit_code = 1
+
+    def __init__(self, found: list):
+        super().__init__(f"{len(found)} consistency violation(s)")
+        self.violations = found  # consistency.Violation, each naming the invariant and both places
+
+    def lines(self) -> list[str]:
+        return [v.line() for v in self.violations]

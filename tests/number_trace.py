@@ -17,7 +17,12 @@ on the card is accepted when it is:
    (3 decimals) times 100, e.g. 0.9375 -> table "0.938" -> "93.8%";
 5. a number printed with a sign (`-0.214`, `+0.050`): also the difference of two record
    numbers of the same kind (the same last three keys, e.g. `metrics.accuracy.value` of two
-   evaluation sets), rounded to the printed decimals.
+   evaluation sets), rounded to the printed decimals;
+6. (issue 24) a sum of the emissions phases' figures over the phases that share a kind, a
+   configuration (run id), both, the configuration's compared kinds (fit, evaluation,
+   examples), or the measurements of the saved model (efficiency, inference_cost) and the rest
+   (training); and the count-weighted mean confidence of the reliability bins. Both then go
+   through rule 3 (with its unit changes, which also hold MiB and GiB to the card's MB and GB).
 
 Anything else is reported: a number from nowhere.
 """
@@ -30,8 +35,13 @@ from decimal import Decimal
 import yaml
 
 # Fixed words of the templates that contain digits but state no measurement.
-FIXED_WORDS = {"F1", "top-5", "0-255", "float32", "sha256", "CO2eq", "CO2", "co2_eq_emissions", "p95", "(p95)"}
-SCALES = (1.0, 1 / 60, 1 / 3600, 1e-6, 1000.0)
+FIXED_WORDS = {"F1", "top-5", "0-255", "float32", "sha256", "CO2eq", "CO2", "co2_eq_emissions", "p95", "(p95)",
+               # the glossary's fixed definitions (modelcard/card/glossary.py, card/intervals.py)
+               "1,000,000", "64-bit", "1998", "2003", "2017", "2019", "2015", "95th"}
+#: Unit changes: none, s to min and h, bytes to MB, kg to g, MiB to MB and to bytes, GiB to GB.
+SCALES = (1.0, 1 / 60, 1 / 3600, 1e-6, 1000.0, 2**20 / 1e6, float(2**20), 2**30 / 1e9)
+MEASUREMENT_KINDS = ("efficiency", "inference_cost")
+CONFIGURATION_KINDS = ("fit", "evaluation", "examples")
 _NUMBER = re.compile(r"(?<![\d.])([-+]?)(\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?%?)")
 _STRIP = "*_`()[]{}|,;:.!?\"'<>=/\\"
 
@@ -46,6 +56,7 @@ class Sources:
         self.by_kind: dict[tuple, list[float]] = {}
         self._walk(record, ())
         self._walk(yaml.safe_load(card_yaml_text) or {}, ())
+        self.numbers += _derived(record)
         self.words = set()
         for text in self.texts:
             self.words.update(w.strip(_STRIP) for w in re.split(r"[\s,;()\[\]'\"=]+", text))
@@ -81,6 +92,8 @@ class Sources:
         plain = token.replace(",", "")
         if token in self.words or (re.fullmatch(r"\d+", plain) and int(plain) in self.ints):
             return True
+        if re.fullmatch(r"\d{4,}", plain) and any(round(v * s) == int(plain) for v in self.numbers for s in SCALES[-3:]):
+            return True  # a byte count from MiB (rule 3's unit changes)
         mantissa = plain.split("e")[0]
         decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
         for v in self.numbers:
@@ -95,6 +108,26 @@ class Sources:
         shown = f"{value:.{decimals}f}"
         return any(f"{abs(a - b):.{decimals}f}" == shown
                    for values in self.by_kind.values() for a in values for b in values)
+
+
+def _derived(record: dict) -> list[float]:
+    """Rule 6: phase sums by kind, configuration, compared kinds and measurements; the bins' mean confidence."""
+    out = []
+    phases = ((record.get("emissions") or {}).get("phases") or [])
+    groups: dict[tuple, list[dict]] = {}
+    for p in phases:
+        for key in (("kind", p["kind"]), ("run", p.get("run_id")), ("run-kind", p.get("run_id"), p["kind"]),
+                    ("measurement", p["kind"] in MEASUREMENT_KINDS),
+                    ("compared", p.get("run_id"), p["kind"] in CONFIGURATION_KINDS)):
+            groups.setdefault(key, []).append(p)
+    for members in groups.values():
+        for field in ("duration_s", "energy_kwh", "emissions_kg"):
+            out.append(sum(p.get(field) or 0.0 for p in members))
+    for ev in (record.get("evaluations") or {}).values():
+        bins = [b for b in ((ev.get("calibration") or {}).get("bins") or []) if b.get("count")]
+        if bins:
+            out.append(sum(b["confidence"] * b["count"] for b in bins) / sum(b["count"] for b in bins))
+    return out
 
 
 def numbers_in(text: str, sources: Sources) -> list[tuple[str, str, str]]:

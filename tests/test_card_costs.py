@@ -71,12 +71,14 @@ def test_card_shows_fit_costs_shared_cost_phases_and_inference(tmp_path, monkeyp
     run = cf.write_run(tmp_path, costed_record())
     build_cards(run, tmp_path / "cards")
     md = next((tmp_path / "cards").glob("*.md")).read_text()
-    assert "| fit energy (kWh, estimated) | fit CO2eq (g, estimated) | fit CPU power (W, estimated) |" in md
-    assert "| selected (this card) | 3e-05 | 0.0015 | 27 | 9 |" in md  # 3e-5 kWh, 1.5 mg, 0.75*3e-5*3.6e6/3 W
+    assert ("| fit phase duration (building, compiling and fitting) | fit energy (kWh, estimated) | "
+            "fit CO2eq (g, estimated) | fit CPU power (W, estimated) |") in md
+    assert "| selected (this card) | 3.0 s | 3e-05 | 0.0015 | 27 | 9 |" in md  # 3e-5 kWh, 1.5 mg, 0.75*3e-5*3.6e6/3 W
     assert "| feature extraction: train | 8.0 s | 8e-05 | 0.004 |" in md
     assert "| shared cost | 10.0 s | 0.0001 | 0.005 |" in md
-    assert f"Selected configuration ({cf.RUN_ID}): its fit used 3e-05 kWh" in md
-    assert "Whole sweep (every phase of all 2 configurations): 0.0002 kWh, 0.01 g CO2eq, 20.0 s." in md
+    assert f"Selected configuration ({cf.RUN_ID}): its fit phase (building, compiling and fitting) used 3e-05 kWh" in md
+    assert ("Whole sweep (the whole `modelcard train` command, all 2 configurations, every phase, the speed and "
+            "inference-cost measurements of the saved model included): 0.0002 kWh, 0.01 g CO2eq, 20.0 s.") in md
     assert "every energy, power and CO2 figure is an ESTIMATE" in md
     assert "| 32 | 1.95e-05 | 0.000977 | 1,024 | 2.0 s | 7,680 |" in md
     assert "ESTIMATED like the training figures" in md

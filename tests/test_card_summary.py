@@ -79,18 +79,6 @@ def test_weakest_group_across_attributes_with_count_and_reliability():
     assert S.weakest_group(even) == "It was right equally often, 100%, in every group of images measured (by `light`)."
 
 
-@pytest.mark.parametrize("ece, words", [
-    (Metric(0.157, 0.115, 0.241), "should not be read as probabilities"),
-    (Metric(0.03, 0.01, 0.06), "can be read as approximate probabilities"),
-    (Metric(0.08, 0.03, 0.17), "too few images to tell"),
-    (Metric(0.2, None, None), "should not be read as probabilities"),
-    (Metric(0.1, None, None), "can be read as approximate probabilities"),
-])
-def test_calibration_sentence_follows_the_ece_interval(ece, words):
-    text = S.calibration(_ev(metrics={"ece": ece}))
-    assert words in text and f"expected calibration error {ece.value:.3f}" in text
-
-
 def test_calibration_missing_is_left_out_and_listed_as_never_measured():
     ev = _ev(metrics={"accuracy": Metric(0.9, 0.8, 0.95)})
     assert S.calibration(ev) is None

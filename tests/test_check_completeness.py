@@ -64,7 +64,7 @@ def test_placeholders_fail_and_name_the_key(key, text, what):
     raw[key] = text
     info = parse_card_info(raw)
     failed = _failed(completeness.from_card(_card(info), info))
-    assert ("No placeholder text", f"card.yaml `{key}`: {what}; replace it with real text") in failed
+    assert ("No placeholder text in card.yaml", f"`{key}`: {what}; replace it with real text") in failed
 
 
 def test_a_placeholder_in_a_sign_off_key_fails_the_sign_off_too():

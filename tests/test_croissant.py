@@ -42,24 +42,25 @@ def test_example_data_card_loads_with_mlcroissant(tmp_path):
     _load(path)
     for card in (path.with_name(path.name.replace(".croissant.json", ".md")),
                  path.with_name(path.name.replace(".croissant.json", ".data.md"))):
-        text = card.read_text(encoding="utf-8")  # the total counted every kind: worded as no kind in particular
-        assert "**Other files left out**: 3,633" in text and "Non-image" not in text
+        text = card.read_text(encoding="utf-8")  # each kind of file left out under its own name (issue 24)
+        assert ("**Files left out**: 3,495 non-image files; 92 SVG drawings; 5 mirrored or flipped copies of other "
+                "images; 41 images in excluded subfolders (cartoon, plastic, toys)") in text
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.1"
     assert all(isinstance(doc[key], str) and doc[key] for key in RAI)
     record = run.record
-    # a 1.2 record lists no files: a pattern such as **/*.png would match thousands the run never used,
-    # so no file is named (no FileSet, no RecordSet reading one) and the description says why
-    assert doc["distribution"] == [] and "recordSet" not in doc and "*" not in json.dumps(doc["distribution"])
-    assert record["data"]["content_hash"] in doc["description"]
-    assert "The exact list of files the run used is not available" in doc["description"]
-    assert "Other files left out: 3,633." in doc["description"]  # a 1.2 record holds only their total
+    # the FileSet names exactly the 231 files the run used (data_files.csv), no wildcard that would match the
+    # thousands of other files under the stamps folder
+    file_set = next(d for d in doc["distribution"] if d["@type"] == "cr:FileSet")
+    listed = (EXAMPLE / "data_files.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert len(file_set["includes"]) == len(listed) == record["data"]["n_files"] == 231
+    assert "*" not in json.dumps(file_set["includes"])
     test_issues = record["label_issues"]["test"]
     assert f"estimated label issues in test: {test_issues['count']}" in doc["rai:dataAnnotationAnalysis"]
     assert "cleanvision" in doc["rai:dataLimitations"]
-    # the repository's card.yaml has no `data:` keys: both human fields are named as not provided
-    assert doc["rai:dataCollection"] == "Not provided: add `data.collection` to card.yaml."
-    assert doc["rai:personalSensitiveInformation"] == "Not provided: add `data.consent` to card.yaml."
+    # the repository's card.yaml says how the data was collected and that no person is shown (issue 24)
+    assert doc["rai:dataCollection"].startswith("The pictures ship with the Debian package tuxpaint-stamps-default")
+    assert "not identifiable people" in doc["rai:personalSensitiveInformation"]
     assert "resized to 160x160 pixels" in doc["rai:dataPreprocessingProtocol"]
 
 

@@ -69,9 +69,17 @@ def test_example_bom_carries_the_records_facts(example):
     assert metrics[("accuracy", "test")]["confidenceInterval"] == {"lowerBound": str(accuracy["ci_low"]),
                                                                    "upperBound": str(accuracy["ci_high"])}
     energy = {e["activity"]: e for e in card["considerations"]["environmentalConsiderations"]["energyConsumptions"]}
-    assert energy["training"]["activityEnergyCost"] == {"value": record["emissions"]["energy_kwh"], "unit": "kWh"}
-    assert energy["training"]["co2CostEquivalent"]["value"] == pytest.approx(record["emissions"]["emissions_kg"] / 1000)
+    # Training is every phase but the measurements of the saved model ("other"); the two add up to the run (issue 24)
+    phases = record["emissions"]["phases"]
+    measuring = [p for p in phases if p["kind"] in ("efficiency", "inference_cost")]
+    training = [p for p in phases if p not in measuring]
+    for activity, part in (("training", training), ("other", measuring)):
+        assert energy[activity]["activityEnergyCost"]["value"] == pytest.approx(sum(p["energy_kwh"] for p in part))
+        assert energy[activity]["co2CostEquivalent"]["value"] == pytest.approx(sum(p["emissions_kg"] for p in part) / 1000)
+    assert (energy["training"]["activityEnergyCost"]["value"] + energy["other"]["activityEnergyCost"]["value"]
+            == pytest.approx(record["emissions"]["energy_kwh"]))
     props = {p["name"]: p["value"] for p in energy["training"]["properties"]}
+    assert props["modelcard:scope"].startswith("training: every phase except")
     assert props["modelcard:estimated"] == ("false" if record["emissions"]["measured"] else "true")
     per_1000 = [e for e in card["considerations"]["environmentalConsiderations"]["energyConsumptions"]
                 if e["activity"] == "inference"]

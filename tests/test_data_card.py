@@ -219,7 +219,7 @@ def test_risks_line_when_label_issues_could_move_test_accuracy():
         record["label_issues"] = {"test": {"measured": True, "n": 100, "count": 5, "method": "m", "rate": rate,
                                            "moves_accuracy": moves_accuracy(rate, acc)}}
         card = assemble_card(record, CardInfo(), run_path=Path("."))
-        lines = [r for r in card.risks.measured if "of the test labels may be wrong" in r]
+        lines = [r.text for r in card.risks.measured if "of the test labels may be wrong" in r.text]
         assert bool(lines) is expected
 
 

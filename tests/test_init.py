@@ -79,7 +79,7 @@ def test_check_flags_the_markers_until_they_are_replaced(project, capsys):
     assert main(["init", "--run", "latest"]) == 0
     assert main(["check"]) == 1
     out = capsys.readouterr().out
-    assert "skeleton marker from `modelcard init`" in out and "card.yaml `uses.direct`" in out
+    assert "skeleton marker from `modelcard init`" in out and "`uses.direct`" in out
     path = project / "card.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(SKELETON_MARKER, "Written by a person."),
                     encoding="utf-8")

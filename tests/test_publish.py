@@ -309,7 +309,7 @@ def test_sidecar_says_fail_or_not_checked(tmp_path):
     (failed,) = (tmp_path / "failed").glob("*.meta.json")
     (unchecked,) = (tmp_path / "unchecked").glob("*.meta.json")
     checks = json.loads(failed.read_text(encoding="utf-8"))["checks"]
-    assert checks["passed"] is False and checks["summary"].startswith("1 of 2 gates pass, 1 fails; ")
+    assert checks["passed"] is False and checks["summary"].startswith("1 of 2 policy gates pass, 1 fails; ")
     assert json.loads(unchecked.read_text(encoding="utf-8"))["checks"] is None
     assert sorted(json.loads(unchecked.read_text(encoding="utf-8"))["files"]) == sorted(
         failed.name.replace(".meta.json", suffix) for suffix in (".cdx.json", ".mct.json"))

@@ -53,8 +53,9 @@ def test_methods_are_named_once_per_table_and_undefined_scores_read_too_few_imag
     assert "| never | 2 | too few images | 0.000 [0.000, 0.658] | 0.000 [" in md
     assert "| space | 2 | 0.500 [0.150, 0.850] | 1.000 [0.342, 1.000] |" in md  # recall 2 of 2: not [1.000, 1.000]
     assert md.count("Intervals: Wilson score interval for accuracy and top-5 accuracy;") == 0  # 4 classes: no top-5
-    assert md.count("Intervals: Wilson score interval for accuracy; expanded percentile bootstrap with pseudo-counts "
-                    "for balanced accuracy") == 1
+    # weighted recall is accuracy by definition: it carries accuracy's Wilson interval (issue 24)
+    assert md.count("Intervals: Wilson score interval for accuracy and recall (weighted); expanded percentile bootstrap "
+                    "with pseudo-counts for balanced accuracy") == 1
     assert md.count("; expanded percentile bootstrap for log loss and expected calibration error.") == 1
     assert md.count("Intervals: Wilson score interval for precision and recall; expanded percentile bootstrap with "
                     "pseudo-counts for F1.") == 1

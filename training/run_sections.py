@@ -15,6 +15,7 @@ from modelcard.record.data_files import ARTIFACT_KEY, DATA_FILES_CSV, DataFile, 
 
 from .config import TrainConfig
 from .fit import FitResult
+from .full_model import PREPROCESSING
 
 
 def data_section(dataset, eval_sets: dict) -> dict:
@@ -45,6 +46,7 @@ def model_section(spec, weights: dict, *, dropout: float, n_classes: int, prepro
         "weights": weights,
         "head": {"dropout": dropout, "units": n_classes},
         "preprocessing": preprocessing,
+        "preprocessing_in_model": PREPROCESSING[spec.name],
         "total_params": int(total_params),
         "trainable_params": int(trainable_params),
         "file_bytes": None if file_info is None else file_info["file_bytes"],

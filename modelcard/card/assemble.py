@@ -13,20 +13,11 @@ from pathlib import Path
 from ..record.model import Member, RunRecord
 from .info import CardInfo, human_value
 from .model import Card
+from .draft import Parts
 from .registry import REGISTRY
-from .sections.closing import closing
-from .sections.comparison import comparison as comparison_section
-from .sections.environment import environmental_impact
-from .sections.evaluation import evaluation as evaluation_section, unit_of
-from .sections.examination import examination
-from .sections.get_started import get_started
-from .sections.header import card_warnings
-from .sections.model_details import base_model, model_details
-from .sections.risks import risks
-from .sections.specs import technical_specs
-from .sections.summary import summary
-from .sections.training import training_details
-from .sections.uses import uses
+from .section_spec import SectionInputs
+from .sections.evaluation import unit_of
+from .sections.model_details import base_model
 
 #: Human keys in card order, with the section each belongs to (used in gap lines), as the sections register them.
 GAP_SECTIONS = {key: gap.place for key, gap in REGISTRY.gaps.items()}
@@ -46,30 +37,25 @@ def slugify(name: str) -> str:
 
 def assemble_card(record: RunRecord | dict, info: CardInfo, *, run_path: Path,
                   sweep_members: list[Member] | None = None, compared: tuple | None = None) -> Card:
-    """The whole card of a typed record (a validated record dict is typed first); `sweep_members`
-    overrides the record's own member table when given; `compared` is `(kind, [MemberSource])` from
-    `compare.members.comparison_sources`."""
+    """The whole card of a typed record (a validated record dict is typed first): every registered section
+    built with one signature (`Section.build(SectionInputs)`), each after the sections it `needs`;
+    `sweep_members` overrides the record's own member table when given; `compared` is `(kind, [MemberSource])`
+    from `compare.members.comparison_sources`. The final sections (the scorecard) are built by `card.build`."""
     typed = RunRecord.of(record)
+    parts = Parts(unit=unit_of(typed))
+    for section in REGISTRY.build_order():
+        inputs = SectionInputs(record=typed, info=info, run_path=run_path, parts=parts,
+                               sweep_members=sweep_members, compared=compared)
+        setattr(parts, section.attr, section.build(inputs))
     name = info.model_name or typed.name
-    warnings = card_warnings(typed)
-    details = model_details(typed, info, name)
-    training = training_details(typed, sweep_members)
-    evaluation = evaluation_section(typed)
-    environment = environmental_impact(typed, info)
-    tags = ["image-classification", "keras", "modelcard"]
-    if typed.model:
-        tags.append(typed.model.backbone)
+    tags = ["image-classification", "keras", "modelcard"] + ([typed.model.backbone] if typed.model else [])
     tags += [t for t in info.tags if t not in tags]
-    card = Card(
-        slug=slugify(name), warnings=warnings, gaps={}, details=details,
-        uses=uses(info), risks=risks(typed, info, training, evaluation),
-        get_started=get_started(typed, run_path), training=training, evaluation=evaluation,
-        examination=examination(typed, info, run_path), environment=environment, specs=technical_specs(typed),
-        closing=closing(typed, info), tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
-        status=typed.status, unit=unit_of(typed), summary=summary(details, evaluation, info),
-        comparison=comparison_section(typed, *compared) if compared else None,
-    )
+    card = Card(slug=slugify(name), warnings=parts.warnings, gaps={}, details=parts.details, uses=parts.uses,
+                risks=parts.risks, get_started=parts.get_started, training=parts.training,
+                evaluation=parts.evaluation, examination=parts.examination, environment=parts.environment,
+                specs=parts.specs, closing=parts.closing, tags=tags, datasets=list(info.datasets),
+                base_model=base_model(typed, info), status=typed.status, unit=parts.unit, summary=parts.summary,
+                comparison=parts.comparison)
     card.gaps = {key: gap.place for key, gap in REGISTRY.gaps.items()
                  if not (gap.filled(info, card) if gap.filled else human_value(info, key))}
     return card
-

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from ..check.class_names import unknown_class_words
 from ..check.completeness import Item, from_card
 from ..check.coverage import CoverageRow, coverage, coverage_fraction
 from ..check.gates import GateResult, evaluate_policy
@@ -27,12 +28,15 @@ from ..record.artifacts import check_artifacts
 from ..record.data_files import read_data_files
 from ..record.model import Member
 from ..record.sweep_table import member_row
+from ..claims import Ledger
 from .assemble import assemble_card
+from .glossary import method_entries, term_entries
 from .binding import bind_card_info
 from .info import CardInfo
 from .model import Card
-from .sections.checks import BOUND_WORDS, FAIL, PASS, CheckRow, ChecksSection
-from .sections.scorecard import scorecard
+from .registry import REGISTRY
+from .sections.checks import BOUND_WORDS, FAIL, PASS, CheckRow, ChecksSection, checks_claims
+from .section_spec import SectionInputs
 
 
 @dataclass
@@ -47,6 +51,8 @@ class BuiltCard:
     policy: Policy | None = None        # the policy read from `policy_path` (None without one)
     policy_path: Path | None = None     # e.g. Path("policy.yaml")
     gates: list[GateResult] = field(default_factory=list)  # the policy's gates on the run record
+    # Human text that names a class the model does not have, e.g. ["card.yaml `description` names `food`, ..."]
+    text_warnings: list[str] = field(default_factory=list)
 
 
 def skeleton_note(keys: list[str]) -> str:
@@ -67,18 +73,26 @@ def sweep_members(run: RunRef, runs_dir: Path | None) -> list[Member] | None:
 
 
 def checks_section(policy_file: str, policy_sha256: str, results: list[GateResult], items: list[Item],
-                   rows_covered: list[CoverageRow]) -> ChecksSection:
+                   rows_covered: list[CoverageRow], missing_human: list[str] = ()) -> ChecksSection:
     """The Checks subsection from the policy's gate results, the completeness items and the coverage rows
-    (all computed once by `card.build.card_for_run`)."""
+    (all computed once by `card.build.card_for_run`); `missing_human`: the card.yaml keys the model card and
+    the data card name as not provided, which the verdict names when it passes anyway."""
     gates = [CheckRow(f"{g.metric} ({g.quantity})", gate_value(g), f"{BOUND_WORDS[g.op]} {number(g.bound)}",
                       PASS if g.passed else FAIL, g.reason or "") for g in results]
     rows = [CheckRow(i.item, i.detail.replace("`", ""), "", PASS if i.passed else FAIL, "") for i in items]
     n_gates, n_items = sum(g.passed for g in results), sum(i.passed for i in items)
+    passed = n_gates == len(results) and n_items == len(items)
+    summary = (f"{pass_count(n_gates, len(results), 'policy gates')}; "
+               f"{pass_count(n_items, len(items), 'completeness items')} (model card and data card)")
+    missing = sorted(set(missing_human))
+    verdict = f"{'All checks pass' if passed else 'Some checks fail'}: {summary}"
+    if passed and missing:
+        verdict += (f"; {len(missing)} human text(s) that no check requires are not provided and are named where "
+                    f"they belong: {', '.join(f'`{k}`' for k in missing)}")
     return ChecksSection(policy_file=policy_file, policy_sha256=policy_sha256, gates=gates, completeness=rows,
-                         passed=n_gates == len(results) and n_items == len(items),
-                         summary=f"{pass_count(n_gates, len(results), 'gates')}; "
-                                 f"{pass_count(n_items, len(items), 'completeness items')}",
-                         coverage=coverage_fraction(rows_covered).sentence())
+                         passed=passed, summary=summary, coverage=coverage_fraction(rows_covered).sentence(),
+                         verdict=verdict, failed=(len(results) - n_gates) + (len(items) - n_items),
+                         missing_human=missing)
 
 
 def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | None = None,
@@ -91,18 +105,34 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
     card = assemble_card(run.model, shown, run_path=Path(run.path), sweep_members=sweep_members(run, runs_dir),
                          compared=comparison_sources(run, runs_dir, list(compare or [])))
     card.warnings[:0] = bound.card_warnings
-    card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else [])
+    text_warnings = unknown_class_words(shown, run.model, Path(run.path))
+    card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else []) + text_warnings
     card.artifact_check = check_artifacts(Path(run.path), run.record)
     card.artifact_problems = list(card.artifact_check.problems)
     if has_data_card(run.model):
         card.data_card = data_card(run.model, shown.data, card.slug, card.details.name,
                                    files=read_data_files(Path(run.path), run.model))
     built = BuiltCard(card=card, info=bound.info, info_path=bound.path, completeness=from_card(card, bound.info),
-                      coverage=coverage(card, bound.info))
+                      coverage=coverage(card, bound.info), text_warnings=text_warnings)
     if loaded is not None:
         built.policy, built.policy_path = loaded, Path(policy)
         built.gates = evaluate_policy(loaded, run.model)
         card.checks = checks_section(built.policy_path.name, loaded.sha256, built.gates, built.completeness,
-                                     built.coverage)
-    card.scorecard = scorecard(card)  # derived from the checks and the data card, so after both
+                                     built.coverage, list(card.gaps) + (card.data_card.gaps if card.data_card else []))
+    for section in REGISTRY.build_order(final=True):  # the scorecard: derived from the checks and the data card
+        setattr(card, section.attr, section.build(SectionInputs(record=run.model, info=shown, run_path=Path(run.path),
+                                                                parts=card)))
+    card.claims = claims_of(card)
+    card.closing.methods, card.closing.terms = method_entries(card), term_entries(card)  # from every claim
     return built
+
+
+def claims_of(card: Card) -> Ledger:
+    """Every claim and statement of the assembled card, section by section in card order (a key stated
+    twice with different content is a `ClaimConflict`)."""
+    ledger = Ledger()
+    for section in REGISTRY.sections:
+        ledger.extend(section.claims(card))
+    if card.checks is not None:
+        ledger.extend(checks_claims(card.checks))
+    return ledger

@@ -64,10 +64,11 @@ def seconds(value) -> str:
 
 
 def size(n_bytes) -> str:
-    """A file size in MB (10^6 bytes) with the exact byte count, e.g. "9.61 MB (9,605,431 bytes)"."""
+    """A size in MB (10^6 bytes, the card's one unit for sizes) with the exact byte count, e.g. "9.61 MB
+    (9,605,431 bytes)"."""
     if n_bytes is None:
         return MISSING
-    return f"{n_bytes / 1e6:.2f} MB ({int(n_bytes):,} bytes)"
+    return f"{n_bytes / 1e6:.2f} MB ({int(round(n_bytes)):,} bytes)"
 
 
 def plain(item) -> str:
@@ -88,7 +89,7 @@ def plain(item) -> str:
 # Record keys of `training.timings` and `efficiency` -> (label, formatter) for the Speeds table.
 QUANTITIES = {
     "feature_extraction_s": ("feature extraction (0 s when read from the feature cache)", seconds),
-    "fit_s": ("training (fit)", seconds),
+    "fit_s": ("training: the Keras fit call (model.fit)", seconds),
     "evaluation_s": ("evaluation", seconds),
     "total_s": ("total", seconds),
     "train_images_per_s": ("training speed (images/s)", lambda v: sig(v, 4)),
@@ -98,7 +99,7 @@ QUANTITIES = {
     "predict_images_per_s": ("batched prediction speed, full model (images/s)", lambda v: sig(v, 4)),
     "latency_ms_per_image": ("single-image latency, full model (ms, median)", lambda v: sig(v, 3)),
     "latency_ms_p90": ("single-image latency, full model (ms, 90th percentile)", lambda v: sig(v, 3)),
-    "peak_rss_mb": ("peak memory of the process (MiB)", lambda v: sig(v, 4)),
+    "peak_rss_mb": ("peak memory of the process", lambda v: size(v * 2**20)),  # recorded in MiB
     "model_file_bytes": ("model file size", size),
     "latency_ms_batch1": ("latency per image at batch 1, full model (ms)",
                           lambda v: f"median {sig(v.get('median'))}, p95 {sig(v.get('p95'))} over {count(v.get('n_runs'))} runs"),
@@ -123,11 +124,11 @@ def _get(metric, key):
 
 
 def fit_cost_cells(member, with_gpu: bool = False) -> list[str]:
-    """A sweep member's fit energy (kWh), CO2eq (g), CPU and RAM (and GPU) power (W), e.g.
-    ["3.2e-05", "0.0118", "7.9", "20"]; dashes when the member has no recorded fit cost."""
+    """A sweep member's fit phase duration, energy (kWh), CO2eq (g), CPU and RAM (and GPU) power (W), e.g.
+    ["1.0 s", "3.2e-05", "0.0118", "7.9", "20"]; dashes when the member has no recorded fit cost."""
     cost = _get(member, "fit_cost")
     grams = _get(cost, "emissions_kg")
-    cells = [sig(_get(cost, "energy_kwh")), sig(None if grams is None else grams * 1000),
+    cells = [seconds(_get(cost, "duration_s")), sig(_get(cost, "energy_kwh")), sig(None if grams is None else grams * 1000),
              sig(_get(cost, "cpu_power_w")), sig(_get(cost, "ram_power_w"))]
     return cells + ([sig(_get(cost, "gpu_power_w"))] if with_gpu else [])
 

@@ -21,7 +21,8 @@ METHOD_LABELS = {"wilson": "Wilson score interval",
                  "simultaneous_group_projection": "simultaneous group intervals projected onto the gap",
                  "wilson_or_corrected_t": "Wilson score interval or corrected t over the folds, the wider",
                  "bootstrap_or_corrected_t": "expanded percentile bootstrap or corrected t over the folds, the wider",
-                 "smoothed_paired_bootstrap": "paired bootstrap over the images with pseudo-counts"}
+                 "smoothed_paired_bootstrap": "paired bootstrap over the images with pseudo-counts",
+                 "tango_paired": "Tango score interval for paired proportions"}
 #: Methods whose resamples are Poisson(1) weights (`record` of streamed Parquet predictions).
 POISSON_METHODS = ("smoothed_poisson_bootstrap", "expanded_percentile_poisson_bootstrap")
 #: Display names of the scalar metrics, in the words of the card's tables.
@@ -68,6 +69,9 @@ METHOD_DEFINITIONS = {
     "bootstrap_or_corrected_t": "For a cross-validated F1 (macro) or balanced accuracy: the wider of the expanded "
                                 "percentile bootstrap with pseudo-counts on the pooled out-of-fold predictions and the "
                                 "Nadeau-Bengio corrected t interval over the fold scores.",
+    "tango_paired": "For the difference between two shares measured on the same images (clean minus corrupted "
+                    "accuracy): Tango's score interval for paired proportions (Tango 1998), which reads only the "
+                    "images whose outcome changed and stays inside -1 to 1 on a handful of them.",
     "smoothed_paired_bootstrap": "For relative robustness: percentiles over bootstrap resamples of the test images, "
                                  "each drawn image keeping its clean and corrupted outcomes together, at the widened "
                                  "level of the expanded percentile bootstrap, with pseudo-counts worth half an image "
@@ -124,24 +128,10 @@ def interval_methods(ev: Evaluation) -> IntervalMethods:
     return IntervalMethods(metrics=metrics, per_class=per_class, slices=slices, recorded=recorded)
 
 
-def _resamples(bootstrap: Bootstrap | None, method: str | None = None) -> str:
+def resamples_words(bootstrap: Bootstrap | None, method: str | None = None) -> str:
+    """e.g. "1,000 bootstrap resamples of the evaluation images (drawn with replacement, seed 0)"."""
     n, seed = (bootstrap.n_resamples, bootstrap.seed) if bootstrap is not None else (None, None)
     count = f"{n:,}" if isinstance(n, int) else "the"
     how = ("Poisson bootstrap resamples of the evaluation images (each image counted a Poisson(1) number of times"
            if method in POISSON_METHODS else "bootstrap resamples of the evaluation images (drawn with replacement")
     return f"{count} {how}" + (f", seed {seed})" if seed is not None else ")")
-
-
-def method_glossary(evaluations: dict[str, Evaluation]) -> dict[str, str]:
-    """One glossary entry per interval method the run used, e.g. {"Wilson score interval": "The
-    interval for a share of counted images ..."}: the term is the method's label in the tables."""
-    entries: dict[str, str] = {}
-    for ev in evaluations.values():
-        methods = interval_methods(ev)
-        used = [m for table in (methods.metrics, methods.per_class, methods.slices) for m in table.values() if m]
-        for method in dict.fromkeys(used):
-            term = method_label(method)
-            definition = METHOD_DEFINITIONS.get(method)
-            if term not in entries and definition:
-                entries[term] = definition.format(resamples=_resamples(ev.bootstrap, method))
-    return dict(sorted(entries.items(), key=lambda kv: kv[0].lower()))

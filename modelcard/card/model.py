@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..claims import Ledger
 from .info import Uses  # the card's Uses is card.yaml's: all human text
 from .metric import Metric
 from .parts import (Closing, Duplicates, EnvironmentalImpact, EvalSet, Evaluation, Examination, GetStarted,
@@ -76,3 +77,6 @@ class Card:
     scorecard: Scorecard | None = None
     # Said on stderr by `build`, not on the card, e.g. ["./card.yaml not applied: it describes ..."].
     build_notes: list[str] = field(default_factory=list)
+    # Every number and comparing sentence the card prints, from every section (card/build.py `claims_of`):
+    # what every output format renders.
+    claims: Ledger = field(default_factory=Ledger)

@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..claims import Claim, Statement
 from ..record.left_out import LeftOut
-from ..record.model import (Bootstrap, Calibration, Confusion, Emissions, Metric as RecordMetric,
-                            NearPair, PhaseCost, SkippedFile)
+from ..record.model import Bootstrap, Calibration, Confusion, Emissions, NearPair, PhaseCost, SkippedFile
 from .examples_data import ExampleGrid
 from .metric import Metric
 
 if TYPE_CHECKING:  # these dataclasses live with their builder
     from .intervals import IntervalMethods
     from .sections.costs import RunCosts, SweepCost
+    from .sections.emission_claims import EmissionFigures
     from .sections.robustness import Robustness
     from .sections.seeds_cv import SeedsCV
 
@@ -65,7 +66,7 @@ class Risks:
     """Bias, Risks and Limitations plus Recommendations: human text and measured warnings."""
 
     text: str | None              # e.g. "Trained on clip-art only." (card.yaml)
-    measured: list[str]           # e.g. ["Test set has only 72 images: intervals are wide."]
+    measured: list[Statement]     # e.g. [Statement("risk.test.small", "risk", "The test set has only 72 images ...")]
     recommendations: str | None   # e.g. "Check predictions by hand."
 
 
@@ -141,9 +142,9 @@ class SweepMember:
     run_id: str                      # e.g. "20261121T230240Z-a1b2c3"
     parameters: dict[str, Any]       # e.g. {"optimizer": "adam", "batch_size": 32}
     status: str | None               # e.g. "complete"
-    val_accuracy: float | None       # e.g. 0.90
+    val_accuracy: Claim | None       # e.g. the claim "config.<run_id>.val_accuracy", 0.90 (no interval)
     val_loss: float | None           # e.g. 0.31
-    test_accuracy: Metric | None     # e.g. Metric(0.89, 0.82, 0.95)
+    test_accuracy: Claim | None      # e.g. the claim "config.<run_id>.test_accuracy", 0.89 [0.82, 0.95]
     fit_s: float | None              # e.g. 41.2
     epochs_run: int | None           # e.g. 10
     selected: bool                   # e.g. True for the chosen configuration
@@ -190,9 +191,9 @@ class PerClass:
 
     class_name: str      # e.g. "birds"
     support: int         # e.g. 9
-    precision: Metric    # e.g. Metric(0.9, 0.7, 1.0)
-    recall: Metric
-    f1: Metric
+    precision: Claim     # e.g. Claim("test.class.birds.precision", value=0.9, interval=Interval(0.7, 1.0, "wilson", 0.95), ...)
+    recall: Claim
+    f1: Claim
 
 
 @dataclass
@@ -202,8 +203,8 @@ class SliceGroup:
     group: str                  # e.g. "outdoor"
     count: int                  # e.g. 31
     unreliable: bool            # e.g. True when count < min_group_size
-    accuracy: Metric
-    f1_macro: Metric
+    accuracy: Claim             # e.g. the claim "test.slice.background.outdoor.accuracy"
+    f1_macro: Claim
 
 
 @dataclass
@@ -213,10 +214,10 @@ class Slice:
     column: str                       # e.g. "background"
     min_group_size: int | None        # e.g. 30
     groups: list[SliceGroup]
-    difference: dict[str, float | None] | None   # e.g. {"accuracy": 0.12, "f1_macro": 0.15}
-    difference_ci: dict[str, RecordMetric] | None  # e.g. {"accuracy": Metric(value=0.12, ci_low=0.03, ci_high=0.2)} (the record's; None in old records)
+    gaps: dict[str, Claim]            # score -> the max - min gap across groups, e.g. {"accuracy": Claim("test.slice.background.gap.accuracy", ...)}
     ratio: dict[str, float | None] | None        # e.g. {"accuracy": 0.86, "f1_macro": 0.84}
-    worst_group: dict[str, str] | str | None     # e.g. {"accuracy": "indoor", "f1_macro": "indoor"} ("indoor" in old records)
+    worst_group: dict[str, str]       # e.g. {"accuracy": "indoor", "f1_macro": "indoor"}
+    has_intervals: bool = True        # False for old records whose gaps have no interval
     # Set when every group is below the small-group size, e.g. "Every group of `light` has fewer than 30 images ..."
     all_small_note: str | None = None
 
@@ -235,7 +236,7 @@ class EvalSet:
     n_samples: int                     # e.g. 72
     n_classes: int                     # e.g. 8
     bootstrap: Bootstrap | None        # e.g. Bootstrap(method="expanded percentile", n_resamples=1000, confidence=0.95, seed=0) (the record's)
-    metrics: dict[str, Metric]         # e.g. {"accuracy": Metric(0.91, 0.85, 0.96), ...} in display order
+    metrics: dict[str, Claim]          # e.g. {"accuracy": Claim("test.accuracy", value=0.91, ...), ...} in display order
     per_class: list[PerClass]
     confusion_labels: list[str]        # e.g. ["birds", "fish"]
     confusion_counts: list[list[int]]  # rows true, columns predicted
@@ -246,6 +247,10 @@ class EvalSet:
     intervals: IntervalMethods | None = None  # e.g. IntervalMethods(metrics={"accuracy": "wilson", ...}, ...)
     # Slice attributes left out because they have a single group, e.g. ["Slice `aspect` has one group (square: all 30 images): not compared."]
     single_group_notes: list[str] = field(default_factory=list)
+    # Scores that are another score by definition on this set, e.g. {"recall_weighted": "accuracy"}
+    same_as: dict[str, str] = field(default_factory=dict)
+    mean_confidence: Claim | None = None       # the count-weighted mean stated confidence (from the bins)
+    calibration_note: Statement | None = None  # which way confidence is off, e.g. "On test, it states a mean ..."
 
 
 @dataclass
@@ -270,6 +275,8 @@ class Evaluation:
     robustness: Robustness | None = None  # e.g. Robustness(measured=True, ...) (None: not assembled)
     seeds_cv: SeedsCV | None = None       # e.g. SeedsCV(seeds=..., cv=...) (None: no --seeds / --cv)
     metric_names: dict[str, str] = field(default_factory=dict)  # e.g. {"f1_macro": "F1 (macro)"}
+    # Which printed scores are one quantity, e.g. "Recall (weighted) is accuracy by definition ...", None: none
+    identities: str | None = None
 
 
 @dataclass
@@ -303,6 +310,7 @@ class EnvironmentalImpact:
     method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"
     costs: RunCosts | None = None      # per phase and per 1,000 predictions (None: not recorded)
     method_sentence: str | None = None  # e.g. "These figures are ESTIMATES, not measurements, made by codecarbon 3.3.2 ..."
+    figures: EmissionFigures | None = None  # the scoped CO2, energy and duration claims (None: no emissions)
 
 
 @dataclass
@@ -328,10 +336,11 @@ class Closing:
     more_information: str | None
     authors: list[str]             # e.g. ["Jane Doe"]
     contact: str | None            # e.g. "jane@example.org"
-    methods: dict[str, str] = field(default_factory=dict)  # e.g. {"Wilson score interval": "The interval ..."} (the run's)
+    methods: dict[str, str] = field(default_factory=dict)  # e.g. {"Wilson score interval": "The interval ..."} (the claims')
+    terms: dict[str, str] = field(default_factory=dict)    # e.g. {"recipe": "The settings ..."} (card/glossary.py TERMS)
 
     @property
     def entries(self) -> dict[str, str]:
-        """The Glossary as shown: card.yaml's terms and one entry per interval method the run used
-        (the run's definition wins over a card.yaml term of the same name), sorted by term."""
-        return dict(sorted({**self.glossary, **self.methods}.items(), key=lambda kv: kv[0].lower()))
+        """The Glossary as shown: card.yaml's terms, the terms of art the card prints and one entry per interval
+        method its claims use (the card's own definition wins over a card.yaml term of the same name), by term."""
+        return dict(sorted({**self.glossary, **self.terms, **self.methods}.items(), key=lambda kv: kv[0].lower()))

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .section_spec import REFERENCES, CoverageItem, Gap, Heading, Probe, Section
-from .sections import (closing, environment, evaluation, examination, get_started, header, model_details, risks,
-                       scorecard, specs, summary, training, uses)
+from .sections import (closing, comparison, environment, evaluation, examination, get_started, header, model_details,
+                       risks, scorecard, specs, summary, training, uses)
 
 def _point_key(point: str) -> tuple[int, str]:
     """Annex IV points in their numbering, e.g. "1(a)" < "1(c)" < "2(a)" < "10"."""
@@ -30,8 +30,23 @@ class Registry:
 
     @property
     def partials(self) -> tuple[str, ...]:
-        """The partial names under templates/sections/, in card order."""
-        return tuple(s.name for s in self.sections)
+        """The partial names under templates/sections/, in card order (sections included by another's partial,
+        such as the comparison, are left out)."""
+        return tuple(s.name for s in self.sections if s.partial)
+
+    def build_order(self, final: bool = False) -> tuple[Section, ...]:
+        """The sections of one stage (`final`: after the checks) in an order where each comes after the ones
+        it `needs`, otherwise in card order; a need no section of the stage fills (the checks) is given."""
+        todo = [s for s in self.sections if s.final == final]
+        made = {s.attr for s in self.sections if s.final != final} | {"checks", "data_card"}
+        order: list[Section] = []
+        while todo:
+            ready = next((s for s in todo if set(s.needs) <= made | {o.attr for o in order}), None)
+            if ready is None:
+                raise ValueError(f"sections {[s.name for s in todo]} need each other: {[s.needs for s in todo]}")
+            order.append(ready)
+            todo.remove(ready)
+        return tuple(order)
 
     @property
     def headings(self) -> tuple[Heading, ...]:
@@ -68,5 +83,5 @@ class Registry:
 
 
 REGISTRY = Registry(tuple(m.SECTION for m in (
-    header, summary, scorecard, model_details, uses, risks, get_started, training, evaluation, examination,
+    header, summary, scorecard, model_details, uses, risks, get_started, training, comparison, evaluation, examination,
     environment, specs, closing)))

@@ -1,17 +1,22 @@
 """What one card section registers about itself (in its own module, `card/sections/<name>.py`).
 
 A section module ends with `SECTION = Section(...)`: its template partial
-(`templates/sections/<name>.jinja`), its builder and the `Card` attribute it fills, its
-level-2 headings with their completeness facts and card.yaml keys, its coverage probes, the
-coverage items (HF template, EU AI Act Annex IV) it holds and its gap lines. `card/registry.py` collects the
-sections in card order; the partial list, the headings, completeness and coverage are derived
-from there. This module imports no section (they import it), and no `Card` (a probe takes the card).
+(`templates/sections/<name>.jinja`), its builder and the `Card` attribute it fills, the parts
+of other sections it reads (`needs`), its level-2 headings with their completeness facts and
+card.yaml keys, its coverage probes, the coverage items (HF template, EU AI Act Annex IV) it
+holds, its gap lines and the claims it prints. Every builder has one signature,
+`build(inputs: SectionInputs) -> part`; `card/assemble.py` loops over the registry, building
+each section after the ones it needs, and `card/build.py::claims_of` over the sections' claims.
+`card/registry.py` collects the sections in card order; the partial list, the headings,
+completeness and coverage are derived from there. This module imports no section (they import
+it), and no `Card` (a probe takes the card).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
 
 #: A question about an assembled card, e.g. `lambda c: bool(c.risks.measured)`: does the run record
 #: put this fact on the card? (It takes a `modelcard.card.model.Card`.)
@@ -19,6 +24,29 @@ Probe = Callable[[Any], bool]
 
 #: The references coverage items come from (`CoverageItem.ref`), in the order `check --coverage` lists them.
 REFERENCES = {"hf": "Hugging Face model card template", "annex_iv": "EU AI Act, Annex IV (paraphrased)"}
+
+
+@dataclass(frozen=True)
+class SectionInputs:
+    """What every section builder gets: the run, card.yaml, and the parts built before it (`parts`,
+    a `card.draft.Parts`: read only the attributes the section `needs`)."""
+
+    record: Any                     # the typed run record (`modelcard.record.model.RunRecord`)
+    info: Any                       # card.yaml as `card.info.CardInfo`
+    run_path: Path                  # the run folder, e.g. Path("runs/20261122T035106Z-11c318")
+    parts: Any                      # `card.draft.Parts`, e.g. parts.training once "training" is built
+    sweep_members: list | None = None  # the sweep's member rows when the record's own table is empty
+    compared: tuple | None = None   # (kind, [MemberSource]) from `compare.members.comparison_sources`
+
+    @property
+    def name(self) -> str:
+        """The model's name: card.yaml's `model_name`, else the run's."""
+        return self.info.model_name or self.record.name
+
+
+def no_claims(card: Any) -> tuple:
+    """The claims of a section that states no number of its own (human text only)."""
+    return ()
 
 
 def never(card: Any) -> bool:
@@ -63,9 +91,14 @@ class Section:
     """A card section as registered by its module."""
 
     name: str                       # the partial, templates/sections/<name>.jinja, e.g. "risks"
-    build: Callable[..., Any]       # its builder, e.g. `measured_risks` (called by card/assemble.py)
-    attr: str | None                # the `Card` attribute it fills, e.g. "risks" (None: several, e.g. header warnings)
+    build: Callable[[SectionInputs], Any]  # its builder, e.g. `risks` (called by card/assemble.py)
+    attr: str                       # the `Card` attribute it fills, e.g. "risks"
+    needs: tuple[str, ...] = ()     # the other sections' attributes it reads from `inputs.parts`, e.g. ("training",)
+    partial: bool = True            # False: no partial of its own in the card's list (included by another's)
+    final: bool = False             # True: built once the checks and the data card are known (the scorecard)
     headings: tuple[Heading, ...] = ()
     probes: Mapping[str, Probe] = field(default_factory=dict)  # name -> probe, used by coverage items
     coverage: tuple[CoverageItem, ...] = ()
     gaps: Mapping[str, Gap] = field(default_factory=dict)  # card.yaml key -> its gap, e.g. {"uses.direct": Gap(...)}
+    # (card) -> the Claims and Statements the section prints, e.g. `evaluation_claims`; every format renders these
+    claims: Callable[[Any], Iterable[Any]] = no_claims

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from ..card.info import CardInfo, human_value
 from ..card.model import Card
 from ..card.registry import REGISTRY, Registry
+from ..datacard.model import GAP_SECTIONS as DATA_CARD_GAPS
 from .placeholders import placeholder_in
 
 #: The human sections a sign-off needs: (item, card.yaml key).
@@ -72,10 +73,16 @@ def from_card(card: Card, info: CardInfo, registry: Registry = REGISTRY) -> list
             items.append(Item(f"Sign-off: {label}", False, f"`{key}` is still a placeholder"))
         else:
             items.append(Item(f"Sign-off: {label}", True, f"`{key}` in card.yaml"))
+    if card.data_card is not None:  # the data card's Datasheets questions only a person can answer
+        for key, place in DATA_CARD_GAPS.items():
+            missing = key in card.data_card.gaps
+            items.append(Item(f"Data card: {place.removeprefix('Data card / ')}", not missing,
+                              f"missing: add `{key}` to card.yaml" if missing else f"`{key}` in card.yaml"
+                              + (" or the run record" if key == "data.license" else "")))
     for key, what in placeholders.items():
-        items.append(Item("No placeholder text", False, f"card.yaml `{key}`: {what}; replace it with real text"))
+        items.append(Item("No placeholder text in card.yaml", False, f"`{key}`: {what}; replace it with real text"))
     if not placeholders:
-        items.append(Item("No placeholder text", True, "none in card.yaml"))
+        items.append(Item("No placeholder text in card.yaml", True, "none (TODO, TBD, FIXME, `init` markers)"))
     unbound = [note for note in card.build_notes if "not applied" in note]
     items.append(Item("card.yaml describes this run", not unbound,
                       "; ".join(unbound) if unbound else "its human text applies to this run (or there is none)"))

@@ -260,10 +260,13 @@ TABLE: tuple[GateName, ...] = (
              "Near-duplicate image pairs that sit in different splits (they inflate test scores).",
              "duplicates.cross_split_pairs <= 0", lambda r, v: _cross_split_pairs(r)),
     GateName("emissions_kg", False, "emissions.emissions_kg",
-             "CO2-equivalent emitted by the run, in kg (codecarbon; the card says whether it was measured or estimated).",
+             "CO2-equivalent emitted by the whole command that made the run, in kg: every phase, with a sweep every "
+             "configuration, the measurements of the saved model included (codecarbon; the card says whether it was "
+             "measured or estimated, and states training's share apart).",
              "emissions_kg <= 0.01", lambda r, v: _field(_section(r, "emissions", "emissions record"), "emissions_kg",
                                                          "emissions field")),
-    GateName("energy_kwh", False, "emissions.energy_kwh", "Energy used by the run, in kWh (codecarbon).",
+    GateName("energy_kwh", False, "emissions.energy_kwh", "Energy used by the whole command that made the run, in "
+             "kWh: every phase (codecarbon).",
              "energy_kwh <= 0.05", lambda r, v: _field(_section(r, "emissions", "emissions record"), "energy_kwh",
                                                        "emissions field")),
     GateName("latency_ms_batch1.median", False, "efficiency.latency_ms_batch1.median",

@@ -21,17 +21,28 @@ class CheckReport:
     completeness: list[Item] = field(default_factory=list)
     coverage: list[CoverageRow] | None = None    # None unless --coverage
     not_checked: list[str] = field(default_factory=list)  # e.g. ["policy gates (need the run record: use --run)"]
+    # The consistency invariants' violations (modelcard.consistency.Violation), and what was checked, e.g.
+    # "the card's claims and the 8 files `build` wrote in cards"; None: not checked (a Markdown card alone)
+    consistency: list = field(default_factory=list)
+    consistency_scope: str | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. ["card.yaml `description` names `food`, ..."]
 
     @property
     def passed(self) -> bool:
-        """True when every gate and every completeness item passes (coverage never fails a check)."""
-        return all(g.passed for g in self.gates) and all(i.passed for i in self.completeness)
+        """True when every gate, completeness item and invariant holds (coverage and warnings never fail a check)."""
+        return (all(g.passed for g in self.gates) and all(i.passed for i in self.completeness)
+                and not self.consistency)
 
     def to_json(self) -> dict:
         out = {"target": self.target, "card_info": self.card_info, "passed": self.passed,
                "policy": {"file": self.policy_file, "sha256": self.policy_sha256} if self.policy_file else None,
                "gates": [g.to_json() for g in self.gates],
-               "completeness": [i.to_json() for i in self.completeness], "not_checked": list(self.not_checked)}
+               "completeness": [i.to_json() for i in self.completeness], "not_checked": list(self.not_checked),
+               "warnings": list(self.warnings)}
+        if self.consistency_scope is not None:
+            out["consistency"] = {"checked": self.consistency_scope,
+                                  "violations": [{"invariant": v.invariant, "place": v.place, "other": v.other,
+                                                  "detail": v.detail} for v in self.consistency]}
         if self.coverage is not None:
             out["coverage"] = {"items": [r.to_json() for r in self.coverage],
                                "summary": coverage_fraction(self.coverage).to_json()}
@@ -76,13 +87,24 @@ def format_text(report: CheckReport) -> str:
             lines += _table(("POINT", "STATUS", "ITEM", "WHERE ON THE CARD"),
                             [(r.point, STATUS_WORDS[r.status], r.text, r.where)
                              for r in report.coverage if r.reference == reference])
+    if report.consistency_scope is not None:
+        from ..consistency import INVARIANTS
+
+        held = len({v.invariant for v in report.consistency})
+        lines += ["", f"Consistency ({report.consistency_scope}): "
+                  + (f"all {len(INVARIANTS)} invariants hold" if not report.consistency
+                     else f"{held} of {len(INVARIANTS)} invariants broken")]
+        lines += [f"  - {v.line()}" for v in report.consistency]
+    if report.warnings:
+        lines += ["", "Warnings:"] + [f"  - {w}" for w in report.warnings]
     if report.not_checked:
         lines += ["", "Not checked:"] + [f"  - {what}" for what in report.not_checked]
     verdict = "PASS" if report.passed else "FAIL"
     gates = pass_count(sum(g.passed for g in report.gates), len(report.gates), "gates") if report.policy_file \
         else "no policy"
     items = pass_count(sum(i.passed for i in report.completeness), len(report.completeness), "completeness items")
-    lines += ["", f"{verdict}: {gates}; {items}"]
+    broken = f"; {len(report.consistency)} consistency violation(s)" if report.consistency else ""
+    lines += ["", f"{verdict}: {gates}; {items}{broken}"]
     return "\n".join(lines) + "\n"
 
 

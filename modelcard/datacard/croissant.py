@@ -78,15 +78,9 @@ def _biases(dc: DataCard, card: Card) -> str:
             most, least = max(counts.items(), key=lambda kv: kv[1]), min(counts.items(), key=lambda kv: kv[1])
             parts.append(f"{name} ({n} images): largest class {most[0]} {most[1]}, smallest {least[0]} {least[1]}")
     text = "Class balance per split: " + "; ".join(parts) + "." if parts else "Class counts were not recorded."
-    gaps = []
-    for ev in card.evaluation.sets:
-        for s in ev.slices:
-            gap = (s.difference_ci or {}).get("accuracy")
-            if len(s.groups) > 1 and gap is not None and gap.value is not None and gap.ci_low is not None:
-                gaps.append(f"{ev.name} accuracy differs by {gap.value:.3f} (95% CI [{gap.ci_low:.3f}, "
-                            f"{gap.ci_high:.3f}]) across {s.column} groups, lowest for {s.worst_group}")
+    gaps = [r.text for r in card.risks.measured if r.rule == "slice gap"]  # the card's own risks, worded once
     if gaps:
-        text += " Measured slice gaps: " + "; ".join(gaps) + "."
+        text += " Measured slice gaps (risks on the model card): " + " ".join(gaps)
     if dc.human.known_biases:
         text += f" Declared in card.yaml: {dc.human.known_biases}"
     return text

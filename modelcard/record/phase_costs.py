@@ -18,7 +18,7 @@ PHASE_KINDS = {
     "data_scan": "data scan and hashing",
     "data_card": "data card (image quality, label issues)",
     "feature_extraction": "feature extraction",
-    "fit": "fit",
+    "fit": "fit phase (building, compiling and fitting)",
     "evaluation": "evaluation",
     "seeds": "retraining with other seeds (--seeds)",
     "cross_validation": "cross-validation heads (--cv)",
@@ -31,6 +31,8 @@ PHASE_KINDS = {
 COST_KEYS = ("duration_s", "energy_kwh", "cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh", "emissions_kg")
 # Kinds that measure the finished model rather than train it.
 MEASUREMENT_KINDS = ("efficiency", "inference_cost")
+# Kinds every configuration of a sweep runs, so that configurations compare like with like on them.
+CONFIGURATION_KINDS = ("fit", "evaluation", "examples")
 
 
 def sum_cost(phases: Iterable[dict]) -> dict | None:
@@ -78,6 +80,20 @@ def fit_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
 def own_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
     """Every phase of configuration `run_id` (fit, its evaluations, measurements of its model)."""
     return cost_where(emissions, lambda p: p.run_id == run_id)
+
+
+def configuration_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
+    """What configuration `run_id` cost in the phases every configuration runs (`CONFIGURATION_KINDS`); None
+    when the record has no such phase of it."""
+    return cost_where(emissions, lambda p: p.run_id == run_id and p.kind in CONFIGURATION_KINDS)
+
+
+def extra_costs(emissions: Emissions | None, run_id: str) -> dict[str, PhaseCost]:
+    """The phases configuration `run_id` ran beyond `CONFIGURATION_KINDS` (seeds, cross-validation,
+    measurements of its saved model), summed by kind in record order, e.g. {"seeds": PhaseCost(...)}."""
+    kinds = dict.fromkeys(p.kind for p in phases_of(emissions) or [] if p.run_id == run_id
+                          and p.kind not in CONFIGURATION_KINDS)
+    return {kind: cost_where(emissions, lambda p, k=kind: p.run_id == run_id and p.kind == k) for kind in kinds}
 
 
 def shared_cost(emissions: Emissions | None) -> PhaseCost | None:

@@ -19,6 +19,7 @@ from ..card.assemble import gap_line
 from ..card.build import BuiltCard, card_for_run
 from ..card.sections.checks import ChecksSection
 from ..check.coverage import coverage_fraction
+from ..consistency import InconsistentCard, check_outputs
 from ..datacard.render import render_data_card
 from ..datacard.croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
 from ..errors import UserError
@@ -68,7 +69,9 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
 
 def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORMATS,
                  templates_dir_override: Path | None = None, mct_graphics: bool = False) -> dict[str, str | bytes]:
-    """{relative path: bytes or str} for the card `card.build.card_for_run` built for `run`."""
+    """{relative path: bytes or str} for the card `card.build.card_for_run` built for `run`; an
+    `InconsistentCard` when the files would contradict each other or the card's claims (the
+    consistency check, `modelcard.consistency`), so nothing contradictory is ever written."""
     _check_formats(formats)
     card = built.card
     folder = templates_dir(templates_dir_override)
@@ -105,6 +108,9 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
             outputs[f"{card.slug}{CROISSANT_SUFFIX}"] = dump_croissant(croissant_document(data_card, card))
         cover = coverage_fraction(built.coverage).to_json()
         outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, cover, outputs))
+    found = check_outputs(card.claims, outputs)
+    if found:
+        raise InconsistentCard(found)
     return outputs
 
 

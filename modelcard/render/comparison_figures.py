@@ -10,9 +10,9 @@ from __future__ import annotations
 from ..card.sections.comparison import Comparison, ComparedRun
 from .figure_parts import short_label, whiskers
 
-#: (figure stem, x attribute, x label, title word)
-AXES = (("comparison_accuracy_latency", "latency_median_ms", "latency per image, batch 1, median (ms)", "latency"),
-        ("comparison_accuracy_co2", "emissions_kg", "CO2-equivalent (kg)", "CO2"))
+#: (figure stem, x attribute, x label, title word, factor to the label's unit)
+AXES = (("comparison_accuracy_latency", "latency_median_ms", "latency per image, batch 1, median (ms)", "latency", 1.0),
+        ("comparison_accuracy_co2", "emissions_kg", "CO2-equivalent (g)", "CO2", 1000.0))
 
 
 def _plotted(comparison: Comparison, attribute: str) -> list[ComparedRun]:
@@ -25,7 +25,7 @@ def comparison_specs(plt, comparison: Comparison | None) -> list[tuple]:
     if comparison is None:
         return []
     specs = []
-    for name, attribute, xlabel, word in AXES:
+    for name, attribute, xlabel, word, factor in AXES:
         runs = _plotted(comparison, attribute)
         if len(runs) < 2:
             continue
@@ -36,14 +36,17 @@ def comparison_specs(plt, comparison: Comparison | None) -> list[tuple]:
             caption += f" {left_out} configuration(s) without a measured {word} or test accuracy are not shown."
         if attribute == "emissions_kg" and any(r.emissions_scope == "sweep" for r in runs):
             caption += " Some CO2 figures cover a whole sweep, not one configuration."
+        elif attribute == "emissions_kg" and comparison.cost_scope:
+            caption += f" CO2 of each configuration's {comparison.cost_scope}."
         specs.append((name, f"Test accuracy against {word}", caption,
-                      lambda runs=runs, attribute=attribute, xlabel=xlabel: _scatter(plt, runs, attribute, xlabel)))
+                      lambda runs=runs, attribute=attribute, xlabel=xlabel, factor=factor:
+                      _scatter(plt, runs, attribute, xlabel, factor)))
     return specs
 
 
-def _scatter(plt, runs: list[ComparedRun], attribute: str, xlabel: str):
+def _scatter(plt, runs: list[ComparedRun], attribute: str, xlabel: str, factor: float = 1.0):
     values, err = whiskers([r.accuracy for r in runs])
-    xs = [float(getattr(r, attribute)) for r in runs]
+    xs = [float(getattr(r, attribute)) * factor for r in runs]
     fig, ax = plt.subplots(figsize=(5.5, 3.8), left=0.8, bottom=0.6)
     for i, r in enumerate(runs):
         chosen = r.chosen

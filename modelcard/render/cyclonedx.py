@@ -20,7 +20,10 @@ import json
 import re
 import uuid
 
-from ..card.model import Card, EvalSet, Metric
+from ..card.model import Card
+from ..claims import Claim
+from ..card.sections.emission_claims import MEASUREMENT_SCOPE
+from ..card.sections.risk_rules import GROUP_RULES
 from .mct import model_input_format, model_output_format
 from ..record.model import Provenance
 from ..record.typed import as_section
@@ -40,47 +43,24 @@ def _prop(name: str, value) -> dict:
     return {"name": f"modelcard:{name}", "value": str(value)}
 
 
-def _metric(kind: str, m: Metric, slice_name: str) -> dict:
-    entry = {"type": kind, "value": str(m.value), "slice": slice_name}
-    if m.ci_low is not None and m.ci_high is not None:
-        entry["confidenceInterval"] = {"lowerBound": str(m.ci_low), "upperBound": str(m.ci_high)}
+def _metric(c: Claim) -> dict:
+    entry = {"type": c.quantity, "value": str(c.value), "slice": c.slice}
+    if c.interval is not None:
+        entry["confidenceInterval"] = {"lowerBound": str(c.ci_low), "upperBound": str(c.ci_high)}
     return entry
 
 
 def performance_metrics(card: Card) -> list[dict]:
-    """Every metric the card states with a value, per set and per slice group, with its interval.
-    (CycloneDX's confidence interval has no field for its method; the card and MCT JSON name it.)"""
-    out = []
-    for ev in card.evaluation.sets:
-        out += [_metric(key, m, ev.name) for key, m in ev.metrics.items() if m.value is not None]
-        for pc in ev.per_class:
-            for kind in ("precision", "recall", "f1"):
-                m = getattr(pc, kind)
-                if m.value is not None:
-                    out.append(_metric(kind, m, f"{ev.name}/class={pc.class_name}"))
-        for s in ev.slices:
-            out += [_metric("accuracy", g.accuracy, f"{ev.name}/{s.column}={g.group}")
-                    for g in s.groups if g.accuracy.value is not None]
-    return out
+    """Every score the card states with a value (`Ledger.performance`), with its interval. (CycloneDX's
+    confidence interval has no field for its method; the card and MCT JSON name it.)"""
+    return [_metric(c) for c in card.claims.performance()]
 
 
-def _fairness(ev: EvalSet) -> list[dict]:
-    """One assessment per slice attribute: its worst group and the measured gap with its interval."""
-    out = []
-    for s in ev.slices:
-        if len(s.groups) < 2 or not s.worst_group:
-            continue
-        gap = (s.difference_ci or {}).get("accuracy")
-        value = gap.value if gap is not None else (s.difference or {}).get("accuracy")
-        interval = (f" (95% interval [{gap.ci_low:.3f}, {gap.ci_high:.3f}])"
-                    if gap is not None and gap.ci_low is not None and gap.ci_high is not None else "")
-        small = [g.group for g in s.groups if g.unreliable]
-        note = f"; groups below {s.min_group_size} images, too few to judge: {', '.join(small)}" if small else ""
-        out.append({"groupAtRisk": f"{ev.name} images whose {s.column} is {s.worst_group}",
-                    "harms": (f"lowest accuracy of the {s.column} groups; accuracy differs by "
-                              f"{value:.3f}{interval} across {s.column} groups{note}" if value is not None else
-                              f"lowest accuracy of the {s.column} groups")})
-    return out
+def _fairness(card: Card) -> list[dict]:
+    """One assessment per measured risk that names a group of inputs (`risk_rules.GROUP_RULES`): the
+    risk's own group and sentence, so the BOM lists exactly the card's risks."""
+    return [{"groupAtRisk": r.subject, "harms": r.text} for r in card.risks.measured
+            if r.rule in GROUP_RULES and r.subject]
 
 
 def _energy(activity: str, kwh: float | None, kg: float | None, estimated: bool, method: str | None,
@@ -102,25 +82,31 @@ def _energy(activity: str, kwh: float | None, kg: float | None, estimated: bool,
 
 
 def energy_consumptions(card: Card) -> list[dict]:
-    """Training (the whole command that made the run) and inference per 1,000 predictions."""
+    """Training (every phase but the measurements of the saved model) and those measurements, each with its
+    scope (their sum is the whole command), or the whole command alone without phases; then inference per
+    1,000 predictions."""
     env = card.environment
-    emissions, costs = env.emissions, env.costs
+    emissions, costs, figures = env.emissions, env.costs, env.figures
+    if figures is None:
+        return []
     estimated = bool(costs.estimated) if costs else env.measured is False
     country = emissions.country_iso_code if emissions else None
-    sweep = card.training.sweep
-    scope = (f"the whole `modelcard {card.details.created_by}` command"
-             + (f" (a sweep of {len(sweep.members)} configurations)" if sweep else ""))
-    out = [_energy("training" if card.training.trained_here else "validation", emissions.energy_kwh if emissions else None,
-                   emissions.emissions_kg if emissions else None, estimated, env.method, country, scope)]
+    activity = "training" if card.training.trained_here else "validation"
+    scoped = ([(activity, figures.training), ("other", figures.measurements)] if figures.training is not None
+              else [(activity, figures.run)])
+    out = [_energy(name, s.energy.value, None if s.co2.value is None else s.co2.value / 1000.0, estimated, env.method,
+                   country, s.scope) for name, s in scoped]
     for row in (costs.inference if costs else []):
         out.append(_energy("inference", row.kwh_per_1000, row.kg_per_1000, estimated, env.method, country,
-                           f"1,000 predictions at batch {row.batch_size} (timed over {row.n_predictions})"))
+                           f"1,000 predictions at batch {row.batch_size} (timed over {row.n_predictions}): a rate, "
+                           f"measured during {MEASUREMENT_SCOPE} (the `other` activity)"))
     return [e for e in out if e]
 
 
 def _considerations(card: Card) -> dict:
     uses = [t for t in (card.uses.direct, card.uses.downstream) if t]
-    limits = [t for t in [card.risks.text, *card.risks.measured, *card.warnings, *card.artifact_problems] if t]
+    limits = [t for t in [card.risks.text, *(r.text for r in card.risks.measured), *card.warnings,
+                          *card.artifact_problems] if t]
     out: dict = {}
     if uses:
         out["useCases"] = uses
@@ -131,7 +117,7 @@ def _considerations(card: Card) -> dict:
     if card.uses.out_of_scope:
         out["ethicalConsiderations"] = [{"name": card.uses.out_of_scope,
                                          "mitigationStrategy": "Out of scope: do not use the model for this."}]
-    fairness = [a for ev in card.evaluation.sets for a in _fairness(ev)]
+    fairness = _fairness(card)
     if fairness:
         out["fairnessAssessments"] = fairness
     energy = energy_consumptions(card)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..card.intervals import method_label
 from ..card.model import Card
 
 HF_METRICS = {"accuracy": "accuracy", "balanced_accuracy": "accuracy", "top5_accuracy": "accuracy",
@@ -47,12 +48,12 @@ def _result(card: Card, ev) -> dict:
             continue
         entry = {"type": HF_METRICS[key], "value": metric.value, "verified": False,
                  "name": f"{ev.name} {pretty}"}
-        if metric.ci_low is not None and metric.ci_high is not None:
+        if metric.interval is not None:
             b = ev.bootstrap
             entry["name"] += f" (95% CI {metric.ci_low:.3f}-{metric.ci_high:.3f})"
-            entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": b.confidence,
-                             "ci_method": ev.intervals.label("metrics", key)}
-            if (ev.intervals.metrics.get(key) or "").endswith("bootstrap"):
+            entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": metric.interval.level,
+                             "ci_method": method_label(metric.method)}
+            if (metric.method or "").endswith("bootstrap"):
                 entry["args"].update({"n_resamples": b.n_resamples, "seed": b.seed})
         metrics.append(entry)
     return {"task": {"type": "image-classification", "name": "Image Classification"},
@@ -61,12 +62,12 @@ def _result(card: Card, ev) -> dict:
 
 
 def _co2(card: Card) -> dict | None:
-    em = card.environment.emissions
-    if not em or em.emissions_kg is None:
+    em, figures = card.environment.emissions, card.environment.figures
+    if not em or figures is None:
         return None
+    claim = figures.training.co2 if figures.training is not None else figures.run.co2
     how = "measured" if em.measured else "estimated"
-    co2 = {"emissions": em.emissions_kg * 1000.0,
-           "source": f"{em.tool or 'codecarbon'} ({how}: {em.method})"}
+    co2 = {"emissions": claim.value, "source": f"{em.tool or 'codecarbon'} ({how}: {em.method}); scope: {claim.scope}"}
     if card.training.trained_here:  # not for `evaluate`/`record`: how that model was trained is unknown
         co2["training_type"] = card.specs.training_type
     location = card.environment.cloud_region.value

@@ -12,8 +12,9 @@ import importlib.util
 import json
 from pathlib import Path
 
+from ..card.intervals import method_label
+from ..claims import Claim
 from ..card.model import Card, ModelDetails
-from ..card.sections.robustness import mct_metrics as robustness_mct_metrics
 from .figures import Figure
 
 MCT_SCHEMA_VERSION = "0.0.2"
@@ -63,12 +64,13 @@ def model_output_format(d: ModelDetails) -> str:
     return f"softmax probabilities over {len(d.class_names)} classes: {', '.join(d.class_names)}"
 
 
-def _performance_metric(kind: str, m, slice_name: str, method: str) -> dict:
-    """One `performance_metric`; its `confidence_interval` also names the interval's `method`
+def _performance_metric(c: Claim) -> dict:
+    """One `performance_metric` from a claim; its `confidence_interval` also names the interval's `method`
     (the v0.0.2 schema allows extra keys there; MCT's own fields are the two bounds)."""
-    entry = {"type": kind, "value": _s(m.value), "slice": slice_name}
-    if m.ci_low is not None and m.ci_high is not None:
-        entry["confidence_interval"] = {"lower_bound": _s(m.ci_low), "upper_bound": _s(m.ci_high), "method": method}
+    entry = {"type": c.quantity, "value": _s(c.value), "slice": c.slice}
+    if c.interval is not None:
+        entry["confidence_interval"] = {"lower_bound": _s(c.ci_low), "upper_bound": _s(c.ci_high),
+                                        "method": method_label(c.method)}
     return entry
 
 
@@ -109,20 +111,7 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
     if d.input_size:
         params["input_format"] = model_input_format(d)
     params["output_format"] = model_output_format(d)
-    metrics = []
-    for ev in card.evaluation.sets:
-        for key, m in ev.metrics.items():
-            if m.value is None:
-                continue
-            metrics.append(_performance_metric(key, m, ev.name, ev.intervals.label("metrics", key)))
-        for s in ev.slices:
-            for g in s.groups:
-                if g.accuracy.value is None:
-                    continue
-                metrics.append(_performance_metric("accuracy", g.accuracy, f"{ev.name}/{s.column}={g.group}",
-                                                   ev.intervals.label("slices", "accuracy")))
-    if card.evaluation.robustness is not None:
-        metrics += robustness_mct_metrics(card.evaluation.robustness)
+    metrics = [_performance_metric(c) for c in card.claims.performance()]
     quantitative: dict = {"performance_metrics": metrics}
     graphics = [{"name": f.title, "image": base64.b64encode(f.png).decode("ascii")} for f in figures if f.png]
     if graphics:
@@ -130,7 +119,7 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
     considerations = {
         "use_cases": _description([card.uses.direct, card.uses.downstream]),
         "limitations": _description([card.risks.text] + [f"Warning: {w}" for w in card.warnings + card.artifact_problems]
-                                    + list(card.risks.measured)),
+                                    + [r.text for r in card.risks.measured]),
         "tradeoffs": _description([card.risks.recommendations]),
         "ethical_considerations": [{"name": card.uses.out_of_scope, "mitigation_strategy": "Out of scope: do not use the model for this."}]
         if card.uses.out_of_scope else [],

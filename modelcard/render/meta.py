@@ -40,10 +40,10 @@ def headline(card: Card) -> dict | None:
     if chosen is None or "accuracy" not in chosen.metrics:
         return None
     m = chosen.metrics["accuracy"]
-    method = chosen.intervals.metrics.get("accuracy") if m.ci_low is not None else None
+    method = m.method
     return {"set": chosen.name, "metric": "accuracy", "value": m.value, "ci_low": m.ci_low, "ci_high": m.ci_high,
-            "confidence": chosen.bootstrap.confidence, "method": method_label(method) if method else None,
-            "method_id": method}
+            "confidence": m.interval.level if m.interval else chosen.bootstrap.confidence,
+            "method": method_label(method) if method else None, "method_id": method}
 
 
 def card_meta(card: Card, coverage: dict, files: dict[str, str | bytes]) -> dict:

@@ -124,7 +124,8 @@ def load_demo(fractions: dict[str, float], seed: int, progress: bool = True, nea
     package = f"Debian package {PACKAGE}" + (f" {version}" if version else "")
     info = SourceInfo(
         source="demo",
-        description=f"Tux Paint stamps: photo cut-outs on transparent backgrounds (composited onto white), "
+        description=f"Tux Paint stamps: mostly photographs cut out onto transparent backgrounds (composited onto "
+        f"white), with some drawings, "
         f"{len(DEMO_CLASSES)} classes, from the {package}",
         license=f"GPL-2.0-or-later ({package})",
         root=root,

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from ...record.model import RunRecord
 from ..info import CardInfo
-from ..intervals import method_glossary
 from ..parts import Closing
 from ..section_spec import CoverageItem, Gap, Heading, Section
 
 
 def closing(record: RunRecord, info: CardInfo) -> Closing:
-    """The closing sections; the run adds one glossary entry per interval method it used."""
+    """The closing sections; `card.build` adds the glossary entries of the card's interval methods and terms
+    of art (`card/glossary.py`) once every claim is known."""
     return Closing(bibtex=info.citation.bibtex, apa=info.citation.apa, glossary=dict(info.glossary),
-                   more_information=info.more_information, authors=list(info.card_authors), contact=info.contact,
-                   methods=method_glossary(record.evaluations))
+                   more_information=info.more_information, authors=list(info.card_authors), contact=info.contact)
 
 
 COVERAGE = (
@@ -31,7 +30,7 @@ COVERAGE = (
 )
 
 
-SECTION = Section("closing", build=closing, attr="closing",
+SECTION = Section("closing", build=lambda x: closing(x.record, x.info), attr="closing",
                   headings=(Heading("Citation", ("citation.bibtex", "citation.apa")), Heading("Glossary", ("glossary",)),
                             Heading("More Information", ("more_information",)),
                             Heading("Model Card Authors", ("card_authors",)),

@@ -13,9 +13,14 @@ from ...compare.facts import run_facts
 from ...record.measured import shared_words
 from ...record.model import Member, PhaseCost, RunRecord
 from ...record.model import Metric as RecordMetric, Sweep
-from ..formatting import plain
+from ...record.phase_costs import PHASE_KINDS, configuration_cost, extra_costs
+from ..formatting import plain, sig
 from ..metric import Metric
+from ...claims import Statement
+from ...claims.relations import AllOf, Below
+from ..section_spec import Section
 from .common import metric_from
+from .training import config_accuracy
 
 #: Config keys that never tell configurations apart on a card (names, sweep grids, local paths).
 IGNORED_SETTINGS = ("name", "sweep", "select", "cache_dir", "eval_sets", "feature_cache", "data")
@@ -72,6 +77,8 @@ class Comparison:
     missing_records: list[str] = field(default_factory=list)  # run ids whose record was not found
     different_data: bool = False        # True when the runs were tested on data with different content hashes
     tie: str | None = None              # e.g. "2 configurations tie on val_accuracy at 0.811 (...): ..."; None: no tie
+    cost_scope: str | None = None       # what every row's energy and CO2 include, e.g. CONFIGURATION_SCOPE; None: each run's own
+    chosen_extras: str | None = None    # e.g. "The chosen configuration alone also ran ...: left out of its row, ..."
 
 
 def _settings(source: MemberSource) -> dict:
@@ -114,11 +121,13 @@ def _metric(m: RecordMetric) -> Metric:
     return Metric(m.value, m.ci_low, m.ci_high, m.reason)
 
 
-def _row(source: MemberSource, settings: dict, names: list[str]) -> ComparedRun:
+def _row(source: MemberSource, settings: dict, names: list[str], alike: PhaseCost | None = None) -> ComparedRun:
+    """One row; `alike`: this configuration's cost in the phases every configuration ran (the sweep's record),
+    which beats its own row's figures so that rows compare like with like."""
     label = ", ".join(f"{k}={plain(settings.get(k))}" for k in names) or source.run_id
     picked = {k: settings.get(k) for k in names}
     row = source.sweep_row
-    cost = _own_cost(row)
+    cost = alike if alike is not None else _own_cost(row)
     energy, co2 = _number(cost.energy_kwh), _number(cost.emissions_kg)
     if source.record is not None:
         f = run_facts(source.record)
@@ -194,8 +203,45 @@ def tie_sentence(sweep: Sweep, labels: dict[str, str]) -> str | None:
             f"broken by taking the {rule or 'first in the sweep order'}, {names[0]}.")
 
 
-def comparison(record: RunRecord, kind: str, sources: list[MemberSource]) -> Comparison | None:
-    """The comparison for the card of `record`; None with fewer than two configurations."""
+def _accuracy_claims(runs: list[ComparedRun], sources: list[MemberSource], known: dict) -> list[ComparedRun]:
+    """Each row's test accuracy as the one claim of it (`config.<run id>.test_accuracy`): the sweep table's
+    when it printed the configuration (`known`), else made from the run's own record."""
+    out = []
+    for run, source in zip(runs, sources):
+        claim = known.get(run.run_id)
+        if claim is None and run.accuracy is not None:
+            own = source.record.evaluation("test") if source.record is not None else None
+            fact = own.metric("accuracy") if own is not None else None
+            claim = config_accuracy(run.run_id, run.accuracy, fact.method if fact is not None else None)
+        out.append(replace(run, accuracy=claim))
+    return out
+
+
+def overlap_statement(c: Comparison) -> Statement | None:
+    """The sentence that the test data cannot tell the chosen configuration from the ones whose accuracy
+    intervals overlap it, with the overlaps as relations (the consistency check recomputes them)."""
+    chosen = next((r for r in c.runs if r.chosen), None)
+    others = [r for r in c.runs if r.label in c.overlapping and r.accuracy is not None]
+    if chosen is None or chosen.accuracy is None or not others:
+        return None
+    relations = tuple(rel for r in others for rel in (Below(r.accuracy.key, chosen.accuracy.key, False),
+                                                        Below(chosen.accuracy.key, r.accuracy.key, False)))
+    return Statement("comparison.overlap", "comparison",
+                     f"The choice of {c.chosen_label} over {'; '.join(r.label for r in others)} is not supported by "
+                     "the test data: their test-accuracy intervals overlap the chosen configuration's.", AllOf(relations))
+
+
+def comparison_claims(c: Comparison | None) -> list:
+    """Each row's test accuracy and the overlap sentence."""
+    if c is None:
+        return []
+    found = overlap_statement(c)
+    return [r.accuracy for r in c.runs if r.accuracy is not None] + ([found] if found else [])
+
+
+def comparison(record: RunRecord, kind: str, sources: list[MemberSource], known: dict | None = None) -> Comparison | None:
+    """The comparison for the card of `record`; None with fewer than two configurations. `known`: the test-accuracy
+    claims the sweep table already states, by run id."""
     if len(sources) < 2:
         return None
     all_settings = [_settings(s) for s in sources]
@@ -203,7 +249,11 @@ def comparison(record: RunRecord, kind: str, sources: list[MemberSource]) -> Com
     preferred = (sorted({k for s in sources if s.sweep_row is not None for k in s.sweep_row.parameters or {}})
                  if kind == "sweep" else [])
     names = _distinguishing(all_settings, preferred)
-    runs = [_row(s, settings, names) for s, settings in zip(sources, all_settings)]
+    em = record.emissions
+    alike = {s.run_id: configuration_cost(em, s.run_id) for s in sources} if kind == "sweep" else {}
+    same_scope = kind == "sweep" and all(alike.values())
+    runs = _accuracy_claims([_row(s, settings, names, alike.get(s.run_id) if same_scope else None)
+                             for s, settings in zip(sources, all_settings)], sources, known or {})
     chosen = next((r for r in runs if r.chosen), None)
     if kind == "sweep":
         rule_key = (sweep.selection_rule if sweep is not None else None) or ""
@@ -217,4 +267,35 @@ def comparison(record: RunRecord, kind: str, sources: list[MemberSource]) -> Com
                       rule=rule, overlapping=overlapping,
                       missing_records=[s.run_id for s in sources if s.record is None], different_data=len(hashes) > 1,
                       tie=tie_sentence(sweep, {r.run_id: r.label for r in runs}) if kind == "sweep" and sweep is not None
-                      else None)
+                      else None,
+                      cost_scope=CONFIGURATION_SCOPE if same_scope else None,
+                      chosen_extras=_extras(em, chosen.run_id) if same_scope and chosen else None)
+
+
+#: What each row's energy and CO2 include when every configuration's phases are in the sweep's record.
+CONFIGURATION_SCOPE = "fit phase, evaluation and example grid"
+
+
+def _extras(em, run_id: str) -> str | None:
+    """The chosen configuration's own phases beyond the compared ones, e.g. "The chosen configuration also ran
+    retraining with other seeds (--seeds) (0.00530 g CO2eq) and ... ; they are left out of its row."."""
+    extra = extra_costs(em, run_id)
+    if not extra:
+        return None
+    parts = [f"{PHASE_KINDS.get(kind, kind.replace('_', ' '))} ({sig(c.emissions_kg * 1000)} g CO2eq, "
+             f"{sig(c.energy_kwh)} kWh)" for kind, c in extra.items() if c is not None and c.emissions_kg is not None]
+    if not parts:
+        return None
+    return ("The chosen configuration alone also ran " + "; ".join(parts) + ": left out of its row, so that every "
+            f"row holds the same phases ({CONFIGURATION_SCOPE}).")
+
+
+def _known(training) -> dict:
+    sweep = training.sweep if training is not None else None
+    return {m.run_id: m.test_accuracy for m in sweep.members if m.test_accuracy is not None} if sweep else {}
+
+
+SECTION = Section("comparison", attr="comparison", partial=False, needs=("training",),
+                  build=lambda x: comparison(x.record, *x.compared, known=_known(x.parts.training)) if x.compared
+                  else None,
+                  claims=lambda c: comparison_claims(c.comparison))

@@ -8,6 +8,7 @@ from ..info import CardInfo
 from ..parts import EnvironmentalImpact, Stated
 from ..section_spec import CoverageItem, Gap, Heading, Section
 from .costs import run_costs
+from .emission_claims import EmissionFigures, emission_figures
 
 
 def environmental_impact(record: RunRecord, info: CardInfo) -> EnvironmentalImpact:
@@ -27,7 +28,10 @@ def environmental_impact(record: RunRecord, info: CardInfo) -> EnvironmentalImpa
     else:
         hardware = _declared(declared.hardware_type)
     total = (record.training.timings or {}).get("total_s") if record.training is not None else None
-    if em is not None and em.duration_s is not None:
+    figures = emission_figures(record) if em is not None else None
+    if figures is not None and figures.training is not None and em.cluster is None:
+        hours = Stated(_scoped_text(figures, "duration", _hours), "measured by codecarbon")
+    elif em is not None and em.duration_s is not None:
         hours = Stated(f"{em.duration_s / 3600:.3f} h ({fmt.seconds(em.duration_s)})", "measured by codecarbon")
     elif total:
         hours = Stated(f"{total / 3600:.3f} h ({fmt.seconds(total)})", "measured from the run timings")
@@ -46,6 +50,8 @@ def environmental_impact(record: RunRecord, info: CardInfo) -> EnvironmentalImpa
         region = Stated(None, "not recorded")
     if em is not None and em.cluster:
         carbon = _cluster_carbon(em, how_em)
+    elif figures is not None and figures.training is not None:
+        carbon = Stated(_scoped_text(figures, "co2", lambda c: f"{fmt.sig(c.value)} g CO2eq"), how_em)
     elif em is not None and em.emissions_kg is not None:
         carbon = Stated(f"{fmt.sig(em.emissions_kg * 1000)} g CO2eq ({fmt.sig(em.emissions_kg)} kg)", how_em)
     else:
@@ -53,7 +59,25 @@ def environmental_impact(record: RunRecord, info: CardInfo) -> EnvironmentalImpa
     return EnvironmentalImpact(hardware_type=hardware, hours_used=hours, cloud_provider=provider, cloud_region=region,
                                carbon_emitted=carbon, emissions=em,
                                measured=em.measured if em else None, method=em.method if em else None,
-                               costs=run_costs(record), method_sentence=method_sentence(em) if em else None)
+                               costs=run_costs(record), method_sentence=method_sentence(em) if em else None,
+                               figures=figures)
+
+
+def _hours(c) -> str:
+    return f"{c.value / 3600:.3f} h ({fmt.seconds(c.value)})"
+
+
+def _scoped_text(figures: EmissionFigures, name: str, show) -> str:
+    """Training's figure first, then the whole command's, each with its scope, e.g. "0.155 g CO2eq for
+    training: every phase except ...; 0.218 g CO2eq for the whole `modelcard train` command ..."."""
+    training, run = getattr(figures.training, name), getattr(figures.run, name)
+    return f"{show(training)} for {training.scope}; {show(run)} for {run.scope}"
+
+
+def environment_claims(card) -> list:
+    """The scoped energy, CO2 and duration figures (`emission_claims`)."""
+    figures = card.environment.figures
+    return figures.claims() if figures is not None else []
 
 
 def method_sentence(em: Emissions) -> str:
@@ -116,7 +140,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "environment", build=environmental_impact, attr="environment",
+    "environment", build=lambda x: environmental_impact(x.record, x.info), attr="environment",
     headings=(Heading("Environmental Impact", ("environment.hardware_type", "environment.cloud_provider",
                                                "environment.cloud_region"),
                       lambda c: any(measured_fact(s) for s in (
@@ -127,7 +151,7 @@ SECTION = Section(
             "env_cloud_provider": lambda c: measured_fact(c.environment.cloud_provider),
             "env_cloud_region": lambda c: measured_fact(c.environment.cloud_region),
             "env_carbon": lambda c: measured_fact(c.environment.carbon_emitted)},
-    coverage=COVERAGE,
+    coverage=COVERAGE, claims=environment_claims,
     gaps={"environment.hardware_type": Gap("Environmental Impact / Hardware type", lambda info, c: stated(c, "hardware_type")),
           "environment.cloud_provider": Gap("Environmental Impact / Cloud provider", lambda info, c: stated(c, "cloud_provider")),
           "environment.cloud_region": Gap("Environmental Impact / Compute region", lambda info, c: stated(c, "cloud_region"))})

@@ -72,7 +72,9 @@ def get_started(record: RunRecord, run_path: Path) -> GetStarted:
         "best = int(np.argmax(probabilities))\n"
         "print(CLASS_NAMES[best], float(probabilities[best]))\n"
     )
-    note = (f"The model takes raw 0-255 RGB pixels at {size}x{size}. Pillow decodes the file as training did "
+    rescales = (f" (it does the rest itself: {model.preprocessing_in_model}; see Preprocessing)"
+                if model.preprocessing_in_model else "")
+    note = (f"The model takes raw 0-255 RGB pixels at {size}x{size}{rescales}. Pillow decodes the file as training did "
             "(JPEG with the accurate integer DCT, transparent parts on white) and the resize is the one the "
             "training and evaluation pipeline used, so the model sees the pixels it was tested on. Outputs are "
             f"softmax probabilities over {len(classes)} classes in the order of `CLASS_NAMES`.")
@@ -107,7 +109,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "get_started", build=get_started, attr="get_started",
+    "get_started", build=lambda x: get_started(x.record, x.run_path), attr="get_started",
     headings=(Heading("How to Get Started with the Model", (),
                       lambda c: bool(c.get_started.code or c.get_started.note)),),
     probes={"get_started_code": lambda c: bool(c.get_started.code)}, coverage=COVERAGE)

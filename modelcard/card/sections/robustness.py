@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 from ...record.format import ROBUSTNESS_NOT_MEASURED
 from ...record.model import RunRecord
+from ...claims import Claim, Statement, metric_claim
+from ...claims.relations import ExcludesZero
 from .. import formatting as fmt
+from ..intervals import method_label
 from ..metric import Metric, metric_of
 
 #: Prefix of the record warning written when the stage failed (training.robustness writes it).
 ROBUSTNESS_WARNING = ROBUSTNESS_NOT_MEASURED  # the record's warning prefix (modelcard.record.format)
-RISK_SEVERITY = 3
 
 
 @dataclass
@@ -24,8 +26,8 @@ class SeverityResult:
     """Accuracy and paired drop against clean data for one corruption at one severity."""
 
     severity: int     # e.g. 3
-    accuracy: Metric  # e.g. Metric(0.71, 0.62, 0.80)
-    drop: Metric      # e.g. Metric(0.12, 0.05, 0.20): clean minus corrupted, positive = worse
+    accuracy: Claim   # e.g. the claim "robustness.test.gaussian_noise.3.accuracy", 0.71 [0.62, 0.80]
+    drop: Claim       # e.g. "robustness.test.gaussian_noise.3.drop", 0.12 [0.05, 0.20]: clean minus corrupted, positive = worse
 
 
 @dataclass
@@ -47,9 +49,8 @@ class Robustness:
     eval_set: str | None = None          # e.g. "test"
     n: int | None = None                 # e.g. 72
     seed: int | None = None              # e.g. 0
-    clean_accuracy: Metric | None = None  # e.g. Metric(0.9, 0.81, 0.95)
-    relative_robustness: float | None = None  # e.g. 0.83
-    relative_robustness_ci: Metric | None = None  # e.g. Metric(0.83, 0.74, 0.91) (1.3; None in older records)
+    clean_accuracy: Claim | None = None  # e.g. "robustness.test.clean_accuracy", 0.9 [0.81, 0.95] (same as test.accuracy)
+    relative: Claim | None = None        # mean corrupted / clean accuracy, e.g. 0.83 [0.74, 0.91] (no interval before 1.3)
     severities: list[int] = field(default_factory=list)  # e.g. [1, 3, 5]
     corruptions: list[CorruptionResult] = field(default_factory=list)
     method: str | None = None            # e.g. "ImageNet-C corruptions ... paired percentile bootstrap ..."
@@ -63,16 +64,48 @@ def robustness(record: RunRecord) -> Robustness:
     corruptions = []
     severities: set[int] = set()
     for name, by_severity in sorted(section.corruptions.items()):
-        results = [SeverityResult(int(s), metric_of(v.accuracy), metric_of(v.accuracy_drop))
+        results = [SeverityResult(int(s), *_severity_claims(section, name, int(s), v))
                    for s, v in sorted(by_severity.items(), key=lambda item: int(item[0]))]
         severities.update(r.severity for r in results)
         corruptions.append(CorruptionResult(name, results, dict((section.parameters or {}).get(name) or {})))
+    clean, relative = _headline_claims(record, section)
     return Robustness(measured=True, suite=section.suite, eval_set=section.set, n=section.n,
-                      seed=section.seed, clean_accuracy=metric_of(section.clean_accuracy),
-                      relative_robustness=section.relative_robustness, severities=sorted(severities),
-                      relative_robustness_ci=None if section.relative_robustness_ci is None
-                      else metric_of(section.relative_robustness_ci),
+                      seed=section.seed, clean_accuracy=clean, relative=relative, severities=sorted(severities),
                       corruptions=corruptions, method=section.method)
+
+
+def _headline_claims(record: RunRecord, section) -> tuple[Claim, Claim]:
+    """Clean accuracy (the set's own accuracy when the numbers agree, which they must on the same images;
+    else a number of the robustness pipeline, scoped so) and relative robustness with its interval (1.3)."""
+    evaluated = record.evaluations.get(section.set) if record.evaluations else None
+    own = evaluated.metric("accuracy") if evaluated is not None else None
+    same = (own is not None and evaluated.n_samples == section.n and own.value == section.clean_accuracy.value
+            and own.ci_low == section.clean_accuracy.ci_low and own.ci_high == section.clean_accuracy.ci_high)
+    clean = metric_claim(f"robustness.{section.set}.clean_accuracy", section.set, "clean accuracy",
+                         section.clean_accuracy, method=own.method if same else ACCURACY_METHOD, level=0.95,
+                         n=section.n, same_as=f"{section.set}.accuracy" if same else None,
+                         scope=None if same else "the clean images in the robustness pipeline")
+    how = section.relative_robustness_interval
+    relative = metric_claim(f"robustness.{section.set}.relative", section.set, "relative robustness",
+                            section.relative_robustness_ci or Metric(section.relative_robustness, None, None),
+                            method=how.method if how is not None else None,
+                            level=(how.confidence if how is not None else None) or 0.95, n=section.n, unit="ratio",
+                            no_interval="relative robustness in records made before 1.3")
+    return clean, relative
+
+
+#: The method ids of the robustness intervals (the accuracies are the test set's; the drop is paired).
+ACCURACY_METHOD, DROP_METHOD = "wilson", "tango_paired"
+
+
+def _severity_claims(section, name: str, severity: int, v) -> tuple[Claim, Claim]:
+    """The accuracy and the paired drop of one corruption at one severity, as claims."""
+    stem, where = f"robustness.{section.set}.{name}.{severity}", f"{section.set}/corruption={name},severity={severity}"
+    level = 0.95
+    return (metric_claim(f"{stem}.accuracy", section.set, "accuracy", v.accuracy, method=ACCURACY_METHOD,
+                         level=level, n=section.n, slice=where),
+            metric_claim(f"{stem}.drop", section.set, "accuracy_drop", v.accuracy_drop, method=DROP_METHOD,
+                         level=level, n=section.n, slice=where))
 
 
 def _why_not(record: RunRecord) -> str:
@@ -87,6 +120,19 @@ def _why_not(record: RunRecord) -> str:
     return "this run did not measure it (made before robustness was recorded)"
 
 
+def robustness_claims(rob: Robustness) -> list[Claim | Statement]:
+    """Every number the robustness subsection prints, and its findings."""
+    if not rob.measured:
+        return []
+    return ([rob.clean_accuracy, rob.relative] + [c for cr in rob.corruptions for r in cr.results for c in (r.accuracy, r.drop)]
+            + robustness_findings(rob))
+
+
+#: What counts as a corruption risk (the risk rules' table shows it).
+RISK_WORDS = ("a corruption whose paired accuracy drop against the clean images has an interval wholly above 0 at "
+              "some severity (named from the lowest such severity, with the largest drop)")
+
+
 def largest_drop(rob: Robustness) -> tuple[CorruptionResult, SeverityResult] | None:
     """The corruption and severity with the largest accuracy drop against clean data (ties: higher
     severity, then name); None when robustness was not measured or no drop is defined."""
@@ -98,36 +144,22 @@ def largest_drop(rob: Robustness) -> tuple[CorruptionResult, SeverityResult] | N
     return min(found, key=lambda cr: (-cr[1].drop.value, -cr[1].severity, cr[0].name))
 
 
-def robustness_risk(rob: Robustness) -> str | None:
-    """One measured-risk line when the drop at severity 3 excludes 0 for some corruption."""
-    if not rob.measured:
-        return None
-    hits = []
-    for c in rob.corruptions:
-        for r in c.results:
-            if r.severity != RISK_SEVERITY or r.drop.ci_low is None or r.drop.ci_high is None:
-                continue
-            if r.drop.ci_low > 0 or r.drop.ci_high < 0:
-                hits.append(f"{c.name} {fmt.metric(r.drop)}")
-    if not hits:
-        return None
-    return (f"Common image corruptions at severity {RISK_SEVERITY} change accuracy (accuracy drop against the "
-            f"clean {rob.eval_set} images, 95% paired CI excluding 0): {'; '.join(hits)}.")
-
-
-def mct_metrics(rob: Robustness) -> list[dict]:
-    """MCT `performance_metrics` entries: accuracy and accuracy_drop per corruption and severity."""
+def robustness_findings(rob: Robustness) -> list[Statement]:
+    """One statement per corruption whose drop is established (its interval lies wholly above 0) at some
+    severity: from the lowest such severity, up to its largest drop. Kind "risk"."""
     if not rob.measured:
         return []
-    entries = []
+    out = []
     for c in rob.corruptions:
-        for r in c.results:
-            for kind, m in (("accuracy", r.accuracy), ("accuracy_drop", r.drop)):
-                if m.value is None:
-                    continue
-                entry = {"type": kind, "value": str(m.value),
-                         "slice": f"{rob.eval_set}/corruption={c.name},severity={r.severity}"}
-                if m.ci_low is not None and m.ci_high is not None:
-                    entry["confidence_interval"] = {"lower_bound": str(m.ci_low), "upper_bound": str(m.ci_high)}
-                entries.append(entry)
-    return entries
+        hit = [r for r in c.results if r.drop.interval is not None and r.drop.interval.low > 0]
+        if not hit:
+            continue
+        first = hit[0]
+        worst = max((r for r in c.results if r.drop.value is not None), key=lambda r: (r.drop.value, r.severity))
+        tail = "" if worst is first else f", up to {fmt.metric(worst.drop)} at severity {worst.severity}"
+        out.append(Statement(
+            f"risk.robustness.{c.name}", "risk",
+            f"{c.name} lowers accuracy from severity {first.severity} on: drop {fmt.metric(first.drop)} at severity "
+            f"{first.severity}{tail} (against the clean {rob.eval_set} images, paired 95% CI).",
+            ExcludesZero(first.drop.key, True), rule="corruption"))
+    return out

@@ -10,9 +10,8 @@ that derives it for the summary or the sections below:
   with its accuracy and macro F1, each printed as the tables print it, with its interval, the
   interval's method, and the geometry of the bar drawn for it (`IntervalBar`);
 - gates: the rows of `card.checks.gates` (None without `--policy`: the card was not checked);
-- risks: the weakest class (`summary.weakest_class_row`), the worst slice group
-  (`summary.weakest_group_of`), calibration (`summary.calibration_verdict`) and the largest
-  accuracy drop under corruptions (`robustness.largest_drop`);
+- risks: the card's measured risks (`risk_rules.RULES`), the same statements, in the same order,
+  as the risk list under Bias, Risks, and Limitations;
 - the run id and the run's end (`provenance.ended_at`);
 - the data card's verdict: its estimated label-issue rates (`DataCard.issue_lines`) and
   image-quality flags (`DataCard.quality_flags`).
@@ -22,19 +21,16 @@ from __future__ import annotations
 
 from .. import formatting as fmt
 from ..intervals import method_label
+from ..draft import Parts
 from ..model import Card
 from ..parts import EvalSet, Metric
 from ..section_spec import Section
 from .checks import PASS
-from .robustness import largest_drop
-from .scorecard_parts import Gate, Headline, IntervalBar, RiskFact, Scorecard
-from .summary import (FAIR, POOR, calibration_verdict, group_words, headline_set, percent, weakest_class_row,
-                      weakest_group_of)
+from .scorecard_parts import Gate, Headline, IntervalBar, Scorecard
+from .summary import headline_set, percent
 
 HEADLINE_METRICS = ("accuracy", "f1_macro")  # the headline scores, in panel order
 BAR_WIDTH = 200                              # the bar's length in SVG user units: a score of 1.0
-CALIBRATION_WORDS = {POOR: "confidence scores should not be read as probabilities",
-                     FAIR: "confidence scores can be read as approximate probabilities"}
 
 
 def interval_bar(m: Metric) -> IntervalBar | None:
@@ -64,36 +60,6 @@ def headlines(ev: EvalSet, names: dict[str, str]) -> list[Headline]:
     return rows
 
 
-def risks(card: Card, ev: EvalSet) -> list[RiskFact]:
-    unit = card.unit
-    kind = f"test {unit}" if ev.name == "test" else unit
-    found = []
-    worst = weakest_class_row(ev)
-    if worst is not None:
-        found.append(RiskFact("Weakest class", f"{worst.class_name}: recall {fmt.metric(worst.recall)} on "
-                                               f"{fmt.count(worst.support)} {kind}"))
-    group = weakest_group_of(ev)
-    if group is not None:
-        s, g = group
-        caveat = f", too few {unit} to judge" if g.unreliable else ""
-        found.append(RiskFact("Worst slice", f"`{s.column}` {group_words(s, g.group)}: accuracy "
-                                             f"{fmt.metric(g.accuracy)} on {fmt.count(g.count)} {unit}{caveat}"))
-    ece = ev.metrics.get("ece")
-    verdict = calibration_verdict(ece)
-    if verdict is not None:
-        words = CALIBRATION_WORDS.get(verdict, f"too few {unit} to tell whether confidence scores are probabilities")
-        found.append(RiskFact("Calibration", f"ECE {fmt.metric(ece)}: {words}"))
-    rob = card.evaluation.robustness
-    drop = largest_drop(rob) if rob is not None else None
-    if drop is not None:
-        c, r = drop
-        found.append(RiskFact("Largest corruption drop", f"{c.name} at severity {r.severity}: accuracy drop "
-                                                         f"{fmt.metric(r.drop)}"))
-    elif rob is not None and not rob.measured:
-        found.append(RiskFact("Robustness", f"not measured: {rob.reason}"))
-    return found
-
-
 def data_verdict(card: Card) -> list[str]:
     """The data card's verdict: estimated label-issue rates per split, then image-quality flags."""
     dc = card.data_card
@@ -103,8 +69,8 @@ def data_verdict(card: Card) -> list[str]:
     return dc.issue_lines() + ([flags] if flags else [])
 
 
-def scorecard(card: Card) -> Scorecard:
-    """The panel of `card`: call it after `card.checks` and `card.data_card` are set."""
+def scorecard(card: Card | Parts) -> Scorecard:
+    """The panel of `card` (an assembled Card, or its Parts with the checks and the data card set)."""
     ev = headline_set(card.evaluation)
     checks = card.checks
     gates = None if checks is None else [Gate(g.check, g.value, g.bound, g.result, g.result == PASS)
@@ -113,8 +79,9 @@ def scorecard(card: Card) -> Scorecard:
         run_id=card.details.run_id, ended_at=(card.specs.provenance or {}).get("ended_at"),
         eval_set=ev.name if ev else None, n_samples=ev.n_samples if ev else None,
         headlines=headlines(ev, card.evaluation.metric_names) if ev else [],
-        gates=gates, passed=checks.passed if checks else None, checks_summary=checks.summary if checks else None,
-        risks=risks(card, ev) if ev else [], data=data_verdict(card))
+        gates=gates, passed=checks.passed if checks else None, checks_summary=checks.verdict if checks else None,
+        risks=[r.text for r in card.risks.measured], data=data_verdict(card))
 
 
-SECTION = Section("scorecard", build=scorecard, attr="scorecard")
+SECTION = Section("scorecard", build=lambda x: scorecard(x.parts), attr="scorecard", final=True,
+                  needs=("details", "evaluation", "risks", "specs", "checks", "data_card"))

@@ -39,14 +39,6 @@ class Gate:
 
 
 @dataclass
-class RiskFact:
-    """One of the top measured risks."""
-
-    label: str  # e.g. "Weakest class"
-    text: str   # e.g. "vegetables: recall 0.333 [0.061, 0.792] on 3 test images"
-
-
-@dataclass
 class Scorecard:
     """Everything the scorecard panel shows."""
 
@@ -58,5 +50,5 @@ class Scorecard:
     gates: list[Gate] | None = None  # None: built without --policy (not checked)
     passed: bool | None = None       # e.g. False when any gate or completeness item fails; None: not checked
     checks_summary: str | None = None  # e.g. "7 of 8 gates pass, 1 fails; 22 of 22 completeness items pass"
-    risks: list[RiskFact] = field(default_factory=list)  # weakest class, worst group, calibration, robustness
+    risks: list[str] = field(default_factory=list)  # the measured risks' sentences, as the risk list prints them
     data: list[str] = field(default_factory=list)  # e.g. ["estimated label issues in test: 2 (5.7%, 95% CI ...)"]

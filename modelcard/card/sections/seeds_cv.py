@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...claims import Claim, Statement, figure_claim, metric_claim
+from ...claims.relations import Rank, Same
 from ...record.model import CrossValidation as RecordCrossValidation, RunRecord, Seeds
 from .. import formatting as fmt
 from ..metric import Metric, metric_of
@@ -28,6 +30,8 @@ class SeedSpread:
     rows: list[list[str]]       # e.g. [["0 (shipped)", "0.938", "0.935"], ["1", "0.906", "0.901"]]
     spread_rows: list[list[str]]  # e.g. [["accuracy", "0.906", "0.938", "0.032", "0.016"]]
     accuracy: dict = field(default_factory=dict)  # e.g. {"min": 0.906, "max": 0.938, "spread": 0.032, "std": 0.016}
+    claims: list[Claim] = field(default_factory=list)  # each seed's accuracy and macro F1, e.g. "seeds.1.accuracy"
+    statements: list[Statement] = field(default_factory=list)  # where the shipped seed ranks (Rank), e.g. best of 3
 
 
 @dataclass
@@ -47,6 +51,7 @@ class CrossValidation:
     k_note: str | None = None   # e.g. "K shrank from 5 to 3: class 'space' has only 3 distinct images ..."
     corrected_t: list[float] | None = None  # e.g. [0.85, 0.96] (Nadeau-Bengio, for comparison)
     f1_interval_method: str | None = None  # e.g. "the wider of the expanded percentile bootstrap ... (1,000 resamples, seed 0)" (1.3)
+    claims: list[Claim] = field(default_factory=list)  # the scores and per-class recall, e.g. "cv.accuracy"
 
 
 @dataclass
@@ -59,13 +64,93 @@ class SeedsCV:
     sentences: list[str] = field(default_factory=list)  # e.g. ["Cross-validation estimates the recipe ..."]
 
 
-def _seeds(section: Seeds) -> SeedSpread:
+def _seed_claims(section: Seeds, n: int | None) -> list[Claim]:
+    """Each seed's test accuracy and macro F1 (no interval: one run each, the spread is the point)."""
+    return [figure_claim(f"seeds.{r.seed}.{m}", section.set, m, getattr(r, m), "share", n=n, no_interval=SEED_WHY)
+            for r in section.per_seed for m in ("accuracy", "f1_macro")]
+
+
+SEED_WHY = "each seed's test scores (one training run each: the spread across the seeds is their uncertainty)"
+CV_WHY = "the cross-validated scores other than accuracy, in records made before 1.3 (recorded without an interval)"
+
+
+#: The shipped seed's place among the seeds, in words (rank 1 = highest test accuracy).
+def rank_words(rank: int, n: int, tied: int) -> str:
+    """e.g. "the best of the 3 seeds", "the worst of the 3 seeds", "second of the 3 seeds", "tied for the best"."""
+    if tied:
+        place = "best" if rank == 1 else "worst" if rank + tied == n else f"{ORDINALS.get(rank, str(rank))} best"
+        return f"tied with {tied} other seed{'s' if tied > 1 else ''} for the {place} of the {n} seeds"
+    if rank == 1:
+        return f"the best of the {n} seeds"
+    if rank == n:
+        return f"the worst of the {n} seeds"
+    return f"the {ORDINALS.get(rank, str(rank))} best of the {n} seeds"
+
+
+ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+def shipped_rank(section: Seeds, test_key: str | None) -> list[Statement]:
+    """Where the shipped seed's test accuracy ranks among the seeds (a Rank relation), and that it is the
+    test accuracy the card reports (a Same relation, when the set has one)."""
+    keys = tuple(f"seeds.{r.seed}.accuracy" for r in section.per_seed)
+    mine = f"seeds.{section.shipped_seed}.accuracy"
+    if mine not in keys or len(keys) < 2:
+        return []
+    values = {r.seed: r.accuracy for r in section.per_seed}
+    own = values[section.shipped_seed]
+    rank = 1 + sum(v > own for v in values.values())
+    tied = sum(v == own for s, v in values.items() if s != section.shipped_seed)
+    place = rank_words(rank, len(keys), tied)
+    meaning = (" so its test score is the luckiest draw of the recipe, not a typical one" if rank == 1 and not tied
+               else " so its test score is the unluckiest draw of the recipe" if rank == len(keys) and not tied else "")
+    text = (f"The shipped model is seed {section.shipped_seed}, the run's own: on {section.set} accuracy it is "
+            f"{place} ({fmt.num(own)}; the others {', '.join(fmt.num(v) for s, v in values.items() if s != section.shipped_seed)}),"
+            f"{meaning or ' within the spread of the recipe'}.")
+    out = [Statement("seeds.shipped_rank", "comparison", text, Rank(mine, keys, rank))]
+    if test_key is not None:
+        out.append(Statement("seeds.shipped_is_test", "comparison", f"Seed {section.shipped_seed}'s {section.set} "
+                             "accuracy is the accuracy the card reports for the shipped model.", Same(mine, test_key)))
+    return out
+
+
+def _seeds(section: Seeds, n: int | None, test_key: str | None) -> SeedSpread:
     rows = [[f"{r.seed} (shipped)" if r.seed == section.shipped_seed else str(r.seed),
              fmt.num(r.accuracy), fmt.num(r.f1_macro)] for r in section.per_seed]
     spread_rows = [[METRIC_WORDS.get(m, m), fmt.num(s.min), fmt.num(s.max), fmt.num(s.spread),
                     fmt.num(s.std)] for m, s in section.spread.items()]
     return SeedSpread(seeds=list(section.seeds), shipped_seed=section.shipped_seed, eval_set=section.set,
-                      rows=rows, spread_rows=spread_rows, accuracy=section.spread["accuracy"].to_dict())
+                      rows=rows, spread_rows=spread_rows, accuracy=section.spread["accuracy"].to_dict(),
+                      claims=_seed_claims(section, n), statements=shipped_rank(section, test_key))
+
+
+def cv_claims(section: RecordCrossValidation) -> list[Claim]:
+    """The recipe's cross-validated scores and per-class recall as claims, each with the method the record
+    names (accuracy: `accuracy_interval`; the rest: `intervals`, 1.3)."""
+    recorded = section.intervals
+    level = (recorded.confidence if recorded is not None else None) or (
+        section.accuracy_interval.confidence if section.accuracy_interval is not None else None)
+    methods = dict((recorded.metrics or {}) if recorded is not None else {})
+    if section.accuracy_interval is not None:
+        methods.setdefault("accuracy", section.accuracy_interval.method)
+    out = [metric_claim(f"cv.{name}", "cross-validation", name, m, method=methods.get(name), level=level, n=section.n,
+                        scope=f"the recipe, {section.k}-fold cross-validation on {section.n} train+val images",
+                        no_interval=CV_WHY)
+           for name, m in section.metrics.items()]
+    recall_method = (recorded.per_class or {}).get("recall") if recorded is not None else None
+    out += [metric_claim(f"cv.class.{p.class_name}.recall", "cross-validation", "recall", p.recall,
+                         method=recall_method, level=level, n=p.support, no_interval=CV_WHY) for p in section.per_class]
+    return out
+
+
+def seeds_cv_claims(section: "SeedsCV | None") -> list:
+    """Every number and comparison of the subsection."""
+    if section is None:
+        return []
+    out: list = list(section.cv.claims) if section.cv is not None else []
+    if section.seeds is not None:
+        out += section.seeds.claims + section.seeds.statements
+    return out
 
 
 def _cv(section: RecordCrossValidation) -> CrossValidation:
@@ -78,7 +163,7 @@ def _cv(section: RecordCrossValidation) -> CrossValidation:
                            interval_method=method or "not recorded",
                            folds=section.folds or "", head=section.head or "",
                            k_note=section.k_note, corrected_t=interval.corrected_t if interval is not None else None,
-                           f1_interval_method=_f1_method(section))
+                           f1_interval_method=_f1_method(section), claims=cv_claims(section))
 
 
 def _f1_method(section: RecordCrossValidation) -> str | None:
@@ -94,7 +179,10 @@ def _f1_method(section: RecordCrossValidation) -> str | None:
 
 def seeds_cv(record: RunRecord) -> SeedsCV | None:
     """The subsection, or None when the run has neither `seeds` nor `cv`."""
-    seeds = _seeds(record.seeds) if record.seeds is not None else None
+    seeds_set = record.evaluations.get(record.seeds.set) if record.seeds is not None and record.evaluations else None
+    seeds = (_seeds(record.seeds, seeds_set.n_samples if seeds_set else None,
+                    f"{record.seeds.set}.accuracy" if seeds_set and "accuracy" in seeds_set.metrics else None)
+             if record.seeds is not None else None)
     cv = _cv(record.cv) if record.cv is not None else None
     if seeds is None and cv is None:
         return None
@@ -122,8 +210,8 @@ def _sentences(seeds: SeedSpread | None, cv: CrossValidation | None) -> list[str
         a = seeds.accuracy
         out.append(f"Retrained with {len(seeds.seeds)} seeds ({', '.join(map(str, seeds.seeds))}) on the same data, "
                    f"the {seeds.eval_set} accuracy ranged from {fmt.num(a['min'])} to {fmt.num(a['max'])} "
-                   f"(standard deviation {fmt.num(a.get('std'))}); the shipped model is seed {seeds.shipped_seed}, "
-                   "the run's own, not the best seed on test. A difference between two runs smaller than this "
+                   f"(standard deviation {fmt.num(a.get('std'))}). A difference between two runs smaller than this "
                    "spread can come from the seed alone.")
+        out += [s.text for s in seeds.statements if s.key == "seeds.shipped_rank"]
     return out
 

@@ -49,9 +49,19 @@ def technical_specs(record: RunRecord) -> TechnicalSpecs:
     objective = ("cross-entropy loss on softmax outputs: single-label multi-class image classification"
                  if record.training else "single-label multi-class image classification (not trained in this run)")
     return TechnicalSpecs(architecture=architecture, objective=objective,
-                          hardware=dict(sorted(record.hardware.to_dict().items())) if record.hardware else {},
+                          hardware=hardware_rows(record.hardware.to_dict()) if record.hardware else {},
                           packages=dict(sorted(prov.packages.items())), provenance=provenance,
                           training_type=training_type(record))
+
+
+def hardware_rows(hardware: dict) -> dict:
+    """The hardware properties as the card shows them, sorted: memory in GB (10^9 bytes, the card's one unit
+    for sizes) from the record's GiB, e.g. {"memory (GB)": "25.3", "cpu_count": 2}."""
+    rows = dict(hardware)
+    gib = rows.pop("memory_gb", None)
+    if isinstance(gib, (int, float)):
+        rows["memory (GB)"] = f"{gib * 2**30 / 1e9:.1f}"
+    return dict(sorted(rows.items()))
 
 
 COVERAGE = (
@@ -80,7 +90,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "specs", build=technical_specs, attr="specs",
+    "specs", build=lambda x: technical_specs(x.record), attr="specs",
     headings=(Heading("Technical Specifications", (),
                       lambda c: bool(c.specs.architecture or c.specs.hardware or c.specs.packages)),),
     probes={"architecture": lambda c: bool(c.specs.architecture),

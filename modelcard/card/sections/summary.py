@@ -23,9 +23,9 @@ The rules (each a function here):
 - `weakest_group`: over every slice attribute, the group with the lowest accuracy (ties: more
   images, then attribute and group name), with its count and "too few images to judge" when
   the record marks it unreliable; tercile bins ("1 low") read as "low (bin 1 of 3)".
-- `calibration`: ECE against `HIGH_ECE` (0.1, the same threshold as the measured risks): the
-  interval wholly above it: "should not be read as probabilities"; wholly at or below it:
-  "can be read as approximate probabilities"; straddling it: "too few images to tell".
+- `calibration`: the set's calibration statement (`sections/calibration.py`): which way the
+  mean stated confidence is off from accuracy, and whether it lies outside the accuracy's
+  interval (the same sentence is a measured risk when it does).
 - `bar`: with `accuracy_bar` in card.yaml, whether the accuracy interval lies above the bar,
   below it, or around it (then the test set is too small to separate the model from the bar).
   Without a bar: an interval wider than `WIDE_INTERVAL` (10 percentage points, by the printed
@@ -48,7 +48,6 @@ from .. import formatting as fmt
 from ..info import CardInfo
 from ..parts import EvalSet, Evaluation, Metric, ModelDetails, PerClass, Slice, SliceGroup
 from ..section_spec import Section
-from .risks import HIGH_ECE
 
 WIDE_INTERVAL = Decimal("0.10")  # wider than this (printed ci_high - ci_low): too small to pin accuracy down
 # Slice attributes computed from the image files themselves (training/evaluation.py), never about people.
@@ -198,31 +197,9 @@ def weakest_group(ev: EvalSet, unit: str = "images") -> str | None:
             f"{caveat}.")
 
 
-POOR, FAIR, UNCLEAR = "poor", "fair", "unclear"   # calibration verdicts
-
-
-def calibration_verdict(m: Metric | None) -> str | None:
-    """The ECE interval against `HIGH_ECE`: wholly above it POOR, wholly at or below it FAIR,
-    straddling it UNCLEAR; None when ECE was not measured."""
-    if m is None or m.value is None:
-        return None
-    low = m.ci_low if m.ci_low is not None else m.value
-    high = m.ci_high if m.ci_high is not None else m.value
-    return POOR if low > HIGH_ECE else FAIR if high <= HIGH_ECE else UNCLEAR
-
-
 def calibration(ev: EvalSet, unit: str = "images") -> str | None:
-    m = ev.metrics.get("ece")
-    verdict = calibration_verdict(m)
-    if verdict is None:
-        return None
-    shown = f"(expected calibration error {fmt.metric(m)})"
-    if verdict == POOR:
-        return ("Its confidence scores should not be read as probabilities: the confidence it states differs "
-                f"clearly from how often it is actually right {shown}.")
-    if verdict == FAIR:
-        return f"Its confidence scores roughly match how often it is right, so they can be read as approximate probabilities {shown}."
-    return f"There are too few {unit} to tell whether its confidence scores can be read as probabilities {shown}."
+    """Which way its confidence is off, and whether the set can tell (`sections.calibration`)."""
+    return ev.calibration_note.text if ev.calibration_note is not None else None
 
 
 def bar(ev: EvalSet, accuracy_bar: float | None) -> str | None:
@@ -309,4 +286,5 @@ def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Su
     return Summary(sentences=[s for s in facts if s], accuracy_bar=bar_text)
 
 
-SECTION = Section("summary", build=summary, attr="summary")
+SECTION = Section("summary", build=lambda x: summary(x.parts.details, x.parts.evaluation, x.info), attr="summary",
+                  needs=("details", "evaluation"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...claims import figure_claim, metric_claim
 from ...record.left_out import left_out
 from ...record.measured import shared_words
 from ...record.model import Efficiency, Latency, Member, NearPair, RunRecord, Training
@@ -53,6 +54,25 @@ _HYPER_KEYS = ("mode", "optimizer", "learning_rate", "batch_size", "epochs_reque
                "seed")
 
 
+def preprocessing_words(record: RunRecord) -> str | None:
+    """Where each step of the preprocessing happens, said once: the caller's steps, then the saved model's
+    own (record 1.3 `model.preprocessing_in_model`); older train records say the whole pipeline and that the
+    record does not tell which steps the model does itself."""
+    model = record.model
+    if model is None or not model.preprocessing:
+        return None
+    inside = model.preprocessing_in_model
+    if inside and model.preprocessing.endswith(inside):
+        before = model.preprocessing[: -len(inside)].rstrip(", ")
+        return (f"Before the model (the caller's code, as How to Get Started shows): {before}. Inside the saved "
+                f"model, its first layers: {inside}. So the model takes raw 0-255 RGB pixels: do not rescale them "
+                "yourself.")
+    if record.created_by == "train":
+        return (f"{model.preprocessing} (this record, made before 1.3, does not say which of these steps the "
+                "saved model does itself).")
+    return model.preprocessing
+
+
 def training_details(record: RunRecord, sweep_members: list[Member] | None) -> TrainingDetails:
     training, model = record.training, record.model
     hyper = {k: getattr(training, k) for k in _HYPER_KEYS if training is not None and getattr(training, k) is not None}
@@ -60,7 +80,7 @@ def training_details(record: RunRecord, sweep_members: list[Member] | None) -> T
     if head:
         hyper.update({f"head_{k}": v for k, v in sorted(head.items())})
     return TrainingDetails(
-        trained_here=training is not None, data=_data(record), preprocessing=model.preprocessing if model else None,
+        trained_here=training is not None, data=_data(record), preprocessing=preprocessing_words(record),
         hyperparameters=hyper, config=dict(sorted(record.config.items())),
         history={k: list(v) for k, v in sorted(((training.history if training else None) or {}).items())},
         timings=dict(sorted(((training.timings if training else None) or {}).items())),
@@ -100,6 +120,49 @@ def _member_interval(member: Member, record: RunRecord) -> str | None:
     return method_label("percentile_bootstrap") if record.schema_version == "1.0" else "method not recorded"
 
 
+def _member_method(member: Member, record: RunRecord) -> str | None:
+    """The method id of a member's test-accuracy interval: the row's own, this run's evaluation's, or a 1.0
+    record's percentile bootstrap; None when not recorded."""
+    if member.test_accuracy_interval:
+        return member.test_accuracy_interval
+    own = record.evaluation("test") if member.run_id == record.run_id else None
+    if own is not None and (accuracy := own.metric("accuracy")) is not None:
+        return accuracy.method
+    return "percentile_bootstrap" if record.schema_version == "1.0" else None
+
+
+def own_test(record: RunRecord) -> int | None:
+    """The size of this run's own test set when it has an accuracy (its configuration row is that accuracy)."""
+    test = record.evaluation("test")
+    return test.n_samples if test is not None and test.metric("accuracy") is not None else None
+
+
+VAL_WHY = "each configuration's validation scores (they chose the configuration; validation data is not evaluation data)"
+
+
+def _val_claim(m: Member):
+    return figure_claim(f"config.{m.run_id}.val_accuracy", "validation", "val_accuracy", m.val_accuracy, "share",
+                        no_interval=VAL_WHY) if m.val_accuracy is not None else None
+
+
+def config_accuracy(run_id: str, m, method: str | None, own_n: int | None = None):
+    """One configuration's test accuracy as a claim (the sweep table and the comparison print this one); the
+    run's own row is the run's test accuracy (`same_as`), which the consistency check holds it to."""
+    if not isinstance(m, RecordMetric) and not hasattr(m, "ci_low"):
+        return None
+    return metric_claim(f"config.{run_id}.test_accuracy", "test", "accuracy", m, method=method, level=0.95,
+                        n=own_n, same_as="test.accuracy" if own_n is not None else None,
+                        no_interval="test accuracies of configurations whose record holds none")
+
+
+def sweep_claims(training: TrainingDetails) -> list:
+    """Each configuration's validation and test accuracy, and the tie statement's equalities."""
+    sweep = training.sweep
+    if sweep is None:
+        return []
+    return [c for m in sweep.members for c in (m.val_accuracy, m.test_accuracy) if c is not None]
+
+
 def _sweep(record: RunRecord, sweep_members: list[Member] | None) -> Sweep | None:
     sweep = record.sweep
     if sweep is None or not sweep.to_dict():
@@ -110,11 +173,10 @@ def _sweep(record: RunRecord, sweep_members: list[Member] | None) -> Sweep | Non
     for m in members:
         this = m.run_id == record.run_id
         selected = bool(m.selected) or (this and bool(sweep.selected))
-        test = m.test_accuracy
         rows.append(SweepMember(run_id=m.run_id, parameters=dict(m.parameters or {}), status=m.status,
-                                val_accuracy=m.val_accuracy, val_loss=m.val_loss,
-                                test_accuracy=(Metric(test.value, test.ci_low, test.ci_high, test.reason)
-                                               if isinstance(test, RecordMetric) else None),
+                                val_accuracy=_val_claim(m), val_loss=m.val_loss,
+                                test_accuracy=config_accuracy(m.run_id, m.test_accuracy, _member_method(m, record),
+                                                              own_test(record) if this else None),
                                 fit_s=m.fit_s, epochs_run=m.epochs_run, selected=selected, this_run=this,
                                 fit_cost=m.fit_cost,
                                 test_accuracy_interval=_member_interval(m, record)))
@@ -203,7 +265,8 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "training", build=training_details, attr="training",
+    "training", build=lambda x: training_details(x.record, x.sweep_members), attr="training",
+    claims=lambda c: sweep_claims(c.training),
     headings=(Heading("Training Details", (), lambda c: bool(c.training.data.source)),),
     probes={
         "training_data": lambda c: bool(c.training.data.splits or c.training.data.n_files

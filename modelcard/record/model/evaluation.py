@@ -8,6 +8,12 @@ from .. import intervals as _intervals
 from ..typed import Section, to_dict
 from .metric import Metric, MetricFact
 
+#: Scores that are another score by definition, so the card states them once, with one interval:
+#: weighted recall is accuracy (support-weighted recall = right answers / images, always), and
+#: macro recall is balanced accuracy when no class without images in the set was ever predicted
+#: (both are then the mean recall over the same classes).
+SAME_AS = {"recall_weighted": "accuracy", "recall_macro": "balanced_accuracy"}
+
 
 @dataclass(frozen=True, kw_only=True)
 class Bootstrap(Section):
@@ -101,9 +107,26 @@ class Evaluation(Section):
             view["intervals"] = to_dict(self.intervals)
         return view
 
+    def same_as(self, name: str) -> str | None:
+        """The metric `name` is by definition on this set (see SAME_AS), e.g. "accuracy" for
+        "recall_weighted"; None when it is a quantity of its own here."""
+        target = SAME_AS.get(name)
+        if target is None or name not in self.metrics or not isinstance(self.metrics.get(target), Metric):
+            return None
+        if name == "recall_macro":
+            counts = self.confusion_matrix.counts if self.confusion_matrix is not None else None
+            if not counts:
+                return None
+            predicted = [sum(col) for col in zip(*counts)]
+            if any(sum(row) == 0 and predicted[c] > 0 for c, row in enumerate(counts)):
+                return None  # a class predicted but absent: macro recall counts it as 0, balanced accuracy skips it
+        return target
+
     def metric(self, name: str) -> MetricFact | None:
         """One metric with its interval method id (records before 1.1: the bootstrap's), e.g.
-        MetricFact(0.9375, 0.7985, 0.9827, "wilson"); None when the set has no such metric."""
+        MetricFact(0.9375, 0.7985, 0.9827, "wilson"); None when the set has no such metric. A
+        metric that is another by definition (`same_as`) is that metric, value and interval."""
+        name = self.same_as(name) or name
         m = self.metrics.get(name)
         if not isinstance(m, Metric):
             return None

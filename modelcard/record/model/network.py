@@ -35,4 +35,5 @@ class Model(Section):
     input_size: int | None = None  # square input size in pixels, e.g. 160
     head: Head | None = None  # the classification head
     preprocessing: str | None = None  # how pixels are prepared, e.g. "decode as RGB (alpha on white), resize to 160x160 ..."
+    preprocessing_in_model: str | None = None  # the last steps, done by the saved model's own first layers (1.3), e.g. "scale pixels to [-1, 1] (x / 127.5 - 1), as mobilenet_v2.preprocess_input"
     file_sha256: str | None = None  # hash of model.keras, e.g. "f4d76f26..."

@@ -1,0 +1,187 @@
+"""What each written file states, read back: the consistency check compares these with the card's claims.
+
+Each reader takes the text of one output format and returns what it states about claims,
+without importing any renderer: the Markdown card's tables and risk list, the YAML front
+matter's model-index and CO2, the MCT JSON's and the CycloneDX BOM's performance metrics,
+limitations and energy, `meta.json`'s headline and the Croissant file's slice gaps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Stated:
+    """One number as one file states it."""
+
+    place: str                 # e.g. "front matter, model-index: test macro recall"
+    slice: str                 # the claim's slice, e.g. "test" or "test/class=birds"
+    quantity: str              # the claim's quantity, e.g. "recall_macro"
+    value: float | None        # e.g. 0.9167
+    low: float | None = None   # e.g. 0.822
+    high: float | None = None  # e.g. 0.999
+    method: str | None = None  # the interval's method in the card's words, e.g. "Wilson score interval"
+
+
+@dataclass
+class FileFacts:
+    """What one written file states: numbers, risk sentences, scopes and its plain text."""
+
+    path: str                                              # e.g. "stamps.cdx.json"
+    numbers: list[Stated] = field(default_factory=list)
+    risks: list[str] | None = None                         # the risk sentences it lists; None: it lists none
+    group_risks: list[tuple[str, str]] | None = None       # (group, sentence) of fairness assessments
+    panel_risks: list[str] | None = None                   # the HTML scorecard's risk list; None: no panel
+    scopes: dict[str, tuple[float, str]] = field(default_factory=dict)  # figure -> (value, scope words)
+    text: str = ""                                         # prose to scan (code blocks removed)
+
+
+def _float(value) -> float | None:
+    try:
+        return None if value is None or value == "" else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+#: The front matter's metric names (render/frontmatter.py PRETTY) read back to quantities.
+FRONT_MATTER_NAMES = {"accuracy": "accuracy", "balanced accuracy": "balanced_accuracy",
+                      "top-5 accuracy": "top5_accuracy", "macro F1": "f1_macro", "macro precision": "precision_macro",
+                      "macro recall": "recall_macro"}
+_FM_NAME = re.compile(r"^(?P<set>\S+) (?P<name>.+?)(?: \(95% CI [^)]*\))?$")
+
+
+def front_matter(path: str, text: str) -> FileFacts:
+    """The YAML front matter of the Markdown card: model-index metrics and co2_eq_emissions."""
+    facts = FileFacts(path=f"{path} (front matter)")
+    match = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    meta = yaml.safe_load(match.group(1)) if match else {}
+    for model in meta.get("model-index") or []:
+        for result in model.get("results") or []:
+            for m in result.get("metrics") or []:
+                name = _FM_NAME.match(m.get("name", ""))
+                quantity = FRONT_MATTER_NAMES.get(name.group("name")) if name else None
+                if quantity is None:
+                    continue
+                args = m.get("args") or {}
+                facts.numbers.append(Stated(f"front matter, model-index: {m.get('name')}", name.group("set"),
+                                            quantity, _float(m.get("value")), _float(args.get("ci_low")),
+                                            _float(args.get("ci_high")), args.get("ci_method")))
+    co2 = meta.get("co2_eq_emissions") or {}
+    if co2.get("emissions") is not None:
+        facts.scopes["CO2 (g)"] = (float(co2["emissions"]), str(co2.get("source", "")))
+    return facts
+
+
+def mct(path: str, text: str) -> FileFacts:
+    doc = json.loads(text)
+    facts = FileFacts(path=path, text=text)
+    for m in (doc.get("quantitative_analysis") or {}).get("performance_metrics") or []:
+        ci = m.get("confidence_interval") or {}
+        facts.numbers.append(Stated(f"MCT performance_metrics: {m.get('type')} on {m.get('slice')}", m.get("slice"),
+                                    m.get("type"), _float(m.get("value")), _float(ci.get("lower_bound")),
+                                    _float(ci.get("upper_bound")), ci.get("method")))
+    limits = (doc.get("considerations") or {}).get("limitations") or []
+    facts.risks = [x.get("description", "") for x in limits]
+    return facts
+
+
+def cyclonedx(path: str, text: str) -> FileFacts:
+    doc = json.loads(text)
+    facts = FileFacts(path=path, text=text)
+    model = next((c for c in doc.get("components") or [] if c.get("bom-ref") == "model"), {})
+    card = model.get("modelCard") or {}
+    for m in (card.get("quantitativeAnalysis") or {}).get("performanceMetrics") or []:
+        ci = m.get("confidenceInterval") or {}
+        facts.numbers.append(Stated(f"CycloneDX performanceMetrics: {m.get('type')} on {m.get('slice')}",
+                                    m.get("slice"), m.get("type"), _float(m.get("value")),
+                                    _float(ci.get("lowerBound")), _float(ci.get("upperBound"))))
+    considerations = card.get("considerations") or {}
+    facts.risks = list(considerations.get("technicalLimitations") or [])
+    facts.group_risks = [(a.get("groupAtRisk", ""), a.get("harms", ""))
+                         for a in considerations.get("fairnessAssessments") or []]
+    for e in (considerations.get("environmentalConsiderations") or {}).get("energyConsumptions") or []:
+        props = {p["name"].removeprefix("modelcard:"): p["value"] for p in e.get("properties") or []}
+        co2 = (e.get("co2CostEquivalent") or {}).get("value")
+        if co2 is not None and e.get("activity") != "inference":
+            facts.scopes[f"CO2 (g), activity {e.get('activity')}"] = (float(co2) * 1e6, props.get("scope", ""))
+    return facts
+
+
+def meta(path: str, text: str) -> FileFacts:
+    doc = json.loads(text)
+    facts = FileFacts(path=path, text=text)
+    h = doc.get("headline")
+    if h:
+        facts.numbers.append(Stated("meta.json headline", h.get("set"), h.get("metric"), _float(h.get("value")),
+                                    _float(h.get("ci_low")), _float(h.get("ci_high")), h.get("method")))
+    return facts
+
+
+def croissant(path: str, text: str) -> FileFacts:
+    """The Croissant file: its text (the slice gaps it names are checked against the card's risks)."""
+    return FileFacts(path=path, text=text)
+
+
+_FENCE = re.compile(r"^```.*?^```\s*$", re.S | re.M)
+_RISKS = re.compile(r"^Measured on this run:\n\n((?:- .*\n)+)", re.M)
+
+
+def markdown(path: str, text: str) -> FileFacts:
+    """The Markdown card without its front matter and code blocks; its risk list."""
+    body = re.sub(r"^---\n.*?\n---\n", "", text, count=1, flags=re.S)
+    prose = _FENCE.sub("", body)
+    found = _RISKS.search(prose)
+    risks = [line[2:] for line in found.group(1).splitlines()] if found else []
+    return FileFacts(path=path, risks=risks, text=prose)
+
+
+_PRE = re.compile(r"<(pre|script|style)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+_RISK_LIST = re.compile(r"<p>Measured on this run:</p>\s*<ul>(.*?)</ul>", re.S)
+_SCORECARD_RISKS = re.compile(r'<ul class="sc-risks">(.*?)</ul>', re.S)
+_LI = re.compile(r"<li>(.*?)</li>", re.S)
+
+
+def _items(html_list: str) -> list[str]:
+    import html
+
+    return [html.unescape(_TAG.sub("", item)).strip() for item in _LI.findall(html_list)]
+
+
+def html_card(path: str, text: str) -> FileFacts:
+    """The HTML card as plain text (tags, styles and code removed) and its two risk lists."""
+    import html
+
+    found = _RISK_LIST.search(text)
+    panel = _SCORECARD_RISKS.search(text)
+    facts = FileFacts(path=path, risks=_items(found.group(1)) if found else [],
+                      text=html.unescape(_TAG.sub(" ", _PRE.sub(" ", text))))
+    if panel is not None:
+        facts.panel_risks = _items(panel.group(1))
+    return facts
+
+
+#: Readers by the file name's ending (the longest match wins).
+READERS = {".cdx.json": cyclonedx, ".mct.json": mct, ".meta.json": meta, ".croissant.json": croissant,
+           ".data.md": markdown, ".data.html": html_card, ".md": markdown, ".html": html_card}
+
+
+def read_outputs(outputs: dict[str, str | bytes]) -> list[FileFacts]:
+    """What every text output states (figures and images are not read); the Markdown card also gives its
+    front matter."""
+    found = []
+    for rel, content in sorted(outputs.items()):
+        if not isinstance(content, str) or rel.startswith("figures/"):
+            continue
+        ending = max((e for e in READERS if rel.endswith(e)), key=len, default=None)
+        if ending is None:
+            continue
+        found.append(READERS[ending](rel, content))
+        if ending == ".md":
+            found.append(front_matter(rel, content))
+    return found
