@@ -56,8 +56,9 @@ def robustness(class_names, n: int, seed: int) -> dict:
 
 
 def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bool = True, extra_set: bool = True,
-                slices: bool = True, sweep: bool = True, n_test: int = 60) -> dict:
-    """A complete training-run record with every section filled (fixed provenance)."""
+                slices: bool = True, sweep: bool = True, n_test: int = 60, measured: bool = True) -> dict:
+    """A complete training-run record with every section filled (fixed provenance); `measured=False` leaves
+    the evaluations and robustness empty, for a caller that makes its own (the property tests)."""
     record = new_record(RUN_ID, "demo-mobilenetv2", "train",
                         command_line=["modelcard", "train", "--data", "demo", "--epochs", "3"],
                         config={"backbone": "mobilenetv2", "epochs": 3, "seed": 0, "batch_size": 32})
@@ -97,8 +98,9 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
         "timings": {"feature_extraction_s": 12.5, "fit_s": 3.25, "evaluation_s": 1.5, "total_s": 20.0},
         "images_per_epoch": 32, "drop_remainder": True,  # 1.2: 40 training images at batch 32
     }
-    record["evaluations"] = {"test": evaluation(class_names, n_test, 1, "test split", with_groups=slices)}
-    if extra_set:
+    record["evaluations"] = {"test": evaluation(class_names, n_test, 1, "test split", with_groups=slices)} if measured \
+        else {"test": {"metrics": {"accuracy": {"value": 0.0, "ci_low": 0.0, "ci_high": 1.0}}}}
+    if extra_set and measured:
         record["evaluations"]["shifted"] = evaluation(class_names, 40, 2, "data/shifted", skill=1.2, with_groups=False)
     record["hardware"] = {"cpu_model": "AMD EPYC 7B13", "cpu_count": 2, "cpu_threads": 2, "memory_gb": 24.0,
                           "gpu_models": [], "gpu_count": 0, "accelerator": "cpu", "platform": "Linux-x86_64",
@@ -131,7 +133,8 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
                            "selected": True, "selection_rule": "highest val_accuracy, ties broken by lower val_loss",
                            "members": members}
     record["artifacts"] = {"predictions": {}, "history": "history.csv", "model": "model.keras"}
-    record["robustness"] = robustness(class_names, n_test, 1)
+    if measured:
+        record["robustness"] = robustness(class_names, n_test, 1)
     record["warnings"] = []
     if not pretrained:
         record["warnings"].append("no pretrained weights were used")
@@ -140,9 +143,9 @@ def base_record(class_names=CLASSES, *, status: str = "complete", pretrained: bo
     return record
 
 
-def record_only(class_names=CLASSES) -> dict:
+def record_only(class_names=CLASSES, measured: bool = True) -> dict:
     """A `modelcard record` run: predictions from an external model, no model or training."""
-    record = copy.deepcopy(base_record(class_names, extra_set=False, sweep=False))
+    record = copy.deepcopy(base_record(class_names, extra_set=False, sweep=False, measured=measured))
     record["created_by"] = "record"
     record["model"] = None
     record["training"] = None

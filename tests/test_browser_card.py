@@ -31,7 +31,7 @@ def test_the_scorecard_is_visible_at_the_top_before_model_details(tmp_path):
     assert panel["y"] < 1000 and panel["height"] > 100   # it starts on the first screen
     assert bar["y"] < 1000 and bar["width"] >= 150       # the first interval bar shows there, at full size
     assert details is not None and panel["y"] + panel["height"] <= details["y"]
-    assert "Top measured risks" in page.text and "Policy gates" in page.text
+    assert "Measured risks" in page.text and "Policy gates" in page.text
 
 
 def test_example_data_card_renders_in_chromium(tmp_path):

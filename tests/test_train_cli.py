@@ -61,11 +61,12 @@ def test_record_is_complete_and_valid(trained):
     listed = set(record["artifacts_sha256"])
     # plus every file of the folder artifacts (example grid, data-card thumbnails) and label_issues.csv
     assert core <= listed and "label_issues.csv" in listed
-    assert all(k in core or k == "label_issues.csv" or k.startswith(("examples/", "data_card/")) for k in listed)
+    assert all(k in core or k in ("label_issues.csv", "data_files.csv") or k.startswith(("examples/", "data_card/"))
+               for k in listed)
     files = {p.relative_to(run_dir).as_posix() for p in (run_dir / "examples").iterdir()}
     if (run_dir / "data_card").is_dir():  # thumbnails only when the data card flagged something
         files |= {p.relative_to(run_dir).as_posix() for p in (run_dir / "data_card").iterdir()}
-    assert files and listed == core | files | {"label_issues.csv"}
+    assert files and listed == core | files | {"label_issues.csv", "data_files.csv"}
     assert record["artifacts_sha256"]["model.keras"] == record["model"]["file_sha256"]
     assert record["hardware"] and record["efficiency"]["latency_ms_per_image"] > 0
     assert record["sweep"] is None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..check.class_names import unknown_class_words
-from ..check.completeness import Item, from_card
+from ..check.completeness import Item, from_card, human_texts
 from ..check.coverage import CoverageRow, coverage, coverage_fraction
 from ..check.gates import GateResult, evaluate_policy
 from ..check.placeholders import SKELETON_MARKER, drop_skeleton_markers
@@ -125,6 +125,16 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
     card.claims = claims_of(card)
     card.closing.methods, card.closing.terms = method_entries(card), term_entries(card)  # from every claim
     return built
+
+
+def data_texts(built: BuiltCard) -> tuple[str, ...]:
+    """Text a card prints from the data or from people, which no repr or template can have made: class names,
+    slice columns and groups, names, and every card.yaml text (the consistency check's leak scan skips them)."""
+    card = built.card
+    found = list(card.details.class_names) + [card.details.name, card.details.run_id]
+    found += [x for ev in card.evaluation.sets for s in ev.slices for x in (s.column, *(g.group for g in s.groups))]
+    found += [text for _, text in human_texts(built.info)]
+    return tuple(dict.fromkeys(str(x) for x in found if x))
 
 
 def claims_of(card: Card) -> Ledger:

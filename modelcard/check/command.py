@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+from pathlib import Path
 
 from ..consistency import check_ledger, check_outputs
 from ..errors import UserError, read_user_text
 from ..record import RunRef
-from ..card.build import card_for_run
+from ..card.build import card_for_run, data_texts
 from . import markdown_card
 from .coverage import CoverageSummary, coverage_fraction
 from .report import CheckReport
@@ -49,7 +48,9 @@ def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | No
         report.gates = built.gates
     report.completeness = built.completeness
     files, report.consistency_scope = written_files(built.card, cards_dir, run.run_id)
-    report.consistency = check_outputs(built.card.claims, files) if files else check_ledger(built.card.claims)
+    allowed = data_texts(built)
+    report.consistency = (check_outputs(built.card.claims, files, allowed) if files
+                          else check_ledger(built.card.claims, allowed))
     report.warnings = list(built.text_warnings)
     if with_coverage:
         report.coverage = built.coverage

@@ -10,14 +10,15 @@ from .invariants import INVARIANTS, Evidence, Invariant, Violation, violations
 from .stated import read_outputs
 
 
-def check_outputs(ledger, outputs: dict[str, str | bytes]) -> list[Violation]:
-    """The violations of the card's claims by the files in `outputs` ({relative path: content})."""
-    return violations(Evidence(ledger, read_outputs(outputs)))
+def check_outputs(ledger, outputs: dict[str, str | bytes], allowed: tuple[str, ...] = ()) -> list[Violation]:
+    """The violations of the card's claims by the files in `outputs` ({relative path: content}); `allowed`:
+    text from the data or from people, which the leak scan ignores (`card.build.data_texts`)."""
+    return violations(Evidence(ledger, read_outputs(outputs), tuple(allowed)))
 
 
-def check_ledger(ledger) -> list[Violation]:
+def check_ledger(ledger, allowed: tuple[str, ...] = ()) -> list[Violation]:
     """The violations the claims alone show (no file read): identities, sums, comparisons, checks."""
-    return violations(Evidence(ledger))
+    return violations(Evidence(ledger, allowed=tuple(allowed)))
 
 
 __all__ = ["InconsistentCard", "INVARIANTS", "Evidence", "Invariant", "Violation", "violations", "read_outputs", "check_outputs",

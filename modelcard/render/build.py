@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .. import atomic
 from ..card.assemble import gap_line
-from ..card.build import BuiltCard, card_for_run
+from ..card.build import BuiltCard, card_for_run, data_texts
 from ..card.sections.checks import ChecksSection
 from ..check.coverage import coverage_fraction
 from ..consistency import InconsistentCard, check_outputs
@@ -55,20 +55,23 @@ def _check_formats(formats: Sequence[str]) -> None:
 
 def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
                  templates_dir_override: Path | None = None, runs_dir: Path | None = None,
-                 mct_graphics: bool = False, policy: Path | None = None, compare: Sequence[RunRef] | None = None):
+                 mct_graphics: bool = False, policy: Path | None = None, compare: Sequence[RunRef] | None = None,
+                 figures: bool = True):
     """Render in memory: returns (card, {relative path: bytes or str}). `mct_graphics` also
     rasterises the figures to PNG for the MCT JSON (its schema takes only PNG; off by default
     because it roughly doubles figure time). `policy` adds a "Checks" subsection (gates and
     completeness, with the policy file's sha256). Format `json` also writes `<slug>.meta.json`,
-    the facts `modelcard publish` lists (render/meta.py)."""
+    the facts `modelcard publish` lists (render/meta.py). `figures=False` leaves the SVG figures out
+    (the text of every format is the same but for their links; the property tests render thousands)."""
     _check_formats(formats)
     built = card_for_run(run, card_info, runs_dir, policy, compare=compare)
     return built.card, render_built(built, run, formats=formats, templates_dir_override=templates_dir_override,
-                                    mct_graphics=mct_graphics)
+                                    mct_graphics=mct_graphics, figures=figures)
 
 
 def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORMATS,
-                 templates_dir_override: Path | None = None, mct_graphics: bool = False) -> dict[str, str | bytes]:
+                 templates_dir_override: Path | None = None, mct_graphics: bool = False,
+                 figures: bool = True) -> dict[str, str | bytes]:
     """{relative path: bytes or str} for the card `card.build.card_for_run` built for `run`; an
     `InconsistentCard` when the files would contradict each other or the card's claims (the
     consistency check, `modelcard.consistency`), so nothing contradictory is ever written."""
@@ -78,11 +81,11 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
     env = environment(folder)
     data_card = card.data_card
     data_outputs = render_data_card(data_card, slug=card.slug, run_path=Path(run.path), env=env, formats=formats)
-    figures = build_figures(card, with_png=mct_graphics and "json" in formats)
-    card.figure_names = [f.name for f in figures]
+    drawn = build_figures(card, with_png=mct_graphics and "json" in formats) if figures else []
+    card.figure_names = [f.name for f in drawn]
     figdir = f"figures/{card.slug}"
     outputs: dict[str, str | bytes] = {}
-    views = figure_views(figures)
+    views = figure_views(drawn)
     gallery = build_gallery(card, Path(run.path), figdir)
     context = {"card": card, "sections": SECTIONS, "figures": views, "figdir": figdir, "gallery": gallery}
     if "md" in formats:
@@ -90,7 +93,7 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
                                                         ext="md")
         outputs[f"{card.slug}.md"] = _tidy_markdown(text)
         outputs.update(gallery.files)
-        for f in figures:
+        for f in drawn:
             outputs[f"{figdir}/{f.name}.svg"] = f.svg
     if "html" in formats:
         css = (folder / "html" / "style.css").read_text(encoding="utf-8")
@@ -100,7 +103,7 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
         outputs[rel] = content if not isinstance(content, str) else (
             _tidy_markdown(content) if rel.endswith(".md") else _tidy_lines(add_anchors(content)))
     if "json" in formats:
-        doc = mct_document(card, figures)
+        doc = mct_document(card, drawn)
         validate_mct(doc)
         outputs[f"{card.slug}.mct.json"] = dump_mct(doc)
         outputs[f"{card.slug}{CDX_SUFFIX}"] = dump_cyclonedx(cyclonedx_document(card))
@@ -108,7 +111,7 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
             outputs[f"{card.slug}{CROISSANT_SUFFIX}"] = dump_croissant(croissant_document(data_card, card))
         cover = coverage_fraction(built.coverage).to_json()
         outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, cover, outputs))
-    found = check_outputs(card.claims, outputs)
+    found = check_outputs(card.claims, outputs, data_texts(built))
     if found:
         raise InconsistentCard(found)
     return outputs

@@ -106,10 +106,11 @@ def emission_figures(record: RunRecord) -> EmissionFigures | None:
     figures = EmissionFigures(run=run)
     phases = phases_of(em)
     if phases:
+        none = PhaseCost(duration_s=0.0, energy_kwh=0.0, emissions_kg=0.0)  # the sum over no phase
         figures.training = _scoped("training", TRAINING_SCOPE,
-                                   cost_where(em, lambda p: p.kind not in MEASUREMENT_KINDS) or PhaseCost())
+                                   cost_where(em, lambda p: p.kind not in MEASUREMENT_KINDS) or none)
         figures.measurements = _scoped("measurements", MEASUREMENT_SCOPE,
-                                       cost_where(em, lambda p: p.kind in MEASUREMENT_KINDS) or PhaseCost())
+                                       cost_where(em, lambda p: p.kind in MEASUREMENT_KINDS) or none)
         for i, p in enumerate(phases):
             figures.phases += [figure_claim(f"emissions.phase.{i}.{suffix}", p.run_id or "shared", quantity,
                                             getattr(p, attr) * factor, unit)
