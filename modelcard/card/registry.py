@@ -1,20 +1,23 @@
 """The card's sections in card order (Hugging Face model card template), each as its module registers it.
 
 Adding a section: write `card/sections/<name>.py` ending with `SECTION = Section(...)`
-(`section_spec.py`), its partial `templates/sections/<name>.jinja`, and one line below. The
-partial list the templates loop over, the level-2 headings, the completeness facts, the
-coverage items and the gap lines are all derived from `REGISTRY`.
+(`section_spec.py`, with its `order`: its place in the card) and its partial
+`templates/sections/<name>.jinja`; nothing else. The registry finds every module of
+`card/sections/` that registers a section. The partial list the templates loop over, the
+level-2 headings, the completeness facts, the coverage items, the gap lines, the build order and
+the claims are all derived from `REGISTRY`.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from dataclasses import dataclass
 from typing import Mapping
 
 from .section_spec import REFERENCES, CoverageItem, Gap, Heading, Probe, Section
-from .sections import (closing, comparison, environment, evaluation, examination, get_started, header, model_details,
-                       risks, scorecard, specs, summary, training, uses)
+from . import sections as _sections
 
 def _point_key(point: str) -> tuple[int, str]:
     """Annex IV points in their numbering, e.g. "1(a)" < "1(c)" < "2(a)" < "10"."""
@@ -82,6 +85,17 @@ class Registry:
         return tuple(sorted(items, key=lambda i: (order.index(i.ref), (0, "") if i.ref == "hf" else _point_key(i.point))))
 
 
-REGISTRY = Registry(tuple(m.SECTION for m in (
-    header, summary, scorecard, model_details, uses, risks, get_started, training, comparison, evaluation, examination,
-    environment, specs, closing)))
+def discover() -> tuple[Section, ...]:
+    """Every `SECTION` a module of `card/sections/` registers, in card order (`Section.order`)."""
+    found = []
+    for info in pkgutil.iter_modules(_sections.__path__):
+        module = importlib.import_module(f"{_sections.__name__}.{info.name}")
+        if isinstance(getattr(module, "SECTION", None), Section):
+            found.append(module.SECTION)
+    orders = [s.order for s in found]
+    if len(set(orders)) != len(orders):
+        raise ValueError(f"two sections share a place in the card: {sorted(orders)}")
+    return tuple(sorted(found, key=lambda s: s.order))
+
+
+REGISTRY = Registry(discover())

@@ -91,6 +91,7 @@ class Section:
     """A card section as registered by its module."""
 
     name: str                       # the partial, templates/sections/<name>.jinja, e.g. "risks"
+    order: int                      # its place in the card (the registry sorts by it), e.g. 60
     build: Callable[[SectionInputs], Any]  # its builder, e.g. `risks` (called by card/assemble.py)
     attr: str                       # the `Card` attribute it fills, e.g. "risks"
     needs: tuple[str, ...] = ()     # the other sections' attributes it reads from `inputs.parts`, e.g. ("training",)

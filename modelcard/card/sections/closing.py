@@ -30,7 +30,7 @@ COVERAGE = (
 )
 
 
-SECTION = Section("closing", build=lambda x: closing(x.record, x.info), attr="closing",
+SECTION = Section("closing", order=130, build=lambda x: closing(x.record, x.info), attr="closing",
                   headings=(Heading("Citation", ("citation.bibtex", "citation.apa")), Heading("Glossary", ("glossary",)),
                             Heading("More Information", ("more_information",)),
                             Heading("Model Card Authors", ("card_authors",)),

@@ -295,7 +295,7 @@ def _known(training) -> dict:
     return {m.run_id: m.test_accuracy for m in sweep.members if m.test_accuracy is not None} if sweep else {}
 
 
-SECTION = Section("comparison", attr="comparison", partial=False, needs=("training",),
+SECTION = Section("comparison", order=85, attr="comparison", partial=False, needs=("training",),
                   build=lambda x: comparison(x.record, *x.compared, known=_known(x.parts.training)) if x.compared
                   else None,
                   claims=lambda c: comparison_claims(c.comparison))

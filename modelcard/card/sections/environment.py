@@ -140,7 +140,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "environment", build=lambda x: environmental_impact(x.record, x.info), attr="environment",
+    "environment", order=110, build=lambda x: environmental_impact(x.record, x.info), attr="environment",
     headings=(Heading("Environmental Impact", ("environment.hardware_type", "environment.cloud_provider",
                                                "environment.cloud_region"),
                       lambda c: any(measured_fact(s) for s in (

@@ -237,7 +237,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "evaluation", build=lambda x: evaluation(x.record), attr="evaluation",
+    "evaluation", order=90, build=lambda x: evaluation(x.record), attr="evaluation",
     headings=(Heading("Evaluation", (), lambda c: bool(c.evaluation.sets)),),
     probes={
         "evaluation": lambda c: bool(c.evaluation.sets),

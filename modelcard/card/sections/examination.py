@@ -95,6 +95,6 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "examination", build=lambda x: examination(x.record, x.info, x.run_path), attr="examination",
+    "examination", order=100, build=lambda x: examination(x.record, x.info, x.run_path), attr="examination",
     headings=(Heading("Model Examination", ("model_examination",), calibration_or_confusions),),
     probes={"examination": calibration_or_confusions}, coverage=COVERAGE)

@@ -109,7 +109,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "get_started", build=lambda x: get_started(x.record, x.run_path), attr="get_started",
+    "get_started", order=70, build=lambda x: get_started(x.record, x.run_path), attr="get_started",
     headings=(Heading("How to Get Started with the Model", (),
                       lambda c: bool(c.get_started.code or c.get_started.note)),),
     probes={"get_started_code": lambda c: bool(c.get_started.code)}, coverage=COVERAGE)

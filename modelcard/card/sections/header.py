@@ -73,4 +73,4 @@ def _restates(text: str, found: list[str]) -> bool:
     return any(low.startswith(p) and any(w.lower().startswith(p) for w in found) for p in RESTATED)
 
 
-SECTION = Section("header", build=lambda x: card_warnings(x.record), attr="warnings")
+SECTION = Section("header", order=10, build=lambda x: card_warnings(x.record), attr="warnings")

@@ -81,7 +81,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "model_details", build=lambda x: model_details(x.record, x.info, x.name), attr="details",
+    "model_details", order=40, build=lambda x: model_details(x.record, x.info, x.name), attr="details",
     headings=(Heading("Model Details", ("description", "developers", "shared_by", "license", "version", "repository",
                                         "paper", "demo"), lambda c: bool(c.details.model_type)),),
     probes={"model_type": lambda c: bool(c.details.model_type and c.details.class_names),

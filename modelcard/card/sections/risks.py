@@ -40,7 +40,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "risks", build=lambda x: risks(x.record, x.info, x.parts.training, x.parts.evaluation), attr="risks",
+    "risks", order=60, build=lambda x: risks(x.record, x.info, x.parts.training, x.parts.evaluation), attr="risks",
     needs=("training", "evaluation"),
     headings=(Heading("Bias, Risks, and Limitations", ("bias_risks_limitations", "recommendations"),
                       lambda c: bool(c.risks.measured)),),

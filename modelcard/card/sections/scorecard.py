@@ -83,5 +83,5 @@ def scorecard(card: Card | Parts) -> Scorecard:
         risks=[r.text for r in card.risks.measured], data=data_verdict(card))
 
 
-SECTION = Section("scorecard", build=lambda x: scorecard(x.parts), attr="scorecard", final=True,
+SECTION = Section("scorecard", order=30, build=lambda x: scorecard(x.parts), attr="scorecard", final=True,
                   needs=("details", "evaluation", "risks", "specs", "checks", "data_card"))

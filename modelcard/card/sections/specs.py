@@ -90,7 +90,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "specs", build=lambda x: technical_specs(x.record), attr="specs",
+    "specs", order=120, build=lambda x: technical_specs(x.record), attr="specs",
     headings=(Heading("Technical Specifications", (),
                       lambda c: bool(c.specs.architecture or c.specs.hardware or c.specs.packages)),),
     probes={"architecture": lambda c: bool(c.specs.architecture),

@@ -286,5 +286,5 @@ def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Su
     return Summary(sentences=[s for s in facts if s], accuracy_bar=bar_text)
 
 
-SECTION = Section("summary", build=lambda x: summary(x.parts.details, x.parts.evaluation, x.info), attr="summary",
+SECTION = Section("summary", order=20, build=lambda x: summary(x.parts.details, x.parts.evaluation, x.info), attr="summary",
                   needs=("details", "evaluation"))

@@ -265,7 +265,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "training", build=lambda x: training_details(x.record, x.sweep_members), attr="training",
+    "training", order=80, build=lambda x: training_details(x.record, x.sweep_members), attr="training",
     claims=lambda c: sweep_claims(c.training),
     headings=(Heading("Training Details", (), lambda c: bool(c.training.data.source)),),
     probes={

@@ -24,7 +24,7 @@ COVERAGE = (
 )
 
 
-SECTION = Section("uses", build=lambda x: uses(x.info), attr="uses",
+SECTION = Section("uses", order=50, build=lambda x: uses(x.info), attr="uses",
                   headings=(Heading("Uses", ("uses.direct", "uses.downstream", "uses.out_of_scope")),),
                   coverage=COVERAGE,
                   gaps={"uses.direct": Gap("Uses / Direct use"), "uses.downstream": Gap("Uses / Downstream use"),
