@@ -46,6 +46,8 @@ def technical_specs(record: RunRecord) -> TechnicalSpecs:
     prov = record.provenance
     provenance = {k: getattr(prov, k) for k in ("git_commit", "git_dirty", "started_at", "ended_at", "python",
                                                   "platform", "modelcard_version")}
+    if prov.duration_s is not None:  # 1.3: the wall time the emissions phases fit in (monotonic clock)
+        provenance["wall time, start to end"] = fmt.seconds(prov.duration_s)
     objective = ("cross-entropy loss on softmax outputs: single-label multi-class image classification"
                  if record.training else "single-label multi-class image classification (not trained in this run)")
     return TechnicalSpecs(architecture=architecture, objective=objective,
