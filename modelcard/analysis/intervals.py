@@ -34,8 +34,8 @@ PERCENTILE_POISSON = "expanded_percentile_poisson_bootstrap"
 
 #: One line per method, stored in the record so a reader never has to guess.
 DESCRIPTIONS = {
-    WILSON: "Wilson score interval for a proportion of counted images "
-            "(scipy.stats.binomtest(k, n).proportion_ci(method='wilson'))",
+    WILSON: "Wilson score interval for a proportion of counted images (Newcombe's closed form, as "
+            "scipy.stats.binomtest(k, n).proportion_ci(method='wilson') computes it)",
     SMOOTHED_BOOTSTRAP: "expanded percentile interval (Hesterberg 2015: quantiles at the level where a normal "
                         "interval matches Student's t with n - 1 degrees of freedom, times sqrt(n / (n - 1))) of the "
                         "shared bootstrap resamples, each resample's confusion counts plus random pseudo-counts "
