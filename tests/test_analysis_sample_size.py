@@ -74,3 +74,28 @@ def test_bad_inputs_and_extra_images():
     with pytest.raises(ValueError):
         n_for_half_width(0.5, 0.0)
     assert more_images(229, 32) == 197 and more_images(20, 32) == 0 and more_images(None, 32) is None
+
+
+def test_skipping_the_sizes_that_cannot_settle_changes_no_answer():
+    """The scan starts where the score test says a set could first settle the bar (`_start`); a scan from one
+    image finds the same n, for rates near and far from bars near the middle and the ends."""
+    from modelcard.analysis import sample_size as ss
+
+    rng = np.random.default_rng(7)
+    cases = [(0.9375, 0.9), (0.999, 0.99), (0.02, 0.01), (0.5, 0.45), (0.995, 0.5), (0.01, 0.9), (0.91, 0.9)]
+    cases += [tuple(rng.uniform(0.01, 0.99, 2)) for _ in range(60)]
+    for rate, bar in cases:
+        if abs(rate - bar) < 0.01:
+            continue
+        for clear in (True, False):
+            if (rate > bar) != clear:
+                continue
+            ok = ((lambda n: ss._bounds(rate, n, 0.95)[0] > bar) if clear
+                  else (lambda n: ss._bounds(rate, n, 0.95)[1] < bar))
+            got = ss.n_to_clear(rate, bar) if clear else ss.n_to_fall_below(rate, bar)
+            assert got == ss._first(ok, 1), (rate, bar)
+
+
+def test_a_rate_a_hair_from_the_bar_has_no_plan():
+    assert n_to_settle(0.9 + 1e-7, 0.9) is None and n_to_settle(0.9 - 1e-7, 0.9) is None
+    assert n_to_settle(0.9, 0.9) is None

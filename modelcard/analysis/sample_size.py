@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from .proportions import wilson_interval
+from .proportions import normal_quantile, wilson_interval
 
 #: No plan beyond this many images (a rate this close to the bar is no question a test set answers).
 MAX_N = 10_000_000
@@ -43,6 +43,24 @@ def _first(ok, start: int = 1) -> int | None:
     return None
 
 
+def _start(rate: float, bar: float, confidence: float) -> int | None:
+    """The smallest n at which a set at `rate` could settle `bar` at all; None when none up to MAX_N can.
+
+    The Wilson interval leaves `bar` out exactly when |k/n - bar| > z * sqrt(bar * (1 - bar) / n) (it is the
+    score test inverted), and rounding moves k/n at most 1 / (2n) from `rate`; so with d = |rate - bar|,
+    s = z * sqrt(bar * (1 - bar)) and x = 1 / sqrt(n), a set can settle the bar only where
+    x^2 / 2 - s x + d > 0, outside the roots x1 < x2 of that quadratic. Starting the scan at 1 / x1^2 skips
+    the sizes that cannot settle it (with a rate a hair from the bar, millions)."""
+    d, s = abs(rate - bar), normal_quantile(confidence) * math.sqrt(bar * (1.0 - bar))
+    if d == 0.0:
+        return None
+    disc = s * s - 2.0 * d
+    if disc <= 0.0 or s + math.sqrt(disc) <= 1.0:  # the rounding alone may settle it at some small n
+        return 1
+    first = 1.0 / (s - math.sqrt(disc)) ** 2
+    return None if first > MAX_N else max(1, int(first * (1.0 - 1e-9)))
+
+
 def _bounds(rate: float, n: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Wilson bounds of a test set of `n` images with the whole number of them nearest `rate` right."""
     return wilson_interval(np.rint(rate * n), n, confidence)
@@ -58,18 +76,16 @@ def n_to_clear(rate: float, bar: float, confidence: float = 0.95) -> int | None:
     """Images needed for the interval's low end to lie above `bar` when `rate` of them are right; None when
     `rate` is not above the bar (no test size can then show it is above)."""
     _check(rate, bar, confidence)
-    if rate <= bar:
-        return None
-    return _first(lambda n: _bounds(rate, n, confidence)[0] > bar)
+    start = _start(rate, bar, confidence) if rate > bar else None
+    return None if start is None else _first(lambda n: _bounds(rate, n, confidence)[0] > bar, start)
 
 
 def n_to_fall_below(rate: float, bar: float, confidence: float = 0.95) -> int | None:
     """Images needed for the interval's high end to lie below `bar` when `rate` of them are right; None when
     `rate` is not below the bar."""
     _check(rate, bar, confidence)
-    if rate >= bar:
-        return None
-    return _first(lambda n: _bounds(rate, n, confidence)[1] < bar)
+    start = _start(rate, bar, confidence) if rate < bar else None
+    return None if start is None else _first(lambda n: _bounds(rate, n, confidence)[1] < bar, start)
 
 
 def n_to_settle(rate: float, bar: float, confidence: float = 0.95) -> int | None:
