@@ -24,7 +24,9 @@ class SkeletonKey:
     """One key of the skeleton."""
 
     key: str          # dotted, e.g. "uses.direct"
-    kind: str         # "text" | "list" | "mapping" | "number" | "hub_id" | "hub_ids" (ids and numbers: commented out)
+    # "text" | "list" | "mapping" | "number" | "hub_id" | "hub_ids" | "signoff" | "reviews" (all but the first
+    # three are written commented out: a marker is no number, id, sign-off or review)
+    kind: str
     explanation: str  # one line, e.g. "What the model is for, used as it is."
     example: str      # e.g. "Sorting clip-art stamps by category."
 
@@ -56,8 +58,17 @@ KEYS = (
                 "Trained on clip-art only; real photos were never seen."),
     SkeletonKey("recommendations", "text", "What users should do about those risks.",
                 "Check a sample of predictions by hand before use."),
-    SkeletonKey("accuracy_bar", "number", "The accuracy the model must reach, from 0 to 1: the summary says "
-                "whether the test set shows it above, below, or cannot tell.", "0.9"),
+    SkeletonKey("accuracy_bar", "number", "The accuracy the model must reach, from 0 to 1: the Decision says "
+                "whether it is met, not met or not established.", "0.9"),
+    SkeletonKey("class_recall_bar", "number", "The recall every class must reach, from 0 to 1, or a mapping "
+                "class -> recall: the Decision gives each class's verdict.", "0.7"),
+    SkeletonKey("group_accuracy_bar", "number", "The accuracy every group of every slice attribute must reach, "
+                "from 0 to 1: the Decision gives each group's verdict.", "0.85"),
+    SkeletonKey("intended_users", "text", "Who the model is for: the Decision shows it beside the sign-off.",
+                "Teachers sorting classroom clip-art."),
+    SkeletonKey("approved_by", "signoff", "Who signed the model off for its intended use, after reading the "
+                "Decision.", "Jane Doe"),
+    SkeletonKey("approval_date", "signoff", "When it was signed off (YYYY-MM-DD).", '"2026-12-07"'),
     SkeletonKey("model_examination", "text", "What you learned by looking at the model's errors or internals.",
                 "Errors concentrate on fruit vs vegetables."),
     SkeletonKey("data.description", "text", "What the training data is.",
@@ -69,6 +80,10 @@ KEYS = (
                 "No people are depicted; no personal data."),
     SkeletonKey("data.known_biases", "text", "What the data over- or under-represents.",
                 "Few artists; mostly objects on a plain background."),
+    SkeletonKey("data.label_review", "reviews", "Your verdict on each label disagreement the data card lists: "
+                "confirmed (the label is wrong) or rejected (it is right), with reviewer and date.",
+                '[{file: food/fruit/banana.png, outcome: rejected, reviewer: Jane Doe, date: "2026-12-07", '
+                'note: a banana}]'),
     SkeletonKey("citation.bibtex", "text", "How to cite the model, as BibTeX.", '"@misc{stamps2026, title={Stamp Classifier}}"'),
     SkeletonKey("citation.apa", "text", "How to cite the model, in APA style.", "Doe, J. (2026). Stamp Classifier."),
     SkeletonKey("glossary", "mapping", "Terms a reader may not know, with their meaning.",
@@ -110,6 +125,10 @@ def _value(entry: SkeletonKey, run: RunRef | None) -> tuple[str | None, str]:
         return None, "optional: uncomment with a real Hub id (a marker is not a valid id)"
     if entry.kind == "number":
         return None, "optional: uncomment with a number (a marker is not a number)"
+    if entry.kind == "signoff":
+        return None, "uncomment when the model is signed off; until then the Decision names it as not provided"
+    if entry.kind == "reviews":
+        return None, "optional: uncomment after reviewing the suspects in the data card's table"
     if entry.kind == "list":
         return f"[{marker}]", ""
     if entry.kind == "mapping":

@@ -23,6 +23,10 @@ on the card is accepted when it is:
    examples), or the measurements of the saved model (efficiency, inference_cost) and the rest
    (training); and the count-weighted mean confidence of the reliability bins. Both then go
    through rule 3 (with its unit changes, which also hold MiB and GiB to the card's MB and GB).
+7. (issue 25) a test size from sample-size planning, recomputed here with an independent Wilson
+   interval: the smallest n at which round(rate * n) right of n gives an interval wholly on one side
+   of a bar of card.yaml (a number between 0 and 1), or a half width of at most 0.10, for a rate of
+   the record's evaluations (accuracy, or a class's recall).
 
 Anything else is reported: a number from nowhere.
 """
@@ -32,6 +36,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import numpy as np
 import yaml
 
 # Fixed words of the templates that contain digits but state no measurement.
@@ -57,6 +62,7 @@ class Sources:
         self._walk(record, ())
         self._walk(yaml.safe_load(card_yaml_text) or {}, ())
         self.numbers += _derived(record)
+        self.ints.update(_planned(record, yaml.safe_load(card_yaml_text) or {}))
         self.words = set()
         for text in self.texts:
             self.words.update(w.strip(_STRIP) for w in re.split(r"[\s,;()\[\]'\"=]+", text))
@@ -128,6 +134,42 @@ def _derived(record: dict) -> list[float]:
         if bins:
             out.append(sum(b["confidence"] * b["count"] for b in bins) / sum(b["count"] for b in bins))
     return out
+
+
+def _wilson(k: np.ndarray, n: np.ndarray, z: float = 1.959963984540054) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval in its textbook form (Wilson 1927), written apart from modelcard's."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def _bars(value) -> list[float]:
+    """Every number between 0 and 1 in card.yaml (bars; ids and years fall outside)."""
+    if isinstance(value, dict):
+        return [b for v in value.values() for b in _bars(v)]
+    if isinstance(value, list):
+        return [b for v in value for b in _bars(v)]
+    return [float(value)] if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1 else []
+
+
+def _planned(record: dict, card_yaml: dict, limit: int = 200_000) -> set[int]:
+    """Rule 7: the test sizes that settle a card.yaml bar, or reach +-0.10, at a rate of the record."""
+    rates = set()
+    for ev in (record.get("evaluations") or {}).values():
+        metrics = ev.get("metrics") or {}
+        rates.add((metrics.get("accuracy") or {}).get("value"))
+        rows = ev.get("per_class") or []
+        rates.update((row.get("recall") or {}).get("value") for row in (rows.values() if isinstance(rows, dict) else rows)
+                     if isinstance(row, dict))
+    rates = {float(r) for r in rates if isinstance(r, (int, float)) and 0 <= r <= 1}
+    n = np.arange(1, limit + 1, dtype=float)
+    found = set()
+    for rate in rates:
+        low, high = _wilson(np.rint(rate * n), n)
+        hits = [(high - low) / 2 <= 0.10] + [low > bar if rate > bar else high < bar for bar in _bars(card_yaml)]
+        found.update(int(n[np.argmax(h)]) for h in hits if h.any())
+    return found
 
 
 def numbers_in(text: str, sources: Sources) -> list[tuple[str, str, str]]:

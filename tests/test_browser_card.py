@@ -39,7 +39,7 @@ def test_example_data_card_renders_in_chromium(tmp_path):
     page = open_page(card, tmp_path / "profile", full_page=False)
     assert page.errors == []
     assert page.images > 0 and page.broken_images == []  # the embedded thumbnails decode
-    for heading in ("Source and licence", "Composition", "Integrity", "Image-quality issues", "Label issues",
+    for heading in ("Source and licence", "Composition", "Integrity", "Image-quality issues", "Label conflicts (certain)", "Label disagreements to review",
                     "What is not known"):
         assert heading in page.text, heading
     assert not is_blank(page.screenshot)

@@ -231,13 +231,13 @@ def test_check_finds_a_card_file_edited_after_the_build(tmp_path, capsys):
     assert main(["build", "--run", str(run.path), "--out", str(out)]) == 0
     assert main(["check", "--run", str(run.path), "--cards", str(out)]) == 1 or True  # completeness may fail
     report = capsys.readouterr().out
-    assert "all 7 invariants hold" in report and f"files `build` wrote in {out}" in report
+    assert "all 8 invariants hold" in report and f"files `build` wrote in {out}" in report
     bom = next(out.glob("*.cdx.json"))
     bom.write_text(bom.read_text(encoding="utf-8").replace('"type": "recall_weighted"', '"type": "recall_weighted", '
                                                            '"note": "{\'a\': 1}"'), encoding="utf-8")
     main(["check", "--run", str(run.path), "--cards", str(out)])
     report = capsys.readouterr().out
-    assert "1 of 7 invariants broken" in report and "no-leaks: demo-mobilenetv2.cdx.json" in report
+    assert "1 of 8 invariants broken" in report and "no-leaks: demo-mobilenetv2.cdx.json" in report
     assert report.rstrip().splitlines()[-1].startswith("FAIL") and "consistency violation(s)" in report
 
 

@@ -139,11 +139,17 @@ def test_build_without_policy_has_no_checks(project):
     assert "### Checks" not in (project / "cards" / "stamp-classifier.md").read_text(encoding="utf-8")
 
 
-def test_the_example_run_passes_the_committed_policy(tmp_path, monkeypatch, capsys):
+def test_the_example_run_fails_the_committed_policy_on_its_stated_bar_alone(tmp_path, monkeypatch, capsys):
+    """policy.yaml gates accuracy's lower bound at card.yaml's 90% bar; the example's test interval holds the
+    bar (not established), so `check` fails on that gate and on no other, with no looser-gate warning."""
     monkeypatch.chdir(tmp_path)
     shutil.copy(REPO / "card.yaml", tmp_path / "card.yaml")
     run = next((REPO / "examples" / "runs").iterdir())
-    assert main(["check", "--run", str(run), "--policy", str(REPO / "policy.yaml")]) == 0, capsys.readouterr().out
+    assert main(["check", "--run", str(run), "--policy", str(REPO / "policy.yaml")]) == 1
+    out = capsys.readouterr()
+    fails = [line.split()[0] for line in out.out.splitlines() if line.rstrip().endswith("FAIL")]
+    assert fails == ["accuracy.ci_low"], out.out
+    assert "looser" not in out.out + out.err
 
 
 @pytest.mark.parametrize("passed, total, line", [

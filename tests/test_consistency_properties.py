@@ -34,6 +34,7 @@ SETTINGS = settings(deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 #: The fixtures' card.yaml for every run, with the data card's human keys, so that a passing policy passes.
 CARD_YAML = (cf.CARD_YAML.replace("runs: [demo-mobilenetv2]", "runs: ['*']")
+             + "class_recall_bar: 0.5\ngroup_accuracy_bar: 0.6\n"
              + "data:\n  collection: Drawn for the tests.\n  consent: No people are shown.\n"
                "  known_biases: None known.\n  license: CC0-1.0\n")
 HERE = os.getcwd()
@@ -152,9 +153,18 @@ def break_risks(card, outputs, data):
     return card.claims, {**outputs, rel: outputs[rel].replace(f"- {risks[0].text}\n", "", 1)}
 
 
+def break_decision(card, outputs, data):
+    """A card leaves a verdict of its Decision out."""
+    verdicts = [s.text for s in card.claims.of_kind("verdict")]
+    if not verdicts:
+        return None
+    rel = _one(outputs, ".md")
+    return card.claims, {**outputs, rel: outputs[rel].replace(verdicts[0], "")}
+
+
 BREAKS = {"identical-quantities": break_identity, "one-scope": break_scope, "no-leaks": break_leak,
           "checks-cover": break_checks, "comparisons-agree": break_comparison, "interval-or-reason": break_interval,
-          "same-risks": break_risks}
+          "same-risks": break_risks, "same-decision": break_decision}
 
 
 def test_every_invariant_has_a_way_to_break_it():
@@ -169,13 +179,17 @@ def test_each_invariant_broken_on_purpose_is_caught_on_a_full_card(name):
                "run_id": None if k == "data_scan" else cf.RUN_ID} for k in ("data_scan", "fit", "efficiency")]
     record["emissions"].update(phases=phases, duration_s=6.0, energy_kwh=3e-5, emissions_kg=1.2e-5)
     card, outputs = _built(record, True, POLICIES[1])
-    assert card.checks.passed and not check_outputs(card.claims, outputs, _texts(card))
+    assert card.checks.passed and not check_outputs(card.claims, outputs, _texts(card), _decision(card))
     ledger, files = BREAKS[name](card, outputs, record)
-    assert name in {v.invariant for v in check_outputs(ledger, files, _texts(card))}
+    assert name in {v.invariant for v in check_outputs(ledger, files, _texts(card), _decision(card))}
 
 
 def _texts(card) -> tuple[str, ...]:
     return tuple(card.details.class_names)
+
+
+def _decision(card) -> tuple[str, ...]:
+    return tuple(card.decision.printed()) if card.decision is not None else ()
 
 
 @settings(SETTINGS, max_examples=300)
@@ -186,5 +200,5 @@ def test_each_invariant_broken_on_purpose_is_caught(record, name, policy):
     if broken is None:  # this card has nothing of that kind to break (e.g. no risk, no emissions)
         return
     ledger, files = broken
-    found = check_outputs(ledger, files, _texts(card))
+    found = check_outputs(ledger, files, _texts(card), _decision(card))
     assert name in {v.invariant for v in found}, (name, [v.line() for v in found])

@@ -56,7 +56,7 @@ def test_example_data_card_loads_with_mlcroissant(tmp_path):
     assert len(file_set["includes"]) == len(listed) == record["data"]["n_files"] == 231
     assert "*" not in json.dumps(file_set["includes"])
     test_issues = record["label_issues"]["test"]
-    assert f"estimated label issues in test: {test_issues['count']}" in doc["rai:dataAnnotationAnalysis"]
+    assert f"label disagreements to review in test: {test_issues['count']}" in doc["rai:dataAnnotationAnalysis"]
     assert "cleanvision" in doc["rai:dataLimitations"]
     # the repository's card.yaml says how the data was collected and that no person is shown (issue 24)
     assert doc["rai:dataCollection"].startswith("The pictures ship with the Debian package tuxpaint-stamps-default")

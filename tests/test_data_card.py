@@ -114,7 +114,7 @@ def test_data_card_renders_in_both_formats(built):
     md = (cards / f"{slug}.data.md").read_text()
     html = (cards / f"{slug}.data.html").read_text()
     for heading in ("## Source and licence", "## Composition", "## Integrity", "## Image-quality issues",
-                    "## Label issues", "## What is not known"):
+                    "## Label conflicts (certain)", "## Label disagreements to review", "## What is not known"):
         assert heading in md
     assert md.index("## Source") < md.index("## Composition") < md.index("## Integrity") < md.index("## Image-quality")
     assert "Not provided: add `data.license` to card.yaml." in md  # a missing licence is a named gap
@@ -219,7 +219,7 @@ def test_risks_line_when_label_issues_could_move_test_accuracy():
         record["label_issues"] = {"test": {"measured": True, "n": 100, "count": 5, "method": "m", "rate": rate,
                                            "moves_accuracy": moves_accuracy(rate, acc)}}
         card = assemble_card(record, CardInfo(), run_path=Path("."))
-        lines = [r.text for r in card.risks.measured if "of the test labels may be wrong" in r.text]
+        lines = [r.text for r in card.risks.measured if "of the test labels as disagreements to review" in r.text]
         assert bool(lines) is expected
 
 

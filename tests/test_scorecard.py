@@ -87,20 +87,20 @@ def test_a_failing_gate_shows_as_failing_in_html_and_markdown(tmp_path):
     assert badges == [("pass", "pass"), ("fail", "fail")]
     assert "Some checks fail" in panel(page) and 'class="sc-verdict sc-fail"' in panel(page)
     gates = md[md.index("### Policy gates"):md.index("## Model Details")]
-    assert "| accuracy.ci_low (lower bound) | " in gates and "at least 0.999 | ✗ FAIL |" in gates
-    assert "at least 0.1 | ✓ pass |" in gates
+    assert "| accuracy.ci_low (lower bound) | " in gates and "at least 0.999 | card.yaml bar: at least 90% | ✗ FAIL |" in gates
+    assert "at least 0.1 | card.yaml bar: at least 90% | ✓ pass |" in gates
     assert md.index("### Policy gates") > md.index("right")  # under the plain-words summary
 
 
 def test_a_passing_policy_shows_only_pass_badges(tmp_path):
     _, page = _build(tmp_path, cf.base_record(), policy=PASSING, formats=("html",))
-    assert re.findall(r'badge-(pass|fail)"', panel(page)) == ["pass", "pass"]
+    assert re.findall(r'badge-(pass|fail)">(?:pass|fail)<', panel(page)) == ["pass", "pass"]  # the gates' badges
     assert "All checks pass" in panel(page)
 
 
 def test_without_policy_there_are_no_gate_badges_and_no_gate_table(tmp_path):
     md, page = _build(tmp_path, cf.base_record())
-    assert 'class="badge' not in page and "Not checked: built without <code>--policy</code>" in panel(page)
+    assert not re.search(r'class="badge badge-(pass|fail)">(pass|fail)<', page) and "Not checked: built without <code>--policy</code>" in panel(page)
     assert "Policy gates" not in md
 
 
@@ -147,7 +147,7 @@ def test_the_data_card_verdict_comes_from_the_record(tmp_path):
     flags = sum(sum(c.values()) for c in record["data_card"]["quality"]["counts"].values())
     assert f"{flags:,} image-quality flag(s) from {record['data_card']['quality']['tool']}" in data
     for split, entry in record["label_issues"].items():
-        assert f"estimated label issues in {split}: {entry['count']} ({100 * entry['rate']['value']:.1f}%" in data
+        assert f"label disagreements to review in {split}: {entry['count']} ({100 * entry['rate']['value']:.1f}%" in data
 
 
 def test_every_number_in_the_panel_but_the_gates_traces_to_the_run(tmp_path):

@@ -171,6 +171,7 @@ def test_the_card_is_typed_with_real_classes():
     from modelcard.card.sections.checks import ChecksSection
     from modelcard.card.sections.comparison import Comparison
     from modelcard.card.sections.costs import RunCosts, SweepCost
+    from modelcard.card.sections.decision import Decision
     from modelcard.card.sections.emission_claims import EmissionFigures
     from modelcard.card.sections.robustness import Robustness
     from modelcard.card.sections.scorecard_parts import Scorecard
@@ -180,7 +181,7 @@ def test_the_card_is_typed_with_real_classes():
     from modelcard.record.artifacts import ArtifactCheck
 
     names = {c.__name__: c for c in (IntervalMethods, ChecksSection, Comparison, RunCosts, SweepCost, EmissionFigures,
-                                     Robustness,
+                                     Robustness, Decision,
                                      Scorecard, SeedsCV, Summary, DataCard, ArtifactCheck)}
     classes = [model.Card] + [c for c in vars(parts).values()
                               if isinstance(c, type) and c.__module__ == parts.__name__]

@@ -36,7 +36,7 @@ def slugify(name: str) -> str:
 
 
 def assemble_card(record: RunRecord | dict, info: CardInfo, *, run_path: Path,
-                  sweep_members: list[Member] | None = None, compared: tuple | None = None) -> Card:
+                  sweep_members: list[Member] | None = None, compared: tuple | None = None, policy=None) -> Card:
     """The whole card of a typed record (a validated record dict is typed first): every registered section
     built with one signature (`Section.build(SectionInputs)`), each after the sections it `needs`;
     `sweep_members` overrides the record's own member table when given; `compared` is `(kind, [MemberSource])`
@@ -45,7 +45,7 @@ def assemble_card(record: RunRecord | dict, info: CardInfo, *, run_path: Path,
     parts = Parts(unit=unit_of(typed))
     for section in REGISTRY.build_order():
         inputs = SectionInputs(record=typed, info=info, run_path=run_path, parts=parts,
-                               sweep_members=sweep_members, compared=compared)
+                               sweep_members=sweep_members, compared=compared, policy=policy)
         setattr(parts, section.attr, section.build(inputs))
     name = info.model_name or typed.name
     tags = ["image-classification", "keras", "modelcard"] + ([typed.model.backbone] if typed.model else [])
@@ -55,7 +55,7 @@ def assemble_card(record: RunRecord | dict, info: CardInfo, *, run_path: Path,
                 evaluation=parts.evaluation, examination=parts.examination, environment=parts.environment,
                 specs=parts.specs, closing=parts.closing, tags=tags, datasets=list(info.datasets),
                 base_model=base_model(typed, info), status=typed.status, unit=parts.unit, summary=parts.summary,
-                comparison=parts.comparison)
+                comparison=parts.comparison, decision=parts.decision)
     card.gaps = {key: gap.place for key, gap in REGISTRY.gaps.items()
                  if not (gap.filled(info, card) if gap.filled else human_value(info, key))}
     return card

@@ -10,10 +10,12 @@ reports on one.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from ..check.bar_gates import looser_gates
 from ..check.class_names import unknown_class_words
 from ..check.completeness import Item, from_card, human_texts
 from ..check.coverage import CoverageRow, coverage, coverage_fraction
@@ -54,6 +56,13 @@ class BuiltCard:
     # Human text that names a class the model does not have, e.g. ["card.yaml `description` names `food`, ..."]
     text_warnings: list[str] = field(default_factory=list)
 
+    def inputs(self) -> dict[str, str | None]:
+        """What the card was built from besides the run: the sha256 of the card.yaml and the policy applied
+        (None when none), e.g. {"card_info_sha256": "9f2c...", "policy_sha256": None}; `meta.json` records
+        them so `check` can tell whether the files in --cards were built from the same inputs."""
+        info = hashlib.sha256(self.info_path.read_bytes()).hexdigest() if self.info_path is not None else None
+        return {"card_info_sha256": info, "policy_sha256": self.policy.sha256 if self.policy else None}
+
 
 def skeleton_note(keys: list[str]) -> str:
     """The one stderr line for `init` markers left in card.yaml."""
@@ -73,7 +82,8 @@ def sweep_members(run: RunRef, runs_dir: Path | None) -> list[Member] | None:
 
 
 def checks_section(policy_file: str, policy_sha256: str, results: list[GateResult], items: list[Item],
-                   rows_covered: list[CoverageRow], missing_human: list[str] = ()) -> ChecksSection:
+                   rows_covered: list[CoverageRow], missing_human: list[str] = (),
+                   open_bars: list[str] = ()) -> ChecksSection:
     """The Checks subsection from the policy's gate results, the completeness items and the coverage rows
     (all computed once by `card.build.card_for_run`); `missing_human`: the card.yaml keys the model card and
     the data card name as not provided, which the verdict names when it passes anyway."""
@@ -86,6 +96,9 @@ def checks_section(policy_file: str, policy_sha256: str, results: list[GateResul
                f"{pass_count(n_items, len(items), 'completeness items')} (model card and data card)")
     missing = sorted(set(missing_human))
     verdict = f"{'All checks pass' if passed else 'Some checks fail'}: {summary}"
+    if passed and open_bars:  # a pass is no approval while a stated bar is not met or not established
+        verdict += (f"; but {len(open_bars)} stated bar(s) the checks do not hold are not met or not established "
+                    f"(see Decision): {', '.join(open_bars)}")
     if passed and missing:
         verdict += (f"; {len(missing)} human text(s) that no check requires are not provided and are named where "
                     f"they belong: {', '.join(f'`{k}`' for k in missing)}")
@@ -103,22 +116,35 @@ def card_for_run(run: RunRef, card_info: Path | None = None, runs_dir: Path | No
     bound = bind_card_info(card_info, run.model)
     shown, marked = drop_skeleton_markers(bound.info)
     card = assemble_card(run.model, shown, run_path=Path(run.path), sweep_members=sweep_members(run, runs_dir),
-                         compared=comparison_sources(run, runs_dir, list(compare or [])))
+                         compared=comparison_sources(run, runs_dir, list(compare or [])), policy=loaded)
     card.warnings[:0] = bound.card_warnings
-    text_warnings = unknown_class_words(shown, run.model, Path(run.path))
-    card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else []) + text_warnings
+    text_warnings = unknown_class_words(shown, run.model, Path(run.path)) + looser_gates(shown, loaded)
     card.artifact_check = check_artifacts(Path(run.path), run.record)
     card.artifact_problems = list(card.artifact_check.problems)
     if has_data_card(run.model):
         card.data_card = data_card(run.model, shown.data, card.slug, card.details.name,
-                                   files=read_data_files(Path(run.path), run.model))
+                                   files=read_data_files(Path(run.path), run.model),
+                                   conflicts=card.training.data.label_conflicts,
+                                   ceiling=card.training.data.accuracy_ceiling.value
+                                   if card.training.data.accuracy_ceiling is not None else None)
+        stray = card.data_card.unmatched_reviews()
+        if stray:
+            text_warnings.append(f"card.yaml `data.label_review` reviews {len(stray)} file(s) that no split lists as a "
+                                 f"label disagreement to review: {', '.join(stray[:5])}; use the paths of the data "
+                                 "card's table")
+    elif shown.data.label_review:
+        text_warnings.append("card.yaml `data.label_review` reviews files, but this run looked for no label "
+                             "disagreements; train with --label-issues or drop the reviews")
+    card.build_notes = bound.notices + ([skeleton_note(marked)] if marked else []) + text_warnings
     built = BuiltCard(card=card, info=bound.info, info_path=bound.path, completeness=from_card(card, bound.info),
                       coverage=coverage(card, bound.info), text_warnings=text_warnings)
     if loaded is not None:
         built.policy, built.policy_path = loaded, Path(policy)
-        built.gates = evaluate_policy(loaded, run.model)
+        built.gates = evaluate_policy(loaded, run.model, frozenset(r.file for r in shown.data.label_review))
         card.checks = checks_section(built.policy_path.name, loaded.sha256, built.gates, built.completeness,
-                                     built.coverage, list(card.gaps) + (card.data_card.gaps if card.data_card else []))
+                                     built.coverage, list(card.gaps) + (card.data_card.gaps if card.data_card else []),
+                                     [v.statement.text.split(": ")[0] for v in card.decision.blocking]
+                                     if card.decision else [])
     for section in REGISTRY.build_order(final=True):  # the scorecard: derived from the checks and the data card
         setattr(card, section.attr, section.build(SectionInputs(record=run.model, info=shown, run_path=Path(run.path),
                                                                 parts=card)))

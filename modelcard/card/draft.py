@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # these dataclasses live with their builder
     from ..datacard.model import DataCard
     from .sections.checks import ChecksSection
     from .sections.comparison import Comparison
+    from .sections.decision import Decision
     from .sections.scorecard_parts import Scorecard
     from .sections.summary import Summary
 
@@ -28,6 +29,7 @@ class Parts:
 
     warnings: list[str] | None = None          # header, e.g. ["run ... is not complete (status: failed)"]
     summary: Summary | None = None
+    decision: Decision | None = None
     scorecard: Scorecard | None = None
     details: ModelDetails | None = None
     uses: Uses | None = None

@@ -48,6 +48,20 @@ class Environment:
     hardware_type: str | None = None   # e.g. "2-core AMD EPYC virtual machine"
 
 
+@dataclass(frozen=True)
+class LabelReview:
+    """A person's verdict on one image cleanlab flagged as a label disagreement (card.yaml `data.label_review`)."""
+
+    file: str                 # the image's path as the data card lists it, e.g. "food/fruit/banana.png"
+    outcome: str              # "confirmed" (the label is wrong) or "rejected" (the label is right)
+    reviewer: str             # who looked, e.g. "Jane Doe"
+    date: str                 # when, e.g. "2026-12-07"
+    note: str | None = None   # e.g. "a plantain, labelled fruit: fine"
+
+
+REVIEW_OUTCOMES = ("confirmed", "rejected")
+
+
 @dataclass
 class DataInfo:
     """What a person knows about the data that no run can measure (shown on the data card)."""
@@ -57,6 +71,7 @@ class DataInfo:
     collection: str | None = None    # e.g. "Photos cut out by volunteers, 2002-2022; no scraping."
     consent: str | None = None       # e.g. "No people are shown; no consent was needed."
     known_biases: str | None = None  # e.g. "Mostly European and North American objects."
+    label_review: list[LabelReview] = field(default_factory=list)  # reviewed label disagreements
 
 
 @dataclass
@@ -90,7 +105,13 @@ class CardInfo:
     datasets: list[str] = field(default_factory=list)       # e.g. ["user/tuxpaint-stamps"] (Hub ids)
     environment: Environment = field(default_factory=Environment)
     data: DataInfo = field(default_factory=DataInfo)
-    accuracy_bar: float | None = None       # e.g. 0.9: the accuracy the model must reach (summary compares)
+    accuracy_bar: float | None = None       # e.g. 0.9: the accuracy the model must reach (the Decision says if it does)
+    # e.g. 0.7 (every class) or {"vegetables": 0.8}: the recall each class must reach
+    class_recall_bar: float | dict[str, float] | None = None
+    group_accuracy_bar: float | None = None  # e.g. 0.85: the accuracy every group of every slice attribute must reach
+    approved_by: str | None = None          # who signed the model off for its intended use, e.g. "Jane Doe"
+    approval_date: str | None = None        # when, e.g. "2026-12-07" (quoted in YAML)
+    intended_users: str | None = None       # e.g. "Teachers sorting classroom clip-art"
 
 
 _NESTED = {"uses": Uses, "citation": Citation, "environment": Environment, "data": DataInfo}
@@ -139,15 +160,22 @@ def parse_card_info(raw: Any, where: str = CARD_INFO_FILE) -> CardInfo:
             cls = _NESTED[f.name]
             sub = _mapping(value, where, f.name + ".")
             _reject_unknown(sub, [g.name for g in fields(cls)], where, f.name + ".")
-            values[f.name] = cls(**{k: _text(v, where, f"{f.name}.{k}") for k, v in sub.items() if v is not None})
+            values[f.name] = cls(**{k: _label_review(v, where) if (f.name, k) == ("data", "label_review")
+                                    else _text(v, where, f"{f.name}.{k}") for k, v in sub.items() if v is not None})
         elif f.name in _LISTS:
             values[f.name] = _text_list(value, where, f.name)
         elif f.name == "glossary":
             terms = _mapping(value, where, "glossary.")
             values[f.name] = {_text(k, where, f"glossary term {k}"): _text(v, where, f"glossary.{k}")
                               for k, v in sorted(terms.items(), key=lambda kv: str(kv[0]))}
-        elif f.name == "accuracy_bar":
+        elif f.name in ("accuracy_bar", "group_accuracy_bar"):
             values[f.name] = _fraction(value, where, f.name)
+        elif f.name == "class_recall_bar":
+            values[f.name] = ({str(k): _fraction(v, where, f"class_recall_bar.{k}")
+                               for k, v in _mapping(value, where, "class_recall_bar.").items()}
+                              if isinstance(value, dict) else _fraction(value, where, f.name))
+        elif f.name == "approval_date" and isinstance(value, datetime.date):
+            values[f.name] = value.isoformat()  # an unquoted YAML date is fine here: it is one
         else:
             values[f.name] = _text(value, where, f.name)
     info = CardInfo(**values)
@@ -188,6 +216,33 @@ def _text(value: Any, where: str, key: str) -> str:
     if not text:
         raise UserError(f"{where}: `{key}` is empty; remove the key or write its value")
     return text
+
+
+def _label_review(value: Any, where: str) -> list[LabelReview]:
+    """`data.label_review`: a list of {file, outcome, reviewer, date, note?} mappings."""
+    if not isinstance(value, list):
+        raise UserError(f"{where}: `data.label_review` must be a list of reviews (file, outcome, reviewer, date); "
+                        "see docs/card-yaml.md")
+    reviews = []
+    allowed = [f.name for f in fields(LabelReview)]
+    for i, item in enumerate(value):
+        key = f"data.label_review[{i}]"
+        entry = _mapping(item, where, key + ".")
+        _reject_unknown(entry, allowed, where, key + ".")
+        missing = [k for k in ("file", "outcome", "reviewer", "date") if entry.get(k) is None]
+        if missing:
+            raise UserError(f"{where}: `{key}` lacks {', '.join(f'`{k}`' for k in missing)}; a review names the file, "
+                            "its outcome (confirmed or rejected), the reviewer and the date")
+        date = entry["date"].isoformat() if isinstance(entry["date"], datetime.date) else _text(entry["date"], where,
+                                                                                               f"{key}.date")
+        outcome = _text(entry["outcome"], where, f"{key}.outcome")
+        if outcome not in REVIEW_OUTCOMES:
+            raise UserError(f"{where}: `{key}.outcome` must be confirmed (the label is wrong) or rejected (the label "
+                            f"is right), got {outcome!r}")
+        reviews.append(LabelReview(file=_text(entry["file"], where, f"{key}.file"), outcome=outcome,
+                                   reviewer=_text(entry["reviewer"], where, f"{key}.reviewer"), date=date,
+                                   note=_text(entry["note"], where, f"{key}.note") if entry.get("note") else None))
+    return reviews
 
 
 def _yaml_type(value: Any) -> str:

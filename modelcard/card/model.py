@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # these dataclasses live with their builder
     from ..record.artifacts import ArtifactCheck
     from .sections.checks import ChecksSection
     from .sections.comparison import Comparison
+    from .sections.decision import Decision
     from .sections.scorecard_parts import Scorecard
     from .sections.summary import Summary
 
@@ -72,6 +73,9 @@ class Card:
     checks: ChecksSection | None = None   # with `build --policy`, else None
     # The plain-words paragraph at the top (modelcard.card.sections.summary.Summary), None when not assembled.
     summary: Summary | None = None
+    # Verdicts of the stated bars, test sizes that would settle them, failure cases, sign-off
+    # (modelcard.card.sections.decision.Decision), None when not assembled.
+    decision: Decision | None = None
     # The at-a-glance panel (modelcard.card.sections.scorecard.Scorecard), built by the renderer after
     # `checks` and `data_card` are set; None when not built.
     scorecard: Scorecard | None = None

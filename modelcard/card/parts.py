@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..analysis.label_conflicts import LabelConflict
 from ..claims import Claim, Statement
 from ..record.left_out import LeftOut
 from ..record.model import Bootstrap, Calibration, Confusion, Emissions, NearPair, PhaseCost, SkippedFile
@@ -133,6 +134,10 @@ class TrainingData:
     ignored_files: int | None            # e.g. 3
     duplicates: Duplicates | None        # None when the data was not checked
     left_out: LeftOut | None = None      # e.g. LeftOut("Files left out", "3,495 non-image files; 92 SVG drawings", 3587)
+    # Certain label conflicts: one image under several labels (analysis/label_conflicts.py), e.g. [LabelConflict(...)]
+    label_conflicts: list[LabelConflict] = field(default_factory=list)
+    accuracy_ceiling: Claim | None = None  # the test accuracy no model can exceed, given them (None: none forced)
+    conflict_note: Statement | None = None  # the sentence naming them (a measured risk)
 
 
 @dataclass

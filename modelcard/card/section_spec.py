@@ -37,6 +37,7 @@ class SectionInputs:
     parts: Any                      # `card.draft.Parts`, e.g. parts.training once "training" is built
     sweep_members: list | None = None  # the sweep's member rows when the record's own table is empty
     compared: tuple | None = None   # (kind, [MemberSource]) from `compare.members.comparison_sources`
+    policy: Any = None              # the policy (`check.policy.Policy`) the card is checked against, None without
 
     @property
     def name(self) -> str:

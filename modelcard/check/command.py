@@ -14,7 +14,7 @@ from .coverage import CoverageSummary, coverage_fraction
 from .report import CheckReport
 
 
-def written_files(card, cards_dir: Path | None, run_id: str) -> tuple[dict[str, str], str]:
+def written_files(card, cards_dir: Path | None, run_id: str, inputs: dict | None = None) -> tuple[dict[str, str], str]:
     """The text files `build` wrote for this card in `cards_dir` (listed by its meta.json), and what the check
     covers in words; no files when the folder holds no card of this run."""
     claims_only = "the card's claims (no files checked"
@@ -27,6 +27,12 @@ def written_files(card, cards_dir: Path | None, run_id: str) -> tuple[dict[str, 
         raise UserError(f"cannot read {meta_path}: {exc}; rebuild the card with `modelcard build`") from None
     if meta.get("run_id") != run_id:
         return {}, f"{claims_only}: {meta_path} is the card of run {meta.get('run_id')})"
+    built_from = meta.get("inputs") or {}
+    changed = [name for name, key in (("card.yaml", "card_info_sha256"), ("policy", "policy_sha256"))
+               if inputs is not None and built_from.get(key) != inputs.get(key)]
+    if changed:
+        return {}, (f"{claims_only}: the files in {cards_dir} were built with another {' and '.join(changed)}; rebuild "
+                    "them with the same inputs to check them)")
     files = {meta_path.name: meta_path.read_text(encoding="utf-8")}
     for rel in meta.get("files") or {}:
         path = Path(cards_dir) / rel
@@ -47,9 +53,9 @@ def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | No
     if built.policy:
         report.gates = built.gates
     report.completeness = built.completeness
-    files, report.consistency_scope = written_files(built.card, cards_dir, run.run_id)
-    allowed = data_texts(built)
-    report.consistency = (check_outputs(built.card.claims, files, allowed) if files
+    files, report.consistency_scope = written_files(built.card, cards_dir, run.run_id, built.inputs())
+    allowed, decision = data_texts(built), tuple(built.card.decision.printed()) if built.card.decision else ()
+    report.consistency = (check_outputs(built.card.claims, files, allowed, decision) if files
                           else check_ledger(built.card.claims, allowed))
     report.warnings = list(built.text_warnings)
     if with_coverage:

@@ -70,7 +70,8 @@ class GateName:
     source: str         # where in the run record, e.g. "evaluations.test.per_class[<class>].<pc_metric>"
     description: str    # what the number means, e.g. "Recall of one class on the test set."
     example: str        # a complete gate, e.g. "per_class.birds.recall.ci_low >= 0.5"
-    extract: Callable[[RunRecord, dict[str, str]], Any]  # (record, placeholder values) -> Metric or number
+    extract: Callable[..., Any]  # (record, placeholder values[, reviewed files]) -> Metric or number
+    reviewed: bool = False  # the extractor also takes the files card.yaml's `data.label_review` names
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,12 @@ TABLE: tuple[GateName, ...] = (
              "label_issues.test.rate <= 0.05",
              lambda r, v: _field(_key(_section(r, "label_issues", "label-issue check"), v["split"], "split"),
                                  "rate", "label-issue field")),
+    GateName("label_issues.<split>.unreviewed", False, "label_issues.<split>.suspects, less card.yaml data.label_review",
+             "Label disagreements cleanlab flagged in a split that no person has reviewed yet: the suspects the run "
+             "recorded, less the files card.yaml's `data.label_review` gives an outcome (confirmed or rejected).",
+             "label_issues.train.unreviewed <= 0",
+             lambda r, v, reviewed: _unreviewed(_key(_section(r, "label_issues", "label-issue check"), v["split"],
+                                                     "split"), reviewed), reviewed=True),
     GateName("cv.<cv_metric>", True, "cv.metrics.<cv_metric>",
              "The recipe's K-fold cross-validated estimate over train+val (`train --cv`), each with the union of an "
              "interval on the n = train+val pooled out-of-fold predictions (Wilson for accuracy, a bootstrap for the "
@@ -357,10 +364,19 @@ def close_matches(name: str, record: dict | RunRecord | None = None, n: int = 3)
     return difflib.get_close_matches(name, known_names(record), n=n, cutoff=0.6)
 
 
-def read(resolved: ResolvedName, record: dict | RunRecord) -> float:
-    """The number a gate compares; raises NotMeasured when the run did not measure it."""
+def _unreviewed(entry, reviewed: frozenset[str]) -> int:
+    """Suspects of one split no review names (the record lists every suspect of its count)."""
+    if not entry.measured:
+        raise NotMeasured("label issues were not measured in this split")
+    return sum(1 for s in entry.suspects or [] if str(s.get("path")) not in reviewed)
+
+
+def read(resolved: ResolvedName, record: dict | RunRecord, reviewed: frozenset[str] = frozenset()) -> float:
+    """The number a gate compares; raises NotMeasured when the run did not measure it. `reviewed`: the files
+    card.yaml's `data.label_review` gives an outcome, for the rows that read it."""
     try:
-        found = resolved.row.extract(RunRecord.of(record), resolved.values)
+        found = (resolved.row.extract(RunRecord.of(record), resolved.values, reviewed) if resolved.row.reviewed
+                 else resolved.row.extract(RunRecord.of(record), resolved.values))
     except (KeyError, TypeError, AttributeError) as exc:  # a record shaped unlike the table expects
         raise NotMeasured(f"the run record has no {resolved.source} ({type(exc).__name__}: {exc})") from None
     if isinstance(found, Metric):

@@ -27,11 +27,12 @@ class GateResult:
                 "bound": self.bound, "value": self.value, "passed": self.passed, "reason": self.reason}
 
 
-def evaluate_gate(gate: Gate, record: dict | RunRecord) -> GateResult:
-    """One gate on one record; a value the run did not measure fails the gate (never passes silently)."""
+def evaluate_gate(gate: Gate, record: dict | RunRecord, reviewed: frozenset[str] = frozenset()) -> GateResult:
+    """One gate on one record; a value the run did not measure fails the gate (never passes silently).
+    `reviewed`: the files card.yaml's `data.label_review` gives an outcome."""
     common = dict(gate=gate.text, metric=gate.metric.name, quantity=gate.metric.quantity, op=gate.op, bound=gate.bound)
     try:
-        value = read(gate.metric, record)
+        value = read(gate.metric, record, reviewed)
     except NotMeasured as exc:
         return GateResult(**common, value=None, passed=False, reason=f"not measured: {exc}")
     passed = gate.holds(value)
@@ -39,7 +40,7 @@ def evaluate_gate(gate: Gate, record: dict | RunRecord) -> GateResult:
     return GateResult(**common, value=value, passed=passed, reason=reason)
 
 
-def evaluate_policy(policy: Policy, record: dict | RunRecord) -> list[GateResult]:
+def evaluate_policy(policy: Policy, record: dict | RunRecord, reviewed: frozenset[str] = frozenset()) -> list[GateResult]:
     """Every gate of the policy, in file order (the record typed once for all of them)."""
     record = RunRecord.of(record)
-    return [evaluate_gate(gate, record) for gate in policy.gates]
+    return [evaluate_gate(gate, record, reviewed) for gate in policy.gates]

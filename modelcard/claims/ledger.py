@@ -19,6 +19,9 @@ STATEMENT_KINDS = {
     "comparison": "a sentence comparing runs, seeds, sets or a bar",
     "sum": "a figure whose parts add up to a whole",
     "checks": "what the card's checks verdict covers",
+    "verdict": "a stated bar's verdict (met, not met, not established), as the Decision prints it",
+    "verdict-part": "one bar's verdict inside a verdict printed for many (every class, every group)",
+    "plan": "how many test images would settle a question",
 }
 
 

@@ -10,10 +10,12 @@ from .invariants import INVARIANTS, Evidence, Invariant, Violation, violations
 from .stated import read_outputs
 
 
-def check_outputs(ledger, outputs: dict[str, str | bytes], allowed: tuple[str, ...] = ()) -> list[Violation]:
+def check_outputs(ledger, outputs: dict[str, str | bytes], allowed: tuple[str, ...] = (),
+                  decision: tuple[str, ...] = ()) -> list[Violation]:
     """The violations of the card's claims by the files in `outputs` ({relative path: content}); `allowed`:
-    text from the data or from people, which the leak scan ignores (`card.build.data_texts`)."""
-    return violations(Evidence(ledger, read_outputs(outputs), tuple(allowed)))
+    text from the data or from people, which the leak scan ignores (`card.build.data_texts`); `decision`: the
+    Decision's printed sentences (`Decision.printed`), which the machine formats must carry."""
+    return violations(Evidence(ledger, read_outputs(outputs), tuple(allowed), tuple(decision)))
 
 
 def check_ledger(ledger, allowed: tuple[str, ...] = ()) -> list[Violation]:

@@ -41,6 +41,8 @@ class Evidence:
     # Text that comes from the data or from people (class and group names, card.yaml): a class may be called
     # "None", a citation may hold braces; the leak scan ignores these, e.g. ("None", "@misc{x, title={Y}}")
     allowed: tuple[str, ...] = ()
+    # The Decision's printed sentences (`Decision.printed`), which the machine formats carry word for word
+    decision_texts: tuple[str, ...] = ()
 
     def model_card_files(self) -> list[FileFacts]:
         """The model card's Markdown and HTML (not the data card's)."""
@@ -211,6 +213,28 @@ def same_risks(e: Evidence) -> list[Violation]:
     return out
 
 
+def same_decision(e: Evidence) -> list[Violation]:
+    """Every format gives the same Decision: the cards print every verdict; MCT and CycloneDX carry exactly its
+    sentences (`Decision.printed`), in order."""
+    verdicts = [s.text for s in e.ledger.of_kind("verdict")]
+    out = []
+    for f in e.files:
+        if f.decision is not None:
+            if f.decision != list(e.decision_texts):
+                missing = [t for t in e.decision_texts if t not in f.decision]
+                extra = [t for t in f.decision if t not in e.decision_texts]
+                out.append(Violation("same-decision", f"{f.path}: Decision", "the card's Decision",
+                                     f"missing {missing[0]!r}" if missing else
+                                     f"extra {extra[0]!r}" if extra else "the sentences in another order"))
+        elif f in e.model_card_files():
+            is_html = f.path.endswith(".html")
+            missing = [t for t in verdicts if " ".join((t.replace("`", "") if is_html else t).split()) not in f.prose]
+            if missing:
+                out.append(Violation("same-decision", f"{f.path}: Decision", "the card's verdicts",
+                                     f"missing {missing[0]!r}"))
+    return out
+
+
 def interval_or_reason(e: Evidence) -> list[Violation]:
     """Every score has an interval, or the card says why not (the Metrics paragraph lists the reasons)."""
     return [Violation("interval-or-reason", f"claim {c.key}", "the card's promise of an interval for every score",
@@ -251,6 +275,9 @@ INVARIANTS = (
               "beside a file that names missing human text.", checks_cover),
     Invariant("comparisons-agree", "Every sentence that compares numbers (best seed, a bar, an interval excluding 0, "
               "one interval below another) agrees with the numbers it compares.", comparisons_agree),
+    Invariant("same-decision", "Every format gives the same Decision: the Markdown and HTML cards print every verdict, "
+              "and the MCT JSON (limitations) and the CycloneDX BOM (properties) carry exactly its sentences.",
+              same_decision),
     Invariant("interval-or-reason", "Every score comes with its interval, or with the reason it has none, which the "
               "Metrics paragraph lists (one training run per seed; a record made before intervals were recorded).",
               interval_or_reason),

@@ -39,8 +39,11 @@ class FileFacts:
     risks: list[str] | None = None                         # the risk sentences it lists; None: it lists none
     group_risks: list[tuple[str, str]] | None = None       # (group, sentence) of fairness assessments
     panel_risks: list[str] | None = None                   # the HTML scorecard's risk list; None: no panel
+    decision: list[str] | None = None                      # the Decision sentences a machine format carries
     scopes: dict[str, tuple[float, str]] = field(default_factory=dict)  # figure -> (value, scope words)
     text: str = ""                                         # prose to scan (code blocks removed)
+    prose: str = ""                                        # the text as a reader sees it: no tags, entities read,
+    #                                                        spaces collapsed (HTML `code` loses its backticks)
 
 
 def _float(value) -> float | None:
@@ -89,6 +92,7 @@ def mct(path: str, text: str) -> FileFacts:
                                     _float(ci.get("upper_bound")), ci.get("method")))
     limits = (doc.get("considerations") or {}).get("limitations") or []
     facts.risks = [x.get("description", "") for x in limits]
+    facts.decision = [r.removeprefix("Decision: ") for r in facts.risks if r.startswith("Decision: ")]
     return facts
 
 
@@ -104,6 +108,7 @@ def cyclonedx(path: str, text: str) -> FileFacts:
                                     _float(ci.get("lowerBound")), _float(ci.get("upperBound"))))
     considerations = card.get("considerations") or {}
     facts.risks = list(considerations.get("technicalLimitations") or [])
+    facts.decision = [p["value"] for p in model.get("properties") or [] if p.get("name") == "modelcard:decision"]
     facts.group_risks = [(a.get("groupAtRisk", ""), a.get("harms", ""))
                          for a in considerations.get("fairnessAssessments") or []]
     for e in (considerations.get("environmentalConsiderations") or {}).get("energyConsumptions") or []:
@@ -139,7 +144,9 @@ def markdown(path: str, text: str) -> FileFacts:
     prose = _FENCE.sub("", body)
     found = _RISKS.search(prose)
     risks = [line[2:] for line in found.group(1).splitlines()] if found else []
-    return FileFacts(path=path, risks=risks, text=prose)
+    import html
+
+    return FileFacts(path=path, risks=risks, text=prose, prose=" ".join(html.unescape(prose).split()))
 
 
 _PRE = re.compile(r"<(pre|script|style)\b.*?</\1>", re.S | re.I)
@@ -162,7 +169,8 @@ def html_card(path: str, text: str) -> FileFacts:
     found = _RISK_LIST.search(text)
     panel = _SCORECARD_RISKS.search(text)
     facts = FileFacts(path=path, risks=_items(found.group(1)) if found else [],
-                      text=html.unescape(_TAG.sub(" ", _PRE.sub(" ", text))))
+                      text=html.unescape(_TAG.sub(" ", _PRE.sub(" ", text))),
+                      prose=" ".join(html.unescape(_TAG.sub("", _PRE.sub(" ", text))).split()))
     if panel is not None:
         facts.panel_risks = _items(panel.group(1))
     return facts

@@ -26,7 +26,7 @@ import re
 
 from ..card.model import Card
 from .croissant_files import distribution
-from .model import ISSUE_NAMES, DataCard, issue_text
+from .model import ISSUE_NAMES, DataCard
 
 CROISSANT_SUFFIX = ".croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -87,12 +87,15 @@ def _biases(dc: DataCard, card: Card) -> str:
 
 
 def _annotation(dc: DataCard) -> str:
+    conflicts = (f" Certain label conflicts (the same image under different labels): {len(dc.label_conflicts)}, "
+                 "listed on the data card." if dc.label_conflicts else "")
     if dc.label_issues_skipped:
-        return "Label errors were not estimated (the run used --label-issues none)."
+        return "Label disagreements were not estimated (the run used --label-issues none)." + conflicts
     if not dc.label_issues:
-        return "Label errors were not estimated for this run."
-    return ("cleanlab's estimated label errors (95% Wilson interval on the rate): "
-            + "; ".join(issue_text(item) for item in dc.label_issues) + ".")
+        return "Label disagreements were not estimated for this run." + conflicts
+    return ("cleanlab's label disagreements to review (not label errors until a person confirms them; 95% Wilson "
+            "interval on the rate): "
+            + "; ".join(dc.issue_lines()) + "." + conflicts)
 
 
 def _preprocessing(card: Card) -> str:

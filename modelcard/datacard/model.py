@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..analysis.label_conflicts import LabelConflict
 from ..card.info import DataInfo
 from ..record.data_files import DataFiles
 from ..record.left_out import LeftOut, left_out
@@ -52,6 +53,32 @@ class DataCard:
     thumbnails: dict[str, str] = field(default_factory=dict)  # relpath -> run-relative PNG path
     errors: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)             # e.g. "data.consent"
+    # Certain label conflicts (the model card's, `card/sections/conflicts.py`) and the test accuracy they cap
+    label_conflicts: list[LabelConflict] = field(default_factory=list)
+    accuracy_ceiling: float | None = None                     # e.g. 0.9 (None: no error forced)
+
+    def review_of(self, path: str) -> str:
+        """The review card.yaml records for one suspect, e.g. "rejected by Jane Doe, 2026-12-07: a plantain"."""
+        review = next((r for r in self.human.label_review if r.file == path), None)
+        if review is None:
+            return "not reviewed"
+        words = "confirmed label error" if review.outcome == "confirmed" else "rejected (the label is right)"
+        return f"{words}, by {review.reviewer}, {review.date}" + (f": {review.note}" if review.note else "")
+
+    def unmatched_reviews(self) -> list[str]:
+        """The files card.yaml reviews that no split lists as a suspect (a typo, or a review for another run)."""
+        listed = {str(s.get("path")) for i in self.label_issues for s in (i.entry.suspects or [])}
+        return [r.file for r in self.human.label_review if r.file not in listed]
+
+    def review_tally(self, split: str) -> str:
+        """e.g. "2 confirmed as label errors, 3 rejected, 5 not reviewed" for one split's suspects."""
+        entry = next((i.entry for i in self.label_issues if i.split == split), None)
+        paths = [str(s.get("path")) for s in (entry.suspects if entry is not None else None) or []]
+        outcome = {r.file: r.outcome for r in self.human.label_review}
+        confirmed = sum(outcome.get(p) == "confirmed" for p in paths)
+        rejected = sum(outcome.get(p) == "rejected" for p in paths)
+        return (f"{confirmed} confirmed as label errors, {rejected} rejected (the label is right), "
+                f"{len(paths) - confirmed - rejected} not reviewed (card.yaml `data.label_review`)")
     files: DataFiles | None = None  # the run's data_files.csv (1.3), e.g. DataFiles("data_files.csv", "41ab…", (...))
 
     def left_out(self) -> LeftOut | None:
@@ -95,8 +122,19 @@ class DataCard:
         return f"{flagged:,} image-quality flag(s) from {self.quality.tool}"
 
     def issue_lines(self) -> list[str]:
-        """The estimated label-issue rate of each split, e.g. ["estimated label issues in test: 2 (5.7%, ...)"]."""
-        return [issue_text(item) for item in self.label_issues]
+        """The label-disagreement rate of each split with its review, e.g. ["label disagreements to review in test:
+        2 (5.7%, ...; reviewed: 1 rejected)"]."""
+        return [issue_text(item) + self._reviewed(item) for item in self.label_issues]
+
+    def _reviewed(self, item: LabelIssueSplit) -> str:
+        """e.g. "; reviewed: 0 confirmed, 10 rejected" when card.yaml reviews some of the split's suspects."""
+        outcome = {r.file: r.outcome for r in self.human.label_review}
+        found = [outcome[str(s.get("path"))] for s in item.entry.suspects or [] if str(s.get("path")) in outcome]
+        if not found:
+            return ""
+        left = len(item.entry.suspects or []) - len(found)
+        return (f"; reviewed: {found.count('confirmed')} confirmed as label errors, {found.count('rejected')} "
+                f"rejected" + (f", {left} not reviewed" if left else ""))
 
     def headline(self) -> str:
         """One line for the model card: image count, quality flags, estimated label-issue rates."""
@@ -115,8 +153,8 @@ def _ordered(keys) -> list[str]:
 def issue_text(item: LabelIssueSplit) -> str:
     rate = item.entry.rate
     if not item.entry.measured or not isinstance(rate, Metric) or rate.value is None:
-        return f"label issues in {item.split}: not measured"
-    return (f"estimated label issues in {item.split}: {item.entry.count} "
+        return f"label disagreements in {item.split}: not looked for"
+    return (f"label disagreements to review in {item.split}: {item.entry.count} "
             f"({_pct(rate.value)}, 95% CI {_pct(rate.ci_low)} to {_pct(rate.ci_high)})")
 
 
@@ -131,7 +169,8 @@ def has_data_card(record: dict | RunRecord) -> bool:
 
 
 def data_card(record: dict | RunRecord, info: DataInfo, slug: str, name: str,
-              files: DataFiles | None = None) -> DataCard:
+              files: DataFiles | None = None, conflicts: list[LabelConflict] = (),
+              ceiling: float | None = None) -> DataCard:
     """Assemble the data card of `record` (see `has_data_card`); `files`: the manifest the record
     names, read from the run folder (`record.data_files.read_data_files`)."""
     record = RunRecord.of(record)
@@ -156,5 +195,5 @@ def data_card(record: dict | RunRecord, info: DataInfo, slug: str, name: str,
         thumbnails=dict((section.thumbnails if section else None) or {}),
         errors=[f"A data-card collector failed, so part of this card is missing: {e}"
                 for e in (section.errors if section else None) or []],
-        gaps=gaps, files=files,
+        gaps=gaps, files=files, label_conflicts=list(conflicts), accuracy_ceiling=ceiling,
     )

@@ -49,6 +49,7 @@ class DataFiles:
     sha256: str | None        # its sha256 in `artifacts_sha256`, e.g. "41ab…"; None when not recorded
     paths: tuple[str, ...]    # every file's path, sorted, e.g. ("animals/birds/robin.png", ...)
     problem: str | None = None  # why no path could be read, e.g. "data_files.csv is missing from the run folder"
+    rows: tuple[DataFile, ...] = ()  # every row, sorted by path (class, split and sha256 of each file)
 
 
 def data_files_text(files: Iterable[DataFile]) -> str:
@@ -88,4 +89,5 @@ def read_data_files(run_dir: Path, record: RunRecord) -> DataFiles | None:
         files = parse_data_files(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:
         return DataFiles(rel, sha, (), f"{rel} could not be read ({err})")
-    return DataFiles(rel, sha, tuple(sorted(f.path for f in files)))
+    rows = tuple(sorted(files, key=lambda f: f.path))
+    return DataFiles(rel, sha, tuple(f.path for f in rows), rows=rows)

@@ -47,15 +47,17 @@ def add_anchors(page: str) -> str:
 
 
 def _toc(entries: list[tuple[int, str, str]]) -> str:
-    """Nested lists of the level-2 headings and the level-3 headings under each (a level-3
-    heading before any level-2 one is left out)."""
+    """Nested lists of the level-2 headings and the level-3 headings under each; a level-3 heading before
+    any level-2 one (the Decision under the summary) is an entry of its own."""
     groups: list[tuple[str, list[str]]] = []
     for level, ident, inner in entries:
         link = f'<a href="#{html.escape(ident, quote=True)}">{inner}</a>'
         if level == 2:
             groups.append((link, []))
-        elif level == 3 and groups:
+        elif level == 3 and groups and groups[-1][1] is not None:
             groups[-1][1].append(link)
+        elif level == 3:
+            groups.append((link, None))
     lines = ['<nav class="toc" aria-label="Contents">', '<p class="toc-title"><strong>Contents</strong></p>', "<ul>"]
     for link, subs in groups:
         if subs:

@@ -110,8 +110,9 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
         if data_card is not None:
             outputs[f"{card.slug}{CROISSANT_SUFFIX}"] = dump_croissant(croissant_document(data_card, card))
         cover = coverage_fraction(built.coverage).to_json()
-        outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, cover, outputs))
-    found = check_outputs(card.claims, outputs, data_texts(built))
+        outputs[f"{card.slug}{META_SUFFIX}"] = dump_meta(card_meta(card, cover, outputs, built.inputs()))
+    found = check_outputs(card.claims, outputs, data_texts(built),
+                          tuple(card.decision.printed()) if card.decision is not None else ())
     if found:
         raise InconsistentCard(found)
     return outputs
@@ -122,9 +123,9 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
                 mct_graphics: bool = False, policy: Path | None = None,
                 compare: Sequence[RunRef] | None = None) -> BuildResult:
     """Render the run's card in every requested format and write them under `out_dir`."""
-    out_dir = atomic.ensure_writable_dir(Path(out_dir))
     card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
                                  runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy, compare=compare)
+    out_dir = atomic.ensure_writable_dir(Path(out_dir))  # after the card: a user's mistake leaves no folder behind
     written = []
     for rel, content in sorted(outputs.items()):
         path = out_dir / rel

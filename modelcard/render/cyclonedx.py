@@ -172,7 +172,8 @@ def cyclonedx_document(card: Card) -> dict:
     model: dict = {"type": "machine-learning-model", "bom-ref": "model", "name": d.name,
                    "description": " ".join(card.summary.sentences) if card.summary else d.model_type,
                    "modelCard": model_card,
-                   "properties": [_prop("run_id", d.run_id), _prop("created_by", d.created_by)]}
+                   "properties": [_prop("run_id", d.run_id), _prop("created_by", d.created_by)]
+                   + [_prop("decision", t) for t in (card.decision.printed() if card.decision else [])]}
     if d.version:
         model["version"] = d.version
     if hashes := _hash(card.training.file_sha256):

@@ -119,7 +119,9 @@ def mct_document(card: Card, figures: list[Figure]) -> dict:
     considerations = {
         "use_cases": _description([card.uses.direct, card.uses.downstream]),
         "limitations": _description([card.risks.text] + [f"Warning: {w}" for w in card.warnings + card.artifact_problems]
-                                    + [r.text for r in card.risks.measured]),
+                                    + [r.text for r in card.risks.measured]
+                                    + [f"Decision: {t}" for t in (card.decision.printed() if card.decision else [])]),
+        "users": _description([card.decision.intended_users if card.decision else None]),
         "tradeoffs": _description([card.risks.recommendations]),
         "ethical_considerations": [{"name": card.uses.out_of_scope, "mitigation_strategy": "Out of scope: do not use the model for this."}]
         if card.uses.out_of_scope else [],

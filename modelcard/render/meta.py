@@ -11,7 +11,9 @@ So `build` (format `json`) writes this small sidecar beside them, from the same 
   was built without a policy ("not checked");
 - `coverage`: the documentation coverage (HF template and EU AI Act Annex IV items);
 - `files`: the sha256 of every card file written in the same build (figures too), so `publish`
-  copies exactly those and can say when one is missing or was changed after the build.
+  copies exactly those and can say when one is missing or was changed after the build;
+- `inputs`: the sha256 of the card.yaml and of the policy the build applied (null for none), so
+  `check` compares the files with the card of the same inputs.
 
 Sorted keys and no timestamps of its own: the same build gives the same bytes.
 """
@@ -46,8 +48,9 @@ def headline(card: Card) -> dict | None:
             "method": method_label(method) if method else None, "method_id": method}
 
 
-def card_meta(card: Card, coverage: dict, files: dict[str, str | bytes]) -> dict:
-    """The sidecar's dict; `coverage` is `CoverageSummary.to_json()`, `files` the build's other outputs."""
+def card_meta(card: Card, coverage: dict, files: dict[str, str | bytes], inputs: dict | None = None) -> dict:
+    """The sidecar's dict; `coverage` is `CoverageSummary.to_json()`, `files` the build's other outputs,
+    `inputs` the sha256 of the card.yaml and policy applied (`BuiltCard.inputs`)."""
     provenance = as_section(Provenance, card.specs.provenance or {})
     checks = None
     if card.checks is not None:
@@ -59,7 +62,8 @@ def card_meta(card: Card, coverage: dict, files: dict[str, str | bytes]) -> dict
     return {"format": META_FORMAT, "name": card.details.name, "slug": card.slug, "run_id": card.details.run_id,
             "created_by": card.details.created_by, "status": card.status,
             "started_at": provenance.started_at, "ended_at": provenance.ended_at,
-            "headline": headline(card), "checks": checks, "coverage": coverage, "files": hashes}
+            "headline": headline(card), "checks": checks, "coverage": coverage, "files": hashes,
+            "inputs": inputs or {"card_info_sha256": None, "policy_sha256": None}}
 
 
 def dump_meta(meta: dict) -> str:

@@ -138,9 +138,15 @@ def _label_issues(x: RiskInputs) -> list[Statement]:
         return []
     rate = issues.rate
     return [Statement("risk.data.label_issues", "risk",
-                      f"cleanlab estimates that {fmt.num(rate.value)} of the test labels may be wrong (95% CI "
-                      f"{fmt.ci(rate)}): more than half the width of the test accuracy's interval, so label errors "
-                      "alone could move accuracy beyond its stated uncertainty (suspects are listed on the data card).")]
+                      f"cleanlab flags {fmt.num(rate.value)} of the test labels as disagreements to review (95% CI "
+                      f"{fmt.ci(rate)}): more than half the width of the test accuracy's interval, so if a review "
+                      "confirms them as label errors they alone could move accuracy beyond its stated uncertainty "
+                      "(the suspects are listed on the data card).")]
+
+
+def _conflicts(x: RiskInputs) -> list[Statement]:
+    note = x.training.data.conflict_note
+    return [note] if note is not None else []
 
 
 def _skipped(x: RiskInputs) -> list[Statement]:
@@ -162,10 +168,13 @@ RULES = (
     RiskRule("shift", "an extra evaluation set whose accuracy interval lies wholly below the first set's",
              _shift),
     RiskRule("corruption", RISK_WORDS, _robustness),
+    RiskRule("label conflicts", "the same image (identical files, or a confirmed near-duplicate pair) under different "
+             "labels: certain, not estimated; in test they cap the accuracy any model can reach", _conflicts),
     RiskRule("leakage", "confirmed near-duplicate pairs across splits", _leakage),
     RiskRule("imbalance", f"the largest training class has at least {IMBALANCE_RATIO:g} times the images of the "
              "smallest", _imbalance),
-    RiskRule("label errors", "cleanlab's estimated test label errors could move accuracy beyond its interval",
+    RiskRule("label errors", "cleanlab's test label disagreements, if confirmed, could move accuracy beyond its "
+             "interval",
              _label_issues),
     RiskRule("unreadable files", "files skipped as unreadable", _skipped),
 )

@@ -26,7 +26,8 @@ from ..model import Card
 from ..parts import EvalSet, Metric
 from ..section_spec import Section
 from .checks import PASS
-from .scorecard_parts import Gate, Headline, IntervalBar, Scorecard
+from .scorecard_parts import Gate, Headline, IntervalBar, Outcome, Scorecard
+from .verdict import MET, NOT_ESTABLISHED, NOT_MET
 from .summary import headline_set, percent
 
 HEADLINE_METRICS = ("accuracy", "f1_macro")  # the headline scores, in panel order
@@ -73,15 +74,34 @@ def scorecard(card: Card | Parts) -> Scorecard:
     """The panel of `card` (an assembled Card, or its Parts with the checks and the data card set)."""
     ev = headline_set(card.evaluation)
     checks = card.checks
-    gates = None if checks is None else [Gate(g.check, g.value, g.bound, g.result, g.result == PASS)
+    decision = card.decision
+    stated = _stated_bars(decision)
+    gates = None if checks is None else [Gate(g.check, g.value, g.bound, g.result, g.result == PASS,
+                                              stated.get(g.check.split(" (")[0].split(".")[0]))
                                          for g in checks.gates]
     return Scorecard(
         run_id=card.details.run_id, ended_at=(card.specs.provenance or {}).get("ended_at"),
         eval_set=ev.name if ev else None, n_samples=ev.n_samples if ev else None,
         headlines=headlines(ev, card.evaluation.metric_names) if ev else [],
         gates=gates, passed=checks.passed if checks else None, checks_summary=checks.verdict if checks else None,
-        risks=[r.text for r in card.risks.measured], data=data_verdict(card))
+        risks=[r.text for r in card.risks.measured], data=data_verdict(card),
+        outcomes=[Outcome(v.outcome, v.statement.text.split(": ")[0], BADGES[v.outcome])
+                  for v in (decision.verdicts if decision else [])],
+        plans=[p.text for p in (decision.plans if decision else [])])
+
+
+#: The badge of each verdict.
+BADGES = {MET: "badge-pass", NOT_MET: "badge-fail", NOT_ESTABLISHED: "badge-open"}
+
+
+def _stated_bars(decision) -> dict[str, str]:
+    """The card.yaml bar beside each gate on the same score, e.g. {"accuracy": "card.yaml bar: at least 90%"}."""
+    out = {}
+    for v in (decision.verdicts if decision else []):
+        if v.bar.source.startswith("card.yaml") and v.bar.claim.count(".") == 1:
+            out[v.bar.claim.split(".", 1)[1]] = f"card.yaml bar: {v.bar.direction} {percent(v.bar.value)}"
+    return out
 
 
 SECTION = Section("scorecard", order=30, build=lambda x: scorecard(x.parts), attr="scorecard", final=True,
-                  needs=("details", "evaluation", "risks", "specs", "checks", "data_card"))
+                  needs=("details", "evaluation", "risks", "specs", "checks", "data_card", "decision"))

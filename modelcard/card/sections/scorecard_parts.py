@@ -28,6 +28,15 @@ class Headline:
 
 
 @dataclass
+class Outcome:
+    """One stated bar's verdict, as a badge."""
+
+    outcome: str  # "met" | "not met" | "not established"
+    bar: str      # e.g. "Accuracy at least 90% (card.yaml `accuracy_bar`)": the verdict sentence's first words
+    badge: str    # the CSS class, e.g. "badge-open"
+
+
+@dataclass
 class Gate:
     """One policy gate as a badge."""
 
@@ -36,6 +45,7 @@ class Gate:
     bound: str    # e.g. "at least 0.6"
     result: str   # e.g. "✓ pass" (the Checks table's mark)
     passed: bool  # e.g. True
+    stated: str | None = None  # the bar card.yaml states for the same score, e.g. "card.yaml bar: at least 90%"
 
 
 @dataclass
@@ -51,4 +61,6 @@ class Scorecard:
     passed: bool | None = None       # e.g. False when any gate or completeness item fails; None: not checked
     checks_summary: str | None = None  # e.g. "7 of 8 gates pass, 1 fails; 22 of 22 completeness items pass"
     risks: list[str] = field(default_factory=list)  # the measured risks' sentences, as the risk list prints them
+    outcomes: list[Outcome] = field(default_factory=list)  # each stated bar's verdict (the Decision's), first
+    plans: list[str] = field(default_factory=list)          # e.g. ["About 229 test images would settle ..."]
     data: list[str] = field(default_factory=list)  # e.g. ["estimated label issues in test: 2 (5.7%, 95% CI ...)"]

@@ -72,6 +72,7 @@ def _seed_claims(section: Seeds, n: int | None) -> list[Claim]:
 
 SEED_WHY = "each seed's test scores (one training run each: the spread across the seeds is their uncertainty)"
 CV_WHY = "the cross-validated scores other than accuracy, in records made before 1.3 (recorded without an interval)"
+FOLD_WHY = "each cross-validation fold's accuracy (one of K parts: the pooled estimate carries the interval)"
 
 
 #: The shipped seed's place among the seeds, in words (rank 1 = highest test accuracy).
@@ -140,6 +141,9 @@ def cv_claims(section: RecordCrossValidation) -> list[Claim]:
     recall_method = (recorded.per_class or {}).get("recall") if recorded is not None else None
     out += [metric_claim(f"cv.class.{p.class_name}.recall", "cross-validation", "recall", p.recall,
                          method=recall_method, level=level, n=p.support, no_interval=CV_WHY) for p in section.per_class]
+    sizes = section.fold_sizes or [None] * len(section.fold_accuracy or [])
+    out += [figure_claim(f"cv.fold.{i}.accuracy", "cross-validation", f"accuracy of fold {i + 1}", value, "share", n=n,
+                         no_interval=FOLD_WHY) for i, (value, n) in enumerate(zip(section.fold_accuracy or [], sizes))]
     return out
 
 

@@ -272,19 +272,40 @@ def headline_set(evaluation: Evaluation) -> EvalSet | None:
     return next((s for s in sets if s.name == "test"), sets[0] if sets else None)
 
 
-def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo) -> Summary:
-    """The summary paragraph: each rule gives one sentence or nothing."""
+def opening(decision) -> list[str]:
+    """The card's first words when card.yaml states an accuracy bar: its verdict (`sections.verdict`) and the
+    test size that would settle it, as the Decision subsection words them."""
+    if decision is None:
+        return []
+    verdict = next((v for v in decision.verdicts if v.bar.key == "accuracy"), None)
+    if verdict is None:
+        return []
+    return [verdict.statement.text] + ([verdict.plan.text] if verdict.plan is not None else [])
+
+
+def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo, decision=None,
+            conflicts: str | None = None) -> Summary:
+    """The summary paragraph: each rule gives one sentence or nothing; a stated accuracy bar's verdict first;
+    certain label conflicts (`sections.conflicts`) right after what the model is."""
     first = headline_set(evaluation)
     unit = "samples" if details.external_model else "images"
-    facts = [worse_sets(evaluation, unit), identity(details)]  # a much worse extra set comes first
-    if first is not None:
-        facts += [accuracy(first, held_out=details.created_by == "train", unit=unit), bar(first, info.accuracy_bar),
+    verdict = opening(decision)
+    facts = verdict + [worse_sets(evaluation, unit), identity(details), conflicts]  # a much worse extra set first
+    if first is not None:  # with a verdict, its sentences already give the test accuracy, the seeds and the recipe
+        facts += [None if verdict else accuracy(first, held_out=details.created_by == "train", unit=unit),
+                  None if verdict else bar(first, info.accuracy_bar),
                   weakest_class(first, unit), weakest_group(first, unit), calibration(first, unit)]
-    facts.append(seeds_and_cv(evaluation.seeds_cv))  # --seeds / --cv: spread and the recipe's estimate
+    facts.append(None if verdict else seeds_and_cv(evaluation.seeds_cv))  # --seeds / --cv
     facts.append(never_measured(evaluation, unit))
     bar_text = percent(info.accuracy_bar) if info.accuracy_bar is not None else None
     return Summary(sentences=[s for s in facts if s], accuracy_bar=bar_text)
 
 
-SECTION = Section("summary", order=20, build=lambda x: summary(x.parts.details, x.parts.evaluation, x.info), attr="summary",
-                  needs=("details", "evaluation"))
+def _conflicts(training) -> str | None:
+    note = training.data.conflict_note if training is not None else None
+    return note.text if note is not None else None
+
+
+SECTION = Section("summary", order=20, attr="summary", needs=("details", "evaluation", "decision", "training"),
+                  build=lambda x: summary(x.parts.details, x.parts.evaluation, x.info, x.parts.decision,
+                                          _conflicts(x.parts.training)))

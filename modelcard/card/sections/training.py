@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...claims import figure_claim, metric_claim
 from ...record.left_out import left_out
 from ...record.measured import shared_words
@@ -12,6 +14,7 @@ from ..intervals import method_label
 from ..metric import Metric
 from ..parts import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
 from ..section_spec import CoverageItem, Heading, Section
+from .conflicts import ceiling_claim, conflict_statement, label_conflicts
 from .costs import sweep_cost
 
 
@@ -35,7 +38,7 @@ def _duplicates(dup: RecordDuplicates | None) -> Duplicates | None:
                       confirm_max_difference=dup.confirm_max_difference)
 
 
-def _data(record: RunRecord) -> TrainingData:
+def _data(record: RunRecord, run_path: Path | None = None) -> TrainingData:
     data = record.data
     order = {"train": 0, "val": 1, "validation": 1, "test": 2}
     splits = [_split(k, v) for k, v in sorted(data.splits.items(), key=lambda kv: (order.get(kv[0], 9), kv[0]))]
@@ -47,7 +50,19 @@ def _data(record: RunRecord) -> TrainingData:
         split_seed=data.split_seed, splits=splits, eval_sets=eval_sets, class_names=list(data.class_names),
         skipped_files=sorted(data.skipped_files or [], key=lambda f: f.path),
         ignored_files=data.ignored_files, duplicates=_duplicates(data.duplicates), left_out=left_out(data),
+        **_conflicts(record, run_path),
     )
+
+
+def _conflicts(record: RunRecord, run_path: Path | None) -> dict:
+    """The certain label conflicts, the test accuracy ceiling and their sentence (`conflicts.py`)."""
+    if run_path is None:
+        return {}
+    found = label_conflicts(record, run_path)
+    test = record.data.splits.get("test")
+    top = ceiling_claim(found, int(test.n) if test is not None and test.n else None)
+    unit = "samples" if record.created_by == "record" else "images"
+    return {"label_conflicts": found, "accuracy_ceiling": top, "conflict_note": conflict_statement(found, top, unit)}
 
 
 _HYPER_KEYS = ("mode", "optimizer", "learning_rate", "batch_size", "epochs_requested", "epochs_run", "best_epoch",
@@ -73,14 +88,14 @@ def preprocessing_words(record: RunRecord) -> str | None:
     return model.preprocessing
 
 
-def training_details(record: RunRecord, sweep_members: list[Member] | None) -> TrainingDetails:
+def training_details(record: RunRecord, sweep_members: list[Member] | None, run_path: Path | None = None) -> TrainingDetails:
     training, model = record.training, record.model
     hyper = {k: getattr(training, k) for k in _HYPER_KEYS if training is not None and getattr(training, k) is not None}
     head = model.head.to_dict() if model is not None and model.head is not None else {}
     if head:
         hyper.update({f"head_{k}": v for k, v in sorted(head.items())})
     return TrainingDetails(
-        trained_here=training is not None, data=_data(record), preprocessing=preprocessing_words(record),
+        trained_here=training is not None, data=_data(record, run_path), preprocessing=preprocessing_words(record),
         hyperparameters=hyper, config=dict(sorted(record.config.items())),
         history={k: list(v) for k, v in sorted(((training.history if training else None) or {}).items())},
         timings=dict(sorted(((training.timings if training else None) or {}).items())),
@@ -156,11 +171,12 @@ def config_accuracy(run_id: str, m, method: str | None, own_n: int | None = None
 
 
 def sweep_claims(training: TrainingDetails) -> list:
-    """Each configuration's validation and test accuracy, and the tie statement's equalities."""
+    """Each configuration's validation and test accuracy, and the test accuracy ceiling of label conflicts."""
     sweep = training.sweep
+    ceiling = [training.data.accuracy_ceiling] if training.data.accuracy_ceiling is not None else []
     if sweep is None:
-        return []
-    return [c for m in sweep.members for c in (m.val_accuracy, m.test_accuracy) if c is not None]
+        return ceiling
+    return ceiling + [c for m in sweep.members for c in (m.val_accuracy, m.test_accuracy) if c is not None]
 
 
 def _sweep(record: RunRecord, sweep_members: list[Member] | None) -> Sweep | None:
@@ -265,7 +281,7 @@ COVERAGE = (
 )
 
 SECTION = Section(
-    "training", order=80, build=lambda x: training_details(x.record, x.sweep_members), attr="training",
+    "training", order=80, build=lambda x: training_details(x.record, x.sweep_members, x.run_path), attr="training",
     claims=lambda c: sweep_claims(c.training),
     headings=(Heading("Training Details", (), lambda c: bool(c.training.data.source)),),
     probes={
