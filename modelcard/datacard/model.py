@@ -56,6 +56,7 @@ class DataCard:
     # Certain label conflicts (the model card's, `card/sections/conflicts.py`) and the test accuracy they cap
     label_conflicts: list[LabelConflict] = field(default_factory=list)
     accuracy_ceiling: float | None = None                     # e.g. 0.9 (None: no error forced)
+    files: DataFiles | None = None  # the run's data_files.csv (1.3), e.g. DataFiles("data_files.csv", "41ab…", (...))
 
     def review_of(self, path: str) -> str:
         """The review card.yaml records for one suspect, e.g. "rejected by Jane Doe, 2026-12-07: a plantain"."""
@@ -73,13 +74,15 @@ class DataCard:
     def review_tally(self, split: str) -> str:
         """e.g. "2 confirmed as label errors, 3 rejected, 5 not reviewed" for one split's suspects."""
         entry = next((i.entry for i in self.label_issues if i.split == split), None)
-        paths = [str(s.get("path")) for s in (entry.suspects if entry is not None else None) or []]
-        outcome = {r.file: r.outcome for r in self.human.label_review}
-        confirmed = sum(outcome.get(p) == "confirmed" for p in paths)
-        rejected = sum(outcome.get(p) == "rejected" for p in paths)
+        confirmed, rejected, left = self._review_counts(entry.suspects if entry is not None else None)
         return (f"{confirmed} confirmed as label errors, {rejected} rejected (the label is right), "
-                f"{len(paths) - confirmed - rejected} not reviewed (card.yaml `data.label_review`)")
-    files: DataFiles | None = None  # the run's data_files.csv (1.3), e.g. DataFiles("data_files.csv", "41ab…", (...))
+                f"{left} not reviewed (card.yaml `data.label_review`)")
+
+    def _review_counts(self, suspects) -> tuple[int, int, int]:
+        """(confirmed, rejected, not reviewed) among a split's suspects, by card.yaml's reviews."""
+        outcome = {r.file: r.outcome for r in self.human.label_review}
+        found = [outcome.get(str(s.get("path"))) for s in suspects or []]
+        return found.count("confirmed"), found.count("rejected"), found.count(None)
 
     def left_out(self) -> LeftOut | None:
         """The files the scan left out, in the model card's words (e.g. "3,495 non-image files; ...")."""
@@ -88,7 +91,7 @@ class DataCard:
     def confirmed_pairs(self) -> list[NearPair]:
         """The leakage guard's confirmed near duplicates (pairs of a 1.0 record were all grouped)."""
         pairs = self.source.duplicates.near_pairs if self.source.duplicates else []
-        return [p for p in pairs or [] if (p.confirmed if p.has("confirmed") else True)]
+        return [p for p in pairs or [] if p.counts_as_confirmed()]
 
     def gap_lines(self) -> list[str]:
         """One line per missing human key, e.g. "Data card / Consent: add `data.consent` to card.yaml"."""
@@ -128,13 +131,11 @@ class DataCard:
 
     def _reviewed(self, item: LabelIssueSplit) -> str:
         """e.g. "; reviewed: 0 confirmed, 10 rejected" when card.yaml reviews some of the split's suspects."""
-        outcome = {r.file: r.outcome for r in self.human.label_review}
-        found = [outcome[str(s.get("path"))] for s in item.entry.suspects or [] if str(s.get("path")) in outcome]
-        if not found:
+        confirmed, rejected, left = self._review_counts(item.entry.suspects)
+        if not confirmed + rejected:
             return ""
-        left = len(item.entry.suspects or []) - len(found)
-        return (f"; reviewed: {found.count('confirmed')} confirmed as label errors, {found.count('rejected')} "
-                f"rejected" + (f", {left} not reviewed" if left else ""))
+        return (f"; reviewed: {confirmed} confirmed as label errors, {rejected} rejected"
+                + (f", {left} not reviewed" if left else ""))
 
     def headline(self) -> str:
         """One line for the model card: image count, quality flags, estimated label-issue rates."""

@@ -27,8 +27,7 @@ def label_conflicts(record: RunRecord, run_path: Path) -> list[LabelConflict]:
     rows = files.rows if files is not None else ()
     found = identical_conflicts((f.path, f.class_name, f.split, f.sha256) for f in rows)
     dup = record.data.duplicates if record.data is not None else None
-    pairs = [(p.a, p.b) for p in (dup.near_pairs if dup is not None else None) or []
-             if (p.confirmed if p.has("confirmed") else True)]
+    pairs = [(p.a, p.b) for p in (dup.near_pairs if dup is not None else None) or [] if p.counts_as_confirmed()]
     return found + near_conflicts(pairs, {f.path: (f.class_name, f.split) for f in rows})
 
 

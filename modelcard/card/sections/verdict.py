@@ -119,9 +119,10 @@ def _folds(bar: Bar, test: Claim, get, relations: list) -> list[str]:
     if not above and not all(test.value < f.value for f in folds):
         return []
     relations.append(Rank(test.key, (test.key, *(f.key for f in folds)), 1 if above else len(folds) + 1))
-    others = [c for c in (get(k) for k, _ in bar.others) if c is not None and c.n]
-    small = (f"The test set is small ({test.n} images, against {max(c.n for c in others)} in the cross-validation) "
-             "and its estimate" if test.n and others and test.n < max(c.n for c in others) else "The test estimate")
+    cv_n = max((c.n for c in (get(k) for k, _ in bar.others if k.startswith("cv.")) if c is not None and c.n),
+               default=0)
+    small = (f"The test set is small ({test.n} images, against {cv_n} in the cross-validation) and its estimate"
+             if test.n and test.n < cv_n else "The test estimate")
     return [f"{small} sits {'above' if above else 'below'} all {len(folds)} folds of the cross-validation "
             f"({low} to {high}), so it may be a {'lucky' if above else 'unlucky'} draw."]
 
