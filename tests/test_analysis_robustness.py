@@ -11,7 +11,7 @@ import pytest
 from sklearn.metrics import accuracy_score
 
 from modelcard.analysis import evaluate_predictions
-from modelcard.analysis.paired import paired_difference_interval
+from modelcard.analysis.paired_difference import paired_difference_interval
 from modelcard.analysis.robustness import paired_drop, robustness_section
 from pathlib import Path
 

@@ -8,7 +8,7 @@ from scipy.stats import binomtest
 
 from modelcard.analysis.crossval import TooSmall, choose_k, cross_validated_probs
 from modelcard.analysis.label_issues import csv_text, from_predictions, measure, moves_accuracy, sensitivity
-from modelcard.analysis.proportion import proportion_interval
+from modelcard.analysis.proportions import proportion_interval
 
 CLASSES = ["a", "b", "c", "d"]
 # Recall threshold for planted flips. With classes this well separated, a held-out head predicts

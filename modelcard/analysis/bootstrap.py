@@ -61,7 +61,14 @@ class BootstrapDistribution:
 
 
 def resample_indices(n: int, n_resamples: int, seed: int, chunk_size: int | None = None) -> Iterator[np.ndarray]:
-    """Yield `(rows, n)` blocks of bootstrap indices, `n_resamples` rows in all, seeded."""
+    """Yield `(rows, n)` blocks of bootstrap indices, `n_resamples` rows in all, seeded.
+
+    >>> blocks = list(resample_indices(3, 5, seed=0, chunk_size=2))
+    >>> [block.shape for block in blocks]
+    [(2, 3), (2, 3), (1, 3)]
+    >>> bool((np.concatenate(blocks) == next(resample_indices(3, 5, seed=0))).all())  # whatever the chunks
+    True
+    """
     rng = np.random.default_rng(seed)
     chunk_size = chunk_size or max(1, CHUNK_ELEMENTS // n)
     for start in range(0, n_resamples, chunk_size):
@@ -83,7 +90,15 @@ def _joined(parts: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
 
 def bootstrap_samples(samples: PerSample, groups: Mapping[str, tuple[list[str], np.ndarray]] | None = None, *,
                       n_resamples: int = 1000, seed: int = 0, chunk_size: int | None = None) -> BootstrapDistribution:
-    """Resample validated per-sample facts; `groups` maps column -> (names, per-sample codes)."""
+    """Resample validated per-sample facts; `groups` maps column -> (names, per-sample codes).
+
+    >>> facts = per_sample(np.array([0, 1, 1, 0]), np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]]), 2)
+    >>> dist = bootstrap_samples(facts, n_resamples=200, seed=0)
+    >>> dist.scalars["accuracy"].shape, dist.per_class["recall"].shape
+    ((200,), (200, 2))
+    >>> sorted(set(dist.scalars["accuracy"].tolist()) - {0.0, 0.25, 0.5, 0.75, 1.0})  # shares of 4 images
+    []
+    """
     n = samples.y_true.shape[-1]
     groups = dict(groups or {})
     pseudo = PseudoCounts.for_samples(samples, groups, seed)
@@ -120,7 +135,13 @@ def bootstrap_samples(samples: PerSample, groups: Mapping[str, tuple[list[str], 
 
 def bootstrap_metrics(y_true, y_prob, class_names: Sequence[str], groups: Mapping[str, object] | None = None, *,
                       n_resamples: int = 1000, seed: int = 0, n_bins: int = 15) -> BootstrapDistribution:
-    """Validate the inputs, then return every metric on each of `n_resamples` seeded resamples."""
+    """Validate the inputs, then return every metric on each of `n_resamples` seeded resamples.
+
+    >>> dist = bootstrap_metrics([0, 1, 1, 0], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]], ["cat", "dog"],
+    ...                          {"site": ["a", "a", "b", "b"]}, n_resamples=100)
+    >>> dist.n_resamples, dist.slices["site"].names, dist.slices["site"].accuracy.shape
+    (100, ['a', 'b'], (100, 2))
+    """
     y_true, y_prob, _ = validate_predictions(y_true, y_prob, class_names)
     validate_options(n_resamples=n_resamples, seed=seed, n_bins=n_bins)
     if n_resamples < 1:
@@ -138,6 +159,11 @@ def expanded_confidence(confidence: float, n: int) -> float:
     sqrt(n / (n - 1)), corrects for that, and tends to the plain level as n grows (0.95 ->
     0.963 at n = 30, 0.951 at n = 1,000). T. Hesterberg, "What teachers should know about the
     bootstrap", The American Statistician 69 (2015).
+
+    >>> round(expanded_confidence(0.95, 30), 4), round(expanded_confidence(0.95, 1000), 4)
+    (0.9625, 0.9504)
+    >>> expanded_confidence(0.95, 1)  # one image: nothing to expand
+    0.95
     """
     if n < 2:
         return confidence
@@ -149,7 +175,12 @@ def expanded_confidence(confidence: float, n: int) -> float:
 
 
 def percentile_interval(samples: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval along axis 0, skipping NaN resamples; NaN where none is defined."""
+    """Percentile interval along axis 0, skipping NaN resamples; NaN where none is defined.
+
+    >>> low, high = percentile_interval([[0.1, 1.0], [0.2, np.nan], [0.3, np.nan], [0.4, np.nan], [0.5, np.nan]], 0.5)
+    >>> [round(float(v), 4) for v in low], [round(float(v), 4) for v in high]
+    ([0.2, 1.0], [0.4, 1.0])
+    """
     alpha = (1.0 - confidence) / 2.0
     samples = np.asarray(samples, dtype=np.float64)
     if samples.shape[0] == 0:

@@ -18,12 +18,20 @@ from .counts import row_bincount
 
 
 def bin_edges(n_bins: int) -> np.ndarray:
-    """The `n_bins + 1` equal-width edges from 0 to 1."""
+    """The `n_bins + 1` equal-width edges from 0 to 1.
+
+    >>> bin_edges(4).tolist()
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    """
     return np.linspace(0.0, 1.0, n_bins + 1)
 
 
 def bin_index(confidence: np.ndarray, n_bins: int) -> np.ndarray:
-    """Bin of each confidence: `i` such that `edges[i] < c <= edges[i + 1]` (0 for c == 0)."""
+    """Bin of each confidence: `i` such that `edges[i] < c <= edges[i + 1]` (0 for c == 0).
+
+    >>> bin_index(np.array([0.0, 0.25, 0.3, 1.0]), 4).tolist()
+    [0, 0, 1, 3]
+    """
     return np.searchsorted(bin_edges(n_bins)[1:-1], confidence, side="left").astype(np.int64)
 
 

@@ -14,6 +14,12 @@ def top_confusions(counts: np.ndarray, class_names: Sequence[str], top: int = 10
     """Off-diagonal cells with a count, by count descending then (true, predicted) names.
 
     `rate` is the share of the true class's samples that went to the predicted class.
+
+    >>> top = top_confusions(np.array([[3, 1], [2, 2]]), ["cat", "dog"])
+    >>> top[0]
+    {'true': 'dog', 'predicted': 'cat', 'count': 2, 'rate': 0.5}
+    >>> [(cell["true"], cell["predicted"], cell["count"], cell["rate"]) for cell in top]
+    [('dog', 'cat', 2, 0.5), ('cat', 'dog', 1, 0.25)]
     """
     support = counts.sum(axis=1)
     cells = [(-int(counts[t, p]), class_names[t], class_names[p], t) for t, p in zip(*np.nonzero(counts)) if t != p]
@@ -22,7 +28,14 @@ def top_confusions(counts: np.ndarray, class_names: Sequence[str], top: int = 10
 
 
 def confusion_summary(y_true, y_pred, class_names: Sequence[str], top: int = 10) -> dict:
-    """`{"confusion_matrix": {"labels", "counts"}, "top_confusions": [...]}`; rows are true classes."""
+    """`{"confusion_matrix": {"labels", "counts"}, "top_confusions": [...]}`; rows are true classes.
+
+    >>> summary = confusion_summary([0, 1, 1, 2], [0, 2, 1, 2], ["a", "b", "c"])
+    >>> summary["confusion_matrix"]["counts"]
+    [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    >>> summary["top_confusions"]
+    [{'true': 'b', 'predicted': 'c', 'count': 1, 'rate': 0.5}]
+    """
     validate_options(top_confusions=top)
     names = list(class_names)
     k = len(names)

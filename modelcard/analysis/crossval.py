@@ -41,7 +41,16 @@ def choose_k(labels: np.ndarray, class_names: Sequence[str], k: int = DEFAULT_K,
     """(K to use, note when it shrank); TooSmall when a present class has fewer than 2 images.
 
     With `groups` (duplicate group ids), a class counts its distinct groups, not its images:
-    a group never splits across folds, so a class needs K groups to appear in every fold."""
+    a group never splits across folds, so a class needs K groups to appear in every fold.
+
+    >>> choose_k(np.array([0, 0, 0, 1, 1, 1, 1]), ["cat", "dog"])
+    (3, "K shrank from 5 to 3: class 'cat' has only 3 training images")
+    >>> choose_k(np.array([0, 0, 1, 1]), ["cat", "dog"], k=2)
+    (2, None)
+    >>> choose_k(np.array([0, 1, 1]), ["cat", "dog"])
+    Traceback (most recent call last):
+    modelcard.analysis.crossval.TooSmall: class 'cat' has 1 training image; cross-validation needs at least 2 per class
+    """
     labels = np.asarray(labels, dtype=np.int64)
     if groups is None:
         counts = np.bincount(labels, minlength=len(class_names))
@@ -64,7 +73,14 @@ def choose_k(labels: np.ndarray, class_names: Sequence[str], k: int = DEFAULT_K,
 def folds(labels, k: int, seed: int, groups=None) -> list[tuple[np.ndarray, np.ndarray]]:
     """[(fit rows, held-out rows)] of K stratified folds, seeded; with `groups` (scikit-learn's
     `StratifiedGroupKFold`) every group stays inside one fold, so duplicates never straddle a fit
-    and its held-out fold."""
+    and its held-out fold.
+
+    >>> split = folds([0, 0, 1, 1, 0, 1], k=2, seed=0)
+    >>> [(len(fit_rows), len(held_out)) for fit_rows, held_out in split]
+    [(3, 3), (3, 3)]
+    >>> sorted(np.concatenate([held_out for _, held_out in split]).tolist())  # each row held out once
+    [0, 1, 2, 3, 4, 5]
+    """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     y = np.asarray(labels, dtype=np.int64)
@@ -78,7 +94,14 @@ def folds(labels, k: int, seed: int, groups=None) -> list[tuple[np.ndarray, np.n
 
 def out_of_fold(n_classes: int, fold_list, fit_predict: Callable[[np.ndarray, np.ndarray], tuple]) -> np.ndarray:
     """(n, n_classes) held-out probabilities: `fit_predict(fit rows, held-out rows)` fits a head on
-    the fit rows and returns (its class indices, probabilities of the held-out rows)."""
+    the fit rows and returns (its class indices, probabilities of the held-out rows).
+
+    >>> split = [(np.array([1, 2]), np.array([0])), (np.array([0, 2]), np.array([1, 2]))]
+    >>> def always_dog(fit_rows, held_out):  # a stand-in head that knows class 1 only
+    ...     return np.array([1]), np.ones((len(held_out), 1))
+    >>> out_of_fold(2, split, always_dog).tolist()
+    [[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]]
+    """
     n = sum(len(held) for _, held in fold_list)
     probs = np.zeros((n, n_classes))
     for fit_rows, held_out in fold_list:
@@ -88,7 +111,13 @@ def out_of_fold(n_classes: int, fold_list, fit_predict: Callable[[np.ndarray, np
 
 
 def logistic_fit_predict(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray, np.ndarray], tuple]:
-    """The softmax head of `HEAD_METHOD` as a `fit_predict` for `out_of_fold` (scikit-learn)."""
+    """The softmax head of `HEAD_METHOD` as a `fit_predict` for `out_of_fold` (scikit-learn).
+
+    >>> x, y = np.array([[0.0], [0.1], [0.2], [1.0], [1.1], [1.2]]), np.array([0, 0, 0, 1, 1, 1])
+    >>> classes, probs = logistic_fit_predict(x, y)(np.array([0, 1, 3, 4]), np.array([2, 5]))
+    >>> classes.tolist(), probs.shape, probs.argmax(axis=1).tolist()
+    ([0, 1], (2, 2), [0, 1])
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -103,7 +132,13 @@ def logistic_fit_predict(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray, 
 
 def cross_validated_probs(features: np.ndarray, labels, class_names: Sequence[str], *, k: int = DEFAULT_K,
                           seed: int = 0, groups=None) -> CrossValidated:
-    """Held-out class probabilities for every row from K stratified (group) folds (seeded)."""
+    """Held-out class probabilities for every row from K stratified (group) folds (seeded).
+
+    >>> x = np.array([[0.0], [0.1], [0.2], [0.3], [1.0], [1.1], [1.2], [1.3]])
+    >>> cv = cross_validated_probs(x, [0, 0, 0, 0, 1, 1, 1, 1], ["cat", "dog"], k=2)
+    >>> cv.k, cv.note, cv.probs.shape, cv.probs.argmax(axis=1).tolist()
+    (2, None, (8, 2), [0, 0, 0, 0, 1, 1, 1, 1])
+    """
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning

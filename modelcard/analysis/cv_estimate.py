@@ -34,7 +34,7 @@ from typing import Sequence
 import numpy as np
 
 from .counts import class_counts, scores_from_counts
-from .proportion import PROPORTION_METHOD, proportion_interval
+from .proportions import PROPORTION_METHOD, proportion_interval
 
 INTERVAL_ID = "wilson_or_corrected_t"
 INTERVAL_METHOD = ("the wider of the Wilson score interval on n = train+val pooled out-of-fold predictions and the "
@@ -110,7 +110,15 @@ def rate_interval(correct: np.ndarray, fold_of: np.ndarray, confidence: float = 
 
 def cv_accuracy_interval(correct: np.ndarray, fold_of: np.ndarray, confidence: float = CONFIDENCE) -> dict:
     """`metric`: `{value, ci_low, ci_high}` of pooled out-of-fold accuracy with the recorded interval (the
-    union of `wilson` and `corrected_t`, each [low, high]; also as `union`), the fold accuracies and sizes."""
+    union of `wilson` and `corrected_t`, each [low, high]; also as `union`), the fold accuracies and sizes.
+
+    >>> agree = cv_accuracy_interval([True, True, False, True, True, False], [0, 0, 0, 1, 1, 1])
+    >>> {key: round(value, 4) for key, value in agree["metric"].items()}  # the folds agree: the Wilson interval
+    {'value': 0.6667, 'ci_low': 0.3, 'ci_high': 0.9032}
+    >>> differ = cv_accuracy_interval([True, True, False, True, True, True], [0, 0, 0, 1, 1, 1])
+    >>> [round(a, 4) for a in differ["fold_accuracy"]], differ["fold_sizes"], differ["union"]  # t over 2 folds: wide
+    ([0.6667, 1.0], [3, 3], [0.0, 1.0])
+    """
     fold_of = np.asarray(fold_of, dtype=np.int64)
     rate = rate_interval(correct, fold_of, confidence)
     t_interval = rate.corrected_t
@@ -131,7 +139,15 @@ class CvScoreIntervals:
 def cv_score_intervals(y_true, y_prob, fold_of, class_names: Sequence[str], *, n_resamples: int = N_RESAMPLES,
                        seed: int = 0, confidence: float = CONFIDENCE) -> CvScoreIntervals:
     """Macro F1 and balanced accuracy (`bootstrap_or_corrected_t`) and each class's recall
-    (`wilson_or_corrected_t`) of out-of-fold predictions: `y_prob` (n, k), `fold_of` (n,) each row's fold."""
+    (`wilson_or_corrected_t`) of out-of-fold predictions: `y_prob` (n, k), `fold_of` (n,) each row's fold.
+
+    >>> probs = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3], [0.3, 0.7], [0.4, 0.6]]
+    >>> scores = cv_score_intervals([0, 1, 1, 0, 1, 0], probs, [0, 0, 0, 1, 1, 1], ["cat", "dog"], n_resamples=200)
+    >>> round(scores.f1_macro.value, 4), [round(r.value, 4) for r in scores.recall]
+    (0.6667, [0.6667, 0.6667])
+    >>> scores.f1_macro.ci_low <= scores.f1_macro.value <= scores.f1_macro.ci_high
+    True
+    """
     from .evaluate import evaluate_predictions  # validates y_true, y_prob and class_names
 
     ev = evaluate_predictions(y_true, y_prob, class_names, n_resamples=n_resamples, seed=seed, confidence=confidence,
@@ -167,7 +183,16 @@ def _parts(score: ScoreInterval) -> dict:
 
 def cv_section(y_true, y_prob, fold_of, class_names: Sequence[str], *, n_train: int, n_val: int, k: int,
                k_requested: int, k_note: str | None, seed: int, head: str, n_resamples: int = N_RESAMPLES) -> dict:
-    """The record's `cv` section from out-of-fold probabilities (docs/run-record.md, "cv")."""
+    """The record's `cv` section from out-of-fold probabilities (docs/run-record.md, "cv").
+
+    >>> probs = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3], [0.3, 0.7], [0.4, 0.6]]
+    >>> section = cv_section([0, 1, 1, 0, 1, 0], probs, [0, 0, 0, 1, 1, 1], ["cat", "dog"], n_train=4, n_val=2, k=2,
+    ...                      k_requested=5, k_note=None, seed=0, head="a stand-in head", n_resamples=100)
+    >>> section["n"], section["k"], round(section["metrics"]["accuracy"]["value"], 4)
+    (6, 2, 0.6667)
+    >>> [(c["class_name"], c["support"], c["recognised"]) for c in section["per_class"]]
+    [('cat', 3, 2), ('dog', 3, 2)]
+    """
     y_true = np.asarray(y_true, dtype=np.int64)
     predicted = np.asarray(y_prob).argmax(axis=1)
     acc = cv_accuracy_interval(predicted == y_true, fold_of)

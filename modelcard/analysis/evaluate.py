@@ -18,7 +18,7 @@ from .bootstrap import (BootstrapDistribution, GroupDistribution, bootstrap_samp
 from .confusion import confusion_from_counts
 from .counts import ClassCounts, class_counts
 from .inputs import encode_groups, validate_groups, validate_options, validate_predictions
-from .intervals import PER_CLASS, WILSON, intervals_object, metric_method
+from .interval_methods import PER_CLASS, WILSON, intervals_object, metric_method
 from .point import calibration_from_samples, point_from_samples
 from .proportions import wilson_interval
 from .rows import GROUP_METRICS
@@ -42,7 +42,13 @@ def _number(value) -> float | None:
 
 def metric(value, ci_low=math.nan, ci_high=math.nan, reason: str | None = None) -> dict:
     """The Metric object `{"value", "ci_low", "ci_high"}`, None where undefined, plus `reason`
-    (why the value is undefined) when one is given and the value is undefined."""
+    (why the value is undefined) when one is given and the value is undefined.
+
+    >>> metric(0.75, 0.4, 0.9)
+    {'value': 0.75, 'ci_low': 0.4, 'ci_high': 0.9}
+    >>> metric(float("nan"), reason="no images of this class in the set")
+    {'value': None, 'ci_low': None, 'ci_high': None, 'reason': 'no images of this class in the set'}
+    """
     out = {"value": _number(value), "ci_low": _number(ci_low), "ci_high": _number(ci_high)}
     if reason is not None and out["value"] is None:
         out = {"value": None, "ci_low": None, "ci_high": None, "reason": reason}
@@ -153,6 +159,16 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
     A per-class score undefined for lack of data (precision of a class never predicted) is
     `{"value": None, ..., "reason": "..."}`. `n_resamples=0` skips the bootstrap (only the
     Wilson intervals are given then).
+
+    >>> y_prob = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]]
+    >>> ev = evaluate_predictions([0, 1, 1, 0], y_prob, ["cat", "dog"], n_resamples=0)
+    >>> ev["n_samples"], {key: round(value, 4) for key, value in ev["metrics"]["accuracy"].items()}
+    (4, {'value': 0.75, 'ci_low': 0.3006, 'ci_high': 0.9544})
+    >>> ev["top_confusions"], ev["metrics"]["f1_macro"]["ci_low"]  # no resamples: no interval for F1
+    ([{'true': 'dog', 'predicted': 'cat', 'count': 1, 'rate': 0.5}], None)
+    >>> ev = evaluate_predictions([0, 1, 1, 0], y_prob, ["cat", "dog"], n_resamples=200)
+    >>> ev["intervals"]["metrics"]["accuracy"], ev["intervals"]["metrics"]["f1_macro"]
+    ('wilson', 'smoothed_bootstrap')
     """
     validate_options(n_resamples=n_resamples, seed=seed, confidence=confidence, n_bins=n_bins,
                      min_group_size=min_group_size, top_confusions=top_confusions)

@@ -116,6 +116,11 @@ def validate_options(*, n_resamples=None, seed=None, confidence=None, n_bins=Non
 
 
 def encode_groups(values: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Sorted distinct group names and each sample's code into them."""
+    """Sorted distinct group names and each sample's code into them.
+
+    >>> names, codes = encode_groups(np.array(["b", "a", "b"]))
+    >>> names, codes.tolist()
+    (['a', 'b'], [1, 0, 1])
+    """
     names, codes = np.unique(np.asarray(values).astype(str), return_inverse=True)
     return [str(name) for name in names], codes.astype(np.int64)

@@ -46,7 +46,13 @@ class LabelConflict:
 
 
 def identical_conflicts(rows: Iterable[tuple[str, str, str, str]]) -> list[LabelConflict]:
-    """Groups of identical files (path, class, split, sha256) with more than one class, in path order."""
+    """Groups of identical files (path, class, split, sha256) with more than one class, in path order.
+
+    >>> [conflict] = identical_conflicts([("a/x.png", "cat", "test", "s1"), ("b/x.png", "dog", "test", "s1"),
+    ...                                   ("a/y.png", "cat", "test", "s2")])
+    >>> conflict.files, conflict.classes, conflict.forced
+    (('a/x.png', 'b/x.png'), ('cat', 'dog'), (('test', 1),))
+    """
     groups: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for path, label, split, sha in rows:
         groups[sha].append((path, label, split))
@@ -67,7 +73,12 @@ def identical_conflicts(rows: Iterable[tuple[str, str, str, str]]) -> list[Label
 
 
 def near_conflicts(pairs: Iterable[tuple[str, str]], labels: dict[str, tuple[str, str]]) -> list[LabelConflict]:
-    """Confirmed near-duplicate pairs (a, b) whose files carry different labels; `labels`: path -> (class, split)."""
+    """Confirmed near-duplicate pairs (a, b) whose files carry different labels; `labels`: path -> (class, split).
+
+    >>> [conflict] = near_conflicts([("b/y.png", "a/x.png")], {"a/x.png": ("cat", "test"), "b/y.png": ("dog", "train")})
+    >>> conflict.kind, conflict.files, conflict.splits, conflict.forced_errors  # different pixels: no forced error
+    ('near-duplicate', ('a/x.png', 'b/y.png'), ('test', 'train'), 0)
+    """
     found = []
     for a, b in pairs:
         if a in labels and b in labels and labels[a][0] != labels[b][0]:
@@ -78,6 +89,11 @@ def near_conflicts(pairs: Iterable[tuple[str, str]], labels: dict[str, tuple[str
 
 def ceiling(conflicts: Iterable[LabelConflict], split: str, n: int) -> float | None:
     """The highest accuracy any model can reach on `split` of `n` images, given the forced errors; None when
-    none is forced (or the split is empty)."""
+    none is forced (or the split is empty).
+
+    >>> conflict = LabelConflict("identical", ("a/x.png", "b/x.png"), ("cat", "dog"), ("test",), (("test", 1),))
+    >>> ceiling([conflict], "test", 10), ceiling([conflict], "train", 10)
+    (0.9, None)
+    """
     forced = sum(c.forced_in(split) for c in conflicts)
     return None if not forced or n <= 0 else 1.0 - forced / n

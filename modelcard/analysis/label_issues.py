@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .proportion import PROPORTION_METHOD, proportion_interval
+from .proportions import PROPORTION_METHOD, proportion_interval
 
 MAX_SUSPECTS = 12
 CSV_FILE = "label_issues.csv"  # in the run folder: every suspect, for a person to review
@@ -39,7 +39,11 @@ class Flagged:
 
 
 def not_measured(n: int, method: str, reason: str) -> dict:
-    """The record entry for a split whose label issues could not be estimated, and why."""
+    """The record entry for a split whose label issues could not be estimated, and why.
+
+    >>> not_measured(0, "cleanlab", "the split has no images")["rate"]
+    {'value': None, 'ci_low': None, 'ci_high': None}
+    """
     empty = {"value": None, "ci_low": None, "ci_high": None}  # always an object, so policies can read it
     return {"measured": False, "n": int(n), "count": None, "rate": empty, "method": method, "reason": reason}
 
@@ -60,7 +64,15 @@ def find_flagged(labels: np.ndarray, probs: np.ndarray) -> list[Flagged]:
 
 def measure(labels, probs, class_names: Sequence[str], ids: Sequence[str], *, method: str,
             k_folds: int | None = None, k_note: str | None = None) -> tuple[dict, list[Flagged]]:
-    """(record entry, every flagged row) for one split; `ids` name the rows (relative paths)."""
+    """(record entry, every flagged row) for one split; `ids` name the rows (relative paths).
+
+    >>> y_prob = np.array([[0.9, 0.1]] * 4 + [[0.05, 0.95]] + [[0.1, 0.9]] * 5)  # row 4: a "cat" the model calls dog
+    >>> entry, flagged = measure([0] * 5 + [1] * 5, y_prob, ["cat", "dog"], [f"{i}.png" for i in range(10)], method="m")
+    >>> entry["count"], entry["per_class"], [f.index for f in flagged]
+    (1, {'cat': 1, 'dog': 0}, [4])
+    >>> measure([0, 1, 1], y_prob[:3], ["cat", "dog"], ["a", "b", "c"], method="m")[0]["reason"]
+    'too few images for an estimate: under 2 images in class(es) cat (1); add images so every class has at least 2'
+    """
     labels = np.asarray(labels, dtype=np.int64)
     n = len(labels)
     counts = np.bincount(labels, minlength=len(class_names)) if n else np.zeros(len(class_names), int)
@@ -94,6 +106,11 @@ def _too_small(counts: np.ndarray, class_names: Sequence[str]) -> str:
 
 
 def suspect_row(f: Flagged, class_names: Sequence[str], ids: Sequence[str]) -> dict:
+    """One suspect as the record lists it, its figures rounded to 6 decimals.
+
+    >>> suspect_row(Flagged(2, 0, 1, 0.93, 0.0213456789), ["cat", "dog"], ["a.png", "b.png", "c.png"])
+    {'path': 'c.png', 'given': 'cat', 'suggested': 'dog', 'confidence': 0.93, 'score': 0.021346}
+    """
     return {"path": str(ids[f.index]), "given": class_names[f.given], "suggested": class_names[f.suggested],
             "confidence": round(f.confidence, 6), "score": round(f.score, 6)}
 
@@ -130,7 +147,14 @@ def from_predictions(y_true, y_prob, class_names: Sequence[str], ids: Sequence[s
                      method: str = TEST_METHOD) -> tuple[dict, list[Flagged]]:
     """Label issues of an evaluation set from the model's own (held-out) predictions, with the
     sensitivity of accuracy to the suspects and whether the rate could move accuracy beyond
-    its interval (`accuracy` is the evaluation's `{value, ci_low, ci_high}`)."""
+    its interval (`accuracy` is the evaluation's `{value, ci_low, ci_high}`).
+
+    >>> y_prob = np.array([[0.9, 0.1]] * 4 + [[0.05, 0.95]] + [[0.1, 0.9]] * 5)
+    >>> entry, _ = from_predictions([0] * 5 + [1] * 5, y_prob, ["cat", "dog"], [f"{i}.png" for i in range(10)],
+    ...                             accuracy={"value": 0.9, "ci_low": 0.6, "ci_high": 0.98})
+    >>> entry["suspects"][0]["path"], entry["sensitivity"]["accuracy_without_suspects"], entry["moves_accuracy"]
+    ('4.png', 1.0, False)
+    """
     entry, flagged = measure(y_true, y_prob, class_names, ids, method=method)
     if entry["measured"]:
         entry["sensitivity"] = sensitivity(y_true, np.asarray(y_prob).argmax(axis=1), flagged)
@@ -142,7 +166,13 @@ CSV_HEADER = ("split", "path", "given_label", "suggested_label", "confidence", "
 
 
 def csv_text(rows_by_split: dict[str, list[dict]]) -> str:
-    """`label_issues.csv`: every suspect, split by split, most suspect first (for a person to review)."""
+    """`label_issues.csv`: every suspect, split by split, most suspect first (for a person to review).
+
+    >>> print(csv_text({"test": [{"path": "4.png", "given": "cat", "suggested": "dog", "confidence": 0.95,
+    ...                           "score": 0.05}]}), end="")
+    split,path,given_label,suggested_label,confidence,score
+    test,4.png,cat,dog,0.950000,0.050000
+    """
     import csv
     import io
 

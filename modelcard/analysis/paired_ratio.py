@@ -48,7 +48,14 @@ class RatioInterval:
 def relative_robustness_interval(clean, corrupted, *, n_resamples: int = 1000, seed: int = 0,
                                  confidence: float = 0.95) -> RatioInterval:
     """R = mean_p(corrupted[p].sum()) / clean.sum() of correctness `clean` (n,) and `corrupted` (P, n),
-    with its smoothed paired bootstrap interval (no interval when `n_resamples` is 0)."""
+    with its smoothed paired bootstrap interval (no interval when `n_resamples` is 0).
+
+    >>> r = relative_robustness_interval([1, 1, 1, 1, 0], [[1, 1, 1, 0, 0], [1, 1, 1, 1, 0]], n_resamples=200)
+    >>> r.value, r.ci_low <= r.value <= r.ci_high
+    (0.875, True)
+    >>> relative_robustness_interval([0, 0], [[1, 0]])  # no clean image right: no ratio
+    RatioInterval(value=None, ci_low=None, ci_high=None)
+    """
     clean = np.asarray(clean, dtype=bool)
     corrupted = np.asarray(corrupted, dtype=bool)
     if clean.ndim != 1 or clean.size == 0 or corrupted.ndim != 2 or corrupted.shape[0] == 0 \

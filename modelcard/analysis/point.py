@@ -36,7 +36,14 @@ def point_from_samples(samples: PerSample) -> PointMetrics:
 
 
 def point_metrics(y_true, y_prob, class_names: Sequence[str], n_bins: int = 15) -> PointMetrics:
-    """Accuracy, balanced accuracy, log loss, top-5, macro/weighted P/R/F1, ECE and per-class scores."""
+    """Accuracy, balanced accuracy, log loss, top-5, macro/weighted P/R/F1, ECE and per-class scores.
+
+    >>> point = point_metrics([0, 1, 1, 0], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]], ["cat", "dog"])
+    >>> round(point.scalars["accuracy"], 4), round(point.scalars["f1_macro"], 4), round(point.scalars["log_loss"], 4)
+    (0.75, 0.7333, 0.4004)
+    >>> point.per_class["recall"].tolist(), point.support.tolist()
+    ([1.0, 0.5], [2, 2])
+    """
     validate_options(n_bins=n_bins)
     y_true, y_prob, _ = validate_predictions(y_true, y_prob, class_names)
     return point_from_samples(per_sample(y_true, y_prob, n_bins))
@@ -48,7 +55,12 @@ def calibration_from_samples(samples: PerSample) -> list[dict]:
 
 
 def expected_calibration_error(y_true, y_prob, n_bins: int = 15) -> tuple[float, list[dict]]:
-    """`(ece, reliability bins)` on top-class confidence; bins are `(lower, upper]`, equal width."""
+    """`(ece, reliability bins)` on top-class confidence; bins are `(lower, upper]`, equal width.
+
+    >>> ece, bins = expected_calibration_error([0, 1, 1, 0], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]], n_bins=2)
+    >>> round(ece, 4), [(b["upper"], b["count"]) for b in bins]
+    (0.0, [(0.5, 0), (1.0, 4)])
+    """
     validate_options(n_bins=n_bins)
     k = np.shape(y_prob)[-1] if np.ndim(y_prob) == 2 else 0
     y_true, y_prob, _ = validate_predictions(y_true, y_prob, [f"class {i}" for i in range(k)])

@@ -13,6 +13,9 @@ One closed form computes every interval, vectorised (Newcombe 1998, the formula 
 1e-12 on a grid of k, n and levels): the card's sample-size planning uses it too, at rates that
 need not be k/n for a whole k. It needs neither scipy nor a cache, so `build` can plan test sizes
 without importing scipy.
+
+`proportion_interval` gives a rate (k of n) as the record's `{value, ci_low, ci_high}` object with
+this same interval, so every rate on the record switches method in one place.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import numpy as np
 #: The record's name of the method (`evaluations.<set>.intervals`), and how the card names it.
 WILSON = "wilson"
 WILSON_LABEL = "Wilson score interval"
+#: How the record names the interval of a rate given by `proportion_interval`.
+PROPORTION_METHOD = WILSON_LABEL
 
 
 def normal_quantile(confidence: float) -> float:
@@ -59,3 +64,22 @@ def wilson_interval(successes, trials, confidence: float = 0.95, *,
         low = np.where(k <= 0, 0.0, center - delta)
         high = np.where(k >= n, 1.0, center + delta)
     return np.where(defined, low, np.nan), np.where(defined, high, np.nan)
+
+
+def proportion_interval(successes: int, n: int, confidence: float = 0.95) -> dict:
+    """`{"value", "ci_low", "ci_high"}` for `successes` out of `n` (all None when n is 0).
+
+    >>> proportion_interval(0, 10)["ci_high"] > 0.2
+    True
+    >>> {key: round(value, 4) for key, value in proportion_interval(9, 10).items()}
+    {'value': 0.9, 'ci_low': 0.5958, 'ci_high': 0.9821}
+    >>> proportion_interval(0, 0)
+    {'value': None, 'ci_low': None, 'ci_high': None}
+    """
+    k, n = int(successes), int(n)
+    if n <= 0:
+        return {"value": None, "ci_low": None, "ci_high": None}
+    if not 0 <= k <= n:
+        raise ValueError(f"successes must be in 0..{n}, got {k}")
+    low, high = wilson_interval(k, n, confidence)
+    return {"value": k / n, "ci_low": float(low), "ci_high": float(high)}

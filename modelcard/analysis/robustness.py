@@ -7,7 +7,7 @@ Pure numpy on predictions (the corrupting and predicting happen in `training.rob
 * The drop (clean accuracy minus corrupted accuracy, on the same images) is a difference of
   two correlated proportions, so its interval must use the pairing: an unpaired interval
   would be far too wide. It is Tango's score interval on the images whose outcome changed
-  (`paired.py`, which says why not a percentile bootstrap: that collapses to [0, 0] whenever
+  (`paired_difference.py`, which says why not a percentile bootstrap: that collapses to [0, 0] whenever
   no image changes, as happens on small test sets). Deterministic, so it needs no seed.
 * Relative robustness = mean corrupted accuracy over every (corruption, severity) divided by
   the clean accuracy (None when the clean accuracy is 0). Its interval (since 1.3,
@@ -23,8 +23,8 @@ import numpy as np
 
 from .evaluate import evaluate_predictions, metric
 from .inputs import validate_predictions
-from .paired import METHOD as PAIRED_METHOD
-from .paired import paired_difference_interval
+from .paired_difference import METHOD as PAIRED_METHOD
+from .paired_difference import paired_difference_interval
 from .paired_ratio import RATIO_DESCRIPTION, RATIO_METHOD, relative_robustness_interval
 from .samples import per_sample
 
@@ -55,6 +55,16 @@ def robustness_section(y_true, clean_prob, corrupted: Mapping[tuple[str, int], n
     """The record's `robustness` object from clean and corrupted probabilities of one set.
 
     `corrupted` maps (corruption, severity) to an (n, k) probability array, in record order.
+
+    >>> clean = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]]
+    >>> blurred = [[0.9, 0.1], [0.6, 0.4], [0.6, 0.4], [0.7, 0.3]]  # the second image is lost
+    >>> section = robustness_section([0, 1, 1, 0], clean, {("blur", 1): blurred}, ["cat", "dog"], suite="demo",
+    ...                              seed=0, parameters={}, resolution=32, n_resamples=100)
+    >>> section["clean_accuracy"]["value"], section["corruptions"]["blur"]["1"]["accuracy"]["value"]
+    (0.75, 0.5)
+    >>> drop = section["corruptions"]["blur"]["1"]["accuracy_drop"]
+    >>> round(drop["value"], 4), round(section["relative_robustness"], 4)
+    (0.25, 0.6667)
     """
     y_true, clean_prob, names = validate_predictions(y_true, _normalised(clean_prob), class_names)
     keys = list(corrupted)

@@ -33,6 +33,12 @@ def metric_rows(rows: PerSample, counts: ClassCounts | None = None) -> dict[str,
     """Scalars `(r,)` keyed as in `SCALAR_METRICS` plus `per_class_<metric>` arrays `(r, k)`.
 
     `counts`: the rows' `row_counts`, when already computed.
+
+    >>> from modelcard.analysis.samples import per_sample
+    >>> facts = per_sample(np.array([0, 1, 1, 0]), np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]]), 2)
+    >>> rows = metric_rows(facts.take(np.array([[0, 1, 2, 3], [0, 0, 1, 1]])))  # the set, and one resample
+    >>> rows["accuracy"].tolist(), rows["per_class_recall"].tolist()
+    ([0.75, 1.0], [[1.0, 0.5], [1.0, 1.0]])
     """
     counts = row_counts(rows) if counts is None else counts
     scores = scores_from_counts(counts)

@@ -90,12 +90,20 @@ def n_to_fall_below(rate: float, bar: float, confidence: float = 0.95) -> int | 
 
 def n_to_settle(rate: float, bar: float, confidence: float = 0.95) -> int | None:
     """Images that settle a bar either way at `rate`: clear it from above, or fall below it; None when
-    `rate` equals the bar."""
+    `rate` equals the bar.
+
+    >>> n_to_settle(0.9375, 0.90), n_to_settle(0.80, 0.90), n_to_settle(0.90, 0.90)
+    (229, 28, None)
+    """
     return n_to_clear(rate, bar, confidence) if rate > bar else n_to_fall_below(rate, bar, confidence)
 
 
 def n_for_half_width(rate: float, half_width: float, confidence: float = 0.95) -> int | None:
-    """Images needed for the interval to reach `rate` +- `half_width` (half its width at most `half_width`)."""
+    """Images needed for the interval to reach `rate` +- `half_width` (half its width at most `half_width`).
+
+    >>> n_for_half_width(0.9, 0.05)
+    141
+    """
     if not (0.0 < half_width < 0.5):
         raise ValueError(f"half width {half_width} must lie strictly between 0 and 0.5")
     _check(rate, 0.5, confidence)

@@ -43,6 +43,10 @@ def top_k_hits(y_true: np.ndarray, y_prob: np.ndarray, k: int = TOP_K, block_row
     of the true class when its score is higher, or equal with a higher class index. Counting
     those classes gives the same hits as sorting, in O(n k) instead of O(n k log k) (a full
     sort of 50,000 x 1,000 scores takes about 20 s here). Rows go in blocks to bound memory.
+
+    >>> top_k_hits(np.array([1, 0, 0, 1]), np.array([[0.5, 0.3, 0.2], [0.1, 0.6, 0.3], [0.4, 0.4, 0.2],
+    ...                                              [0.4, 0.4, 0.2]]), k=1).tolist()  # a tie ranks class 1 first
+    [False, False, False, True]
     """
     n, n_classes = y_prob.shape
     later = np.arange(n_classes)
@@ -60,6 +64,12 @@ def per_sample(y_true: np.ndarray, y_prob: np.ndarray, n_bins: int) -> PerSample
     """Facts for validated `y_true (n,)` and `y_prob (n, k)`; the prediction is the argmax.
 
     The loss clips probabilities to `[eps, 1 - eps]` like sklearn's `log_loss`.
+
+    >>> facts = per_sample(np.array([0, 1, 1]), np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), n_bins=2)
+    >>> facts.y_pred.tolist(), facts.correct.tolist(), facts.calibration_bin.tolist(), facts.top_k_hit
+    ([0, 1, 0], [1.0, 1.0, 0.0], [1, 1, 1], None)
+    >>> [round(loss, 4) for loss in facts.nll.tolist()]
+    [0.1054, 0.2231, 0.9163]
     """
     n, k = y_prob.shape
     y_pred = y_prob.argmax(axis=1)

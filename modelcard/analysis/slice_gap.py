@@ -70,7 +70,15 @@ def projected_gap(value: float, low, high) -> GapInterval:
 
 
 def accuracy_gap(hits, counts, confidence: float = 0.95) -> GapInterval:
-    """Gap of per-group accuracy `hits / counts` (each count >= 1) with Wilson intervals at 1 - alpha/G."""
+    """Gap of per-group accuracy `hits / counts` (each count >= 1) with Wilson intervals at 1 - alpha/G.
+
+    >>> gap = accuracy_gap([9, 5], [10, 10])  # 90% and 50% of 10 images: the intervals overlap
+    >>> round(gap.value, 4), gap.ci_low, round(gap.ci_high, 4)
+    (0.4, 0.0, 0.7744)
+    >>> gap = accuracy_gap([90, 50], [100, 100])
+    >>> round(gap.value, 4), round(gap.ci_low, 4), round(gap.ci_high, 4)
+    (0.4, 0.2032, 0.5586)
+    """
     hits, counts = np.asarray(hits, dtype=np.float64), np.asarray(counts, dtype=np.float64)
     if hits.shape != counts.shape or hits.ndim != 1 or (counts < 1).any() or (hits < 0).any() or (hits > counts).any():
         raise ValueError("hits and counts must be 1-D arrays of the same length with 0 <= hits <= counts, counts >= 1")

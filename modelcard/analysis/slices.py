@@ -65,7 +65,14 @@ def summarise_slice(column: str, y_true: np.ndarray, y_pred: np.ndarray, values:
 
 
 def slice_metrics(y_true, y_pred, groups: Mapping[str, object], *, min_group_size: int = 30) -> list[SliceSummary]:
-    """Per-group metrics for every slice column, columns in sorted order."""
+    """Per-group metrics for every slice column, columns in sorted order.
+
+    >>> [site] = slice_metrics([0, 1, 1, 0], [0, 1, 0, 0], {"site": ["a", "a", "b", "b"]}, min_group_size=2)
+    >>> site.groups, site.count, site.accuracy, site.unreliable, site.worst_group["accuracy"]
+    (['a', 'b'], [2, 2], [1.0, 0.5], [False, False], 'b')
+    >>> {key: round(value, 4) for key, value in site.difference.items()}
+    {'accuracy': 0.5, 'f1_macro': 0.6667}
+    """
     validate_options(min_group_size=min_group_size)
     y_true, y_pred = validate_label_pair(y_true, y_pred, None)
     return [summarise_slice(column, y_true, y_pred, values, min_group_size)

@@ -74,7 +74,15 @@ class Partial:
 
 
 def merge(a: Partial, b: Partial) -> Partial:
-    """The partial sums of the rows of `a` and of `b` together."""
+    """The partial sums of the rows of `a` and of `b` together.
+
+    >>> a, b = Partial.empty(k=2, n_bins=2, n_resamples=0), Partial.empty(k=2, n_bins=2, n_resamples=0)
+    >>> add_batch(a, np.array([0, 1]), np.array([[0.9, 0.1], [0.2, 0.8]]), n_bins=2, seed=0, key=(0, 0))
+    >>> add_batch(b, np.array([1]), np.array([[0.6, 0.4]]), n_bins=2, seed=0, key=(1, 0))
+    >>> both = merge(a, b)
+    >>> both.n, both.confusion.tolist()
+    (3, [[1, 0], [1, 1]])
+    """
     return Partial(**{f.name: getattr(a, f.name) + getattr(b, f.name) for f in fields(Partial)})
 
 
@@ -118,6 +126,12 @@ def add_batch(part: Partial, y_true: np.ndarray, y_prob: np.ndarray, *, n_bins: 
 
     Rows are resampled in blocks of `block_rows`, block j drawing from `default_rng([seed,
     POISSON_STREAM, *key, j])`, so the same files give the same weights every run.
+
+    >>> part = Partial.empty(k=2, n_bins=2, n_resamples=50)
+    >>> add_batch(part, np.array([0, 1, 1]), np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), n_bins=2, seed=0,
+    ...           key=(0, 0))
+    >>> part.n, part.confusion.tolist(), part.boot_n.shape
+    (3, [[1, 0], [1, 1]], (50,))
     """
     samples = per_sample(y_true, y_prob, n_bins)
     _add_counts(part, samples)
@@ -163,7 +177,15 @@ def summary_of(part: Partial, names: list[str], seed: int) -> SetSummary:
 
 def streamed_evaluation(part: Partial, names: list[str], *, n_resamples: int, seed: int, confidence: float = 0.95,
                         n_bins: int = 15, top_confusions: int = 10) -> dict:
-    """The record's `evaluations.<set>` of streamed rows (no slices: the streamed path has none)."""
+    """The record's `evaluations.<set>` of streamed rows (no slices: the streamed path has none).
+
+    >>> part = Partial.empty(k=2, n_bins=15, n_resamples=100)
+    >>> add_batch(part, np.array([0, 1, 1, 0]), np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]]),
+    ...           n_bins=15, seed=0, key=(0, 0))
+    >>> ev = streamed_evaluation(part, ["cat", "dog"], n_resamples=100, seed=0)
+    >>> ev["n_samples"], round(ev["metrics"]["accuracy"]["ci_low"], 4), ev["intervals"]["metrics"]["f1_macro"]
+    (4, 0.3006, 'smoothed_poisson_bootstrap')
+    """
     validate_options(n_resamples=n_resamples, seed=seed, confidence=confidence, n_bins=n_bins,
                      top_confusions=top_confusions)
     summary = summary_of(part, names, seed)

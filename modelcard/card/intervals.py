@@ -1,7 +1,7 @@
 """How each interval on a card was computed: the method of every score, said once per table.
 
 Run records since 1.1 name the method of each score in `evaluations.<set>.intervals` (see
-`modelcard.analysis.intervals`); older records have none, and every interval in them is a
+`modelcard.analysis.interval_methods`); older records have none, and every interval in them is a
 bootstrap of the method in `bootstrap.method` ("percentile": the plain percentile bootstrap).
 """
 
