@@ -29,11 +29,11 @@ def main() -> None:
     args = parser.parse_args()
     from augmented_data import augmented_folder
 
-    from training.backbones import BackboneSpec, build_backbone
+    from training.model.backbones import BackboneSpec, build_backbone
     from training.data import resolve_source
     from training.data_card import DataCardCollector
-    from training.features import extract
-    from training.full_model import build_extractor
+    from training.model.features import extract
+    from training.model.full_model import build_extractor
 
     with tempfile.TemporaryDirectory(prefix="bench-datacard-") as tmp:
         folder = augmented_folder(Path(tmp) / "data", args.images)

@@ -29,8 +29,8 @@ SIZE, BATCH = 160, 32
 
 
 def extractor():
-    from training.backbones import BackboneSpec, build_backbone
-    from training.full_model import build_extractor
+    from training.model.backbones import BackboneSpec, build_backbone
+    from training.model.full_model import build_extractor
 
     backbone, _ = build_backbone(BackboneSpec("mobilenetv2", 1.0, SIZE, "offline"))
     return build_extractor(backbone, "mobilenetv2", SIZE)
@@ -47,7 +47,7 @@ def _predict_preloaded(model, preloaded, batch: int) -> None:
 
 
 def throughput(paths: list[str], repeats: int = 3) -> tuple[float, float]:
-    """(images/s from files via training.features.extract, images/s on a preloaded array).
+    """(images/s from files via training.model.features.extract, images/s on a preloaded array).
 
     A fair baseline: both sides call `extractor.predict_on_batch` on batches of `BATCH` (the
     array side skips only decoding and resizing), both are warmed up first, and each is timed
@@ -55,7 +55,7 @@ def throughput(paths: list[str], repeats: int = 3) -> tuple[float, float]:
     """
     import numpy as np
 
-    from training.features import extract, image_dataset
+    from training.model.features import extract, image_dataset
 
     model = extractor()
     preloaded = np.concatenate([b.numpy() for b in image_dataset(paths, SIZE, BATCH)])
@@ -75,7 +75,7 @@ def throughput(paths: list[str], repeats: int = 3) -> tuple[float, float]:
 def rss_child(folder: str) -> None:
     """Subprocess body: extract every image of `folder`, print peak RSS (MiB) as JSON."""
     from training.collectors import peak_rss_mb
-    from training.features import extract
+    from training.model.features import extract
 
     paths = image_paths(Path(folder))
     extract(extractor(), paths, SIZE, BATCH)

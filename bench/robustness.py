@@ -4,7 +4,7 @@ Prints the wall time of `run_robustness("quick", ...)` (decode once, then the cl
 corrupted passes through one parallel tf.data pipeline, analysis included) divided by
 (number of passes x one clean evaluation pass), where a clean evaluation pass is what
 `evaluate`/`train` do for the test set: decode, resize and predict every file
-(`training.features.extract`). Both at 160 px with the saved-model layout (resize +
+(`training.model.features.extract`). Both at 160 px with the saved-model layout (resize +
 preprocessing + MobileNetV2 with the offline weights + a softmax head), batch 32, after a
 warm-up, on augmented demo photos. Target: <= 1.3 (corruption costs at most 30% on top of
 inference). The suite runs 18 corrupted passes plus its own clean pass (so the drop is paired
@@ -34,8 +34,8 @@ SIZE, BATCH = 160, 32
 def full_model(n_classes: int):
     import keras
 
-    from training.backbones import BackboneSpec, build_backbone
-    from training.full_model import build_extractor, build_full_model, build_head
+    from training.model.backbones import BackboneSpec, build_backbone
+    from training.model.full_model import build_extractor, build_full_model, build_head
 
     keras.utils.set_random_seed(0)
     backbone, _ = build_backbone(BackboneSpec("mobilenetv2", 1.0, SIZE, "offline"))
@@ -49,7 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     from augmented_data import augmented_folder
 
-    from training.features import extract
+    from training.model.features import extract
     from training.robustness import passes, run_robustness
 
     with tempfile.TemporaryDirectory(prefix="bench-robustness-") as tmp:

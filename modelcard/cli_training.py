@@ -122,10 +122,10 @@ def _prepare_training(command: str, verbose: bool = False) -> None:
     import signal
     import threading
 
-    from training.requirements import require_training_packages
+    from training.commands.requirements import require_training_packages
 
     require_training_packages(command)
-    from training import quiet_tensorflow
+    from training.commands import quiet_tensorflow
     from training.progress import set_verbose
 
     quiet_tensorflow.install()
@@ -152,8 +152,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from training.config import load_config
-    from training.sweep import parse_sweep_options
-    from training.train_command import train
+    from training.variance.sweep import parse_sweep_options
+    from training.commands.train import train
 
     from .record import resolve_runs_dir
 
@@ -191,7 +191,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     _prepare_training("evaluate")
     from pathlib import Path
 
-    from training.evaluate_command import evaluate
+    from training.commands.evaluate import evaluate
 
     from .record import resolve_runs_dir
 
@@ -200,7 +200,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.inference_predictions < 0:
         raise UserError(f"--inference-predictions {args.inference_predictions} must be 0 (skip) or more")
     if shard is not None:
-        from training.evaluate_command import evaluate_shard
+        from training.commands.evaluate import evaluate_shard
 
         out, n = evaluate_shard(Path(args.model), Path(args.data), shard, Path(args.shard_out),
                                 input_size=args.input_size, batch_size=args.batch_size)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from modelcard.errors import UserError
-from training.backbones import BackboneSpec, build_backbone, build_classifier, count_params, preprocess_fn
+from training.model.backbones import BackboneSpec, build_backbone, build_classifier, count_params, preprocess_fn
 
 pytestmark = pytest.mark.tf
 keras = pytest.importorskip("keras")

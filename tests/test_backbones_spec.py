@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from modelcard.errors import UserError
-from training.backbones import BackboneSpec, weights_source
+from training.model.backbones import BackboneSpec, weights_source
 
 
 def _one_line_error(**kwargs) -> str:
@@ -44,7 +44,7 @@ def test_valid_specs_and_sources():
 
 def test_spec_validation_does_not_import_tensorflow():
     code = (
-        "import sys; from training.backbones import BackboneSpec; BackboneSpec(input_size=96); "
+        "import sys; from training.model.backbones import BackboneSpec; BackboneSpec(input_size=96); "
         "from training.weights import convert, source, torch_legacy; "
         "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
     )

@@ -175,8 +175,8 @@ def test_where_each_pixel_step_happens_is_said_once():
 
 
 def test_the_training_side_records_which_steps_the_model_does():
-    from training.full_model import PREPROCESSING
-    from training.run_sections import model_section
+    from training.model.full_model import PREPROCESSING
+    from training.stages.run_sections import model_section
 
     class Spec:
         name, alpha, input_size = "mobilenetv2", 1.0, 96

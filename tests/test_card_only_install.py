@@ -93,7 +93,7 @@ def test_broken_tensorflow_is_one_line(command, data, tmp_path):
 
 
 def test_the_checked_packages_are_the_train_extra():
-    from training.requirements import TRAIN_PACKAGES
+    from training.commands.requirements import TRAIN_PACKAGES
 
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["train"]
     assert sorted(TRAIN_PACKAGES) == sorted(req.split("==")[0].lower() for req in extra)

@@ -31,12 +31,12 @@ def _boom(*args, **kwargs):
 
 
 def test_hardware_efficiency_and_emissions_failures_leave_a_complete_run(tmp_path, capsys, monkeypatch):
-    import training.model_cost
-    import training.train_command
+    import training.measure.model_cost
+    import training.commands.train
     from training.collectors.emissions import EmissionsCollector
 
-    monkeypatch.setattr(training.train_command, "collect_hardware", _boom)
-    monkeypatch.setattr(training.model_cost, "measure_latency", _boom)
+    monkeypatch.setattr(training.commands.train, "collect_hardware", _boom)
+    monkeypatch.setattr(training.measure.model_cost, "measure_latency", _boom)
     monkeypatch.setattr(EmissionsCollector, "_new_tracker", _boom)
     (run_dir,) = _train(tmp_path, capsys)
     record = read_record(run_dir)
@@ -52,14 +52,14 @@ def test_hardware_efficiency_and_emissions_failures_leave_a_complete_run(tmp_pat
 
 
 def test_task_api_and_inference_cost_failures_keep_whole_run_emissions(tmp_path, capsys, monkeypatch):
-    import training.model_cost
+    import training.measure.model_cost
     from codecarbon.emissions_tracker import BaseEmissionsTracker
 
     def broken_task(self, task_name=None):
         raise RuntimeError("task API broke")
 
     monkeypatch.setattr(BaseEmissionsTracker, "start_task", broken_task)
-    monkeypatch.setattr(training.model_cost, "_materialize", _boom)  # the inference loop fails
+    monkeypatch.setattr(training.measure.model_cost, "materialize", _boom)  # the inference loop fails
     chosen, other = _train(tmp_path, capsys, "--sweep", "optimizer=adam,sgd")
     record = read_record(chosen)
     assert record["status"] == "complete" and read_record(other)["status"] == "complete"

@@ -116,7 +116,7 @@ def _run_from_folder(root: Path, runs: Path) -> Path:
     from modelcard.analysis import evaluate_predictions
     from modelcard.record import Predictions, open_run
     from training.data import resolve_source
-    from training.run_sections import data_section, write_data_files
+    from training.stages.run_sections import data_section, write_data_files
 
     dataset = resolve_source(str(root), progress=False)
     test = dataset.splits["test"]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.tf
 
 
 def test_select_sample_confident_errors_and_pairs():
-    from training.examples import N_CONFIDENT_ERRORS, N_SAMPLE, select
+    from training.measure.examples import N_CONFIDENT_ERRORS, N_SAMPLE, select
 
     rng = np.random.default_rng(0)
     n = 60
@@ -44,7 +44,7 @@ def test_select_sample_confident_errors_and_pairs():
 
 
 def test_png_is_deterministic_and_overlay_follows_the_map():
-    from training.examples import overlay, png_bytes, thumbnail
+    from training.measure.examples import overlay, png_bytes, thumbnail
 
     rgb = np.random.default_rng(0).integers(0, 256, (50, 80, 3)).astype(np.uint8)
     thumb = thumbnail(rgb)
@@ -59,7 +59,7 @@ def test_png_is_deterministic_and_overlay_follows_the_map():
 
 
 def test_thumbnails_that_would_pass_the_budget_are_all_palette_encoded():
-    from training.examples import BUDGET_BYTES, encode_all, png_bytes
+    from training.measure.examples import BUDGET_BYTES, encode_all, png_bytes
 
     noise = [np.random.default_rng(k).integers(0, 256, (64, 64, 3)).astype(np.uint8) for k in range(60)]
     assert sum(len(png_bytes(im)) for im in noise) > BUDGET_BYTES  # the worst case: pure noise
@@ -100,7 +100,7 @@ def _patches() -> np.ndarray:
 
 
 def test_gradcam_points_at_the_region_that_carries_each_class():
-    from training.gradcam import build_gradcam_model, gradcam_maps
+    from training.model.gradcam import build_gradcam_model, gradcam_maps
 
     model = _two_detector_model()
     gc = build_gradcam_model(model)
@@ -116,7 +116,7 @@ def test_gradcam_points_at_the_region_that_carries_each_class():
 def test_gradcam_refuses_a_model_without_convolutions():
     import keras
 
-    from training.gradcam import GradCamUnsupported, build_gradcam_model
+    from training.model.gradcam import GradCamUnsupported, build_gradcam_model
 
     inputs = keras.Input((None, None, 3))
     x = keras.layers.GlobalAveragePooling2D()(keras.layers.Resizing(8, 8)(inputs))
@@ -206,8 +206,8 @@ def test_evaluate_without_convolutions_keeps_thumbnails_and_says_why_no_maps_and
 
 
 def test_example_and_pixel_collectors_that_raise_leave_a_complete_run_and_a_card_that_says_so(tmp_path, capsys, monkeypatch):
-    import training.evaluation as evaluation
-    import training.examples as examples
+    import training.measure.evaluation as evaluation
+    import training.measure.examples as examples
 
     def broken(*args, **kwargs):
         raise RuntimeError("thumbnail writer exploded")

@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from training.features import FeatureKey, cache_path, load_cached, split_features, store_cached
-from training.finetune import block_ids
+from training.model.features import FeatureKey, cache_path, load_cached, split_features, store_cached
+from training.model.finetune import block_ids
 
 KEY = FeatureKey("sha256:abc", "train", "d1", "mobilenetv2", 1.0, "sha256:w", 160, "rescale")
 
@@ -47,8 +47,8 @@ def test_block_ids_follow_keras_application_names():
 def test_preprocessing_layers_equal_keras_preprocess_input(backbone):
     import keras
 
-    from training.backbones import preprocess_fn
-    from training.full_model import preprocessing_layers
+    from training.model.backbones import preprocess_fn
+    from training.model.full_model import preprocessing_layers
 
     pixels = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype(np.float32)
     x = keras.ops.convert_to_tensor(pixels)

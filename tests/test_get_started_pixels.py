@@ -1,6 +1,6 @@
 """Training, evaluation and the card's get-started snippet feed the model the same pixels.
 
-The feature pipeline (`training.features.image_dataset`, used by extraction, fine-tuning,
+The feature pipeline (`training.model.features.image_dataset`, used by extraction, fine-tuning,
 evaluation, robustness and the timing batch) decodes JPEG with the accurate integer DCT, as
 Pillow does; the snippet decodes with Pillow and resizes with the pipeline's resize. Checked on
 a real photo (scikit-image's astronaut) saved as JPEG, through the functions training calls."""
@@ -28,7 +28,7 @@ def jpeg(tmp_path) -> Path:
 
 
 def _pipeline(path: Path, size: int) -> np.ndarray:
-    from training.features import image_dataset
+    from training.model.features import image_dataset
 
     (batch,) = list(image_dataset([str(path)], size, batch_size=1))
     return batch.numpy()[0]

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from modelcard.errors import UserError
-from training.metadata import MISSING, load_metadata, unmatched_warning
+from training.data.metadata import MISSING, load_metadata, unmatched_warning
 from train_fixtures import make_folder, run_cli
 
 

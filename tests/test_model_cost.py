@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from training.collectors import EmissionsCollector
-from training.model_cost import breakeven_predictions, inference_section, measure_inference_cost, training_kg
+from training.measure.model_cost import breakeven_predictions, inference_section, measure_inference_cost, training_kg
 
 
 class CountingModel:

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from training.data import Sample
-from training.evaluation import slice_attributes
-from training.pixel_slices import (GRAY_TOLERANCE, aspect_bucket, luma, pixel_attributes, pixel_statistics,
+from training.measure.evaluation import slice_attributes
+from training.measure.pixel_slices import (GRAY_TOLERANCE, aspect_bucket, luma, pixel_attributes, pixel_statistics,
                                    subfolders, tercile_cut_points, tercile_groups)
 
 
@@ -88,7 +88,7 @@ def test_pixel_attributes_on_real_files(tmp_path):
 
 
 def test_pixel_slices_that_raise_leave_a_reason_and_keep_the_header_slices(tmp_path, monkeypatch):
-    import training.evaluation as evaluation
+    import training.measure.evaluation as evaluation
 
     samples = [_sample(tmp_path, f"a/{k}.png", 0, np.zeros((8, 8 + k, 3), np.uint8)) for k in range(3)]
 

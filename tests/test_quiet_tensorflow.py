@@ -27,7 +27,7 @@ def _python(code: str, **env_extra) -> subprocess.CompletedProcess:
 def test_filter_drops_only_the_known_lines_written_to_fd_2():
     code = r"""
 import os, sys
-from training.quiet_tensorflow import drop_stderr_lines
+from training.commands.quiet_tensorflow import drop_stderr_lines
 with drop_stderr_lines():
     os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n")
     os.write(2, b"kept 1\nI0000 00:00:1.2 6687 port.cc:153] oneDNN custom operations are on. You may see\n")
@@ -52,7 +52,7 @@ def test_first_tensorflow_import_is_quiet_where_tensorflow_prints_its_startup_li
     if not printed:
         pytest.skip("this TensorFlow build prints no start-up lines on this CPU even with TF_ENABLE_ONEDNN_OPTS=1; "
                     "the filter itself is tested above")
-    quiet = _python("from training import quiet_tensorflow\nquiet_tensorflow.install()\nimport keras\n"
+    quiet = _python("from training.commands import quiet_tensorflow\nquiet_tensorflow.install()\nimport keras\n"
                     "import tensorflow as tf\nimport sys\nprint(int(tf.reduce_sum(tf.constant([1, 2]))), file=sys.stderr)",
                     TF_ENABLE_ONEDNN_OPTS="1")
     assert quiet.returncode == 0, quiet.stderr[-2000:]
@@ -61,7 +61,7 @@ def test_first_tensorflow_import_is_quiet_where_tensorflow_prints_its_startup_li
 
 @pytest.mark.tf
 def test_a_user_who_asks_for_info_lines_keeps_them():
-    done = _python("from training import quiet_tensorflow\nquiet_tensorflow.install()\nimport tensorflow",
+    done = _python("from training.commands import quiet_tensorflow\nquiet_tensorflow.install()\nimport tensorflow",
                    TF_ENABLE_ONEDNN_OPTS="1", TF_CPP_MIN_LOG_LEVEL="0")
     plain = _python("import tensorflow", TF_ENABLE_ONEDNN_OPTS="1", TF_CPP_MIN_LOG_LEVEL="0")
     assert done.returncode == 0

@@ -47,7 +47,7 @@ def test_stage_is_seeded_and_heads_share_the_passes(setup):
 
 def test_clean_pass_predicts_the_decoded_pixels(setup):
     """The clean pass is the plain evaluation input (the resized float pixels, not re-quantised), in file order."""
-    from training.features import image_dataset
+    from training.model.features import image_dataset
     from training.robustness import predict_passes
 
     paths, _, features, head = setup

@@ -110,7 +110,7 @@ def test_the_real_pipelines_declare_one_owner_per_section():
 
 def test_every_mode_runs_the_post_fit_stages_in_the_one_order():
     """Head, finetune and evaluate run parts of one pipeline (`post_fit.POST_FIT`), never reordered."""
-    from training.evaluate_command import evaluate_stages
+    from training.commands.evaluate import evaluate_stages
     from training.stages import finetune_mode, head_mode, post_fit
 
     fit = returning("fit", ["training", "model"])

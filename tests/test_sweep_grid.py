@@ -9,7 +9,7 @@ import pytest
 from modelcard.errors import UserError
 from modelcard.record import read_record
 from training.config import TrainConfig
-from training.sweep import SelectionRule, expand, parse_sweep_options
+from training.variance.sweep import SelectionRule, expand, parse_sweep_options
 from train_fixtures import make_folder, run_cli
 
 

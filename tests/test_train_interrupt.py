@@ -6,7 +6,7 @@ import pytest
 
 from modelcard.errors import UserError
 from modelcard.record import resolve_run
-from training.fit import INTERRUPT_ENV
+from training.model.fit import INTERRUPT_ENV
 from train_fixtures import make_folder, records, run_cli
 
 pytestmark = pytest.mark.tf

@@ -153,14 +153,14 @@ def test_unreachable_worker_is_one_line_and_leaves_no_run(tmp_path):
 ])
 def test_malformed_tf_config_is_a_user_error(text, words):
     from modelcard.errors import UserError
-    from training.cluster import parse_tf_config
+    from training.distributed.cluster import parse_tf_config
 
     with pytest.raises(UserError, match=words):
         parse_tf_config(text)
 
 
 def test_shards_cover_every_row_once():
-    from training.cluster import Cluster, shard_bounds
+    from training.distributed.cluster import Cluster, shard_bounds
 
     for n in (0, 1, 5, 42):
         for size in (1, 2, 3):
@@ -170,7 +170,7 @@ def test_shards_cover_every_row_once():
 
 
 def test_cluster_emissions_sum_the_measured_workers():
-    from training.worker_steps import summarize
+    from training.stages.worker_steps import summarize
 
     rows = np.asarray([[1.0, 2e-4, 1e-4, 1e-4, np.nan, 5e-5, 10.0],
                        [0.0, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan],

@@ -9,7 +9,7 @@ import pytest
 from modelcard.record import RunRef, read_record
 from modelcard.render.build import build_cards
 from tests.card_fixtures import base_record, write_run
-from training.fit import may_have_stopped_too_early
+from training.model.fit import may_have_stopped_too_early
 from training.progress import fit_summary
 
 
@@ -37,7 +37,7 @@ def test_fit_summary_says_so():
 def test_a_fit_still_improving_at_its_last_epoch_is_recorded_and_reported(capsys):
     import keras
 
-    from training.fit import compile_classifier, fit
+    from training.model.fit import compile_classifier, fit
 
     rng = np.random.default_rng(0)
     y = np.arange(2000) % 2
@@ -52,7 +52,7 @@ def test_a_fit_still_improving_at_its_last_epoch_is_recorded_and_reported(capsys
     assert result.stopped_too_early is True
     assert "the fit may have stopped too early" in capsys.readouterr().err
     from training.config import TrainConfig
-    from training.run_sections import training_section
+    from training.stages.run_sections import training_section
 
     section = training_section(TrainConfig(data="demo", epochs=3), result, {}, {})
     assert section["may_have_stopped_too_early"] is True

@@ -29,7 +29,7 @@ def test_cache_root_lookup_order(monkeypatch, tmp_path):
 @pytest.mark.tf
 def test_two_processes_converting_at_once_both_get_a_complete_file(tmp_path):
     code = (
-        "from training.backbones import BackboneSpec, build_backbone; "
+        "from training.model.backbones import BackboneSpec, build_backbone; "
         "m, info = build_backbone(BackboneSpec(input_size=96)); print(info.sha256)"
     )
     env = {**os.environ, "MODELCARD_CACHE": str(tmp_path), "TF_CPP_MIN_LOG_LEVEL": "3"}

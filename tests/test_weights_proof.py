@@ -51,7 +51,7 @@ def test_converted_weights_are_cached_by_source_sha256(classifier, cache):
 
 
 def test_offline_backbone_at_96_px_uses_the_cache(cache):
-    from training.backbones import BackboneSpec, build_backbone, preprocess_fn
+    from training.model.backbones import BackboneSpec, build_backbone, preprocess_fn
 
     model, info = build_backbone(BackboneSpec(input_size=96))
     record = info.to_dict()

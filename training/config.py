@@ -161,7 +161,7 @@ def _as_list(key: str, values: Any, where: str) -> list:
 
 def validate(config: TrainConfig) -> TrainConfig:
     """Reject values no run could use, naming the flag to fix."""
-    from .backbones import BACKBONES  # no TensorFlow there
+    from .model.backbones import BACKBONES  # no TensorFlow there
     from .data.assemble import NEAR_MODES
     checks = [
         (config.backbone in BACKBONES, f"--backbone {config.backbone!r} is unknown; choose one of {', '.join(BACKBONES)}"),

@@ -57,7 +57,7 @@ class Throughput:
         return self.n_images / self.seconds
 
 
-def _materialize(output: Any) -> None:
+def materialize(output: Any) -> None:
     """Wait for an asynchronous result (a TF tensor on a GPU) so the timing covers the work."""
     if hasattr(output, "numpy"):
         output.numpy()
@@ -66,11 +66,11 @@ def _materialize(output: Any) -> None:
 def _call_times_s(fn: Callable[[Any], Any], batch: Any, repeats: int, warmup: int) -> list[float]:
     """Seconds per call of `fn(batch)`, `repeats` times after `warmup` untimed calls."""
     for _ in range(warmup):
-        _materialize(fn(batch))
+        materialize(fn(batch))
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        _materialize(fn(batch))
+        materialize(fn(batch))
         times.append(time.perf_counter() - started)
     return times
 

@@ -121,6 +121,25 @@ def _split(ok: list[Inspected], labels: list[int], group_ids: list[int], exact_i
         ) from None
 
 
+def _assign_splits(ok: list[Inspected], labels: list[int], group_ids: list[int], exact: UnionFind,
+                   class_names: list[str], plan: SplitPlan) -> tuple[list[str], dict[str, dict[str, int]] | None, list[str]]:
+    """(split of each image, the split's deviation from the fractions, its balance warnings): a
+    stratified group split, or the predefined one (checked for train/test copies; no deviation)."""
+    deviation, warnings = None, []
+    if plan.predefined is None:
+        assignment = _split(ok, labels, group_ids, exact.groups(), class_names, plan)
+        deviation = split_deviation(labels, assignment, class_names, plan.fractions)
+        counts = {name: {s: sum(1 for a, y in zip(assignment, labels) if a == s and y == k) for s in SPLITS}
+                  for k, name in enumerate(class_names)}
+        warnings = balance_warnings(deviation, counts)
+        for warning in warnings:
+            log(f"warning: {warning}")
+    else:
+        assignment = [plan.predefined[i.candidate.relpath] for i in ok]
+        _check_no_train_test_copies(ok, assignment)
+    return assignment, deviation, warnings
+
+
 def build_dataset(
     inspected: list[Inspected], class_names: list[str], info: SourceInfo, plan: SplitPlan, ignored: IgnoredFiles
 ) -> Dataset:
@@ -145,19 +164,7 @@ def build_dataset(
                 groups.union(m.i, m.j)
     group_ids = groups.groups()
 
-    deviation, warnings = None, []
-    if plan.predefined is None:
-        assignment = _split(ok, labels, group_ids, exact.groups(), class_names, plan)
-        deviation = split_deviation(labels, assignment, class_names, plan.fractions)
-        counts = {name: {s: sum(1 for a, y in zip(assignment, labels) if a == s and y == k) for s in SPLITS}
-                  for k, name in enumerate(class_names)}
-        warnings = balance_warnings(deviation, counts)
-        for warning in warnings:
-            log(f"warning: {warning}")
-    else:
-        assignment = [plan.predefined[i.candidate.relpath] for i in ok]
-        _check_no_train_test_copies(ok, assignment)
-
+    assignment, deviation, warnings = _assign_splits(ok, labels, group_ids, exact, class_names, plan)
     splits: dict[str, list[Sample]] = {name: [] for name in plan.names}
     for item, label, group, split in zip(ok, labels, group_ids, assignment):
         c = item.candidate

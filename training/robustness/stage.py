@@ -45,7 +45,7 @@ def _identity(outputs):
 def _decoded_chunks(paths: Sequence[str], size: int, batch_size: int):
     """Yield (offset, float32 array (m, size, size, 3)) chunks of the images exactly as the
     evaluation feeds them to the model (decoded and resized by `features.image_dataset`)."""
-    from ..features import image_dataset
+    from ..model.features import image_dataset
 
     per_chunk = max(batch_size, CHUNK_BYTES // (size * size * 3 * 4))
     for start in range(0, len(paths), per_chunk):

@@ -16,8 +16,8 @@ import numpy as np
 from modelcard.record import RunWriter
 
 from ..data import Dataset, Sample
-from ..evaluation import SliceAttributes, slice_attributes
-from ..metadata import Metadata
+from ..data.metadata import Metadata
+from ..measure.evaluation import SliceAttributes, slice_attributes
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..backbones import BackboneSpec, count_params
 from ..collectors import emissions_phase
 from ..config import TrainConfig
-from ..features import extract
-from ..finetune import AUGMENTATION, fit_end_to_end
-from ..fit import epoch_usage
-from ..full_model import build_full_model, preprocessing_text
-from ..run_sections import model_section, training_section, write_history
+from ..model.backbones import BackboneSpec, count_params
+from ..model.features import extract
+from ..model.finetune import AUGMENTATION, fit_end_to_end
+from ..model.fit import epoch_usage
+from ..model.full_model import build_full_model, preprocessing_text
 from .context import metadata_attributes
 from .members import EXTRACT_BATCH, LoadedData, Member, member_context
 from .pipeline import Stage, run_stages
+from .run_sections import model_section, training_section, write_history
 from .post_fit import (data_card, efficiency, evaluation, examples, measure_model, robustness, save_model,
                        training_timings)
 

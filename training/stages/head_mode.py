@@ -13,19 +13,19 @@ import time
 
 import numpy as np
 
-from ..backbones import BackboneSpec, build_backbone, count_params
 from ..collectors import emissions_phase
 from ..config import TrainConfig
 from ..data import Dataset
-from ..evaluation import slice_attributes
-from ..features import FeatureKey, cache_root, samples_digest, weights_id
-from ..fit import epoch_usage, fit_head
-from ..full_model import build_extractor, build_full_model, preprocessing_text
+from ..measure.evaluation import slice_attributes
+from ..model.backbones import BackboneSpec, build_backbone, count_params
+from ..model.features import FeatureKey, cache_root, samples_digest, weights_id
+from ..model.fit import epoch_usage, fit_head
+from ..model.full_model import build_extractor, build_full_model, preprocessing_text
 from ..progress import about, log
-from ..run_sections import model_section, training_section, write_history
-from ..worker_steps import shared_split_features
 from .members import EXTRACT_BATCH, LoadedData, Member, member_context
 from .pipeline import Stage, run_stages
+from .run_sections import model_section, training_section, write_history
+from .worker_steps import shared_split_features
 from .post_fit import (data_card, efficiency, examples, evaluation, measure_model, robustness, save_model,
                        training_timings)
 

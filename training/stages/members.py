@@ -9,11 +9,11 @@ import numpy as np
 
 from modelcard.record import RunWriter
 
-from ..backbones import BackboneSpec
 from ..config import TrainConfig
 from ..data import Dataset
-from ..fit import FitResult
-from ..metadata import Metadata
+from ..data.metadata import Metadata
+from ..model.backbones import BackboneSpec
+from ..model.fit import FitResult
 from .context import EvalSet, MemberContext
 
 EXTRACT_BATCH = 32  # fixed, so cached features do not depend on the training batch size

@@ -11,15 +11,15 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from ..backbones import count_params
 from ..collectors import efficiency_section, emissions_phase, guarded, peak_rss_mb
-from ..evaluation import record_evaluation
-from ..examples import record_examples
-from ..full_model import save_model_atomic
+from ..measure.evaluation import record_evaluation
+from ..measure.examples import record_examples
+from ..model.backbones import count_params
+from ..model.full_model import save_model_atomic
 from ..progress import about, log_timing_model
-from ..run_sections import timings_entry
 from .context import MemberContext
 from .pipeline import OMIT, stage
+from .run_sections import timings_entry
 
 MODEL_FILE = "model.keras"
 
@@ -85,7 +85,7 @@ def measure_model(ctx: MemberContext) -> dict:
     """Time the saved model and measure its inference cost on real test images (skipped, and
     said so in the card, when the collectors are off); the figures go to `ctx.measured`."""
     from ..collectors import collectors_enabled
-    from ..model_cost import graph_predict, measure_inference_cost, measure_model as measure, test_batch
+    from ..measure.model_cost import graph_predict, measure_inference_cost, measure_model as measure, test_batch
 
     if collectors_enabled():
         log_timing_model(ctx.inference_predictions)

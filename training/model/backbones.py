@@ -25,9 +25,9 @@ from pathlib import Path
 
 from modelcard.errors import UserError
 
-from .weights import source as offline_source
-from .weights.keras_io import SUFFIX as WEIGHTS_SUFFIX
-from .weights.keras_io import check_weights_file
+from ..weights import source as offline_source
+from ..weights.keras_io import SUFFIX as WEIGHTS_SUFFIX
+from ..weights.keras_io import check_weights_file
 
 # --backbone name -> (keras.applications constructor, module holding its preprocess_input)
 BACKBONES = {
@@ -198,8 +198,8 @@ def _construct(spec: BackboneSpec, keras_weights: str | None):
 
 def build_backbone(spec: BackboneSpec):
     """Build the pooled feature extractor for `spec` and say where its weights came from."""
-    from .weights.keras_io import load_weights_file
-    from .weights.offline import load_offline_weights
+    from ..weights.keras_io import load_weights_file
+    from ..weights.offline import load_offline_weights
 
     kind = weights_source(spec.weights)
     if kind == "file":

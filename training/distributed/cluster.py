@@ -33,7 +33,7 @@ import numpy as np
 
 from modelcard.errors import UserError
 
-from .progress import log
+from ..progress import log
 
 TIMEOUT_ENV = "MODELCARD_CLUSTER_TIMEOUT"
 DEFAULT_TIMEOUT_S = 120.0

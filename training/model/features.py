@@ -22,7 +22,7 @@ import numpy as np
 from modelcard import atomic
 from modelcard.errors import UserError
 
-from .progress import counter, log
+from ..progress import counter, log
 
 CACHE_ENV = "MODELCARD_CACHE"
 CACHE_FORMAT = 1  # bump when the cached arrays or the pipeline change meaning
@@ -76,7 +76,7 @@ def decode_and_resize(path, input_size: int):
     from `Dataset.tf_inputs` (a JPEG or an 8-bit PNG; other files are flattened to PNG there)."""
     import tensorflow as tf
 
-    from .data.tf_decode import decode_rgb
+    from ..data.tf_decode import decode_rgb
 
     image = decode_rgb(tf.io.read_file(path))
     image.set_shape([None, None, 3])

@@ -13,9 +13,9 @@ from modelcard import atomic
 from modelcard.record import RunWriter
 from modelcard.record.data_files import ARTIFACT_KEY, DATA_FILES_CSV, DataFile, data_files_text
 
-from .config import TrainConfig
-from .fit import FitResult
-from .full_model import PREPROCESSING
+from ..config import TrainConfig
+from ..model.fit import FitResult
+from ..model.full_model import PREPROCESSING
 
 
 def data_section(dataset, eval_sets: dict) -> dict:

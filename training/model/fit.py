@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import dataclass
 
-from .progress import current_label, fit_progress, fit_summary, log
+from ..progress import current_label, fit_progress, fit_summary, log
 
 # Test-only hook: raise KeyboardInterrupt after this many epochs, to test Ctrl-C handling
 # deterministically (a real SIGINT would race a fit that lasts a fraction of a second).
@@ -73,8 +73,8 @@ def make_optimizer(name: str, learning_rate: float, momentum: float = 0.9):
 
 def compile_classifier(model, optimizer: str, learning_rate: float, momentum: float, steps_per_execution: int = 1) -> None:
     """Compile for integer labels, reporting accuracy (what the history and selection use).
-    On a multi-worker cluster one step per execution (see `training.keras_multiworker`)."""
-    from .distribute import active_cluster
+    On a multi-worker cluster one step per execution (see `training.distributed.keras_multiworker`)."""
+    from ..distributed.strategy import active_cluster
 
     if active_cluster() is not None:
         steps_per_execution = 1
@@ -132,13 +132,13 @@ def _clean(values) -> list[float | None]:
 def _for_cluster(model, x, validation_data):
     """On a multi-worker cluster: datasets sharded by element (each worker takes its part of
     every global batch; they hold no files to shard) and the Keras work-around applied."""
-    from .distribute import active_cluster
+    from ..distributed.strategy import active_cluster
 
     if active_cluster() is None:
         return x, validation_data
     import tensorflow as tf
 
-    from .keras_multiworker import prepare_fit
+    from ..distributed.keras_multiworker import prepare_fit
 
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
@@ -181,10 +181,10 @@ def fit(model, x, y=None, *, validation_data, batch_size: int | None, epochs: in
 def fit_head(train_x, train_y, val_x, val_y, n_classes: int, cfg) -> tuple[object, FitResult]:
     """(head, FitResult): a fresh head fitted on in-memory features with `cfg` (seeded), early-stopped
     on val. Built and fitted in the strategy's scope; the head returned predicts outside it
-    (`training.distribute.local_copy`)."""
+    (`training.distributed.strategy.local_copy`)."""
     import keras
 
-    from .distribute import fit_scope, local_copy
+    from ..distributed.strategy import fit_scope, local_copy
     from .full_model import build_head
 
     keras.utils.set_random_seed(cfg.seed)

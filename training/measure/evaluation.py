@@ -16,8 +16,8 @@ from PIL import Image
 from modelcard.analysis import evaluate_predictions
 from modelcard.record import Predictions, RunWriter
 
-from .data import Sample
-from .metadata import Metadata
+from ..data import Sample
+from ..data.metadata import Metadata
 from .pixel_slices import GRAY_TOLERANCE, pixel_attributes
 
 # Longest side of the original file, in pixels: small originals are upscaled and look blurry.
@@ -62,7 +62,7 @@ class SliceAttributes:
 
 
 def slice_attributes(samples: Sequence[Sample], metadata: Metadata | None = None) -> SliceAttributes:
-    """`resolution` and `orientation` from the file headers, the pixel slices (training.pixel_slices)
+    """`resolution` and `orientation` from the file headers, the pixel slices (training.measure.pixel_slices)
     and the `--metadata` columns of each sample."""
     sizes = []
     for sample in samples:

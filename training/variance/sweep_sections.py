@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from modelcard.record.sweep_table import member_row
 
-from .. import sweep as sweeps
-from ..worker_steps import cluster_emissions
-from .context import MemberContext
-from .members import Member
-from .pipeline import run_stages, stage
+from ..stages.context import MemberContext
+from ..stages.members import Member
+from ..stages.pipeline import run_stages, stage
+from ..stages.worker_steps import cluster_emissions
+from . import sweep as sweeps
 
 
 def record_emissions(members: list[Member], emissions) -> None:
@@ -19,7 +19,7 @@ def record_emissions(members: list[Member], emissions) -> None:
     from modelcard.record.phase_costs import shared_cost
     from modelcard.record.typed import dump
 
-    from ..model_cost import inference_section
+    from ..measure.model_cost import inference_section
 
     result = cluster_emissions(emissions.result())  # a cluster: every worker's energy
     shared = None if result is None else dump(shared_cost(Emissions.from_dict(result)))

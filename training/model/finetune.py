@@ -82,10 +82,10 @@ def fit_end_to_end(spec, data, cfg):
     unfrozen, a fresh head, trained on augmented images of the train split, early-stopped on val.
 
     Built and fitted in the strategy's scope; under a strategy the three models returned are
-    plain copies holding the fitted weights, built outside it (see `training.distribute`)."""
+    plain copies holding the fitted weights, built outside it (see `training.distributed.strategy`)."""
     import keras
 
-    from .distribute import distributed, fit_scope
+    from ..distributed.strategy import distributed, fit_scope
     from .features import image_dataset
     from .fit import fit
 

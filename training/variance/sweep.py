@@ -15,7 +15,7 @@ from modelcard.record import RunWriter
 from modelcard.record.measured import MODEL_MEASURED, PROCESS_WIDE, SWEEP
 from modelcard.record.model import Efficiency
 
-from .config import SWEEPABLE, TrainConfig, coerce
+from ..config import SWEEPABLE, TrainConfig, coerce
 
 #: How `SelectionRule.choose` breaks a tie, as recorded in `sweep.tie_break` (record 1.2).
 TIE_BREAK = "first in the sweep's order"

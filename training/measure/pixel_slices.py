@@ -25,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .data import Sample, load_rgb
+from ..data import Sample, load_rgb
 
 TERCILES = (1 / 3, 2 / 3)
 TERCILE_LABELS = ("1 low", "2 mid", "3 high")

@@ -17,8 +17,8 @@ from modelcard.analysis.seed_spread import seed_list, seed_row, seeds_section
 from modelcard.record import Predictions
 from modelcard.record.predictions import read_predictions
 
-from .collectors import emissions_phase
-from .progress import about, log
+from ..collectors import emissions_phase
+from ..progress import about, log
 
 EVAL_SET = "test"
 

@@ -2,7 +2,7 @@
 TF_CONFIG), kept out of the orchestration: each is the plain single-worker step without one.
 
 * `for_this_worker`: start the cluster (or fail in one line), give every worker but the chief a
-  temporary runs folder (`training.cluster.runs_dir_for_worker`), and turn a worker lost
+  temporary runs folder (`training.distributed.cluster.runs_dir_for_worker`), and turn a worker lost
   mid-run into one line (the run is already marked failed).
 * `shared_split_features`: each worker extracts the backbone features of its share of a
   split and the shares are gathered, so every worker holds the whole split's features for
@@ -24,10 +24,10 @@ import numpy as np
 
 from modelcard.errors import UserError
 
-from . import cluster as clusters
-from .distribute import active_cluster, active_strategy, make_strategy
-from .features import FeatureKey, extract, split_features
-from .progress import log
+from ..distributed import cluster as clusters
+from ..distributed.strategy import active_cluster, active_strategy, make_strategy
+from ..model.features import FeatureKey, extract, split_features
+from ..progress import log
 
 ENERGY_KEYS = ("energy_kwh", "cpu_energy_kwh", "ram_energy_kwh", "gpu_energy_kwh", "emissions_kg", "duration_s")
 

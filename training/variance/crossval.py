@@ -17,10 +17,10 @@ from modelcard.analysis.crossval import TooSmall, choose_k, folds, out_of_fold
 from modelcard.analysis.cv_estimate import cv_section
 from modelcard.record import Predictions
 
-from .collectors import emissions_phase
-from .fit import compile_classifier, feature_datasets
-from .full_model import build_head
-from .progress import log
+from ..collectors import emissions_phase
+from ..model.fit import compile_classifier, feature_datasets
+from ..model.full_model import build_head
+from ..progress import log
 
 SET = "cv"
 

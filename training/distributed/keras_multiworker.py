@@ -15,7 +15,7 @@ of its TensorFlow trainer, both only when the strategy spans several workers:
 
 Gradients are still all-reduced by Keras' optimizer and metrics by their synchronised
 variables: only the bookkeeping above changes. `steps_per_execution` must stay 1 on a cluster
-(Keras' multi-step loop fails to feed its placeholder there), see `training.fit`.
+(Keras' multi-step loop fails to feed its placeholder there), see `training.model.fit`.
 """
 
 from __future__ import annotations

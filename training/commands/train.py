@@ -22,19 +22,20 @@ from pathlib import Path
 from modelcard.errors import UserError
 from modelcard.record import RunStart, open_run
 
-from . import sweep as sweeps
-from .backbones import BackboneSpec, check_weights_available
-from .collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
-from .config import TrainConfig
-from .data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
-from .data.sources import DEFAULT_SEED, default_cache_dir
-from .data_card import DataCardCollector
-from .metadata import load_metadata, unmatched_warning
-from .progress import about, detail, log
-from .run_sections import data_section, write_data_files
-from .seeds import record_seeds_and_cv
-from .worker_steps import cluster_hardware, for_this_worker
-from .stages import FinetuneEngine, HeadEngine, LoadedData, Member, record_emissions, record_sweep
+from ..collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
+from ..config import TrainConfig
+from ..data import Dataset, load_eval_set, parse_eval_set_option, resolve_source
+from ..data.metadata import load_metadata, unmatched_warning
+from ..data.sources import DEFAULT_SEED, default_cache_dir
+from ..data_card import DataCardCollector
+from ..model.backbones import BackboneSpec, check_weights_available
+from ..progress import about, detail, log
+from ..stages import FinetuneEngine, HeadEngine, LoadedData, Member
+from ..stages.run_sections import data_section, write_data_files
+from ..stages.worker_steps import cluster_hardware, for_this_worker
+from ..variance import sweep as sweeps
+from ..variance.seeds import record_seeds_and_cv
+from ..variance.sweep_sections import record_emissions, record_sweep
 
 
 def load_data(config: TrainConfig) -> LoadedData:
@@ -95,7 +96,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
                  emissions: EmissionsCollector, start: RunStart) -> list[Path]:
     """Open a run per configuration, train them all, pick one, record (inside `emissions`; every
     run started at `start`, before the tracker)."""
-    from .distribute import describe, make_strategy
+    from ..distributed.strategy import describe, make_strategy
 
     strategy = make_strategy(config.strategy)
     distribution = describe(config.strategy, strategy)

@@ -13,7 +13,7 @@ from pathlib import Path
 from modelcard import atomic
 from modelcard.errors import UserError
 
-from .weights.source import sha256_of
+from ..weights.source import sha256_of
 
 # Keras' preprocess_input per backbone, restated as layers (checked against it in the tests).
 IMAGENET_MEAN = (0.485, 0.456, 0.406)

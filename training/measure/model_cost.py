@@ -21,9 +21,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .collectors import emissions_phase
-from .collectors.emissions import measuring
-from .collectors.efficiency import (LATENCY_RUNS, THROUGHPUT_BATCH, _materialize, latency_entry,
+from ..collectors import emissions_phase
+from ..collectors.emissions import measuring
+from ..collectors.efficiency import (LATENCY_RUNS, THROUGHPUT_BATCH, latency_entry, materialize,
                                     measure_latency, weights_bytes)
 
 INFERENCE_BATCHES = (32, 1)
@@ -31,7 +31,7 @@ INFERENCE_BATCHES = (32, 1)
 
 def test_batch(paths: Sequence[str], input_size: int, size: int = THROUGHPUT_BATCH) -> np.ndarray:
     """`size` real test images at the model's input size, repeating the files when there are fewer."""
-    from .features import image_dataset
+    from ..model.features import image_dataset
 
     repeated = [paths[i % len(paths)] for i in range(size)]
     return next(iter(image_dataset(repeated, input_size, size))).numpy()
@@ -55,7 +55,7 @@ def measure_model(model, batch: np.ndarray, *, model_file_bytes: int | None, run
                   repeats: int = LATENCY_RUNS, predict: Callable | None = None) -> dict:
     """The efficiency figures of `model` (keys of `record["efficiency"]`), timed through
     `predict` (default: `graph_predict(model)`)."""
-    from .backbones import count_params
+    from ..model.backbones import count_params
 
     predict = predict or graph_predict(model)
     with emissions_phase("efficiency", run_id=run_id):
@@ -78,8 +78,8 @@ def measure_inference_cost(predict: Callable, batch: np.ndarray, n_predictions: 
     measuring (the loops would time nothing worth their cost)."""
     if n_predictions <= 0 or not measuring():
         return None
-    _materialize(predict(batch))  # warm: tracing is not inference cost
-    _materialize(predict(batch[:1]))
+    materialize(predict(batch))  # warm: tracing is not inference cost
+    materialize(predict(batch[:1]))
     out = {}
     for size in INFERENCE_BATCHES:
         calls = math.ceil(n_predictions / size)
@@ -87,7 +87,7 @@ def measure_inference_cost(predict: Callable, batch: np.ndarray, n_predictions: 
             started = time.perf_counter()
             for i in range(calls):
                 start = (i * size) % len(batch)  # batch 32: the whole batch; batch 1: image after image
-                _materialize(predict(batch[start:start + size]))
+                materialize(predict(batch[start:start + size]))
             duration = time.perf_counter() - started
         done = calls * size
         cost = phase.cost if phase.measured else None

@@ -18,22 +18,22 @@ from modelcard.record.typed import dump
 from modelcard.shard_files import FORMATS, write_shard
 from modelcard.shards import Shard
 
-from .backbones import count_params
-from .collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
-from .data import load_eval_set
-from .data.prepared import tf_ready_path
-from .data.folder import check_folder, load_folder, predefined_split_folders
-from .data.scan import candidates_in_class_folders
-from .data.sources import DEFAULT_FRACTIONS, DEFAULT_SEED, default_cache_dir
-from .data_card import DataCardCollector
-from .features import extract
-from .full_model import model_input_size
-from .metadata import load_metadata, unmatched_warning
-from .run_sections import data_section, write_data_files
-from .stages.context import EvalSet, MemberContext, metadata_attributes
-from .stages.pipeline import Stage, run_stages, stage
-from .stages import post_fit
-from .weights.source import sha256_of
+from ..collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
+from ..data import load_eval_set
+from ..data.folder import check_folder, load_folder, predefined_split_folders
+from ..data.metadata import load_metadata, unmatched_warning
+from ..data.prepared import tf_ready_path
+from ..data.scan import candidates_in_class_folders
+from ..data.sources import DEFAULT_FRACTIONS, DEFAULT_SEED, default_cache_dir
+from ..data_card import DataCardCollector
+from ..model.backbones import count_params
+from ..model.features import extract
+from ..model.full_model import model_input_size
+from ..stages import post_fit
+from ..stages.context import EvalSet, MemberContext, metadata_attributes
+from ..stages.pipeline import Stage, run_stages, stage
+from ..stages.run_sections import data_section, write_data_files
+from ..weights.source import sha256_of
 
 MAIN_SET = "test"
 
@@ -142,7 +142,7 @@ def emissions_stage(emissions: EmissionsCollector) -> Stage:
     @stage(fills=("emissions",))
     def emissions_section(ctx: MemberContext) -> dict:
         """The evaluation's emissions and its inference cost; then its own prediction pace."""
-        from .model_cost import inference_section
+        from ..measure.model_cost import inference_section
 
         result = emissions.result()
         if emissions.warning:

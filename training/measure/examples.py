@@ -23,8 +23,8 @@ from modelcard import atomic
 from modelcard.record import RunWriter, read_predictions
 from modelcard.record.model import Confusion
 
-from .data import Sample, load_rgb
-from .progress import log
+from ..data import Sample, load_rgb
+from ..progress import log
 
 EXAMPLES_DIR = "examples"
 THUMBNAIL_PX = 64
@@ -165,8 +165,8 @@ def _gradcam(model, images: list[np.ndarray], classes: list[int]) -> tuple[dict,
     if model is None:
         return {"error": "no full model was saved for this run"}, None
     try:
-        from .full_model import model_input_size
-        from .gradcam import build_gradcam_model, gradcam_maps
+        from ..model.full_model import model_input_size
+        from ..model.gradcam import build_gradcam_model, gradcam_maps
 
         gc = build_gradcam_model(model)
         cams = gradcam_maps(model, images, classes, gc)

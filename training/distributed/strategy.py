@@ -8,7 +8,7 @@ a model built in a scope on every replica and concatenates the replicas' outputs
 
 The strategy is made once per process (`make_strategy`; MultiWorkerMirroredStrategy configures
 TensorFlow's runtime and can only be made once) and remembered, so `fit_scope` and the cluster
-steps (`training.cluster`) find it.
+steps (`training.distributed.cluster`) find it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 import contextlib
 from typing import Callable, Iterator
 
+from ..progress import log
 from . import cluster as clusters
-from .progress import log
 
 _active: dict = {}  # {"name": ..., "strategy": ..., "cluster": Cluster | None}
 
