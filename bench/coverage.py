@@ -1,7 +1,7 @@
 """Measure the coverage of the card's 95% intervals on simulated sets with a known truth.
 
 Each simulated set is written as a predictions file and analysed by
-`modelcard.record_command.analyse_predictions_file`, the analysis step of `modelcard record`
+`modelcard.ingest.run_from_predictions.analyse_predictions_file`, the analysis step of `modelcard record`
 (parse the file, then `evaluate_predictions` with record's defaults): the numbers checked are
 the ones a run record, and so a card, holds. `--full-record` writes every run folder too.
 
@@ -65,9 +65,9 @@ from modelcard.analysis.calibration import bin_index  # noqa: E402
 from result import result  # noqa: E402
 from modelcard.analysis.proportions import wilson_interval  # noqa: E402
 from modelcard.record.predictions import Predictions  # noqa: E402
-from modelcard.record_command import analyse as analyse_any, analyse_predictions_file, record_predictions  # noqa: E402
-from modelcard.shard_files import write_shard  # noqa: E402
-from modelcard.shards import Shard  # noqa: E402
+from modelcard.ingest.run_from_predictions import analyse as analyse_any, analyse_predictions_file, record_predictions  # noqa: E402
+from modelcard.ingest.shard_files import write_shard  # noqa: E402
+from modelcard.ingest.shards import Shard  # noqa: E402
 
 SHARES = np.array([0.5, 0.3, 0.2])
 N_BINS = 15

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from modelcard.record.predictions import Predictions  # noqa: E402
-from modelcard.shard_files import parquet_table  # noqa: E402
-from modelcard.shards import Shard, shard_index  # noqa: E402
+from modelcard.ingest.shard_files import parquet_table  # noqa: E402
+from modelcard.ingest.shards import Shard, shard_index  # noqa: E402
 from result import result  # noqa: E402
 
 CHUNK = 50_000

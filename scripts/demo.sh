@@ -12,4 +12,4 @@ out="${DEMO_OUT:-demo-output}"
 echo "building the cards..." >&2
 meta=$(.venv/bin/modelcard build --runs-dir "$out/runs" --run latest --out "$out/cards" | grep '\.meta\.json$')
 echo
-.venv/bin/python -m modelcard.where_block "$meta"
+.venv/bin/python -m modelcard.commands.where_block "$meta"

@@ -12,7 +12,7 @@ import pytest
 
 from modelcard.record import RunRef, read_record
 from modelcard.record.artifacts import artifact_problems, record_checksums
-from modelcard.record_command import record_predictions
+from modelcard.ingest.run_from_predictions import record_predictions
 from modelcard.render.build import build_cards
 from tests.predictions_fixtures import write_csv
 

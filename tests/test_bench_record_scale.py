@@ -9,7 +9,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from modelcard.shard_files import parquet_batches, shard_set  # noqa: E402
+from modelcard.ingest.shard_files import parquet_batches, shard_set  # noqa: E402
 from record_scale import generate  # noqa: E402
 
 

@@ -12,7 +12,7 @@ from scipy.stats import binomtest
 
 from modelcard.claims import Interval, Ledger, metric_claim
 from modelcard.card.sections.calibration import calibration_finding, mean_confidence
-from modelcard.card.metric import Metric
+from modelcard.record.model import Metric
 from modelcard.record.model import Calibration
 
 

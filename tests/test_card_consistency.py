@@ -24,7 +24,7 @@ import yaml
 from modelcard.publish.site import publish
 from modelcard.record import RunRef, read_record
 from modelcard.render.build import build_cards
-from modelcard.where_block import where_block
+from modelcard.commands.where_block import where_block
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"

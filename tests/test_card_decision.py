@@ -95,7 +95,7 @@ def test_a_gate_looser_than_the_stated_bar_is_warned_about(tmp_path, monkeypatch
 
 def test_the_committed_policy_states_the_example_bar():
     """policy.yaml gates accuracy's lower bound at card.yaml's accuracy_bar: no looser-gate warning."""
-    from modelcard.card.build import card_for_run
+    from modelcard.built_card import card_for_run
 
     built = card_for_run(RunRef(EXAMPLE, read_record(EXAMPLE)), ROOT / "card.yaml", policy=ROOT / "policy.yaml")
     assert not [w for w in built.text_warnings if "looser" in w]
@@ -163,7 +163,7 @@ def test_a_malformed_review_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys
 
 
 def test_a_review_of_a_file_no_split_lists_is_warned_about(tmp_path):
-    from modelcard.card.build import card_for_run
+    from modelcard.built_card import card_for_run
 
     info = tmp_path / "card.yaml"
     info.write_text(CARD_YAML + REVIEWS.replace("food/fruit/banana.png", "fruit/banana.png"), encoding="utf-8")
@@ -174,7 +174,7 @@ def test_a_review_of_a_file_no_split_lists_is_warned_about(tmp_path):
 
 def test_a_gate_on_unreviewed_suspects(tmp_path, monkeypatch, capsys):
     """`label_issues.train.unreviewed <= 0` fails until card.yaml reviews every train suspect."""
-    from modelcard.card.build import card_for_run
+    from modelcard.built_card import card_for_run
 
     policy = tmp_path / "policy.yaml"
     policy.write_text("gates:\n  - label_issues.train.unreviewed <= 0\n  - label_issues.test.unreviewed <= 0\n")

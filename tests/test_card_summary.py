@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from modelcard.card.info import CardInfo
-from modelcard.card.model import EvalSet, Evaluation, Metric, PerClass, Slice, SliceGroup
+from modelcard.card.model import EvalSetResults, EvaluationResults, Metric, PerClass, SliceTable, SliceRow
 from modelcard.card.sections import summary as S
 from modelcard.card.sections.evaluation import evaluation
 from modelcard.card.sections.model_details import model_details
@@ -18,8 +18,8 @@ NONE = Metric(None, None, None)
 BOOTSTRAP = Bootstrap(method="expanded percentile", n_resamples=1000, confidence=0.95, seed=0)
 
 
-def _ev(name="test", n=32, metrics=None, per_class=(), slices=(), bootstrap=None) -> EvalSet:
-    return EvalSet(name=name, source=None, n_samples=n, n_classes=3, bootstrap=bootstrap or BOOTSTRAP,
+def _ev(name="test", n=32, metrics=None, per_class=(), slices=(), bootstrap=None) -> EvalSetResults:
+    return EvalSetResults(name=name, source=None, n_samples=n, n_classes=3, bootstrap=bootstrap or BOOTSTRAP,
                    metrics=dict(metrics or {}), per_class=list(per_class), confusion_labels=[], confusion_counts=[],
                    top_confusions=[], calibration=None, slices=list(slices))
 
@@ -28,12 +28,12 @@ def _cls(name, support, recall: Metric) -> PerClass:
     return PerClass(name, support, NONE, recall, NONE)
 
 
-def _group(name, count, acc: Metric, unreliable=False) -> SliceGroup:
-    return SliceGroup(name, count, unreliable, acc, NONE)
+def _group(name, count, acc: Metric, unreliable=False) -> SliceRow:
+    return SliceRow(name, count, unreliable, acc, NONE)
 
 
-def _slice(column, groups) -> Slice:
-    return Slice(column, 30, groups, {}, None, {}, {})
+def _slice(column, groups) -> SliceTable:
+    return SliceTable(column, 30, groups, {}, None, {}, {})
 
 
 @pytest.mark.parametrize("value, shown", [(0.9375, "93.8%"), (1.0, "100%"), (0.8, "80%"), (0.0, "0%"),
@@ -82,7 +82,7 @@ def test_weakest_group_across_attributes_with_count_and_reliability():
 def test_calibration_missing_is_left_out_and_listed_as_never_measured():
     ev = _ev(metrics={"accuracy": Metric(0.9, 0.8, 0.95)})
     assert S.calibration(ev) is None
-    assert "no calibration result" in S.never_measured(Evaluation([ev, _ev(name="other")], [], []))
+    assert "no calibration result" in S.never_measured(EvaluationResults([ev, _ev(name="other")], [], []))
 
 
 @pytest.mark.parametrize("bar, words", [
@@ -107,16 +107,16 @@ def test_bar_below_and_without_a_bar():
 
 def test_never_measured_lists_only_what_is_absent():
     test = _ev(metrics={"ece": Metric(0.05, 0.02, 0.08)})
-    assert S.never_measured(Evaluation([test], [], [])) == (
+    assert S.never_measured(EvaluationResults([test], [], [])) == (
         "Never measured: how well it works on images from another source than its test set (there is no extra "
         "evaluation set); how it does for different groups of images or people (no group attribute was recorded).")
     image_slices = _ev(metrics={"ece": Metric(0.05, 0.02, 0.08)},
                        slices=[_slice("resolution", []), _slice("orientation", [])])
     assert "groups were formed only by image orientation and resolution" in \
-        S.never_measured(Evaluation([image_slices, _ev(name="x")], [], []))
+        S.never_measured(EvaluationResults([image_slices, _ev(name="x")], [], []))
     people = _ev(metrics={"ece": Metric(0.05, 0.02, 0.08)}, slices=[_slice("age_band", [])])
-    assert S.never_measured(Evaluation([people, _ev(name="x")], [], [])) is None
-    assert "no evaluation results" in S.never_measured(Evaluation([], [], []))
+    assert S.never_measured(EvaluationResults([people, _ev(name="x")], [], [])) is None
+    assert "no evaluation results" in S.never_measured(EvaluationResults([], [], []))
 
 
 def test_whole_summary_from_a_record_drops_missing_facts():

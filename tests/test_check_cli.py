@@ -85,7 +85,7 @@ def test_json_output(project, capsys):
     statuses = {i["status"] for i in doc["coverage"]["items"]}
     assert statuses == {"measured", "human", "missing", "outside"}
     assert 0 < doc["coverage"]["summary"]["fraction"] < 1
-    from modelcard.check.command import coverage_summary
+    from modelcard.commands.check import coverage_summary
     from modelcard.record import resolve_run
 
     run = resolve_run("latest", project / "runs")

@@ -236,7 +236,7 @@ def test_diff_shows_figures_copied_from_the_sweep_as_shared(tmp_path, recorded):
 
     import card_fixtures as cf
     from modelcard.compare.diff import diff_runs
-    from modelcard.compare.report import markdown_context, to_json
+    from modelcard.render.diff_report import markdown_context, to_json
 
     a_record = cf.base_record()
     b_record = copy.deepcopy(a_record)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from modelcard.record import read_predictions, read_record
-from modelcard.shards import shard_index
+from modelcard.ingest.shards import shard_index
 from test_evaluate_command import _foreign_model
 from train_fixtures import make_folder, run_cli
 

@@ -12,7 +12,7 @@ import card_fixtures as cf
 from modelcard.card import known_keys, load_card_info
 from modelcard.check.placeholders import SKELETON_MARKER
 from modelcard.cli import main
-from modelcard.init_command import KEYS, skeleton
+from modelcard.commands.init import KEYS, skeleton
 
 
 @pytest.fixture

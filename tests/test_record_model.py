@@ -258,7 +258,7 @@ def test_a_partial_object_reads_absent_required_fields_as_none_and_writes_them_a
 
 def test_build_writes_exactly_the_fields_given(tmp_path):
     from modelcard.record import open_run
-    from modelcard.record.model import Data, DataCard, SplitSummary
+    from modelcard.record.model import Data, DataCardMeasurements, SplitSummary
 
     data = Data.build(source="predictions:p.csv", class_names=["a", "b"], content_hash=None, license=None,
                       splits={"test": SplitSummary(n=2, class_counts={"a": 1, "b": 1})}, skipped_files=[],
@@ -268,7 +268,7 @@ def test_build_writes_exactly_the_fields_given(tmp_path):
                               "skipped_files": [], "duplicates": None}
     assert "license" not in dataclasses.replace(data, _present=None).to_dict()  # built plainly: defaults left out
     with open_run(tmp_path, "typed", "record") as run:
-        run.set(data=data, data_card=DataCard(collected_by="record", errors=[]))
+        run.set(data=data, data_card=DataCardMeasurements(collected_by="record", errors=[]))
         run.add_evaluation("test", _minimal("1.2", intervals=True)["evaluations"]["test"])
         run.warn("a line")
     typed = read_run(run.path)
@@ -276,11 +276,8 @@ def test_build_writes_exactly_the_fields_given(tmp_path):
 
 
 #: Modules moved onto the typed model (issue 15): they must not index a record by string key again.
-TYPED_READERS = ("modelcard/compare", "modelcard/datacard", "modelcard/publish", "modelcard/record_command.py",
-                 "modelcard/init_command.py", "modelcard/cli.py", "modelcard/render/meta.py",
-                 "modelcard/render/mct.py", "modelcard/render/cyclonedx.py", "modelcard/render/frontmatter.py",
-                 "modelcard/check/gates.py", "modelcard/check/gate_names.py", "modelcard/check/policy.py",
-                 "modelcard/where_block.py")
+TYPED_READERS = ("modelcard/compare", "modelcard/card", "modelcard/publish", "modelcard/ingest/run_from_predictions.py",
+                 "modelcard/commands", "modelcard/cli.py", "modelcard/render", "modelcard/check", "modelcard/built_card.py")
 STRING_KEY_ACCESS = r"\brecord(\[|\.get\()|\.record(\[|\.get\()"
 
 

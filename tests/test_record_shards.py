@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from modelcard.record.predictions import Predictions
-from modelcard.shard_files import write_shard
-from modelcard.shards import Shard, shard_index
+from modelcard.ingest.shard_files import write_shard
+from modelcard.ingest.shards import Shard, shard_index
 from predictions_fixtures import synthetic_predictions
 from train_fixtures import run_cli
 
@@ -177,7 +177,7 @@ def test_a_parquet_shard_with_bad_rows_is_refused_in_one_line(tmp_path, capsys):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from modelcard.shard_files import parquet_table, sorted_by_id
+    from modelcard.ingest.shard_files import parquet_table, sorted_by_id
 
     preds = _preds(n=12)
     table = parquet_table(sorted_by_id(preds), Shard(1, 1))

@@ -16,7 +16,7 @@ import modelcard.card.sections as sections_pkg
 from modelcard.card import CardInfo, assemble_card
 from modelcard.card.model import Card
 from modelcard.card.registry import REGISTRY, Registry
-from modelcard.card.section_spec import CoverageItem, Heading, Section
+from modelcard.card.section_spec import CoverageItem, Heading, SectionSpec
 from modelcard.check.completeness import from_card
 from modelcard.check.coverage import coverage
 from modelcard.check.coverage_items import ITEMS, OUTSIDE
@@ -98,7 +98,7 @@ def test_items_and_probes_are_registered_once():
 def test_the_registry_is_the_only_list_of_sections():
     """No module but a section's own lists its headings (three or more of them) again."""
     for path in (ROOT / "modelcard").rglob("*.py"):
-        if path.parent.name == "sections" and "\nSECTION = Section(" in path.read_text(encoding="utf-8"):
+        if path.parent.name == "sections" and "\nSECTION = SectionSpec(" in path.read_text(encoding="utf-8"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         literals = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
@@ -109,7 +109,7 @@ def test_the_registry_is_the_only_list_of_sections():
 # ---- a toy section ---------------------------------------------------------------------------------
 
 def _toy_registry() -> Registry:
-    toy = Section(
+    toy = SectionSpec(
         "toy", order=125, build=lambda inputs: None, attr="toy",
         headings=(Heading("Toy Facts", ("more_information",), lambda c: bool(c.evaluation.sets)),),
         probes={"toy_probe": lambda c: bool(c.details.class_names)},
@@ -173,15 +173,15 @@ def test_the_card_is_typed_with_real_classes():
     from modelcard.card.sections.costs import RunCosts, SweepCost
     from modelcard.card.sections.decision import Decision
     from modelcard.card.sections.emission_claims import EmissionFigures
-    from modelcard.card.sections.robustness import Robustness
+    from modelcard.card.sections.robustness import RobustnessResults
     from modelcard.card.sections.scorecard_parts import Scorecard
     from modelcard.card.sections.seeds_cv import SeedsCV
     from modelcard.card.sections.summary import Summary
-    from modelcard.datacard.model import DataCard
+    from modelcard.card.data_card import DataCard
     from modelcard.record.artifacts import ArtifactCheck
 
     names = {c.__name__: c for c in (IntervalMethods, ChecksSection, Comparison, RunCosts, SweepCost, EmissionFigures,
-                                     Robustness, Decision,
+                                     RobustnessResults, Decision,
                                      Scorecard, SeedsCV, Summary, DataCard, ArtifactCheck)}
     classes = [model.Card] + [c for c in vars(parts).values()
                               if isinstance(c, type) and c.__module__ == parts.__name__]
@@ -189,10 +189,10 @@ def test_the_card_is_typed_with_real_classes():
         hints = typing.get_type_hints(cls, localns=names)
         for f in fields(cls):
             assert hints[f.name] not in (typing.Any, object, typing.Optional[typing.Any]), f"{cls.__name__}.{f.name}"
-            assert f.type.split(" | ")[0] not in ("Any", "object"), f"{cls.__name__}.{f.name}"
+            assert str(f.type).split(" | ")[0] not in ("Any", "object", "typing.Any"), f"{cls.__name__}.{f.name}"
     hints = typing.get_type_hints(model.Card, localns=names)
     assert hints["scorecard"] == typing.Optional[Scorecard] and hints["checks"] == typing.Optional[ChecksSection]
-    assert typing.get_type_hints(parts.Evaluation, localns=names)["robustness"] == typing.Optional[Robustness]
+    assert typing.get_type_hints(parts.EvaluationResults, localns=names)["robustness"] == typing.Optional[RobustnessResults]
     assert model.Uses is CardInfo().uses.__class__  # one Uses class: card.yaml's
 
 

@@ -203,7 +203,7 @@ def test_seed_and_cv_gates_read_the_record():
 @pytest.mark.slow
 def test_diff_of_two_seeded_runs_says_within_seed_noise(seeded):
     from modelcard.compare.diff import diff_runs
-    from modelcard.compare.report import headline
+    from modelcard.render.diff_report import headline
     from modelcard.record import RunRef, read_record
 
     (a,), (b,) = sorted((seeded / "runs").iterdir()), sorted((seeded / "again").iterdir())

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from modelcard.errors import UserError
-from modelcard.shards import Shard, parse_shard, shard_index
+from modelcard.ingest.shards import Shard, parse_shard, shard_index
 
 
 def test_parse_shard_accepts_k_of_n():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from modelcard.where_block import headline_text, main, where_block
+from modelcard.commands.where_block import headline_text, main, where_block
 
 
 def test_block_names_each_card_file_and_the_headline_interval(tmp_path, capsys):

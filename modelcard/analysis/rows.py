@@ -12,13 +12,8 @@ from .calibration import ece_rows
 from .counts import ClassCounts, class_counts, scores_from_counts
 from .pseudo import with_pseudo
 from .samples import PerSample
+from ..record.model.evaluation import PER_CLASS_METRICS, SCALAR_METRICS, SLICE_METRICS as GROUP_METRICS
 
-#: Scalar metrics in output order; top-5 accuracy only exists when there are more than 5 classes.
-SCALAR_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "top5_accuracy",
-                  "precision_macro", "recall_macro", "f1_macro",
-                  "precision_weighted", "recall_weighted", "f1_weighted", "ece")
-PER_CLASS_METRICS = ("precision", "recall", "f1")
-GROUP_METRICS = ("accuracy", "f1_macro")
 #: Scalars computed from confusion counts alone: their intervals use the pseudo-counted resamples.
 COUNT_SCALARS = ("balanced_accuracy", "precision_macro", "recall_macro", "f1_macro",
                  "precision_weighted", "recall_weighted", "f1_weighted")

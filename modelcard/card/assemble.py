@@ -50,12 +50,8 @@ def assemble_card(record: RunRecord | dict, info: CardInfo, *, run_path: Path,
     name = info.model_name or typed.name
     tags = ["image-classification", "keras", "modelcard"] + ([typed.model.backbone] if typed.model else [])
     tags += [t for t in info.tags if t not in tags]
-    card = Card(slug=slugify(name), warnings=parts.warnings, gaps={}, details=parts.details, uses=parts.uses,
-                risks=parts.risks, get_started=parts.get_started, training=parts.training,
-                evaluation=parts.evaluation, examination=parts.examination, environment=parts.environment,
-                specs=parts.specs, closing=parts.closing, tags=tags, datasets=list(info.datasets),
-                base_model=base_model(typed, info), status=typed.status, unit=parts.unit, summary=parts.summary,
-                comparison=parts.comparison, decision=parts.decision)
+    card = Card(slug=slugify(name), gaps={}, tags=tags, datasets=list(info.datasets), base_model=base_model(typed, info),
+                status=typed.status, unit=parts.unit, **{s.attr: getattr(parts, s.attr) for s in REGISTRY.build_order()})
     card.gaps = {key: gap.place for key, gap in REGISTRY.gaps.items()
                  if not (gap.filled(info, card) if gap.filled else human_value(info, key))}
     return card

@@ -16,17 +16,17 @@ from ..claims import Claim, Statement
 from ..record.left_out import LeftOut
 from ..record.model import Bootstrap, Calibration, Confusion, Emissions, NearPair, PhaseCost, SkippedFile
 from .examples_data import ExampleGrid
-from .metric import Metric
+from ..record.model import Metric
 
 if TYPE_CHECKING:  # these dataclasses live with their builder
     from .intervals import IntervalMethods
     from .sections.costs import RunCosts, SweepCost
     from .sections.emission_claims import EmissionFigures
-    from .sections.robustness import Robustness
+    from .sections.robustness import RobustnessResults
     from .sections.seeds_cv import SeedsCV
 
 @dataclass
-class Weights:
+class StartingWeights:
     """Where the backbone's starting weights came from."""
 
     source: str                 # e.g. "offline" (offline | imagenet | none | file)
@@ -52,7 +52,7 @@ class ModelDetails:
     backbone: str | None               # e.g. "mobilenetv2"
     alpha: float | None                # e.g. 1.0
     input_size: int | None             # e.g. 160
-    weights: Weights | None            # None for runs without a model (`modelcard record`)
+    weights: StartingWeights | None            # None for runs without a model (`modelcard record`)
     external_model: bool               # e.g. False; True when predictions came from elsewhere
     class_names: list[str]             # e.g. ["birds", "fish"]
     repository: str | None             # e.g. "https://example.org/git/stamps"
@@ -93,7 +93,7 @@ class SplitInfo:
 
 
 @dataclass
-class Duplicates:
+class DuplicateCounts:
     """Exact and near duplicate images found in the data, and whether any cross splits.
 
     A pHash match is only a candidate; `confirmed` pairs are the ones a second similarity agreed
@@ -132,7 +132,7 @@ class TrainingData:
     class_names: list[str]               # e.g. ["birds", "fish"]
     skipped_files: list[SkippedFile]     # e.g. [SkippedFile(path="birds/x.png", reason="truncated image")] (the record's)
     ignored_files: int | None            # e.g. 3
-    duplicates: Duplicates | None        # None when the data was not checked
+    duplicates: DuplicateCounts | None        # None when the data was not checked
     left_out: LeftOut | None = None      # e.g. LeftOut("Files left out", "3,495 non-image files; 92 SVG drawings", 3587)
     # Certain label conflicts: one image under several labels (analysis/label_conflicts.py), e.g. [LabelConflict(...)]
     label_conflicts: list[LabelConflict] = field(default_factory=list)
@@ -159,7 +159,7 @@ class SweepMember:
 
 
 @dataclass
-class Sweep:
+class SweepTable:
     """The sweep this run belongs to: every configuration and how one was chosen."""
 
     sweep_id: str                   # e.g. "sweep-20261121T2302"
@@ -186,7 +186,7 @@ class TrainingDetails:
     file_bytes: int | None                # e.g. 9605431
     file_sha256: str | None               # e.g. "3f2a..."
     command_line: list[str]               # e.g. ["modelcard", "train", "--data", "demo"]
-    sweep: Sweep | None                   # None when the run was not part of a sweep
+    sweep: SweepTable | None                   # None when the run was not part of a sweep
     stopped_too_early: str | None = None  # e.g. "The fit may have stopped too early: ..." (measured, worded here)
 
 
@@ -202,7 +202,7 @@ class PerClass:
 
 
 @dataclass
-class SliceGroup:
+class SliceRow:
     """One group of a slicing attribute."""
 
     group: str                  # e.g. "outdoor"
@@ -213,12 +213,12 @@ class SliceGroup:
 
 
 @dataclass
-class Slice:
+class SliceTable:
     """Per-group results for one attribute column (fairlearn MetricFrame)."""
 
     column: str                       # e.g. "background"
     min_group_size: int | None        # e.g. 30
-    groups: list[SliceGroup]
+    groups: list[SliceRow]
     gaps: dict[str, Claim]            # score -> the max - min gap across groups, e.g. {"accuracy": Claim("test.slice.background.gap.accuracy", ...)}
     ratio: dict[str, float | None] | None        # e.g. {"accuracy": 0.86, "f1_macro": 0.84}
     worst_group: dict[str, str]       # e.g. {"accuracy": "indoor", "f1_macro": "indoor"}
@@ -233,7 +233,7 @@ class Slice:
 
 
 @dataclass
-class EvalSet:
+class EvalSetResults:
     """Evaluation results on one labelled set (test split or an extra `--eval-set`)."""
 
     name: str                          # e.g. "test"
@@ -247,7 +247,7 @@ class EvalSet:
     confusion_counts: list[list[int]]  # rows true, columns predicted
     top_confusions: list[Confusion]    # e.g. [Confusion(true="fruit", predicted="vegetables", count=3, rate=0.2)] (the record's)
     calibration: Calibration | None    # e.g. Calibration(n_bins=15, ece=Metric(value=0.157, ...), bins=[{"lower": 0.0, "upper": 0.0667, "count": 0, ...}]) (the record's)
-    slices: list[Slice]
+    slices: list[SliceTable]
     slice_notes: dict[str, str] = field(default_factory=dict)  # e.g. {"brightness": "terciles of ...: 1 low below 92.40, ..."}
     intervals: IntervalMethods | None = None  # e.g. IntervalMethods(metrics={"accuracy": "wilson", ...}, ...)
     # Slice attributes left out because they have a single group, e.g. ["Slice `aspect` has one group (square: all 30 images): not compared."]
@@ -271,13 +271,13 @@ class ShiftGap:
 
 
 @dataclass
-class Evaluation:
+class EvaluationResults:
     """Evaluation: testing data, factors, metrics, results per set and the shift between sets."""
 
-    sets: list[EvalSet]          # test first, then extra sets by name
+    sets: list[EvalSetResults]          # test first, then extra sets by name
     shift_gaps: list[ShiftGap]   # empty with a single set
     factors: list[str]           # e.g. ["class", "background (slice)"]
-    robustness: Robustness | None = None  # e.g. Robustness(measured=True, ...) (None: not assembled)
+    robustness: RobustnessResults | None = None  # e.g. Robustness(measured=True, ...) (None: not assembled)
     seeds_cv: SeedsCV | None = None       # e.g. SeedsCV(seeds=..., cv=...) (None: no --seeds / --cv)
     metric_names: dict[str, str] = field(default_factory=dict)  # e.g. {"f1_macro": "F1 (macro)"}
     # Which printed scores are one quantity, e.g. "Recall (weighted) is accuracy by definition ...", None: none
@@ -294,7 +294,7 @@ class Examination:
 
 
 @dataclass
-class Stated:
+class StatedValue:
     """A value on the card with how we know it: `measured`, `estimated` or `declared`."""
 
     value: str | None   # e.g. "AMD EPYC 7B13 (2 cores)"
@@ -305,11 +305,11 @@ class Stated:
 class EnvironmentalImpact:
     """Environmental Impact: hardware, hours, cloud, region and carbon, each with its basis."""
 
-    hardware_type: Stated
-    hours_used: Stated
-    cloud_provider: Stated
-    cloud_region: Stated
-    carbon_emitted: Stated
+    hardware_type: StatedValue
+    hours_used: StatedValue
+    cloud_provider: StatedValue
+    cloud_region: StatedValue
+    carbon_emitted: StatedValue
     emissions: Emissions | None        # e.g. Emissions(emissions_kg=0.000218, energy_kwh=0.00059, duration_s=94.3, ...) (the record's codecarbon figures)
     measured: bool | None              # e.g. False when codecarbon estimated power
     method: str | None                 # e.g. "codecarbon constant-TDP fallback: 4 W per thread"

@@ -1,6 +1,6 @@
 """The card's sections in card order (Hugging Face model card template), each as its module registers it.
 
-Adding a section: write `card/sections/<name>.py` ending with `SECTION = Section(...)`
+Adding a section: write `card/sections/<name>.py` ending with `SECTION = SectionSpec(...)`
 (`section_spec.py`, with its `order`: its place in the card) and its partial
 `templates/sections/<name>.jinja`; nothing else. The registry finds every module of
 `card/sections/` that registers a section. The partial list the templates loop over, the
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from .section_spec import REFERENCES, CoverageItem, Gap, Heading, Probe, Section
+from .section_spec import REFERENCES, CoverageItem, Gap, Heading, Probe, SectionSpec
 from . import sections as _sections
 
 def _point_key(point: str) -> tuple[int, str]:
@@ -29,7 +29,7 @@ def _point_key(point: str) -> tuple[int, str]:
 class Registry:
     """Sections in card order and what the rest of the card side derives from them."""
 
-    sections: tuple[Section, ...]
+    sections: tuple[SectionSpec, ...]
 
     @property
     def partials(self) -> tuple[str, ...]:
@@ -37,12 +37,12 @@ class Registry:
         such as the comparison, are left out)."""
         return tuple(s.name for s in self.sections if s.partial)
 
-    def build_order(self, final: bool = False) -> tuple[Section, ...]:
+    def build_order(self, final: bool = False) -> tuple[SectionSpec, ...]:
         """The sections of one stage (`final`: after the checks) in an order where each comes after the ones
         it `needs`, otherwise in card order; a need no section of the stage fills (the checks) is given."""
         todo = [s for s in self.sections if s.final == final]
         made = {s.attr for s in self.sections if s.final != final} | {"checks", "data_card"}
-        order: list[Section] = []
+        order: list[SectionSpec] = []
         while todo:
             ready = next((s for s in todo if set(s.needs) <= made | {o.attr for o in order}), None)
             if ready is None:
@@ -85,12 +85,12 @@ class Registry:
         return tuple(sorted(items, key=lambda i: (order.index(i.ref), (0, "") if i.ref == "hf" else _point_key(i.point))))
 
 
-def discover() -> tuple[Section, ...]:
+def discover() -> tuple[SectionSpec, ...]:
     """Every `SECTION` a module of `card/sections/` registers, in card order (`Section.order`)."""
     found = []
     for info in pkgutil.iter_modules(_sections.__path__):
         module = importlib.import_module(f"{_sections.__name__}.{info.name}")
-        if isinstance(getattr(module, "SECTION", None), Section):
+        if isinstance(getattr(module, "SECTION", None), SectionSpec):
             found.append(module.SECTION)
     orders = [s.order for s in found]
     if len(set(orders)) != len(orders):

@@ -1,6 +1,6 @@
 """What one card section registers about itself (in its own module, `card/sections/<name>.py`).
 
-A section module ends with `SECTION = Section(...)`: its template partial
+A section module ends with `SECTION = SectionSpec(...)`: its template partial
 (`templates/sections/<name>.jinja`), its builder and the `Card` attribute it fills, the parts
 of other sections it reads (`needs`), its level-2 headings with their completeness facts and
 card.yaml keys, its coverage probes, the coverage items (HF template, EU AI Act Annex IV) it
@@ -88,13 +88,14 @@ class Gap:
 
 
 @dataclass(frozen=True)
-class Section:
+class SectionSpec:
     """A card section as registered by its module."""
 
     name: str                       # the partial, templates/sections/<name>.jinja, e.g. "risks"
     order: int                      # its place in the card (the registry sorts by it), e.g. 60
     build: Callable[[SectionInputs], Any]  # its builder, e.g. `risks` (called by card/assemble.py)
     attr: str                       # the `Card` attribute it fills, e.g. "risks"
+    part: Any = None                # the type `build` returns: the `Card` attribute's type, e.g. `Risks`
     needs: tuple[str, ...] = ()     # the other sections' attributes it reads from `inputs.parts`, e.g. ("training",)
     partial: bool = True            # False: no partial of its own in the card's list (included by another's)
     final: bool = False             # True: built once the checks and the data card are known (the scorecard)

@@ -6,5 +6,5 @@
   placeholders.py (placeholder text and the `init` skeleton marker)
 - coverage_items.py (the HF template and EU AI Act Annex IV items: those the card sections register,
   card/registry.py, and those outside any card) and coverage.py (statuses)
-- report.py: tables and JSON; command.py: what the CLI calls
+- report.py: tables and JSON (the command itself is `modelcard/commands/check.py`)
 """

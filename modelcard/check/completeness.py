@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from ..card.info import CardInfo, human_value
 from ..card.model import Card
 from ..card.registry import REGISTRY, Registry
-from ..datacard.model import GAP_SECTIONS as DATA_CARD_GAPS
+from ..card.data_card import GAP_SECTIONS as DATA_CARD_GAPS
 from .placeholders import placeholder_in
 
 #: The human sections a sign-off needs: (item, card.yaml key).

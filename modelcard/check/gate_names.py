@@ -21,13 +21,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..record.model import ClassResult, Evaluation, Metric, RunRecord, Slice
+from ..record.model.evaluation import PER_CLASS_METRICS, SCALAR_METRICS, SLICE_METRICS
 from ..record.typed import Section
 
-#: `evaluations.<set>.metrics` keys, in the order evaluation writes them (== analysis.rows.SCALAR_METRICS; tested).
-SCALAR_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "top5_accuracy", "precision_macro", "recall_macro",
-                  "f1_macro", "precision_weighted", "recall_weighted", "f1_weighted", "ece")
-PER_CLASS_METRICS = ("precision", "recall", "f1")   # == analysis.rows.PER_CLASS_METRICS
-SLICE_METRICS = ("accuracy", "f1_macro")            # == analysis.rows.GROUP_METRICS
 PARTS = ("value", "ci_low", "ci_high")
 PART_WORDS = {"value": "point estimate", "ci_low": "lower bound", "ci_high": "upper bound"}
 

@@ -6,13 +6,23 @@ the runs folder; a member that is in neither keeps only its sweep-table row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..card.sections.comparison import MemberSource
 from ..errors import UserError
 from ..record.format import RUN_JSON
 from ..record.model import Member, RunRecord, Sweep
 from ..record.store import RunRef, list_runs, read_record
+
+
+@dataclass(frozen=True)
+class MemberSource:
+    """What is known about one compared run: its record when found, else its sweep-table row."""
+
+    run_id: str                 # "20261122T000037Z-ec7710"
+    record: RunRecord | None    # the member's run record, None when its folder was not found
+    sweep_row: Member | None    # its row of the sweep table, e.g. parameters {...} and test_accuracy
+    chosen: bool                # True for the configuration the card is about
 
 
 def _find_record(run_id: str, folders: list[Path]) -> RunRecord | None:

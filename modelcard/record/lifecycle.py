@@ -65,7 +65,7 @@ class RunWriter:
 
     def set(self, **sections: Section | dict | None) -> None:
         """Set whole top-level sections, typed or as their JSON (typed sections may sit inside a dict or
-        list, e.g. `set(evaluations={"test": Evaluation(...)})`), e.g. `set(data_card=DataCard.build(...))`."""
+        list, e.g. `set(evaluations={"test": Evaluation(...)})`), e.g. `set(data_card=DataCardMeasurements.build(...))`."""
         for key, value in sections.items():
             self.record[key] = dump(value)
 

@@ -26,8 +26,8 @@ S = TypeVar("S", bound="Section")
 class Section:
     """Base of every record section: the two private markers of what the JSON held."""
 
-    _present: frozenset[str] | None = dataclasses.field(default=None, repr=False, compare=False)  # keys read, None: built in code
-    _extra: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)  # unknown keys, kept
+    _present: frozenset[str] | None = dataclasses.field(default=None, repr=False, compare=False, kw_only=True)  # keys read, None: built in code
+    _extra: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False, kw_only=True)  # unknown keys, kept
 
     @classmethod
     def from_dict(cls: type[S], data: Mapping[str, Any]) -> S:

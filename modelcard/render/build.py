@@ -16,12 +16,12 @@ from markupsafe import Markup
 
 from .. import atomic
 from ..card.assemble import gap_line
-from ..card.build import BuiltCard, card_for_run, data_texts
+from ..built_card import BuiltCard, card_for_run, data_texts
 from ..card.sections.checks import ChecksSection
 from ..check.coverage import coverage_fraction
 from ..consistency import InconsistentCard, check_outputs
-from ..datacard.render import render_data_card
-from ..datacard.croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
+from .data_card import render_data_card
+from .croissant import CROISSANT_SUFFIX, croissant_document, dump_croissant
 from ..errors import UserError
 from ..record import RunRef
 from .anchors import add_anchors
@@ -91,7 +91,7 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
     if "md" in formats:
         text = env.get_template("card.md.jinja").render(context, m=macros(env, "md"), front_matter=dump_front_matter(card),
                                                         ext="md")
-        outputs[f"{card.slug}.md"] = _tidy_markdown(text)
+        outputs[f"{card.slug}.md"] = tidy_markdown(text)
         outputs.update(gallery.files)
         for f in drawn:
             outputs[f"{figdir}/{f.name}.svg"] = f.svg
@@ -101,7 +101,7 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
         outputs[f"{card.slug}.html"] = _tidy_lines(add_anchors(text))
     for rel, content in data_outputs.items():
         outputs[rel] = content if not isinstance(content, str) else (
-            _tidy_markdown(content) if rel.endswith(".md") else _tidy_lines(add_anchors(content)))
+            tidy_markdown(content) if rel.endswith(".md") else _tidy_lines(add_anchors(content)))
     if "json" in formats:
         doc = mct_document(card, drawn)
         validate_mct(doc)
@@ -157,7 +157,7 @@ def _tidy_lines(text: str) -> str:
 _ATX_HEADING = re.compile(r"^#{1,6} ")
 
 
-def _tidy_markdown(text: str) -> str:
+def tidy_markdown(text: str) -> str:
     """Collapse runs of blank lines (template whitespace) to one, and drop the blank line after a
     heading (CommonMark renders the same without it, and the file reviewers diff is shorter),
     keeping code blocks intact."""

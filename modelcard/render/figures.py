@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..card.assemble import slugify
-from ..card.model import Card, EvalSet
+from ..card.model import Card, EvalSetResults
 from .comparison_figures import comparison_specs
 from .figure_parts import short_label as _short, whiskers as _whiskers
 
@@ -42,7 +42,7 @@ class Figure:
     png: bytes | None     # e.g. PNG bytes for MCT JSON, or None
 
 
-class _Figures:
+class Figures:
     """Makes bare `matplotlib.figure.Figure`s: no pyplot, so no GUI backend and a cheaper import."""
 
     def __init__(self):
@@ -61,7 +61,7 @@ class _Figures:
 
 def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
     """Every figure the card's facts support, in card order."""
-    plt = _Figures()
+    plt = Figures()
 
     specs = []
     if card.training.history:
@@ -94,7 +94,7 @@ def build_figures(card: Card, *, with_png: bool = False) -> list[Figure]:
 
 def draw_figures(specs, *, with_png: bool = False) -> list[Figure]:
     """Draw `(name, title, caption, draw)` specs (each `draw()` returns a figure made with
-    `_Figures`) under the deterministic settings; returns the rendered `Figure`s in order."""
+    `Figures`) under the deterministic settings; returns the rendered `Figure`s in order."""
     import matplotlib
 
     figures = []
@@ -140,7 +140,7 @@ def inline_svg(svg: str) -> str:
     return re.sub(r"\s*<metadata>.*?</metadata>", "", body, count=1, flags=re.DOTALL)
 
 
-def _confusion_caption(ev: EvalSet) -> str:
+def _confusion_caption(ev: EvalSetResults) -> str:
     k = len(ev.confusion_labels)
     if k > FULL_MATRIX_MAX:
         return (f"Only the classes involved in the most frequent confusions are shown ({k} classes in all); "
@@ -148,7 +148,7 @@ def _confusion_caption(ev: EvalSet) -> str:
     return "Rows are true classes, columns predicted classes; each row is normalised by its support."
 
 
-def _ci_caption(ev: EvalSet, what: str, table: str, key: str) -> str:
+def _ci_caption(ev: EvalSetResults, what: str, table: str, key: str) -> str:
     b = ev.bootstrap
     method = ev.intervals.label(table, key)
     resamples = f", {b.n_resamples if b is not None else None} resamples" if "bootstrap" in method else ""
@@ -162,7 +162,7 @@ def _label_inches(labels: list[str], fontsize: float) -> float:
     return 0.1 + longest * fontsize * 0.6 / 72
 
 
-def _confusion(plt, ev: EvalSet):
+def _confusion(plt, ev: EvalSetResults):
     import numpy as np
 
     counts = np.asarray(ev.confusion_counts, dtype=float)
@@ -200,7 +200,7 @@ def _confusion(plt, ev: EvalSet):
     return fig
 
 
-def _per_class(plt, ev: EvalSet):
+def _per_class(plt, ev: EvalSetResults):
     names = [_short(p.class_name) for p in ev.per_class]
     values, err = _whiskers([p.f1 for p in ev.per_class])
     k = len(names)
@@ -216,7 +216,7 @@ def _per_class(plt, ev: EvalSet):
     return fig
 
 
-def _reliability(plt, ev: EvalSet):
+def _reliability(plt, ev: EvalSetResults):
     bins = [b for b in (ev.calibration.bins if ev.calibration is not None else None) or [] if b.get("count")]
     fig, ax = plt.subplots(figsize=(4.5, 4.5), left=0.7)
     ax.plot([0, 1], [0, 1], linestyle="--", color="#888888", label="perfect calibration")

@@ -5,18 +5,18 @@ Drawn with the same deterministic matplotlib setup as `figures.py` (which calls 
 
 from __future__ import annotations
 
-from ..card.sections.robustness import Robustness
+from ..card.sections.robustness import RobustnessResults
 
 TITLE = "Accuracy under common corruptions"
 MARKERS = "osD^v<>pPX*hd"
 
 
-def caption(rob: Robustness) -> str:
+def caption(rob: RobustnessResults) -> str:
     return (f"Accuracy on the {rob.eval_set} images at each severity of each corruption ({rob.suite} suite); "
             "severity 0 is the clean images; whiskers are 95% intervals, the dashed line clean accuracy.")
 
 
-def draw(plt, rob: Robustness):
+def draw(plt, rob: RobustnessResults):
     """A line per corruption from the clean accuracy (severity 0) through each severity run."""
     import numpy as np
 

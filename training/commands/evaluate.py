@@ -15,8 +15,8 @@ import numpy as np
 from modelcard.errors import UserError
 from modelcard.record import Predictions, open_run
 from modelcard.record.typed import dump
-from modelcard.shard_files import FORMATS, write_shard
-from modelcard.shards import Shard
+from modelcard.ingest.shard_files import FORMATS, write_shard
+from modelcard.ingest.shards import Shard
 
 from ..collectors import EmissionsCollector, collect_hardware, emissions_phase, guarded
 from ..data import load_eval_set
@@ -168,7 +168,7 @@ def model_for(model_path: Path, data: Path, class_names: list[str], input_size: 
 
 def evaluate_shard(model_path: Path, data: Path, shard: Shard, out: Path, *, input_size: int | None,
                    batch_size: int) -> tuple[Path, int]:
-    """Predict shard K/N of the evaluation set (`modelcard.shards`: by the sha256 of each image's
+    """Predict shard K/N of the evaluation set (`modelcard.ingest.shards`: by the sha256 of each image's
     path relative to DIR) and write its predictions to `out` (.npz or .parquet); no run is written
     here: `modelcard record --predictions` merges the N files. Returns (out, images predicted)."""
     if Path(out).suffix.lower() not in FORMATS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...record.model import RunRecord
 from ..info import CardInfo
 from ..parts import Closing
-from ..section_spec import CoverageItem, Gap, Heading, Section
+from ..section_spec import CoverageItem, Gap, Heading, SectionSpec
 
 
 def closing(record: RunRecord, info: CardInfo) -> Closing:
@@ -30,7 +30,7 @@ COVERAGE = (
 )
 
 
-SECTION = Section("closing", order=130, build=lambda x: closing(x.record, x.info), attr="closing",
+SECTION = SectionSpec("closing", order=130, build=lambda x: closing(x.record, x.info), attr="closing", part=Closing,
                   headings=(Heading("Citation", ("citation.bibtex", "citation.apa")), Heading("Glossary", ("glossary",)),
                             Heading("More Information", ("more_information",)),
                             Heading("Model Card Authors", ("card_authors",)),

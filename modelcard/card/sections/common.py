@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..metric import Metric
+from ...record.model import Metric
 
 
 def metric_from(obj: dict | None) -> Metric:

@@ -10,15 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ...compare.facts import run_facts
+from ...compare.members import MemberSource
 from ...record.measured import shared_words
-from ...record.model import Member, PhaseCost, RunRecord
-from ...record.model import Metric as RecordMetric, Sweep
+from ...record.model import Member, Metric, PhaseCost, RunRecord, Sweep
 from ...record.phase_costs import PHASE_KINDS, configuration_cost, extra_costs
 from ..formatting import plain, sig
-from ..metric import Metric
 from ...claims import Statement
 from ...claims.relations import AllOf, Below
-from ..section_spec import Section
+from ..section_spec import SectionSpec
 from .common import metric_from
 from .training import config_accuracy
 
@@ -27,16 +26,6 @@ IGNORED_SETTINGS = ("name", "sweep", "select", "cache_dir", "eval_sets", "featur
 #: The figures of a row that may be copies of another run's (shown as "shared: ..." instead).
 SHOWN_SHARED = ("latency_median_ms", "latency_p95_ms", "weights_bytes_in_memory", "energy_kwh", "emissions_kg")
 RULE_TEXT = {"val_accuracy:max": "the highest validation accuracy", "val_loss:min": "the lowest validation loss"}
-
-
-@dataclass(frozen=True)
-class MemberSource:
-    """What is known about one compared run: its record when found, else its sweep-table row."""
-
-    run_id: str                 # "20261122T000037Z-ec7710"
-    record: RunRecord | None    # the member's run record, None when its folder was not found
-    sweep_row: Member | None    # its row of the sweep table, e.g. parameters {...} and test_accuracy
-    chosen: bool                # True for the configuration the card is about
 
 
 @dataclass(frozen=True)
@@ -117,7 +106,7 @@ def _own_cost(row: Member | None) -> PhaseCost:
     return PhaseCost()
 
 
-def _metric(m: RecordMetric) -> Metric:
+def _metric(m: Metric) -> Metric:
     return Metric(m.value, m.ci_low, m.ci_high, m.reason)
 
 
@@ -145,7 +134,7 @@ def _row(source: MemberSource, settings: dict, names: list[str], alike: PhaseCos
                            shared={k: shared_words(v) for k, v in f.shared.items() if k in SHOWN_SHARED})
     test = row.test_accuracy if row is not None else None
     return ComparedRun(run_id=source.run_id, label=label, settings=picked, chosen=source.chosen, record_found=False,
-                       accuracy=_metric(test) if isinstance(test, RecordMetric) else None, f1_macro=None,
+                       accuracy=_metric(test) if isinstance(test, Metric) else None, f1_macro=None,
                        log_loss=None, latency_median_ms=None, latency_p95_ms=None, weights_bytes_in_memory=None,
                        model_file_bytes=None, total_params=None, training_s=_number(row.fit_s if row else None),
                        energy_kwh=energy, emissions_kg=co2,
@@ -295,7 +284,7 @@ def _known(training) -> dict:
     return {m.run_id: m.test_accuracy for m in sweep.members if m.test_accuracy is not None} if sweep else {}
 
 
-SECTION = Section("comparison", order=85, attr="comparison", partial=False, needs=("training",),
+SECTION = SectionSpec("comparison", order=85, attr="comparison", part=Comparison, partial=False, needs=("training",),
                   build=lambda x: comparison(x.record, *x.compared, known=_known(x.parts.training)) if x.compared
                   else None,
                   claims=lambda c: comparison_claims(c.comparison))

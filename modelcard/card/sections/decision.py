@@ -23,7 +23,7 @@ from ...claims.relations import ABOVE, AllOf, Below, Versus
 from .. import formatting as fmt
 from ..intervals import METRIC_NAMES
 from .checks import BOUND_WORDS
-from ..section_spec import Section
+from ..section_spec import SectionSpec
 from .evaluation import evaluation_claims
 from .summary import never_measured, percent, weakest_class_row
 from .verdict import AT_LEAST, AT_MOST, MET, NOT_ESTABLISHED, NOT_MET, Bar, Verdict, judge
@@ -216,5 +216,5 @@ def _build(x):
     return decision(x.record, x.info, x.policy, parts.evaluation, parts.risks, index.get, parts.unit)
 
 
-SECTION = Section("decision", order=35, build=_build, attr="decision", needs=("evaluation", "risks"),
+SECTION = SectionSpec("decision", order=35, build=_build, attr="decision", part=Decision, needs=("evaluation", "risks"),
                   claims=lambda c: c.decision.statements() if c.decision is not None else [])

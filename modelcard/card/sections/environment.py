@@ -5,8 +5,8 @@ from __future__ import annotations
 from ...record.model import Emissions, RunRecord
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..parts import EnvironmentalImpact, Stated
-from ..section_spec import CoverageItem, Gap, Heading, Section
+from ..parts import EnvironmentalImpact, StatedValue
+from ..section_spec import CoverageItem, Gap, Heading, SectionSpec
 from .costs import run_costs
 from .emission_claims import EmissionFigures, emission_figures
 
@@ -24,38 +24,38 @@ def environmental_impact(record: RunRecord, info: CardInfo) -> EnvironmentalImpa
             parts.append(", ".join(hw.gpu_models))
         if (hw.workers or 1) > 1:  # a multi-worker cluster: the chief's hardware
             parts.append(f"the chief of {hw.workers} workers")
-        hardware = Stated(", ".join(parts), "measured by the hardware collector")
+        hardware = StatedValue(", ".join(parts), "measured by the hardware collector")
     else:
         hardware = _declared(declared.hardware_type)
     total = (record.training.timings or {}).get("total_s") if record.training is not None else None
     figures = emission_figures(record) if em is not None else None
     if figures is not None and figures.training is not None and em.cluster is None:
-        hours = Stated(_scoped_text(figures, "duration", _hours), "measured by codecarbon")
+        hours = StatedValue(_scoped_text(figures, "duration", _hours), "measured by codecarbon")
     elif em is not None and em.duration_s is not None:
-        hours = Stated(f"{em.duration_s / 3600:.3f} h ({fmt.seconds(em.duration_s)})", "measured by codecarbon")
+        hours = StatedValue(f"{em.duration_s / 3600:.3f} h ({fmt.seconds(em.duration_s)})", "measured by codecarbon")
     elif total:
-        hours = Stated(f"{total / 3600:.3f} h ({fmt.seconds(total)})", "measured from the run timings")
+        hours = StatedValue(f"{total / 3600:.3f} h ({fmt.seconds(total)})", "measured from the run timings")
     else:
-        hours = Stated(None, "not recorded")
-    provider = Stated(em.cloud_provider, "detected by codecarbon") if em is not None and em.cloud_provider else \
+        hours = StatedValue(None, "not recorded")
+    provider = StatedValue(em.cloud_provider, "detected by codecarbon") if em is not None and em.cloud_provider else \
         _declared(declared.cloud_provider)
     if em is not None and em.cloud_region:
-        region = Stated(em.cloud_region, "detected by codecarbon")
+        region = StatedValue(em.cloud_region, "detected by codecarbon")
     elif declared.cloud_region:
         region = _declared(declared.cloud_region)
     elif em is not None and (em.country_iso_code or em.region):
         where = ", ".join(str(v) for v in (em.region, em.country_iso_code) if v)
-        region = Stated(where, "country given to codecarbon for the grid carbon intensity")
+        region = StatedValue(where, "country given to codecarbon for the grid carbon intensity")
     else:
-        region = Stated(None, "not recorded")
+        region = StatedValue(None, "not recorded")
     if em is not None and em.cluster:
         carbon = _cluster_carbon(em, how_em)
     elif figures is not None and figures.training is not None:
-        carbon = Stated(_scoped_text(figures, "co2", lambda c: f"{fmt.sig(c.value)} g CO2eq"), how_em)
+        carbon = StatedValue(_scoped_text(figures, "co2", lambda c: f"{fmt.sig(c.value)} g CO2eq"), how_em)
     elif em is not None and em.emissions_kg is not None:
-        carbon = Stated(f"{fmt.sig(em.emissions_kg * 1000)} g CO2eq ({fmt.sig(em.emissions_kg)} kg)", how_em)
+        carbon = StatedValue(f"{fmt.sig(em.emissions_kg * 1000)} g CO2eq ({fmt.sig(em.emissions_kg)} kg)", how_em)
     else:
-        carbon = Stated(None, "not recorded")
+        carbon = StatedValue(None, "not recorded")
     return EnvironmentalImpact(hardware_type=hardware, hours_used=hours, cloud_provider=provider, cloud_region=region,
                                carbon_emitted=carbon, emissions=em,
                                measured=em.measured if em else None, method=em.method if em else None,
@@ -95,7 +95,7 @@ def method_sentence(em: Emissions) -> str:
     return f"{opening}{tool}: {method}."
 
 
-def _cluster_carbon(em: Emissions, how: str) -> Stated:
+def _cluster_carbon(em: Emissions, how: str) -> StatedValue:
     """Carbon of a multi-worker run: the measured workers' sum, the chief's share, and which
     workers' energy was not measured (record `emissions.cluster`)."""
     cluster = em.cluster
@@ -108,11 +108,11 @@ def _cluster_carbon(em: Emissions, how: str) -> Stated:
     if measured < n:
         other = n - measured
         text += f"; the energy of {other} other worker{'s' if other > 1 else ''} was not measured"
-    return Stated(text, how)
+    return StatedValue(text, how)
 
 
-def _declared(value: str | None) -> Stated:
-    return Stated(value, "declared in card.yaml: assumed, not measured") if value else Stated(None, "not recorded")
+def _declared(value: str | None) -> StatedValue:
+    return StatedValue(value, "declared in card.yaml: assumed, not measured") if value else StatedValue(None, "not recorded")
 
 
 def stated(card, name: str) -> bool:
@@ -120,7 +120,7 @@ def stated(card, name: str) -> bool:
     return getattr(card.environment, name).value is not None
 
 
-def measured_fact(s: Stated) -> bool:
+def measured_fact(s: StatedValue) -> bool:
     """An Environmental Impact value that the run measured (or estimated), not one declared in card.yaml."""
     return s.value is not None and not s.how.startswith("declared")
 
@@ -139,8 +139,8 @@ COVERAGE = (
                  where="Environmental Impact", measured=("env_carbon",)),
 )
 
-SECTION = Section(
-    "environment", order=110, build=lambda x: environmental_impact(x.record, x.info), attr="environment",
+SECTION = SectionSpec(
+    "environment", order=110, build=lambda x: environmental_impact(x.record, x.info), attr="environment", part=EnvironmentalImpact,
     headings=(Heading("Environmental Impact", ("environment.hardware_type", "environment.cloud_provider",
                                                "environment.cloud_region"),
                       lambda c: any(measured_fact(s) for s in (

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...claims import Claim, Statement, metric_claim
-from ...record.model import Evaluation as RecordEvaluation, RunRecord
+from ...record.model import Evaluation, RunRecord
 from .. import formatting as fmt
 from ..intervals import METRIC_NAMES, interval_methods
-from ..metric import Metric
-from ..parts import EvalSet, Evaluation, PerClass, ShiftGap, Slice, SliceGroup
-from ..section_spec import CoverageItem, Heading, Section
+from ...record.model import Metric
+from ..parts import EvalSetResults, EvaluationResults, PerClass, ShiftGap, SliceTable, SliceRow
+from ..section_spec import CoverageItem, Heading, SectionSpec
 from .calibration import calibration_finding
 from .slice_notes import slice_notes
 from .robustness import robustness, robustness_claims
@@ -30,21 +30,21 @@ def unit_of(record: RunRecord) -> str:
 METRIC_UNITS = {"log_loss": "nats", "ece": "probability"}
 
 
-def _level(ev: RecordEvaluation) -> float | None:
+def _level(ev: Evaluation) -> float | None:
     """The nominal level of the set's intervals, e.g. 0.95."""
     if ev.intervals is not None and ev.intervals.confidence is not None:
         return ev.intervals.confidence
     return ev.bootstrap.confidence if ev.bootstrap is not None else None
 
 
-def no_interval_reason(ev: RecordEvaluation) -> str:
+def no_interval_reason(ev: Evaluation) -> str:
     """Why a score of this set has no interval: the run skipped the bootstrap, or an old record has none."""
     if ev.bootstrap is not None and not ev.bootstrap.n_resamples:
         return "the scores that need the bootstrap, which this run skipped (0 resamples)"
     return "the scores an older record holds without an interval"
 
 
-def _metric_claims(name: str, ev: RecordEvaluation) -> dict[str, Claim]:
+def _metric_claims(name: str, ev: Evaluation) -> dict[str, Claim]:
     """The set's scalar scores as claims, in display order; a score that is another by definition
     (`Evaluation.same_as`) is that score's number, with `same_as` naming it."""
     keys = [k for k in METRIC_ORDER if k in ev.metrics] + sorted(k for k in ev.metrics if k not in METRIC_ORDER)
@@ -58,7 +58,7 @@ def _metric_claims(name: str, ev: RecordEvaluation) -> dict[str, Claim]:
     return out
 
 
-def _per_class(name: str, ev: RecordEvaluation, methods) -> list[PerClass]:
+def _per_class(name: str, ev: Evaluation, methods) -> list[PerClass]:
     level, rows = _level(ev), []
     for p in ev.per_class:
         scores = {score: metric_claim(f"{name}.class.{p.class_name}.{score}", name, score, getattr(p, score),
@@ -70,9 +70,9 @@ def _per_class(name: str, ev: RecordEvaluation, methods) -> list[PerClass]:
     return rows
 
 
-def _slice(name: str, ev: RecordEvaluation, s, methods) -> Slice:
+def _slice(name: str, ev: Evaluation, s, methods) -> SliceTable:
     level, stem = _level(ev), f"{name}.slice.{s.column}"
-    groups = [SliceGroup(str(g.group), int(g.count), bool(g.unreliable),
+    groups = [SliceRow(str(g.group), int(g.count), bool(g.unreliable),
                          *(metric_claim(f"{stem}.group.{g.group}.{score}", name, score, getattr(g, score),
                                         method=methods.slices.get(score), level=level, n=int(g.count),
                                         slice=f"{name}/{s.column}={g.group}", no_interval=no_interval_reason(ev))
@@ -88,11 +88,11 @@ def _slice(name: str, ev: RecordEvaluation, s, methods) -> Slice:
                                    method=methods.slices.get("difference"), level=level,
                                    n=sum(g.count for g in groups), slice=f"{name}/{s.column}",
                                    no_interval=no_interval_reason(ev))
-    return Slice(column=s.column, min_group_size=s.min_group_size, groups=groups, gaps=gaps, ratio=s.ratio,
+    return SliceTable(column=s.column, min_group_size=s.min_group_size, groups=groups, gaps=gaps, ratio=s.ratio,
                  worst_group={k: v for k, v in (worst or {}).items() if v is not None}, has_intervals=bool(intervals))
 
 
-def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
+def _eval_set(name: str, ev: Evaluation, unit: str = "images") -> EvalSetResults:
     methods = interval_methods(ev)
     metrics = _metric_claims(name, ev)
     methods.metrics = {k: fact.method if (fact := ev.metric(k)) is not None else None for k in metrics}
@@ -105,7 +105,7 @@ def _eval_set(name: str, ev: RecordEvaluation, unit: str = "images") -> EvalSet:
             s.all_small_note = _all_small_note(s, unit)
     notes = slice_notes(ev)
     found = calibration_finding(name, ev.calibration, metrics.get("accuracy"), metrics.get("ece"), unit)
-    return EvalSet(name=name, source=ev.source, n_samples=ev.n_samples, n_classes=ev.n_classes,
+    return EvalSetResults(name=name, source=ev.source, n_samples=ev.n_samples, n_classes=ev.n_classes,
                    bootstrap=ev.bootstrap, metrics=metrics, per_class=_per_class(name, ev, methods),
                    confusion_labels=list(ev.confusion_matrix.labels),
                    confusion_counts=[list(r) for r in ev.confusion_matrix.counts],
@@ -122,7 +122,7 @@ IDENTITY_WORDS = {"recall_weighted": "by definition (recall weighted by class si
                                   "recall over the same classes)"}
 
 
-def identities(sets: list[EvalSet], unit: str) -> str | None:
+def identities(sets: list[EvalSetResults], unit: str) -> str | None:
     """One sentence naming the printed scores that are one quantity, e.g. "Recall (weighted) is accuracy
     by definition (...): each pair is one quantity, printed with one interval."; None when there is none."""
     found = {k: t for ev in sets for k, t in ev.same_as.items()}
@@ -134,7 +134,7 @@ def identities(sets: list[EvalSet], unit: str) -> str | None:
     return "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + f"{where}: each pair is one quantity, printed with one interval and method."
 
 
-def _all_small_note(s: Slice, unit: str) -> str:
+def _all_small_note(s: SliceTable, unit: str) -> str:
     """e.g. "Every group of `light` has fewer than 30 images, too few images to judge: the accuracy
     difference between them, 0.100 [0.007, 0.404], may be chance and is not counted as a risk."."""
     gap = s.gaps.get("accuracy")
@@ -145,7 +145,7 @@ def _all_small_note(s: Slice, unit: str) -> str:
                if shown else "."))
 
 
-def _single_group_note(s: Slice, unit: str) -> str:
+def _single_group_note(s: SliceTable, unit: str) -> str:
     """e.g. "Slice `aspect` has one group (square: all 30 images): not compared."."""
     if not s.groups:
         return f"Slice `{s.column}` has no group: not compared."
@@ -153,7 +153,7 @@ def _single_group_note(s: Slice, unit: str) -> str:
     return f"Slice `{s.column}` has one group ({g.group}: all {fmt.count(g.count)} {unit}): not compared."
 
 
-def evaluation(record: RunRecord) -> Evaluation:
+def evaluation(record: RunRecord) -> EvaluationResults:
     names = sorted(record.evaluations, key=lambda n: (n != "test", n))
     sets = [_eval_set(n, record.evaluations[n], unit_of(record)) for n in names]
     gaps = []
@@ -178,11 +178,11 @@ def evaluation(record: RunRecord) -> Evaluation:
     rob = robustness(record)
     if rob.measured:
         factors.append(f"common image corruptions ({rob.suite} suite of ImageNet-C, on {rob.eval_set})")
-    return Evaluation(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob, metric_names=dict(METRIC_NAMES),
+    return EvaluationResults(sets=sets, shift_gaps=gaps, factors=factors, robustness=rob, metric_names=dict(METRIC_NAMES),
                       seeds_cv=seeds_cv(record), identities=identities(sets, unit_of(record)))
 
 
-def set_claims(ev: EvalSet) -> Iterator[Claim | Statement]:
+def set_claims(ev: EvalSetResults) -> Iterator[Claim | Statement]:
     """Every number one evaluation set prints: scores, per class, per group and gap, calibration."""
     yield from ev.metrics.values()
     for p in ev.per_class:
@@ -236,8 +236,8 @@ COVERAGE = (
                  where="Evaluation / Metrics; Model Examination", human=("model_examination",)),
 )
 
-SECTION = Section(
-    "evaluation", order=90, build=lambda x: evaluation(x.record), attr="evaluation",
+SECTION = SectionSpec(
+    "evaluation", order=90, build=lambda x: evaluation(x.record), attr="evaluation", part=EvaluationResults,
     headings=(Heading("Evaluation", (), lambda c: bool(c.evaluation.sets)),),
     probes={
         "evaluation": lambda c: bool(c.evaluation.sets),

@@ -12,7 +12,7 @@ from ...record.model import ExampleItem, GradCam, RunRecord
 from ..examples_data import ExampleGrid, ExampleImage, PairExample
 from ..info import CardInfo
 from ..parts import Examination
-from ..section_spec import CoverageItem, Heading, Section
+from ..section_spec import CoverageItem, Heading, SectionSpec
 
 
 def gradcam_sentence(gradcam: GradCam | None) -> str | None:
@@ -94,7 +94,7 @@ COVERAGE = (
                  where="Model Examination", measured=("examination",), human=("model_examination",)),
 )
 
-SECTION = Section(
-    "examination", order=100, build=lambda x: examination(x.record, x.info, x.run_path), attr="examination",
+SECTION = SectionSpec(
+    "examination", order=100, build=lambda x: examination(x.record, x.info, x.run_path), attr="examination", part=Examination,
     headings=(Heading("Model Examination", ("model_examination",), calibration_or_confusions),),
     probes={"examination": calibration_or_confusions}, coverage=COVERAGE)

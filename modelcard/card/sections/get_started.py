@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ...record.model import RunRecord
 from ..parts import GetStarted
-from ..section_spec import CoverageItem, Heading, Section
+from ..section_spec import CoverageItem, Heading, SectionSpec
 
 
 def _model_path(record: RunRecord, run_path: Path) -> str | None:
@@ -108,8 +108,8 @@ COVERAGE = (
                  human=("uses.direct",)),
 )
 
-SECTION = Section(
-    "get_started", order=70, build=lambda x: get_started(x.record, x.run_path), attr="get_started",
+SECTION = SectionSpec(
+    "get_started", order=70, build=lambda x: get_started(x.record, x.run_path), attr="get_started", part=GetStarted,
     headings=(Heading("How to Get Started with the Model", (),
                       lambda c: bool(c.get_started.code or c.get_started.note)),),
     probes={"get_started_code": lambda c: bool(c.get_started.code)}, coverage=COVERAGE)

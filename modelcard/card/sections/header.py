@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...record.model import RunRecord
-from ..section_spec import Section
+from ..section_spec import SectionSpec
 
 RANDOM_WEIGHTS = ("No pretrained weights were used: the backbone started from random weights, so these results "
                   "say nothing about a pretrained model")
@@ -73,4 +73,4 @@ def _restates(text: str, found: list[str]) -> bool:
     return any(low.startswith(p) and any(w.lower().startswith(p) for w in found) for p in RESTATED)
 
 
-SECTION = Section("header", order=10, build=lambda x: card_warnings(x.record), attr="warnings")
+SECTION = SectionSpec("header", order=10, build=lambda x: card_warnings(x.record), attr="warnings", part=list[str])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...record.model import RunRecord
 from ..info import CardInfo
-from ..parts import ModelDetails, Weights
-from ..section_spec import CoverageItem, Gap, Heading, Section
+from ..parts import ModelDetails, StartingWeights
+from ..section_spec import CoverageItem, Gap, Heading, SectionSpec
 
 BACKBONES = {"mobilenetv2": "MobileNetV2", "resnet50v2": "ResNet50V2", "efficientnetb0": "EfficientNetB0",
              "densenet121": "DenseNet121"}
@@ -30,7 +30,7 @@ def model_details(record: RunRecord, info: CardInfo, name: str) -> ModelDetails:
     finetuned = None
     if model:
         w = model.weights
-        weights = Weights(w.source, w.pretrained, w.description, w.origin, w.sha256, w.license)
+        weights = StartingWeights(w.source, w.pretrained, w.description, w.origin, w.sha256, w.license)
         backbone = BACKBONES.get(model.backbone, model.backbone)
         if w.pretrained is None:  # `modelcard evaluate`: a finished model, trained elsewhere
             finetuned = (f"unknown: this model was trained elsewhere and modelcard was not told how "
@@ -80,8 +80,8 @@ COVERAGE = (
                  where="Model Details (classes)", measured=("classes",)),
 )
 
-SECTION = Section(
-    "model_details", order=40, build=lambda x: model_details(x.record, x.info, x.name), attr="details",
+SECTION = SectionSpec(
+    "model_details", order=40, build=lambda x: model_details(x.record, x.info, x.name), attr="details", part=ModelDetails,
     headings=(Heading("Model Details", ("description", "developers", "shared_by", "license", "version", "repository",
                                         "paper", "demo"), lambda c: bool(c.details.model_type)),),
     probes={"model_type": lambda c: bool(c.details.model_type and c.details.class_names),

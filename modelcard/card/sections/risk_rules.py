@@ -15,7 +15,7 @@ from ...claims import Statement
 from ...claims.relations import Below, ExcludesZero
 from ...record.model import RunRecord
 from .. import formatting as fmt
-from ..parts import EvalSet, Evaluation, TrainingDetails
+from ..parts import EvalSetResults, EvaluationResults, TrainingDetails
 from .robustness import RISK_WORDS, robustness_findings
 
 SMALL_TEST_SET = 100
@@ -28,7 +28,7 @@ class RiskInputs:
 
     record: RunRecord
     training: TrainingDetails
-    evaluation: Evaluation
+    evaluation: EvaluationResults
     unit: str  # "images", or "samples" for `modelcard record` runs
 
 
@@ -74,7 +74,7 @@ def _weak_classes(x: RiskInputs) -> list[Statement]:
     return out
 
 
-def slice_gap_risk(ev: EvalSet, s, unit: str) -> Statement | None:
+def slice_gap_risk(ev: EvalSetResults, s, unit: str) -> Statement | None:
     """The risk of one slice attribute: its accuracy gap's interval excludes 0 and not every group is
     too small to judge; None otherwise."""
     gap = s.gaps.get("accuracy")

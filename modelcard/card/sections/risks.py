@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ...record.model import RunRecord
 from ..info import CardInfo
-from ..parts import Evaluation, Risks, TrainingDetails
-from ..section_spec import CoverageItem, Gap, Heading, Section
+from ..parts import EvaluationResults, Risks, TrainingDetails
+from ..section_spec import CoverageItem, Gap, Heading, SectionSpec
 from .evaluation import unit_of
 from .risk_rules import RiskInputs, measured_risks
 
 
-def risks(record: RunRecord, info: CardInfo, training: TrainingDetails, evaluation: Evaluation) -> Risks:
+def risks(record: RunRecord, info: CardInfo, training: TrainingDetails, evaluation: EvaluationResults) -> Risks:
     """Bias, Risks and Limitations: the human text with the limitations the numbers show (`risk_rules.RULES`)."""
     found = measured_risks(RiskInputs(record, training, evaluation, unit_of(record)))
     return Risks(info.bias_risks_limitations, found, info.recommendations)
@@ -39,8 +39,8 @@ COVERAGE = (
                  where="Bias, Risks, and Limitations / Recommendations", human=("recommendations",)),
 )
 
-SECTION = Section(
-    "risks", order=60, build=lambda x: risks(x.record, x.info, x.parts.training, x.parts.evaluation), attr="risks",
+SECTION = SectionSpec(
+    "risks", order=60, build=lambda x: risks(x.record, x.info, x.parts.training, x.parts.evaluation), attr="risks", part=Risks,
     needs=("training", "evaluation"),
     headings=(Heading("Bias, Risks, and Limitations", ("bias_risks_limitations", "recommendations"),
                       lambda c: bool(c.risks.measured)),),

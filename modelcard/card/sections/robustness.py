@@ -15,7 +15,7 @@ from ...claims import Claim, Statement, metric_claim
 from ...claims.relations import ExcludesZero
 from .. import formatting as fmt
 from ..intervals import method_label
-from ..metric import Metric, metric_of
+from ...record.model import Metric, metric_of
 
 #: Prefix of the record warning written when the stage failed (training.robustness writes it).
 ROBUSTNESS_WARNING = ROBUSTNESS_NOT_MEASURED  # the record's warning prefix (modelcard.record.format)
@@ -40,7 +40,7 @@ class CorruptionResult:
 
 
 @dataclass
-class Robustness:
+class RobustnessResults:
     """The robustness subsection: measured results, or why there are none."""
 
     measured: bool                       # e.g. True
@@ -56,11 +56,11 @@ class Robustness:
     method: str | None = None            # e.g. "ImageNet-C corruptions ... paired percentile bootstrap ..."
 
 
-def robustness(record: RunRecord) -> Robustness:
+def robustness(record: RunRecord) -> RobustnessResults:
     """The subsection from a record of any version (the object is optional)."""
     section = record.robustness
     if section is None:
-        return Robustness(measured=False, reason=_why_not(record))
+        return RobustnessResults(measured=False, reason=_why_not(record))
     corruptions = []
     severities: set[int] = set()
     for name, by_severity in sorted(section.corruptions.items()):
@@ -69,7 +69,7 @@ def robustness(record: RunRecord) -> Robustness:
         severities.update(r.severity for r in results)
         corruptions.append(CorruptionResult(name, results, dict((section.parameters or {}).get(name) or {})))
     clean, relative = _headline_claims(record, section)
-    return Robustness(measured=True, suite=section.suite, eval_set=section.set, n=section.n,
+    return RobustnessResults(measured=True, suite=section.suite, eval_set=section.set, n=section.n,
                       seed=section.seed, clean_accuracy=clean, relative=relative, severities=sorted(severities),
                       corruptions=corruptions, method=section.method)
 
@@ -120,7 +120,7 @@ def _why_not(record: RunRecord) -> str:
     return "this run did not measure it (made before robustness was recorded)"
 
 
-def robustness_claims(rob: Robustness) -> list[Claim | Statement]:
+def robustness_claims(rob: RobustnessResults) -> list[Claim | Statement]:
     """Every number the robustness subsection prints, and its findings."""
     if not rob.measured:
         return []
@@ -133,7 +133,7 @@ RISK_WORDS = ("a corruption whose paired accuracy drop against the clean images 
               "some severity (named from the lowest such severity, with the largest drop)")
 
 
-def largest_drop(rob: Robustness) -> tuple[CorruptionResult, SeverityResult] | None:
+def largest_drop(rob: RobustnessResults) -> tuple[CorruptionResult, SeverityResult] | None:
     """The corruption and severity with the largest accuracy drop against clean data (ties: higher
     severity, then name); None when robustness was not measured or no drop is defined."""
     if not rob.measured:
@@ -144,7 +144,7 @@ def largest_drop(rob: Robustness) -> tuple[CorruptionResult, SeverityResult] | N
     return min(found, key=lambda cr: (-cr[1].drop.value, -cr[1].severity, cr[0].name))
 
 
-def robustness_findings(rob: Robustness) -> list[Statement]:
+def robustness_findings(rob: RobustnessResults) -> list[Statement]:
     """One statement per corruption whose drop is established (its interval lies wholly above 0) at some
     severity: from the lowest such severity, up to its largest drop. Kind "risk"."""
     if not rob.measured:

@@ -19,16 +19,20 @@ that derives it for the summary or the sections below:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import formatting as fmt
 from ..intervals import method_label
-from ..draft import Parts
-from ..model import Card
-from ..parts import EvalSet, Metric
-from ..section_spec import Section
+from ..parts import EvalSetResults, Metric
+from ..section_spec import SectionSpec
 from .checks import PASS
-from .scorecard_parts import Gate, Headline, IntervalBar, Outcome, Scorecard
+from .scorecard_parts import ScorecardGate, Headline, IntervalBar, Outcome, Scorecard
 from .verdict import MET, NOT_ESTABLISHED, NOT_MET
 from .summary import headline_set, percent
+
+if TYPE_CHECKING:  # the card and its draft take their fields from the registry, which imports this module
+    from ..draft import Parts
+    from ..model import Card
 
 HEADLINE_METRICS = ("accuracy", "f1_macro")  # the headline scores, in panel order
 BAR_WIDTH = 200                              # the bar's length in SVG user units: a score of 1.0
@@ -46,7 +50,7 @@ def interval_bar(m: Metric) -> IntervalBar | None:
     return IntervalBar(x=at(m.ci_low), width=f"{(m.ci_high - m.ci_low) * BAR_WIDTH:.1f}", value_x=at(m.value))
 
 
-def headlines(ev: EvalSet, names: dict[str, str]) -> list[Headline]:
+def headlines(ev: EvalSetResults, names: dict[str, str]) -> list[Headline]:
     conf = ev.bootstrap.confidence if ev.bootstrap is not None else None
     level = f"{percent(conf)} CI" if isinstance(conf, (int, float)) and not isinstance(conf, bool) else "CI"
     rows = []
@@ -76,7 +80,7 @@ def scorecard(card: Card | Parts) -> Scorecard:
     checks = card.checks
     decision = card.decision
     stated = _stated_bars(decision)
-    gates = None if checks is None else [Gate(g.check, g.value, g.bound, g.result, g.result == PASS,
+    gates = None if checks is None else [ScorecardGate(g.check, g.value, g.bound, g.result, g.result == PASS,
                                               stated.get(g.check.split(" (")[0].split(".")[0]))
                                          for g in checks.gates]
     return Scorecard(
@@ -103,5 +107,5 @@ def _stated_bars(decision) -> dict[str, str]:
     return out
 
 
-SECTION = Section("scorecard", order=30, build=lambda x: scorecard(x.parts), attr="scorecard", final=True,
+SECTION = SectionSpec("scorecard", order=30, build=lambda x: scorecard(x.parts), attr="scorecard", part=Scorecard, final=True,
                   needs=("details", "evaluation", "risks", "specs", "checks", "data_card", "decision"))

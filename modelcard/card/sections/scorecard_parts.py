@@ -37,7 +37,7 @@ class Outcome:
 
 
 @dataclass
-class Gate:
+class ScorecardGate:
     """One policy gate as a badge."""
 
     check: str    # e.g. "accuracy.ci_low (lower bound)"
@@ -57,7 +57,7 @@ class Scorecard:
     eval_set: str | None             # e.g. "test": the set the headline scores are measured on
     n_samples: int | None            # e.g. 32: how many items that set has
     headlines: list[Headline] = field(default_factory=list)  # e.g. [accuracy, F1 (macro)]
-    gates: list[Gate] | None = None  # None: built without --policy (not checked)
+    gates: list[ScorecardGate] | None = None  # None: built without --policy (not checked)
     passed: bool | None = None       # e.g. False when any gate or completeness item fails; None: not checked
     checks_summary: str | None = None  # e.g. "7 of 8 gates pass, 1 fails; 22 of 22 completeness items pass"
     risks: list[str] = field(default_factory=list)  # the measured risks' sentences, as the risk list prints them

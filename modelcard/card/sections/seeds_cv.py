@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from ...claims import Claim, Statement, figure_claim, metric_claim
 from ...claims.relations import Rank, Same
-from ...record.model import CrossValidation as RecordCrossValidation, RunRecord, Seeds
+from ...record.model import CrossValidation, RunRecord, Seeds
 from .. import formatting as fmt
-from ..metric import Metric, metric_of
+from ...record.model import Metric, metric_of
 
 METRIC_WORDS = {"accuracy": "accuracy", "f1_macro": "F1 (macro)"}
 
@@ -35,7 +35,7 @@ class SeedSpread:
 
 
 @dataclass
-class CrossValidation:
+class CrossValidationResult:
     """The recipe's K-fold cross-validated estimate over train+val."""
 
     k: int                      # e.g. 5
@@ -59,7 +59,7 @@ class SeedsCV:
     """The subsection: seed spread, cross-validation, and both estimates side by side."""
 
     seeds: SeedSpread | None    # e.g. SeedSpread([0, 1, 2], 0, ...) (None: trained with one seed)
-    cv: CrossValidation | None  # e.g. CrossValidation(5, 181, ...) (None: no --cv)
+    cv: CrossValidationResult | None  # e.g. CrossValidation(5, 181, ...) (None: no --cv)
     side_by_side: list[list[str]]  # e.g. [["recipe (5-fold cross-validation)", "181 train+val", "0.917 [...]", "0.915"]]
     sentences: list[str] = field(default_factory=list)  # e.g. ["Cross-validation estimates the recipe ..."]
 
@@ -125,7 +125,7 @@ def _seeds(section: Seeds, n: int | None, test_key: str | None) -> SeedSpread:
                       claims=_seed_claims(section, n), statements=shipped_rank(section, test_key))
 
 
-def cv_claims(section: RecordCrossValidation) -> list[Claim]:
+def cv_claims(section: CrossValidation) -> list[Claim]:
     """The recipe's cross-validated scores and per-class recall as claims, each with the method the record
     names (accuracy: `accuracy_interval`; the rest: `intervals`, 1.3)."""
     recorded = section.intervals
@@ -157,11 +157,11 @@ def seeds_cv_claims(section: "SeedsCV | None") -> list:
     return out
 
 
-def _cv(section: RecordCrossValidation) -> CrossValidation:
+def _cv(section: CrossValidation) -> CrossValidationResult:
     per_class = [[p.class_name, fmt.count(p.support), fmt.metric(metric_of(p.recall))] for p in section.per_class]
     interval = section.accuracy_interval
     method = (interval.description or interval.method) if interval is not None else None
-    return CrossValidation(k=section.k, n=section.n, n_train=section.n_train, n_val=section.n_val,
+    return CrossValidationResult(k=section.k, n=section.n, n_train=section.n_train, n_val=section.n_val,
                            accuracy=metric_of(section.metrics["accuracy"]),
                            f1_macro=metric_of(section.metrics.get("f1_macro")), per_class_rows=per_class,
                            interval_method=method or "not recorded",
@@ -170,7 +170,7 @@ def _cv(section: RecordCrossValidation) -> CrossValidation:
                            f1_interval_method=_f1_method(section), claims=cv_claims(section))
 
 
-def _f1_method(section: RecordCrossValidation) -> str | None:
+def _f1_method(section: CrossValidation) -> str | None:
     """The F1 (macro) interval's method in words with its resamples (1.3), or None (older records: no interval)."""
     recorded = section.intervals
     method = ((recorded.metrics or {}).get("f1_macro") if recorded is not None else None)
@@ -202,7 +202,7 @@ def seeds_cv(record: RunRecord) -> SeedsCV | None:
     return SeedsCV(seeds=seeds, cv=cv, side_by_side=rows, sentences=_sentences(seeds, cv))
 
 
-def _sentences(seeds: SeedSpread | None, cv: CrossValidation | None) -> list[str]:
+def _sentences(seeds: SeedSpread | None, cv: CrossValidationResult | None) -> list[str]:
     out = []
     if cv is not None:
         out.append(f"Cross-validation estimates the recipe: the same settings, trained {cv.k} times, each time on "

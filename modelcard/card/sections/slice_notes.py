@@ -1,7 +1,7 @@
 """What each slice column means, in one sentence for the card (cut points included).
 
 The definitions are recorded with the run (`evaluations.<set>.slice_definitions`, written by
-`training/evaluation.py`), so the card states the definition the run was made with and every
+`training/measure/evaluation.py`), so the card states the definition the run was made with and every
 number in it traces to the record; a record without them gets no definition. Tercile cut
 points come from `slice_cut_points`; columns from `--metadata` are named as such.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...record.model import RunRecord
 from .. import formatting as fmt
 from ..parts import TechnicalSpecs
-from ..section_spec import CoverageItem, Heading, Section
+from ..section_spec import CoverageItem, Heading, SectionSpec
 from .model_details import BACKBONES
 
 
@@ -91,8 +91,8 @@ COVERAGE = (
                  measured=("hardware", "env_carbon")),
 )
 
-SECTION = Section(
-    "specs", order=120, build=lambda x: technical_specs(x.record), attr="specs",
+SECTION = SectionSpec(
+    "specs", order=120, build=lambda x: technical_specs(x.record), attr="specs", part=TechnicalSpecs,
     headings=(Heading("Technical Specifications", (),
                       lambda c: bool(c.specs.architecture or c.specs.hardware or c.specs.packages)),),
     probes={"architecture": lambda c: bool(c.specs.architecture),

@@ -46,13 +46,13 @@ from decimal import Decimal
 
 from .. import formatting as fmt
 from ..info import CardInfo
-from ..parts import EvalSet, Evaluation, Metric, ModelDetails, PerClass, Slice, SliceGroup
-from ..section_spec import Section
+from ..parts import EvalSetResults, EvaluationResults, Metric, ModelDetails, PerClass, SliceTable, SliceRow
+from ..section_spec import SectionSpec
 
 WIDE_INTERVAL = Decimal("0.10")  # wider than this (printed ci_high - ci_low): too small to pin accuracy down
-# Slice attributes computed from the image files themselves (training/evaluation.py), never about people.
+# Slice attributes computed from the image files themselves (training/measure/evaluation.py), never about people.
 IMAGE_PROPERTY_SLICES = ("orientation", "resolution")
-# The tercile bins training labels pixel-statistic slices with (training/pixel_slices.py TERCILE_LABELS), as words.
+# The tercile bins training labels pixel-statistic slices with (training/measure/pixel_slices.py TERCILE_LABELS), as words.
 TERCILE_WORDS = {"1 low": "low (bin 1 of 3)", "2 mid": "in the middle (bin 2 of 3)", "3 high": "high (bin 3 of 3)"}
 
 
@@ -87,13 +87,13 @@ def _interval(m: Metric, level: str) -> str:
     return f" ({level}CI {low} to {high})"
 
 
-def _level(ev: EvalSet) -> str:
+def _level(ev: EvalSetResults) -> str:
     """"95% " from the record's confidence level, or "" when the record does not state it."""
     conf = getattr(getattr(ev, "bootstrap", None), "confidence", None)
     return f"{percent(conf)} " if isinstance(conf, (int, float)) and not isinstance(conf, bool) else ""
 
 
-def _images(ev: EvalSet, held_out: bool, unit: str = "images") -> str:
+def _images(ev: EvalSetResults, held_out: bool, unit: str = "images") -> str:
     """"held-out test images" only for a test split this tool made (training); else what the record says."""
     if ev.name != "test":
         return f"{unit} of the `{ev.name}` evaluation set"
@@ -108,7 +108,7 @@ def identity(details: ModelDetails) -> str:
     return f"{details.name} is an image classifier that sorts images into {n} classes."
 
 
-def accuracy(ev: EvalSet, held_out: bool = True, unit: str = "images") -> str | None:
+def accuracy(ev: EvalSetResults, held_out: bool = True, unit: str = "images") -> str | None:
     m = ev.metrics.get("accuracy")
     if m is None or m.value is None:
         return None
@@ -116,7 +116,7 @@ def accuracy(ev: EvalSet, held_out: bool = True, unit: str = "images") -> str | 
             f"{_interval(m, _level(ev))}.")
 
 
-def worse_sets(evaluation: Evaluation, unit: str = "images") -> str | None:
+def worse_sets(evaluation: EvaluationResults, unit: str = "images") -> str | None:
     """Extra evaluation sets whose accuracy interval lies wholly below the first set's (as printed)."""
     if len(evaluation.sets) < 2:
         return None
@@ -139,7 +139,7 @@ def worse_sets(evaluation: Evaluation, unit: str = "images") -> str | None:
             f"intervals do not overlap, so expect it to fail on data like {which}.")
 
 
-def weakest_class_row(ev: EvalSet) -> PerClass | None:
+def weakest_class_row(ev: EvalSetResults) -> PerClass | None:
     """The class with the lowest recall (ties: more images, then name); None with fewer than two
     measured classes or when every class prints the same recall (no class is weakest)."""
     rows = [p for p in ev.per_class if p.recall.value is not None]
@@ -148,7 +148,7 @@ def weakest_class_row(ev: EvalSet) -> PerClass | None:
     return min(rows, key=lambda p: (p.recall.value, -p.support, p.class_name))
 
 
-def weakest_class(ev: EvalSet, unit: str = "images") -> str | None:
+def weakest_class(ev: EvalSetResults, unit: str = "images") -> str | None:
     rows = [p for p in ev.per_class if p.recall.value is not None]
     if len(rows) < 2:
         return None
@@ -164,7 +164,7 @@ def weakest_class(ev: EvalSet, unit: str = "images") -> str | None:
             f"{fmt.count(worst.support)} {kind} (recall{', ' + ci[2:-1] if ci else ''}).")
 
 
-def group_words(s: Slice, group: str) -> str:
+def group_words(s: SliceTable, group: str) -> str:
     """A group label as words: the tercile bins training makes ("1 low", "2 mid", "3 high") read as
     "low (bin 1 of 3)"; any other label as it is."""
     labels = {g.group for g in s.groups}
@@ -173,7 +173,7 @@ def group_words(s: Slice, group: str) -> str:
     return group
 
 
-def weakest_group_of(ev: EvalSet) -> tuple[Slice, SliceGroup] | None:
+def weakest_group_of(ev: EvalSetResults) -> tuple[SliceTable, SliceRow] | None:
     """Over every slice attribute, the (slice, group) with the lowest accuracy (ties: more images,
     then attribute and group name); None without groups or when every group prints the same accuracy."""
     groups = [(s, g) for s in ev.slices for g in s.groups if g.accuracy.value is not None]
@@ -182,7 +182,7 @@ def weakest_group_of(ev: EvalSet) -> tuple[Slice, SliceGroup] | None:
     return min(groups, key=lambda sg: (sg[1].accuracy.value, -sg[1].count, sg[0].column, sg[1].group))
 
 
-def weakest_group(ev: EvalSet, unit: str = "images") -> str | None:
+def weakest_group(ev: EvalSetResults, unit: str = "images") -> str | None:
     groups = [(s, g) for s in ev.slices for g in s.groups if g.accuracy.value is not None]
     if not groups:
         return None
@@ -197,12 +197,12 @@ def weakest_group(ev: EvalSet, unit: str = "images") -> str | None:
             f"{caveat}.")
 
 
-def calibration(ev: EvalSet, unit: str = "images") -> str | None:
+def calibration(ev: EvalSetResults, unit: str = "images") -> str | None:
     """Which way its confidence is off, and whether the set can tell (`sections.calibration`)."""
     return ev.calibration_note.text if ev.calibration_note is not None else None
 
 
-def bar(ev: EvalSet, accuracy_bar: float | None) -> str | None:
+def bar(ev: EvalSetResults, accuracy_bar: float | None) -> str | None:
     m = ev.metrics.get("accuracy")
     if m is None or m.value is None or m.ci_low is None or m.ci_high is None:
         return None
@@ -245,7 +245,7 @@ def seeds_and_cv(section) -> str | None:
     return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else None
 
 
-def never_measured(evaluation: Evaluation, unit: str = "images") -> str | None:
+def never_measured(evaluation: EvaluationResults, unit: str = "images") -> str | None:
     if not evaluation.sets:
         return "This run has no evaluation results, so how often the model is right was never measured."
     first = evaluation.sets[0]
@@ -266,7 +266,7 @@ def never_measured(evaluation: Evaluation, unit: str = "images") -> str | None:
     return ("Never measured: " + "; ".join(items) + ".") if items else None
 
 
-def headline_set(evaluation: Evaluation) -> EvalSet | None:
+def headline_set(evaluation: EvaluationResults) -> EvalSetResults | None:
     """The evaluation set the card's headline speaks of: `test`, else the first set; None without any."""
     sets = evaluation.sets
     return next((s for s in sets if s.name == "test"), sets[0] if sets else None)
@@ -283,7 +283,7 @@ def opening(decision) -> list[str]:
     return [verdict.statement.text] + ([verdict.plan.text] if verdict.plan is not None else [])
 
 
-def summary(details: ModelDetails, evaluation: Evaluation, info: CardInfo, decision=None,
+def summary(details: ModelDetails, evaluation: EvaluationResults, info: CardInfo, decision=None,
             conflicts: str | None = None) -> Summary:
     """The summary paragraph: each rule gives one sentence or nothing; a stated accuracy bar's verdict first;
     certain label conflicts (`sections.conflicts`) right after what the model is."""
@@ -306,6 +306,6 @@ def _conflicts(training) -> str | None:
     return note.text if note is not None else None
 
 
-SECTION = Section("summary", order=20, attr="summary", needs=("details", "evaluation", "decision", "training"),
+SECTION = SectionSpec("summary", order=20, attr="summary", part=Summary, needs=("details", "evaluation", "decision", "training"),
                   build=lambda x: summary(x.parts.details, x.parts.evaluation, x.info, x.parts.decision,
                                           _conflicts(x.parts.training)))

@@ -8,12 +8,11 @@ from ...claims import figure_claim, metric_claim
 from ...record.left_out import left_out
 from ...record.measured import shared_words
 from ...record.model import Efficiency, Latency, Member, NearPair, RunRecord, Training
-from ...record.model import Duplicates as RecordDuplicates, Metric as RecordMetric
+from ...record.model import Duplicates, Metric
 from ..formatting import QUANTITIES
 from ..intervals import method_label
-from ..metric import Metric
-from ..parts import Duplicates, Sweep, SweepMember, SplitInfo, TrainingData, TrainingDetails
-from ..section_spec import CoverageItem, Heading, Section
+from ..parts import DuplicateCounts, SweepTable, SweepMember, SplitInfo, TrainingData, TrainingDetails
+from ..section_spec import CoverageItem, Heading, SectionSpec
 from .conflicts import ceiling_claim, conflict_statement, label_conflicts
 from .costs import sweep_cost
 
@@ -24,12 +23,12 @@ def _split(name: str, summary) -> SplitInfo:
                      source=getattr(summary, "source", None))
 
 
-def _duplicates(dup: RecordDuplicates | None) -> Duplicates | None:
+def _duplicates(dup: Duplicates | None) -> DuplicateCounts | None:
     if dup is None or not dup.to_dict():
         return None
     pairs: list[NearPair] = list(dup.near_pairs or [])
     confirmed = [p for p in pairs if p.counts_as_confirmed()]  # before 1.1 every pair was grouped
-    return Duplicates(exact_groups=int(dup.exact_groups or 0), exact_files=int(dup.exact_files or 0),
+    return DuplicateCounts(exact_groups=int(dup.exact_groups or 0), exact_files=int(dup.exact_files or 0),
                       near_pairs=pairs, near_threshold=dup.near_threshold, hash=dup.hash,
                       cross_split_pairs=sum(1 for p in confirmed if p.cross_split),
                       confirmed=confirmed,
@@ -124,7 +123,7 @@ def _member_interval(member: Member, record: RunRecord) -> str | None:
     `test_accuracy_interval`; for this run's row, its evaluation's; rows of 1.0 records (which
     had no such field): the percentile bootstrap; otherwise not recorded."""
     test = member.test_accuracy
-    if not isinstance(test, RecordMetric) or test.ci_low is None:
+    if not isinstance(test, Metric) or test.ci_low is None:
         return None
     if member.test_accuracy_interval:
         return method_label(member.test_accuracy_interval)
@@ -163,7 +162,7 @@ def _val_claim(m: Member):
 def config_accuracy(run_id: str, m, method: str | None, own_n: int | None = None):
     """One configuration's test accuracy as a claim (the sweep table and the comparison print this one); the
     run's own row is the run's test accuracy (`same_as`), which the consistency check holds it to."""
-    if not isinstance(m, RecordMetric) and not hasattr(m, "ci_low"):
+    if not isinstance(m, Metric) and not hasattr(m, "ci_low"):
         return None
     return metric_claim(f"config.{run_id}.test_accuracy", "test", "accuracy", m, method=method, level=0.95,
                         n=own_n, same_as="test.accuracy" if own_n is not None else None,
@@ -179,7 +178,7 @@ def sweep_claims(training: TrainingDetails) -> list:
     return ceiling + [c for m in sweep.members for c in (m.val_accuracy, m.test_accuracy) if c is not None]
 
 
-def _sweep(record: RunRecord, sweep_members: list[Member] | None) -> Sweep | None:
+def _sweep(record: RunRecord, sweep_members: list[Member] | None) -> SweepTable | None:
     sweep = record.sweep
     if sweep is None or not sweep.to_dict():
         return None
@@ -196,7 +195,7 @@ def _sweep(record: RunRecord, sweep_members: list[Member] | None) -> Sweep | Non
                                 fit_s=m.fit_s, epochs_run=m.epochs_run, selected=selected, this_run=this,
                                 fit_cost=m.fit_cost,
                                 test_accuracy_interval=_member_interval(m, record)))
-    return Sweep(sweep_id=sweep.sweep_id, parameter_names=names, selection_rule=sweep.selection_rule, members=rows,
+    return SweepTable(sweep_id=sweep.sweep_id, parameter_names=names, selection_rule=sweep.selection_rule, members=rows,
                  cost=sweep_cost(record, members))
 
 
@@ -280,8 +279,8 @@ COVERAGE = (
                  where="Training Details / Preprocessing", measured=("preprocessing",)),
 )
 
-SECTION = Section(
-    "training", order=80, build=lambda x: training_details(x.record, x.sweep_members, x.run_path), attr="training",
+SECTION = SectionSpec(
+    "training", order=80, build=lambda x: training_details(x.record, x.sweep_members, x.run_path), attr="training", part=TrainingDetails,
     claims=lambda c: sweep_claims(c.training),
     headings=(Heading("Training Details", (), lambda c: bool(c.training.data.source)),),
     probes={

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..info import CardInfo, Uses
-from ..section_spec import CoverageItem, Gap, Heading, Section
+from ..section_spec import CoverageItem, Gap, Heading, SectionSpec
 
 
 def uses(info: CardInfo) -> Uses:
@@ -24,7 +24,7 @@ COVERAGE = (
 )
 
 
-SECTION = Section("uses", order=50, build=lambda x: uses(x.info), attr="uses",
+SECTION = SectionSpec("uses", order=50, build=lambda x: uses(x.info), attr="uses", part=Uses,
                   headings=(Heading("Uses", ("uses.direct", "uses.downstream", "uses.out_of_scope")),),
                   coverage=COVERAGE,
                   gaps={"uses.direct": Gap("Uses / Direct use"), "uses.downstream": Gap("Uses / Downstream use"),

@@ -7,13 +7,13 @@ docs/run-record.md, "Typed model".
 """
 
 from .data import Data, Duplicates, EvalSetSummary, IgnoredFiles, NearPair, SkippedFile, SplitBalance, SplitSummary
-from .datacard import Composition, DataCard, LabelIssues, Quality
+from .datacard import Composition, DataCardMeasurements, LabelIssues, Quality
 from .efficiency import Efficiency, Hardware, Latency
 from .emissions import ClusterEmissions, Emissions, Inference, InferenceCost, Phase, PowerMeasured, WorkerMeasured
 from .evaluation import (Bootstrap, Calibration, ClassResult, Confusion, ConfusionMatrix, Evaluation,
                          Intervals, Slice, SliceGroup)
 from .examples import ConfusedPair, ExampleItem, Examples, GradCam
-from .metric import MeasuredFact, Metric, MetricFact
+from .metric import MeasuredFact, Metric, MetricFact, metric_of
 from .network import Head, Model, Weights
 from .provenance import Artifacts, Provenance, RunError
 from .robustness import CorruptedResult, Robustness
@@ -24,10 +24,10 @@ from .variance import AccuracyInterval, CrossValidation, CvClassResult, SeedResu
 
 __all__ = [
     "AccuracyInterval", "Artifacts", "Bootstrap", "Calibration", "ClassResult", "ClusterEmissions", "Composition", "Confusion", "ConfusedPair",
-    "ConfusionMatrix", "CorruptedResult", "CrossValidation", "CvClassResult", "Data", "DataCard", "Distribution", "Duplicates",
+    "ConfusionMatrix", "CorruptedResult", "CrossValidation", "CvClassResult", "Data", "DataCardMeasurements", "Distribution", "Duplicates",
     "EarlyStopping", "Efficiency", "Emissions", "EvalSetSummary", "Evaluation", "ExampleItem", "Examples",
     "GradCam", "Hardware", "Head", "IgnoredFiles", "Inference", "InferenceCost", "Intervals", "LabelIssues", "Latency",
-    "MeasuredFact", "Member", "Metric", "MetricFact", "Model", "NearPair", "Phase", "PhaseCost",
+    "MeasuredFact", "Member", "Metric", "MetricFact", "metric_of", "Model", "NearPair", "Phase", "PhaseCost",
     "PowerMeasured", "Provenance", "Quality", "Robustness", "RunError", "RunRecord", "SeedResult", "Seeds",
     "SkippedFile", "Slice", "SliceGroup", "SplitBalance", "SplitSummary", "Spread", "Sweep", "Training",
     "Weights", "WorkerMeasured", "migrate",

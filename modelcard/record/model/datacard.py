@@ -25,7 +25,7 @@ class Quality(Section):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DataCard(Section):
+class DataCardMeasurements(Section):
     collected_by: str  # "train", "evaluate" or "record", e.g. "train"
     errors: list[str]  # what could not be measured, e.g. []
     unreadable: list[dict] | None = None  # [{path, reason}], e.g. []

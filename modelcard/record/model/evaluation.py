@@ -13,6 +13,13 @@ from .metric import Metric, MetricFact
 #: macro recall is balanced accuracy when no class without images in the set was ever predicted
 #: (both are then the mean recall over the same classes).
 SAME_AS = {"recall_weighted": "accuracy", "recall_macro": "balanced_accuracy"}
+#: `metrics` keys, in the order evaluation writes them; top-5 accuracy only exists with more than 5 classes.
+SCALAR_METRICS = ("accuracy", "balanced_accuracy", "log_loss", "top5_accuracy", "precision_macro", "recall_macro",
+                  "f1_macro", "precision_weighted", "recall_weighted", "f1_weighted", "ece")
+#: `per_class` scores of each class, e.g. `per_class[0].recall`.
+PER_CLASS_METRICS = ("precision", "recall", "f1")
+#: Scores of each slice group, e.g. `slices[0].groups[0].accuracy`.
+SLICE_METRICS = ("accuracy", "f1_macro")
 
 
 @dataclass(frozen=True, kw_only=True)

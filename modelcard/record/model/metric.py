@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from ..typed import Section
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class Metric(Section):
-    """`{value, ci_low, ci_high}` with a 95% interval (`reason` when the value is undefined)."""
+    """`{value, ci_low, ci_high}` with a 95% interval (`reason` when the value is undefined): the one metric type
+    of the record and of the card, e.g. `Metric(0.9375, 0.7985, 0.9827)`."""
 
     value: float | None  # the point estimate, e.g. 0.9375
     ci_low: float | None  # lower end of the interval, e.g. 0.7985
@@ -26,6 +27,16 @@ class MetricFact:
     ci_high: float | None  # e.g. 0.9827
     method: str | None  # interval method id, e.g. "wilson"; None: no interval (0 resamples)
     reason: str | None = None  # why value is null, e.g. "too few images"
+
+
+def metric_of(m) -> Metric:
+    """The `Metric` of anything with value/ci_low/ci_high/reason (a `MetricFact` drops its method), e.g.
+    `metric_of(ev.metrics["accuracy"])`; None (no such metric) gives a metric whose parts are all None."""
+    if m is None:
+        return Metric(None, None, None)
+    if type(m) is Metric:
+        return m
+    return Metric(m.value, m.ci_low, m.ci_high, getattr(m, "reason", None))
 
 
 @dataclass(frozen=True)

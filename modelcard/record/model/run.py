@@ -10,7 +10,7 @@ from .. import measured as _measured
 from ..format import READABLE_SCHEMA_VERSIONS, record_text
 from ..typed import Section, from_dict, to_dict
 from ..validate import parse_record_text, validate_record
-from .datacard import DataCard, LabelIssues
+from .datacard import DataCardMeasurements, LabelIssues
 from .data import Data
 from .efficiency import Efficiency, Hardware
 from .emissions import Emissions
@@ -60,7 +60,7 @@ class RunRecord(Section):
     artifacts: Artifacts  # files beside run.json
     warnings: list[str]  # shown on the card, e.g. ["no pretrained weights were used"]
     error: RunError | None  # failed or interrupted runs, e.g. None
-    data_card: DataCard | None = None  # data-quality facts (1.1)
+    data_card: DataCardMeasurements | None = None  # data-quality facts (1.1)
     label_issues: dict[str, LabelIssues] | None = None  # split -> suspect labels (1.1)
     examples: Examples | None = None  # the Model Examination grid (1.1)
     artifacts_sha256: dict[str, str] | None = None  # file -> hex sha256 (1.1), e.g. {"history.csv": "41ab..."}

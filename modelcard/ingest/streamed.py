@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analysis.streamed import Partial, add_batch, merge, streamed_evaluation
-from .errors import UserError
+from ..analysis.streamed import Partial, add_batch, merge, streamed_evaluation
+from ..errors import UserError
 from .predictions_file import check_probabilities
-from .record.model import Evaluation
+from ..record.model import Evaluation
 from .shard_files import ShardFile, batch_rows, parquet_batches
 
 N_BINS = 15

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..consistency import check_ledger, check_outputs
+from typing import TYPE_CHECKING
+
 from ..errors import UserError, read_user_text
-from ..record import RunRef
-from ..card.build import card_for_run, data_texts
-from . import markdown_card
-from .coverage import CoverageSummary, coverage_fraction
-from .report import CheckReport
+from .options import add_runs_dir
+
+if TYPE_CHECKING:  # the card side loads only when the command runs, so `modelcard --help` stays fast
+    from ..check.coverage import CoverageSummary
+    from ..check.report import CheckReport
+    from ..record import RunRef
 
 
 def written_files(card, cards_dir: Path | None, run_id: str, inputs: dict | None = None) -> tuple[dict[str, str], str]:
@@ -45,6 +47,10 @@ def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | No
               policy: Path | None = None, with_coverage: bool = False, cards_dir: Path | None = None) -> CheckReport:
     """Check the card `build` would render for `run`: the policy's gates, completeness, the consistency of its
     claims and of the files `build` wrote for it in `cards_dir`, coverage."""
+    from ..built_card import card_for_run, data_texts
+    from ..check.report import CheckReport
+    from ..consistency import check_ledger, check_outputs
+
     built = card_for_run(run, card_info, runs_dir, policy)  # a bad policy fails first
     report = CheckReport(target=f"run {run.run_id} ({run.path})",
                          card_info=str(built.info_path) if built.info_path else "no card.yaml",
@@ -65,11 +71,17 @@ def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | No
 
 def coverage_summary(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | None = None) -> CoverageSummary:
     """The documentation coverage of the card `build` renders for `run` (e.g. a fraction for an index page)."""
+    from ..built_card import card_for_run
+    from ..check.coverage import coverage_fraction
+
     return coverage_fraction(card_for_run(run, card_info, runs_dir).coverage)
 
 
 def check_markdown(path: Path) -> CheckReport:
     """Check a rendered Markdown card: sections, gap lines and placeholders; the rest needs the run."""
+    from ..check import markdown_card
+    from ..check.report import CheckReport
+
     path = Path(path)
     if path.suffix.lower() != ".md":
         raise UserError(f"--card {path}: pass the Markdown card (cards/NAME.md); HTML and JSON are not parsed")
@@ -81,7 +93,7 @@ def check_markdown(path: Path) -> CheckReport:
 def run_command(args) -> int:
     """The CLI handler: print the report (text or --json); exit 0 all pass, 1 a failure (2 via UserError)."""
     from ..record import resolve_run, resolve_runs_dir
-    from .report import format_text
+    from ..check.report import format_text
 
     if args.card:
         if args.policy or args.coverage:
@@ -100,3 +112,28 @@ def run_command(args) -> int:
     else:
         print(format_text(report), end="")
     return 0 if report.passed else 1
+
+
+def register(sub) -> None:
+    """Add the `check` subcommand to the `modelcard` parser."""
+    c = sub.add_parser("check", help="check a card: policy gates, completeness, documentation coverage",
+                       description="Check the card of a run: gates from a policy file (docs/policy.md), that every "
+                       "section holds measured facts or human text, that sign-off sections are written and no "
+                       "placeholder is left, that the card's claims and the files `build` wrote for the run (in --cards) "
+                       "keep the consistency invariants (README, Consistency), and (--coverage) which HF-template and "
+                       "EU AI Act Annex IV items the card fills. Exit 0 when all pass, 1 when a gate, completeness item "
+                       "or invariant fails, 2 on a usage error.")
+    target = c.add_mutually_exclusive_group()
+    target.add_argument("--run", default=None, metavar="latest|RUN_ID|PATH", help="which run (default: latest)")
+    target.add_argument("--card", default=None, metavar="cards/NAME.md",
+                        help="check a rendered Markdown card instead (sections and placeholders only)")
+    c.add_argument("--policy", default=None, metavar="YAML", help="policy file: a `gates:` list of `METRIC OP NUMBER`")
+    c.add_argument("--coverage", action="store_true", help="add the documentation coverage table (HF, Annex IV)")
+    c.add_argument("--cards", default="cards", metavar="DIR",
+                   help="folder where `build` wrote this run's card: its files are checked against the card's claims "
+                        "(default: cards/; none there for this run: the claims alone are checked)")
+    c.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    c.add_argument("--card-info", default=None, metavar="YAML",
+                   help="human-written card information (default: ./card.yaml when it exists)")
+    add_runs_dir(c)
+    c.set_defaults(handler=run_command)

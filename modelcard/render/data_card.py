@@ -12,10 +12,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..render.environment import macros
-from ..render.figures import figure_views
-from .figures import data_figures
-from .model import ISSUE_NAMES, DataCard
+from .environment import macros
+from .figures import figure_views
+from .data_card_figures import data_figures
+from ..card.data_card import ISSUE_NAMES, DataCard
 
 
 def _thumbnail_bytes(card: DataCard, run_path: Path) -> dict[str, tuple[str, bytes]]:

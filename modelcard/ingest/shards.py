@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .errors import UserError
+from ..errors import UserError
 
 #: Most shards one evaluation may be split into (a typo such as 1/10000000 is refused).
 MAX_SHARDS = 10_000

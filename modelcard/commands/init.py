@@ -8,15 +8,19 @@ are filled from that run. An existing file is never overwritten without `--force
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import atomic
-from .card import known_keys
-from .check.placeholders import SKELETON_MARKER
-from .errors import UserError
-from .record import RunRef
+from .. import atomic
+from ..check.placeholders import SKELETON_MARKER
+from ..errors import UserError
+from .options import add_runs_dir
+
+if TYPE_CHECKING:
+    from ..record import RunRef
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ def _value(entry: SkeletonKey, run: RunRef | None) -> tuple[str | None, str]:
 
 def skeleton(run: RunRef | None = None) -> str:
     """The skeleton text; keys this modelcard's card.yaml reader does not know are written commented out."""
+    from ..card import known_keys
+
     accepted = set(known_keys())
     lines = [HEADER.rstrip("\n")]
     parent = None
@@ -171,3 +177,25 @@ def init_card_yaml(out: Path, *, run: RunRef | None = None, force: bool = False)
     atomic.ensure_writable_dir(out.parent if str(out.parent) else Path("."))
     atomic.write_text(out, skeleton(run))
     return out
+
+
+def register(sub) -> None:
+    """Add the `init` subcommand to the `modelcard` parser."""
+    i = sub.add_parser("init", help="write a commented card.yaml skeleton to fill in",
+                       description="Write a card.yaml skeleton: every human-written key with a one-line explanation "
+                       "and an example. Values to replace carry the marker TODO(modelcard init), which "
+                       "`modelcard check` fails on until it is replaced.")
+    i.add_argument("--out", default="card.yaml", metavar="YAML", help="where to write it (default: card.yaml)")
+    i.add_argument("--run", default=None, metavar="latest|RUN_ID|PATH",
+                   help="pre-fill model_name and runs: from this run")
+    i.add_argument("--force", action="store_true", help="overwrite an existing file")
+    add_runs_dir(i)
+    i.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..record import resolve_run, resolve_runs_dir
+
+    run = resolve_run(args.run, resolve_runs_dir(args.runs_dir)) if args.run else None
+    print(init_card_yaml(Path(args.out), run=run, force=args.force))
+    return 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..render.figures import Figure, _Figures, draw_figures
-from .model import DataCard
+from .figures import Figure, Figures, draw_figures
+from ..card.data_card import DataCard
 
 
 def _grouped_bars(plt, labels: list[str], series: dict[str, list[int]], xlabel: str, horizontal: bool):
@@ -38,7 +38,7 @@ def _bin_labels(edges: list[float], unit: str) -> list[str]:
 
 def data_figures(card: DataCard) -> list[Figure]:
     """Class counts per split, and (when collected) longer-side and aspect-ratio histograms."""
-    plt = _Figures()
+    plt = Figures()
     specs = []
     classes = list(card.source.class_names or [])
     if card.splits and classes:

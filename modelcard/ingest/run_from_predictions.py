@@ -14,16 +14,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from . import atomic
-from .analysis import evaluate_predictions
-from .analysis import label_issues as li
-from .errors import UserError
+from .. import atomic
+from ..analysis import evaluate_predictions
+from ..analysis import label_issues as li
+from ..errors import UserError
 from .predictions_file import class_counts, load_predictions_file
-from .record import open_run
-from .record.artifacts import sha256_hex
-from .record.model import Data, DataCard, Evaluation, SplitSummary
-from .record.predictions import Predictions
-from .record_streamed import NOT_IN_MEMORY, stream_shards
+from ..record import open_run
+from ..record.artifacts import sha256_hex
+from ..record.model import Data, DataCardMeasurements, Evaluation, SplitSummary
+from ..record.predictions import Predictions
+from .streamed import NOT_IN_MEMORY, stream_shards
 from .shard_files import merge_npz, read_npz_header, shard_paths, shard_set
 
 EVAL_SET = "test"
@@ -146,7 +146,7 @@ def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = 
                      "this run, intervals other than Wilson's come from a Poisson bootstrap, and label issues were "
                      "not computed")
         run.add_evaluation(EVAL_SET, analysed.evaluation)
-        run.set(data_card=DataCard(collected_by="record", errors=[]))
+        run.set(data_card=DataCardMeasurements(collected_by="record", errors=[]))
         if issues is not None:
             entry, flagged = issues
             run.set(label_issues={EVAL_SET: entry})

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..record.left_out import left_out
 from ..record.model import Data
-from .model import DataCard
+from ..card.data_card import DataCard
 
 FILE_SET_ID = "image-files"
 MANIFEST_ID = "data-files"
@@ -28,7 +28,7 @@ EXTENSIONS = {"image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), "image/gif":
 
 
 @dataclass(frozen=True)
-class Distribution:
+class CroissantDistribution:
     """The document's `distribution` and what the rest of it needs to know about it."""
 
     entries: list[dict]      # the JSON-LD FileSet and FileObject, e.g. [{"@type": "cr:FileSet", ...}]
@@ -66,13 +66,13 @@ def left_out_sentences(data: Data) -> str:
     return text
 
 
-def distribution(dc: DataCard, formats: list[str]) -> Distribution:
+def distribution(dc: DataCard, formats: list[str]) -> CroissantDistribution:
     """The file entries of `dc`'s Croissant document (see the module docstring)."""
     data, files = dc.source, dc.files
     encoding = formats[0] if len(formats) == 1 else formats
     if dc.created_by == "record":
         includes = [f"**/*.{ext}" for fmt in formats for ext in EXTENSIONS[fmt]]
-        return Distribution([{"@type": "cr:FileSet", "@id": FILE_SET_ID, "name": FILE_SET_ID,
+        return CroissantDistribution([{"@type": "cr:FileSet", "@id": FILE_SET_ID, "name": FILE_SET_ID,
                               "description": _pattern_text(data), "encodingFormat": encoding,
                               "includes": includes}], FILE_SET_ID)
     if files is None or not files.paths:
@@ -81,7 +81,7 @@ def distribution(dc: DataCard, formats: list[str]) -> Distribution:
         note = (f"{_used(data)}; {_hash(data)}.{left_out_sentences(data)} The exact list of files the run used is "
                 f"not available: {why}. No file pattern over the folder can be shown to match only the files the "
                 "run used, so this document names no files (no FileSet, and no RecordSet reading one).")
-        return Distribution([], None, note)
+        return CroissantDistribution([], None, note)
     manifest = "" if files.sha256 else " (its sha256 was not recorded)"
     text = (f"{_used(data)}. This file set lists exactly the {len(files.paths):,} files the run used, each by its "
             f"path relative to the folder (no wildcards), as the run's {files.file} records them with each file's "
@@ -96,4 +96,4 @@ def distribution(dc: DataCard, formats: list[str]) -> Distribution:
                             "is its entry in the record's artifacts_sha256): one row per file of image-files, "
                             "path (relative to the image folder), class, split, sha256 and bytes. With it, every "
                             "file can be checked: the manifest against this sha256, each file against its row.")})
-    return Distribution(entries, FILE_SET_ID)
+    return CroissantDistribution(entries, FILE_SET_ID)

@@ -1,6 +1,6 @@
 """The closing block of a first run: where the cards are, the headline result, how to open them.
 
-`python -m modelcard.where_block cards/NAME.meta.json` prints it from the sidecar `build`
+`python -m modelcard.commands.where_block cards/NAME.meta.json` prints it from the sidecar `build`
 writes (so every number is the card's own); scripts/demo.sh ends with it.
 """
 
@@ -48,7 +48,7 @@ def where_block(meta_path: Path) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m modelcard.where_block cards/NAME.meta.json", file=sys.stderr)
+        print("usage: python -m modelcard.commands.where_block cards/NAME.meta.json", file=sys.stderr)
         return 2
     try:
         print(where_block(Path(argv[0])))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..analysis.label_conflicts import LabelConflict
-from ..card.info import DataInfo
+from .info import DataInfo
 from ..record.data_files import DataFiles
 from ..record.left_out import LeftOut, left_out
 from ..record.model import Composition, Data, LabelIssues, Metric, NearPair, Quality, RunRecord

@@ -4,7 +4,7 @@
 (`assemble.py`), verifies the run's files against their recorded checksums, attaches the data
 card, evaluates the policy's gates, completeness and coverage once, and builds the Checks
 subsection and the scorecard from them. Pure apart from reading the run folder: nothing is
-rendered or written. `modelcard.render.build` renders a `BuiltCard`; `modelcard.check.command`
+rendered or written. `modelcard.render.build` renders a `BuiltCard`; `modelcard.commands.check`
 reports on one.
 """
 
@@ -15,30 +15,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..check.bar_gates import looser_gates
-from ..check.class_names import unknown_class_words
-from ..check.completeness import Item, from_card, human_texts
-from ..check.coverage import CoverageRow, coverage, coverage_fraction
-from ..check.gates import GateResult, evaluate_policy
-from ..check.placeholders import SKELETON_MARKER, drop_skeleton_markers
-from ..check.policy import Policy, load_policy
-from ..check.report import gate_value, number, pass_count
-from ..compare.members import comparison_sources
-from ..datacard.model import data_card, has_data_card
-from ..record import RunRef, list_runs
-from ..record.artifacts import check_artifacts
-from ..record.data_files import read_data_files
-from ..record.model import Member
-from ..record.sweep_table import member_row
-from ..claims import Ledger
-from .assemble import assemble_card
-from .glossary import method_entries, term_entries
-from .binding import bind_card_info
-from .info import CardInfo
-from .model import Card
-from .registry import REGISTRY
-from .sections.checks import BOUND_WORDS, FAIL, PASS, CheckRow, ChecksSection, checks_claims
-from .section_spec import SectionInputs
+from .check.bar_gates import looser_gates
+from .check.class_names import unknown_class_words
+from .check.completeness import Item, from_card, human_texts
+from .check.coverage import CoverageRow, coverage, coverage_fraction
+from .check.gates import GateResult, evaluate_policy
+from .check.placeholders import SKELETON_MARKER, drop_skeleton_markers
+from .check.policy import Policy, load_policy
+from .check.report import gate_value, number, pass_count
+from .compare.members import comparison_sources
+from .card.data_card import data_card, has_data_card
+from .record import RunRef, list_runs
+from .record.artifacts import check_artifacts
+from .record.data_files import read_data_files
+from .record.model import Member
+from .record.sweep_table import member_row
+from .claims import Ledger
+from .card.assemble import assemble_card
+from .card.glossary import method_entries, term_entries
+from .card.binding import bind_card_info
+from .card.info import CardInfo
+from .card.model import Card
+from .card.registry import REGISTRY
+from .card.sections.checks import BOUND_WORDS, FAIL, PASS, CheckRow, ChecksSection, checks_claims
+from .card.section_spec import SectionInputs
 
 
 @dataclass

@@ -29,9 +29,9 @@ from typing import Iterator
 
 import numpy as np
 
-from . import atomic
-from .errors import UserError
-from .record.predictions import Predictions, write_predictions
+from .. import atomic
+from ..errors import UserError
+from ..record.predictions import Predictions, write_predictions
 from .shards import Shard, parse_shard, shard_index
 
 FORMATS = (".npz", ".parquet")

@@ -19,8 +19,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import UserError
-from .record.predictions import ATTR_PREFIX, Predictions
+from ..errors import UserError
+from ..record.predictions import ATTR_PREFIX, Predictions
 
 SUM_TOLERANCE = 1e-3
 RESERVED = ("label", "id")

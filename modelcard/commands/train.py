@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import UserError
+from ..errors import UserError
+from .options import add_runs_dir
 
 ROBUSTNESS_HELP = ("ImageNet-C corruptions on the test split: quick (default: 6 corruptions at severities 1, 3, 5), "
                    "full (13 corruptions at severities 1-5) or none")
@@ -71,6 +72,7 @@ def register(subparsers) -> None:
                    help="extra labelled set with the same class folders, evaluated like the test split; repeatable")
     t.add_argument("--verbose", action="store_true",
                    help="print a line per epoch (instead of one progress bar per configuration) and the run ids up front")
+    add_runs_dir(t)
     t.set_defaults(handler=_cmd_train)
 
     e = subparsers.add_parser(
@@ -99,6 +101,7 @@ def register(subparsers) -> None:
                    "and write them to --shard-out instead of a run; `record --predictions DIR` merges the N files")
     e.add_argument("--shard-out", default=None, metavar="FILE",
                    help="where --shard writes its predictions: FILE.npz or FILE.parquet")
+    add_runs_dir(e)
     e.set_defaults(handler=_cmd_evaluate)
 
 
@@ -107,9 +110,9 @@ def _prepare_training(command: str, verbose: bool = False) -> None:
     start-up quiet, and make Ctrl-C interrupt.
 
     * A card-only install (`pip install .` without the `train` extra) gets one line naming what
-      to install (`training.requirements`), and so does a TensorFlow that fails to import.
+      to install (`training.commands.requirements`), and so does a TensorFlow that fails to import.
     * TensorFlow's C++ start-up lines are dropped while it loads, whatever the CPU
-      (`training.quiet_tensorflow`); TF_CPP_MIN_LOG_LEVEL defaults to 2 for the lines after
+      (`training.commands.quiet_tensorflow`); TF_CPP_MIN_LOG_LEVEL defaults to 2 for the lines after
       start-up (libpng's sRGB warnings, notes), so errors stay visible. A user who sets the
       variable keeps theirs. Python-side notes (e.g. retracing each sweep member's head) go to
       errors only.
@@ -155,7 +158,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from training.variance.sweep import parse_sweep_options
     from training.commands.train import train
 
-    from .record import resolve_runs_dir
+    from ..record import resolve_runs_dir
 
     overrides = {key: getattr(args, key) for key, _ in TRAIN_FLAGS.values()}
     overrides["feature_cache"] = args.feature_cache
@@ -170,7 +173,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 def _shard_options(args: argparse.Namespace):
     """The parsed `--shard` (None without it), the shard options checked before TensorFlow starts."""
-    from .shards import parse_shard
+    from ..ingest.shards import parse_shard
 
     if args.shard is None:
         if args.shard_out is not None:
@@ -193,7 +196,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     from training.commands.evaluate import evaluate
 
-    from .record import resolve_runs_dir
+    from ..record import resolve_runs_dir
 
     if args.batch_size < 1:
         raise UserError(f"--batch-size {args.batch_size} must be at least 1")

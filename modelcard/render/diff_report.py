@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..card import formatting as fmt
-from .diff import Change, RunDiff
+from ..compare.diff import Change, RunDiff
 from ..record.measured import shared_words
-from .facts import RunFacts
-from .seed_noise import seed_noise_sentence
+from ..compare.facts import RunFacts
+from ..compare.seed_noise import seed_noise_sentence
 
 NOT_MEASURED = "not measured"
 METRIC_LABELS = {"accuracy": "accuracy", "f1_macro": "macro F1"}
@@ -103,11 +103,11 @@ def markdown_context(d: RunDiff) -> dict:
 
 def render_markdown(d: RunDiff, templates_dir=None) -> str:
     """The pull-request comment."""
-    from ..render.build import _tidy_markdown
-    from ..render.environment import environment, macros, templates_dir as find_templates
+    from .build import tidy_markdown
+    from .environment import environment, macros, templates_dir as find_templates
 
     env = environment(find_templates(templates_dir))
-    return _tidy_markdown(env.get_template("diff.md.jinja").render(m=macros(env, "md"), **markdown_context(d)))
+    return tidy_markdown(env.get_template("diff.md.jinja").render(m=macros(env, "md"), **markdown_context(d)))
 
 
 def to_json(d: RunDiff) -> dict:

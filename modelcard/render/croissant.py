@@ -26,7 +26,7 @@ import re
 
 from ..card.model import Card
 from .croissant_files import distribution
-from .model import ISSUE_NAMES, DataCard
+from ..card.data_card import ISSUE_NAMES, DataCard
 
 CROISSANT_SUFFIX = ".croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
