@@ -26,6 +26,20 @@ def read_user_text(path, if_missing: str) -> str:
         raise UserError(f"cannot read {path}: {exc}; check the file and its permissions") from None
 
 
+def read_user_yaml(path, if_missing: str, syntax_help: str) -> tuple[str, object]:
+    """(text, parsed YAML) of a file the user pointed at; a missing file, or a YAML syntax error (with its line
+    and column), becomes one line. `syntax_help` says where the format is described, e.g. "see docs/card-yaml.md"."""
+    import yaml
+
+    text = read_user_text(path, if_missing)
+    try:
+        return text, yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1}: {getattr(exc, 'problem', '')})" if mark else ""
+        raise UserError(f"{path} is not valid YAML{at}; fix the syntax ({syntax_help})") from None
+
+
 class InconsistentCard(Exception):
     """`build` refused to write a set of files that contradict each other or the card's claims
     (`modelcard.consistency`); the CLI prints one line per violation and exits 1."""

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from ..errors import UserError, read_user_text
+from ..errors import UserError, read_user_yaml
 
 CARD_INFO_FILE = "card.yaml"
 
@@ -135,13 +134,8 @@ def load_card_info(path: Path | None) -> CardInfo:
     if path is None:
         return CardInfo()
     path = Path(path)
-    text = read_user_text(path, f"card info file {path} does not exist; pass an existing --card-info file")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" (line {where.line + 1}, column {where.column + 1}: {getattr(exc, 'problem', '')})" if where else ""
-        raise UserError(f"{path} is not valid YAML{at}; fix the syntax (see docs/card-yaml.md)") from None
+    text, raw = read_user_yaml(path, f"card info file {path} does not exist; pass an existing --card-info file",
+                               "see docs/card-yaml.md")
     if raw is None:
         return CardInfo()
     return parse_card_info(raw, where=str(path))

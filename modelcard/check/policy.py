@@ -15,9 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from ..errors import UserError, read_user_text
+from ..errors import UserError, read_user_yaml
 from ..record.model import RunRecord
 from .gate_names import ResolvedName, close_matches, resolve
 
@@ -51,14 +49,8 @@ class Policy:
 def load_policy(path: Path, record: dict | RunRecord | None = None) -> Policy:
     """Read and check a policy file; `record` (optional) makes the close-match hints name run values."""
     path = Path(path)
-    text = read_user_text(path, f"policy file {path} does not exist; pass an existing --policy file "
-                                "(format: docs/policy.md)")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1}: {getattr(exc, 'problem', '')})" if mark else ""
-        raise UserError(f"{path} is not valid YAML{at}; fix the syntax (format: docs/policy.md)") from None
+    text, raw = read_user_yaml(path, f"policy file {path} does not exist; pass an existing --policy file "
+                                     "(format: docs/policy.md)", "format: docs/policy.md")
     if not isinstance(raw, dict):
         raise UserError(f"{path}: the top level must be a mapping with a `gates:` list, got "
                         f"{type(raw).__name__}; see docs/policy.md")
