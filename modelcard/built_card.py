@@ -76,7 +76,7 @@ def sweep_members(run: RunRef, runs_dir: Path | None) -> list[Member] | None:
     if sweep is None or not sweep.to_dict() or sweep.members or runs_dir is None:
         return None
     runs, _ = list_runs(Path(runs_dir))
-    members = [Member.from_dict(member_row(other.record, theirs.parameters or {}, other.model.status, theirs.selected))
+    members = [member_row(other.model, theirs.parameters or {}, other.model.status, theirs.selected)
                for other in runs if (theirs := other.model.sweep) is not None and theirs.sweep_id == sweep.sweep_id]
     return members or None
 

@@ -111,10 +111,10 @@ def test_open_run_checksums_every_listed_file_as_training_writes_them(tmp_path):
 
     with pytest.raises(RuntimeError), open_run(tmp_path / "runs", "demo", "train") as writer:
         writer.history_path().write_text("epoch,loss\n1,0.5\n", encoding="utf-8")
-        writer.record["artifacts"]["history"] = writer.history_path().name
+        writer.add_artifact("history", writer.history_path().name)
         (writer.path / "model.keras").write_bytes(b"model bytes")
-        writer.record["artifacts"]["model"] = "model.keras"
-        writer.record["artifacts"]["head_weights"] = "head.weights.h5"  # listed but never written
+        writer.add_artifact("model", "model.keras")
+        writer.add_artifact("head_weights", "head.weights.h5")  # listed but never written
         raise RuntimeError("stopped before evaluation")  # a failed run keeps its checksums too
     record = read_record(writer.path)
     assert record["status"] == "failed"

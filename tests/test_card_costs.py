@@ -44,7 +44,8 @@ def costed_record(flags=FLAGS) -> dict:
                                 throughput_images_per_s_batch32=125.0, weights_bytes_in_memory=9_047_308,
                                 total_params=2_261_827, trainable_params=3_843)
     for member in record["sweep"]["members"]:
-        row = member_row({**record, "run_id": member["run_id"]}, member["parameters"], "complete", member["selected"])
+        row = member_row(RunRecord.of({**record, "run_id": member["run_id"]}), member["parameters"], "complete",
+                         member["selected"]).to_dict()
         member.update(fit_cost=row["fit_cost"], own_cost=row["own_cost"])
     return record
 

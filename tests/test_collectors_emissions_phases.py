@@ -12,8 +12,9 @@ import time
 import numpy as np
 import pytest
 
-from training.collectors import EMISSIONS_KEYS, EmissionsCollector, emissions_phase
-from training.collectors.phases import PHASE_KEYS
+from modelcard.record.model import Emissions, Phase
+from modelcard.record.typed import field_names
+from training.collectors import EmissionsCollector, emissions_phase
 
 
 def _busy(seconds: float) -> None:
@@ -57,12 +58,12 @@ def test_phases_add_up_to_the_totals_and_agree_with_a_whole_run_tracker():
         finally:
             reference.stop()
     outer_s = time.perf_counter() - outer_start
-    result = em.result()
+    result = em.result().to_dict()
     assert em.warning is None
-    assert set(result) == set(EMISSIONS_KEYS)
+    assert set(result) == set(field_names(Emissions)) - {"shared_cost", "scope", "inference", "cluster"}
     phases = result["phases"]
     assert [p["kind"] for p in phases] == ["data_scan", "fit", "evaluation", "fit", "evaluation", "other"]
-    assert all(list(p) == list(PHASE_KEYS) for p in phases)
+    assert all(set(p) == set(field_names(Phase)) for p in phases)
     for key in ("duration_s", "energy_kwh", "cpu_energy_kwh", "ram_energy_kwh", "emissions_kg"):
         assert result[key] == pytest.approx(sum(p[key] for p in phases), rel=1e-9)
     for p in phases:
@@ -98,7 +99,7 @@ def test_nested_phases_split_the_cost_and_handles_hold_their_block():
             again = time.perf_counter()
             _busy(0.2)
             again_s = time.perf_counter() - again
-    result = em.result()
+    result = em.result().to_dict()
     fit, eff = _phase(result, "fit", run_id="r"), _phase(result, "efficiency", run_id="r")
     assert inner.measured and outer.measured
     assert inner.cost.energy_kwh == pytest.approx(eff["energy_kwh"])
@@ -128,7 +129,7 @@ def test_task_api_failure_keeps_the_whole_run_totals(monkeypatch):
     with EmissionsCollector() as em:
         with emissions_phase("fit"):
             _busy(0.4)
-    result = em.result()
+    result = em.result().to_dict()
     assert result is not None and result["phases"] is None
     assert result["energy_kwh"] > 0 and result["duration_s"] == pytest.approx(0.4, abs=0.3)
     assert "per phase not measured" in em.warning and "task API broke" in em.warning
@@ -151,10 +152,10 @@ def test_phases_never_add_up_to_more_than_the_block():
                 _busy(0.05)
         time.sleep(0.05)
     block_s = time.perf_counter() - start
-    phases = em.result()["phases"]
+    phases = em.result().to_dict()["phases"]
     total = sum(p["duration_s"] for p in phases)
     assert total <= block_s + 0.005, (total, block_s, phases)
-    assert em.result()["duration_s"] == pytest.approx(total, rel=1e-9)
+    assert em.result().duration_s == pytest.approx(total, rel=1e-9)
     assert total >= 0.4  # and nothing was lost: every block is in some phase
 
 

@@ -46,11 +46,11 @@ def _run(tmp_path, dataset, collector, name="tiny"):
     probs /= probs.sum(axis=1, keepdims=True)
     labels = np.array([s.label for s in test])
     with open_run(tmp_path / "runs", name, "train", config={"label_issues": "cleanlab"}) as writer:
-        writer.record["data"] = dataset.summary()
+        writer.set(data=dataset.summary())
         writer.add_predictions("test", Predictions(np.array([s.relpath for s in test]), labels, probs,
                                                    list(dataset.class_names)))
-        writer.record["evaluations"]["test"] = evaluate_predictions(labels, probs, dataset.class_names, n_resamples=100)
-        writer.record["evaluations"]["test"]["source"] = "test split"
+        evaluation = evaluate_predictions(labels, probs, dataset.class_names, n_resamples=100)
+        writer.add_evaluation("test", {**evaluation, "source": "test split"})
         collector.write(writer)
     return writer.path
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from modelcard.record.model import Emissions, Inference
 from training.collectors import EmissionsCollector
 from training.measure.model_cost import breakeven_predictions, inference_section, measure_inference_cost, training_kg
 
@@ -23,8 +24,8 @@ def test_inference_cost_is_its_own_phase_per_batch_size():
     model = CountingModel()
     batch = np.random.default_rng(1).random((32, 4, 4, 3))
     with EmissionsCollector() as em:
-        measured = measure_inference_cost(model.predict_on_batch, batch, 70, run_id="r")
-    phases = {p["subject"]: p for p in em.result()["phases"] if p["kind"] == "inference_cost"}
+        measured = measure_inference_cost(model.predict_on_batch, batch, 70, run_id="r").to_dict()
+    phases = {p["subject"]: p for p in em.result().to_dict()["phases"] if p["kind"] == "inference_cost"}
     assert set(phases) == {"batch_32", "batch_1"} and all(p["run_id"] == "r" for p in phases.values())
     # two warm-up calls, then 3 batches of 32 (96 >= 70 predictions) and 70 single images
     assert model.images == [32, 1] + [32] * 3 + [1] * 70
@@ -45,14 +46,14 @@ def test_no_collector_or_zero_predictions_measures_nothing():
 
 
 def test_breakeven_against_training_phases():
-    emissions = {"emissions_kg": 1.0, "phases": [
+    emissions = Emissions.from_dict({"emissions_kg": 1.0, "phases": [
         {"kind": "fit", "emissions_kg": 0.004}, {"kind": "data_scan", "emissions_kg": 0.001},
-        {"kind": "efficiency", "emissions_kg": 0.5}, {"kind": "inference_cost", "emissions_kg": 0.4}]}
+        {"kind": "efficiency", "emissions_kg": 0.5}, {"kind": "inference_cost", "emissions_kg": 0.4}]})
     assert training_kg(emissions) == pytest.approx(0.005)
-    assert training_kg({"emissions_kg": 0.3, "phases": None}) == 0.3 and training_kg(None) is None
-    measured = {"batch_32": {"kg_per_1000": 0.0001}, "batch_1": {"kg_per_1000": None}}
+    assert training_kg(Emissions.from_dict({"emissions_kg": 0.3, "phases": None})) == 0.3 and training_kg(None) is None
+    measured = Inference.from_dict({"batch_32": {"kg_per_1000": 0.0001}, "batch_1": {"kg_per_1000": None}})
     assert breakeven_predictions(0.005, measured) == {"batch_32": 50_000, "batch_1": None}
-    section = inference_section(measured, emissions)
+    section = inference_section(measured, emissions).to_dict()
     assert section["training_emissions_kg"] == pytest.approx(0.005)
     assert section["breakeven_predictions"] == {"batch_32": 50_000, "batch_1": None}
     assert inference_section(None, emissions) is None

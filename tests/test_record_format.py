@@ -12,15 +12,15 @@ from modelcard.record import (Predictions, create_run_dir, list_runs, new_run_id
 
 
 def _complete(writer, classes=("a", "b")):
-    writer.record["data"]["class_names"] = list(classes)
-    writer.record["evaluations"]["test"] = {
+    writer.amend("data", class_names=list(classes))
+    writer.add_evaluation("test", {
         "n_samples": 2, "n_classes": 2, "bootstrap": {"method": "percentile", "n_resamples": 1000, "confidence": 0.95, "seed": 0},
         "metrics": {k: {"value": 0.5, "ci_low": 0.1, "ci_high": 0.9} for k in (
             "accuracy", "balanced_accuracy", "log_loss", "precision_macro", "recall_macro", "f1_macro",
             "precision_weighted", "recall_weighted", "f1_weighted", "ece")},
         "per_class": [], "confusion_matrix": {"labels": list(classes), "counts": [[1, 0], [1, 0]]},
         "top_confusions": [], "calibration": {"n_bins": 15, "ece": {"value": 0.1, "ci_low": 0.0, "ci_high": 0.2}, "bins": []},
-        "slices": []}
+        "slices": []})
 
 
 def test_run_ids_sort_and_never_collide(tmp_path, monkeypatch):
@@ -159,8 +159,8 @@ def test_latest_prefers_the_selected_member_of_the_newest_sweep(tmp_path):
     for i in range(3):
         with open_run(tmp_path, f"cfg{i}", "train") as w:
             _complete(w)
-            w.record["sweep"] = {"sweep_id": "s1", "index": i, "parameters": {"i": i}, "selected": i == 1,
-                                 "selection_rule": "val_accuracy:max", "members": []}
+            w.set(sweep={"sweep_id": "s1", "index": i, "parameters": {"i": i}, "selected": i == 1,
+                         "selection_rule": "val_accuracy:max", "members": []})
             w.save()
         members.append(w)
     assert resolve_run("latest", tmp_path).record["name"] == "cfg1"

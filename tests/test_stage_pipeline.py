@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from modelcard.record import RunWriter
+from modelcard.record import RunRecord, RunWriter
 from training.stages.pipeline import OMIT, Stage, StageError, check_pipeline, run_stages, stage
 
 
@@ -15,11 +15,14 @@ class Writer(RunWriter):
     """The real writer (its `set` is what the runner calls), saving into a list instead of run.json."""
 
     path: Path = Path("unused")
-    record: dict = field(default_factory=lambda: {"warnings": [], "artifacts": {}, "model": None})
+    record: RunRecord = field(default_factory=lambda: RunRecord.from_dict({"warnings": [], "artifacts": {}, "model": None}))
     saved: list = field(default_factory=list)
 
     def save(self):
-        self.saved.append({k: v for k, v in self.record.items() if k not in ("warnings", "artifacts")})
+        self.saved.append({k: v for k, v in self.json().items() if k not in ("warnings", "artifacts")})
+
+    def json(self):
+        return self.record.to_dict()
 
 
 @dataclass
@@ -42,7 +45,7 @@ def test_stages_run_in_order_and_their_sections_are_written_and_saved():
                 returning("evaluate", ["evaluations"], evaluations={"test": 0.9}),
                 returning("more", amends=["model"], model={"n": 1, "file": "m.keras"})], ctx)
     assert ctx.order == ["fit", "evaluate", "more"]
-    assert ctx.writer.record["model"] == {"n": 1, "file": "m.keras"} and ctx.writer.record["evaluations"] == {"test": 0.9}
+    assert ctx.writer.json()["model"] == {"n": 1, "file": "m.keras"} and ctx.writer.json()["evaluations"] == {"test": 0.9}
     # saved after every stage, each save with what the stages so far wrote
     assert [s.get("evaluations") for s in ctx.writer.saved] == [None, {"test": 0.9}, {"test": 0.9}]
     assert ctx.writer.saved[0]["model"] == {"n": 1}
@@ -62,7 +65,7 @@ def test_ownership_carries_over_to_a_later_pipeline_on_the_same_context():
     with pytest.raises(StageError, match="both fill 'training'"):
         run_stages([returning("again", ["training"], training={})], ctx)
     run_stages([returning("timings", amends=["training"], training={"t": 1})], ctx)  # amending is allowed
-    assert ctx.writer.record["training"] == {"t": 1}
+    assert ctx.writer.json()["training"] == {"t": 1}
 
 
 def test_amending_a_section_no_earlier_stage_fills_is_refused():
@@ -82,7 +85,7 @@ def test_a_stage_that_does_not_write_what_it_declared_is_a_programming_error():
         run_stages([returning("examples", ["examples"])], ctx)
     with pytest.raises(StageError, match=r"wrote undeclared \['cv'\]"):
         run_stages([returning("seeds", ["seeds"], seeds={}, cv={})], Ctx())
-    assert "examples" not in ctx.writer.record
+    assert "examples" not in ctx.writer.json()
 
 
 def test_omit_leaves_a_declared_section_out_and_shared_sections_take_appends():
@@ -93,8 +96,8 @@ def test_omit_leaves_a_declared_section_out_and_shared_sections_take_appends():
 
     ctx = Ctx()
     run_stages([robustness], ctx)
-    assert robustness.name == "robustness" and "robustness" not in ctx.writer.record
-    assert ctx.writer.record["warnings"] == ["robustness under corruptions not measured: boom"]
+    assert robustness.name == "robustness" and "robustness" not in ctx.writer.json()
+    assert ctx.writer.record.warnings == ["robustness under corruptions not measured: boom"]
 
 
 def test_the_real_pipelines_declare_one_owner_per_section():

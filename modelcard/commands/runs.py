@@ -17,15 +17,15 @@ def register(sub) -> None:
     r.set_defaults(handler=run)
 
 
-def _headline(record) -> dict | None:
-    """Test accuracy (or the first set's) of a typed record, as its metric object."""
+def _headline(record):
+    """Test accuracy (or the first set's) of a typed record: its `Metric`, or None."""
     evaluation = record.evaluation("test") or next(iter(record.evaluations.values()), None)
-    accuracy = evaluation.metrics.get("accuracy") if evaluation else None
-    return accuracy.to_dict() if accuracy is not None else None
+    return evaluation.metrics.get("accuracy") if evaluation else None
 
 
 def run(args: argparse.Namespace) -> int:
     from ..record import list_runs, resolve_runs_dir
+    from ..record.typed import dump
 
     runs_dir = resolve_runs_dir(args.runs_dir)
     runs, bad = list_runs(runs_dir)
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
              "sweep_id": r.model.sweep.sweep_id if r.model.sweep else None,
              "test_accuracy": _headline(r.model), "path": str(r.path)} for r in runs]
     if args.json:
-        print(json.dumps({"runs_dir": str(runs_dir), "runs": rows,
+        print(json.dumps({"runs_dir": str(runs_dir), "runs": dump(rows),
                           "invalid": [{"path": str(p), "error": e} for p, e in bad]}, indent=2, sort_keys=True))
         return 0
     if not rows and not bad:
@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     table = [("RUN_ID", "STATUS", "NAME", "STARTED (UTC)", "TEST ACCURACY [95% CI]")]
     for row in rows:
         acc = row["test_accuracy"]
-        metric = "-" if not acc or acc["value"] is None else (
-            f"{acc['value']:.3f}" + (f" [{acc['ci_low']:.3f}, {acc['ci_high']:.3f}]" if acc["ci_low"] is not None else ""))
+        metric = "-" if acc is None or acc.value is None else (
+            f"{acc.value:.3f}" + (f" [{acc.ci_low:.3f}, {acc.ci_high:.3f}]" if acc.ci_low is not None else ""))
         table.append((row["run_id"], row["status"], row["name"], row["started_at"].replace("T", " ").rstrip("Z"), metric))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for r in table:

@@ -49,8 +49,13 @@ def artifact_paths(record: dict) -> list[str]:
 
 
 def record_checksums(run_dir: Path, record: dict) -> None:
-    """Set `record["artifacts_sha256"]` for every listed artifact that exists in `run_dir`; an
-    artifact that is a folder (e.g. `examples`) contributes each file inside it."""
+    """Set `record["artifacts_sha256"]` for every listed artifact that exists in `run_dir`."""
+    record[CHECKSUMS_KEY] = artifact_checksums(run_dir, record)
+
+
+def artifact_checksums(run_dir: Path, record: dict) -> dict[str, str]:
+    """{relative path: sha256} of every listed artifact that exists in `run_dir`; an artifact that
+    is a folder (e.g. `examples`) contributes each file inside it."""
     run_dir = Path(run_dir)
     sums = {}
     for rel in artifact_paths(record):
@@ -60,7 +65,7 @@ def record_checksums(run_dir: Path, record: dict) -> None:
         elif path.is_dir():
             for inner in sorted(p for p in path.rglob("*") if p.is_file()):
                 sums[inner.relative_to(run_dir).as_posix()] = sha256_hex(inner)
-    record[CHECKSUMS_KEY] = sums
+    return sums
 
 
 @dataclass

@@ -1,17 +1,16 @@
 """Sums over a run record's emissions phases (`record["emissions"]["phases"]`).
 
 Shared by the sweep table (each configuration's fit cost) and the card (the shared cost of a
-sweep, the selected configuration's own cost). Pure: a typed `Emissions` in, a `PhaseCost` out
-(`sum_cost` does the arithmetic on the phases' JSON); a record without phases (1.0, or the task
-API failed) gives None everywhere.
+sweep, the selected configuration's own cost). Pure: typed `Phase`s in, a typed `PhaseCost` out; a
+record without phases (1.0, or the task API failed) gives None everywhere.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from .model.emissions import Emissions, Phase
-from .model.sweep import PhaseCost
+from .model.emissions import Emissions, Phase, PhaseCost
+from .typed import field_names
 
 # The standard phase kinds, in the order a training run meets them, with their card label.
 PHASE_KINDS = {
@@ -28,31 +27,29 @@ PHASE_KINDS = {
     "inference_cost": "inference cost measurement",
     "other": "other work (set-up, model building, saving)",
 }
-COST_KEYS = ("duration_s", "energy_kwh", "cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh", "emissions_kg")
+# The figures a cost adds up over its phases: what a Phase and a PhaseCost share but the mean powers
+# (derived: energy / duration), e.g. ("duration_s", "energy_kwh", "emissions_kg", "cpu_energy_kwh", ...).
+COST_KEYS = tuple(n for n in field_names(PhaseCost) if n in field_names(Phase) and not n.endswith("_power_w"))
 # Kinds that measure the finished model rather than train it.
 MEASUREMENT_KINDS = ("efficiency", "inference_cost")
 # Kinds every configuration of a sweep runs, so that configurations compare like with like on them.
 CONFIGURATION_KINDS = ("fit", "evaluation", "examples")
 
 
-def sum_cost(phases: Iterable[dict]) -> dict | None:
-    """Summed duration, energies and emissions, with mean powers (energy / duration); None for no phase.
-
-    A GPU figure is None when no phase tracked a GPU.
-    """
+def sum_cost(phases: Iterable[Phase]) -> PhaseCost | None:
+    """Summed duration, energies and emissions, with mean powers (energy / duration) and the number of
+    phases; None for no phase. A GPU figure is None when no phase tracked a GPU."""
     phases = list(phases)
     if not phases:
         return None
-    total = {key: sum(p.get(key) or 0.0 for p in phases) for key in COST_KEYS}
-    gpu = any(p.get("gpu_energy_kwh") is not None for p in phases)
-    if not gpu:
+    total = {key: sum(getattr(p, key) or 0.0 for p in phases) for key in COST_KEYS}
+    if not any(p.gpu_energy_kwh is not None for p in phases):
         total["gpu_energy_kwh"] = None
     seconds = total["duration_s"]
     for part in ("cpu", "gpu", "ram"):
         energy = total[f"{part}_energy_kwh"]
         total[f"{part}_power_w"] = energy * 3.6e6 / seconds if energy is not None and seconds > 0 else None
-    total["phases"] = len(phases)
-    return total
+    return PhaseCost.build(**total, phases=len(phases))
 
 
 def phases_of(emissions: Emissions | None) -> list[Phase] | None:
@@ -60,16 +57,10 @@ def phases_of(emissions: Emissions | None) -> list[Phase] | None:
     return (emissions.phases if emissions is not None else None) or None
 
 
-def cost_of(phases: Iterable[Phase]) -> PhaseCost | None:
-    """`sum_cost` of phases, as a PhaseCost (its JSON holds every key `sum_cost` gives); None for none."""
-    total = sum_cost(p.to_dict() for p in phases)
-    return None if total is None else PhaseCost.from_dict(total)
-
-
 def cost_where(emissions: Emissions | None, keep: Callable[[Phase], bool]) -> PhaseCost | None:
     """The cost of the phases for which `keep(phase)` is true (None without phases)."""
     phases = phases_of(emissions)
-    return None if phases is None else cost_of(p for p in phases if keep(p))
+    return None if phases is None else sum_cost(p for p in phases if keep(p))
 
 
 def fit_cost(emissions: Emissions | None, run_id: str) -> PhaseCost | None:
@@ -100,5 +91,5 @@ def shared_cost(emissions: Emissions | None) -> PhaseCost | None:
     """Phases no single configuration owns (data scan, feature extraction, other work): the sum the
     record holds (`emissions.shared_cost`), else the sum of those phases."""
     if emissions is not None and emissions.shared_cost:
-        return PhaseCost.from_dict(emissions.shared_cost)
+        return emissions.shared_cost
     return cost_where(emissions, lambda p: p.run_id is None)

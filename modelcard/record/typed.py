@@ -154,3 +154,55 @@ def to_dict(section: Section) -> dict[str, Any]:
             out[key] = _dump(value)
     out.update({k: _dump(v) for k, v in section._extra.items()})
     return out
+
+
+def load_field(cls: type, name: str, value: Any) -> Any:
+    """`value` for field `name` of section `cls`: typed where the field names a `Section` and the
+    value is (or holds) its JSON, else as it is, e.g. `load_field(RunRecord, "data", {...})` -> Data."""
+    hints = dict((f.name, tp) for f, tp in public_fields(cls))
+    return _load(*section_in(hints[name]), value) if name in hints else value
+
+
+def _written(section: Section) -> frozenset[str]:
+    """The JSON keys of the fields `to_dict` writes now (unknown keys left out)."""
+    present = section._present
+    keys = set()
+    for f, _ in public_fields(type(section)):
+        key, value, default = json_key(f), getattr(section, f.name), _default(f)
+        if present is not None and key in present:
+            keys.add(key)
+        elif default is dataclasses.MISSING and (present is None or value is not None):
+            keys.add(key)
+        elif default is not dataclasses.MISSING and value != default:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def with_fields(section: S, **values: Any) -> S:
+    """A copy of `section` with fields set (JSON values typed at the door, `load_field`), each
+    written by `to_dict` from now on (None included, as `"key": null`); a name no field has is kept
+    as an unknown key (`_extra`), e.g. `with_fields(record, status="complete")`."""
+    names = {f.name: json_key(f) for f, _ in public_fields(type(section))}
+    known = {k: load_field(type(section), k, v) for k, v in values.items() if k in names}
+    extra = {**section._extra, **{k: v for k, v in values.items() if k not in names}}
+    present = _written(section) | {names[k] for k in known}
+    return dataclasses.replace(section, **known, _present=present, _extra=extra)
+
+
+def without(section: S, name: str) -> S:
+    """A copy of `section` with field `name` back at its default and left out of the JSON (an unknown
+    key: dropped), e.g. `without(artifacts, "label_issues")`."""
+    fields = {f.name: f for f, _ in public_fields(type(section))}
+    extra = {k: v for k, v in section._extra.items() if k != name}
+    if name not in fields:
+        return dataclasses.replace(section, _extra=extra)
+    default = _default(fields[name])
+    present = _written(section) - {json_key(fields[name])}
+    return dataclasses.replace(section, **{name: None if default is dataclasses.MISSING else default},
+                               _present=present, _extra=extra)
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The names of a section's fields, in declaration order, e.g. `field_names(Latency)` ->
+    ("median", "p95", "n_runs"): where code needs a section's keys, it reads them here."""
+    return tuple(f.name for f, _ in public_fields(cls))

@@ -1,30 +1,29 @@
 """Collectors: measured facts about a training run that are not about accuracy.
 
-* `collect_hardware()` -> `record["hardware"]` (CPU, memory, GPUs TensorFlow can use).
-* `EmissionsCollector` -> `record["emissions"]` (codecarbon, offline; estimates say so), with
+Each returns the record's typed section (`modelcard.record.model`), whose fields are its keys:
+* `collect_hardware()` -> `Hardware` (CPU, memory, GPUs TensorFlow can use).
+* `EmissionsCollector` -> `Emissions` (codecarbon, offline; estimates say so), with
   the cost of each phase: wrap a stage in `with emissions_phase("kind", subject, run_id):`;
   `emissions_section` turns the tracker's final figures into that section.
 * `measure_latency`, `peak_rss_mb`, `Throughput`, `file_size_bytes`, `efficiency_section`
-  -> `record["efficiency"]`.
+  -> `Efficiency`.
 
 Every collector call in a run goes through `guarded(...)`: a failing collector leaves its
 field null and a "<what> not measured: <why>" warning, and the run completes.
 
 Training-side only: TensorFlow and codecarbon are imported lazily, inside the functions that
-need them, so importing this package stays cheap. Key lists: docs/run-record.md.
+need them, so importing this package stays cheap. Fields documented in docs/run-record.md.
 """
 
-from .efficiency import (EFFICIENCY_KEYS, Throughput, efficiency_section, file_size_bytes,
-                         measure_latency, peak_rss_mb)
+from .efficiency import Throughput, efficiency_section, file_size_bytes, measure_latency, peak_rss_mb
 from .emissions import (DEFAULT_COUNTRY_ISO_CODE, EmissionsCollector, check_country_iso_code,
                         collectors_enabled, emissions_phase)
-from .emissions_section import EMISSIONS_KEYS
 from .guard import guarded
-from .hardware import HARDWARE_KEYS, collect_hardware
+from .hardware import collect_hardware
 
 __all__ = [
-    "EFFICIENCY_KEYS", "Throughput", "efficiency_section", "file_size_bytes", "measure_latency",
-    "peak_rss_mb", "DEFAULT_COUNTRY_ISO_CODE", "EMISSIONS_KEYS", "EmissionsCollector",
-    "check_country_iso_code", "collectors_enabled", "emissions_phase", "HARDWARE_KEYS",
+    "Throughput", "efficiency_section", "file_size_bytes", "measure_latency",
+    "peak_rss_mb", "DEFAULT_COUNTRY_ISO_CODE", "EmissionsCollector",
+    "check_country_iso_code", "collectors_enabled", "emissions_phase",
     "collect_hardware", "guarded",
 ]

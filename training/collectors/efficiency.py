@@ -14,15 +14,14 @@ import resource
 import statistics
 import sys
 import time
+import typing
 from typing import Any, Callable
 
-EFFICIENCY_KEYS = ("train_images_per_s", "extract_images_per_s", "predict_images_per_s",
-                   "latency_ms_per_image", "peak_rss_mb", "model_file_bytes", "batch_size",
-                   "input_size", "latency_ms_batch1", "throughput_images_per_s_batch32",
-                   "weights_bytes_in_memory", "total_params", "trainable_params", "measured_on_run")
-_INTEGER_KEYS = frozenset({"model_file_bytes", "batch_size", "input_size", "weights_bytes_in_memory",
-                           "total_params", "trainable_params"})
-_LATENCY_KEYS = ("median", "p95", "n_runs")
+from modelcard.record.model import Efficiency, Latency
+from modelcard.record.typed import field_names, public_fields
+
+#: What this collector measures: every `Efficiency` field but `shared` (written when a sweep ends).
+MEASURED = tuple(name for name in field_names(Efficiency) if name != "shared")
 LATENCY_RUNS = 50  # timed batch-1 calls after warm-up: enough for a stable median and p95
 THROUGHPUT_BATCH = 32
 
@@ -110,10 +109,10 @@ def measure_latency(predict_fn: Callable[[Any], Any], batch: Any, *, repeats: in
     }
 
 
-def latency_entry(latency: dict) -> dict:
-    """`efficiency.latency_ms_batch1` from `measure_latency`'s result: `{median, p95, n_runs}`."""
-    return {"median": latency["latency_ms_per_image"], "p95": latency["latency_ms_p95"],
-            "n_runs": latency["repeats"]}
+def latency_entry(latency: dict) -> Latency:
+    """`efficiency.latency_ms_batch1` from `measure_latency`'s result: median, p95, n_runs."""
+    return Latency.build(median=latency["latency_ms_per_image"], p95=latency["latency_ms_p95"],
+                         n_runs=latency["repeats"])
 
 
 def peak_rss_mb() -> float:
@@ -129,6 +128,11 @@ def file_size_bytes(path: str | os.PathLike | None) -> int | None:
     return os.path.getsize(path)
 
 
+def _integer(cls: type, name: str) -> bool:
+    """True when field `name` of section `cls` holds an int (e.g. `batch_size`), not a float."""
+    return int in typing.get_args(dict((f.name, tp) for f, tp in public_fields(cls))[name])
+
+
 def _clean_number(value: Any, integer: bool = False) -> float | int | None:
     if value is None:
         return None
@@ -138,26 +142,31 @@ def _clean_number(value: Any, integer: bool = False) -> float | int | None:
     return int(value) if integer else value
 
 
-def efficiency_section(**measurements: Any) -> dict:
-    """`record["efficiency"]` with every key present: null where nothing was measured.
+def _clean_latency(value: Latency | dict) -> Latency:
+    value = value.to_dict() if isinstance(value, Latency) else value
+    return Latency.build(**{k: _clean_number(value.get(k), integer=_integer(Latency, k)) for k in field_names(Latency)})
 
-    Keyword names are the record's keys (`EFFICIENCY_KEYS`); an unknown name is a
-    programming error (TypeError). NaN or infinite values become None: the record has no NaN.
+
+def efficiency_section(**measurements: Any) -> Efficiency:
+    """`record["efficiency"]` with every measured field written: null where nothing was measured.
+
+    Keyword names are the fields of `Efficiency` (`MEASURED`); an unknown name is a programming
+    error (TypeError). NaN or infinite values become None: the record has no NaN.
     """
-    unknown = sorted(set(measurements) - set(EFFICIENCY_KEYS))
+    unknown = sorted(set(measurements) - set(MEASURED))
     if unknown:
-        raise TypeError(f"efficiency_section() got unknown keys {unknown}; expected {EFFICIENCY_KEYS}")
-    section = {}
-    for key in EFFICIENCY_KEYS:
+        raise TypeError(f"efficiency_section() got unknown keys {unknown}; expected {MEASURED}")
+    values = {}
+    for key in MEASURED:
         value = measurements.get(key)
         if key == "latency_ms_batch1" and value is not None:
-            value = {k: _clean_number(value.get(k), integer=k == "n_runs") for k in _LATENCY_KEYS}
+            value = _clean_latency(value)
         elif key == "measured_on_run":
             value = None if value is None else str(value)
         else:
-            value = _clean_number(value, integer=key in _INTEGER_KEYS)
-        section[key] = value
-    return section
+            value = _clean_number(value, integer=_integer(Efficiency, key))
+        values[key] = value
+    return Efficiency.build(**values)
 
 
 def weights_bytes(model: Any) -> int:

@@ -39,7 +39,7 @@ thread that drives the run (the machine's energy is measured, not a thread's: wo
 starts on other threads is counted in the phase that is open meanwhile). Time outside every
 phase is the phase `other`, so the phases add up to the whole run: the totals of
 `result()` ARE the sums of `result()["phases"]`. The handle a phase yields holds the cost of
-that one block (`handle.cost`, a `PhaseCost`) once it ends: the inference cost uses it.
+that one block (`handle.cost`, a `PhaseTally`) once it ends: the inference cost uses it.
 
 How: codecarbon's own task API (`start_task`/`stop_task`) on the one tracker, with a task
 always open (the named phase, or `other`). Measured here (codecarbon 3.3.2): the task deltas
@@ -62,9 +62,10 @@ import time
 from contextlib import contextmanager
 
 from modelcard.errors import UserError
+from modelcard.record.model import Emissions
 
 from .emissions_section import codecarbon_tool, emissions_section
-from .phases import OTHER, PhaseCost, PhaseKey, check_kind
+from .phases import OTHER, PhaseKey, PhaseTally, check_kind
 from .power_sources import describe_power_sources
 
 DEFAULT_COUNTRY_ISO_CODE = "USA"
@@ -116,7 +117,7 @@ class PhaseHandle:
 
     def __init__(self, key: PhaseKey):
         self.key = key
-        self.cost = PhaseCost()
+        self.cost = PhaseTally()
         self.measured = False  # True once the block ended with every task measured
 
 
@@ -157,7 +158,7 @@ class EmissionsCollector:
         self._owns_slot = False
         self._done = False
         self._result: dict | None = None
-        self._costs: dict[PhaseKey, PhaseCost] = {}
+        self._costs: dict[PhaseKey, PhaseTally] = {}
         self._stack: list[PhaseHandle] = []  # open phases, innermost last
         self._task_key: PhaseKey | None = None  # the phase the open codecarbon task belongs to
         self._tasks_failed: str | None = None
@@ -215,7 +216,7 @@ class EmissionsCollector:
                 data = self._tracker.stop_task()
                 if data is None:
                     raise RuntimeError("stop_task returned nothing")
-                self._costs.setdefault(self._task_key, PhaseCost()).add_task(data)
+                self._costs.setdefault(self._task_key, PhaseTally()).add_task(data)
                 if self._stack and self._stack[-1].key == self._task_key:
                     self._stack[-1].cost.add_task(data)
                 self._task_key = None
@@ -302,7 +303,7 @@ class EmissionsCollector:
                 with _active_lock:
                     _active = self._owns_slot = False
 
-    def result(self) -> dict | None:
+    def result(self) -> Emissions | None:
         """`record["emissions"]` after the block, or None when nothing was measured."""
         if not self._done:
             raise RuntimeError("EmissionsCollector.result() is only available after the with-block")

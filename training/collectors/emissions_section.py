@@ -10,13 +10,11 @@ from __future__ import annotations
 import math
 from importlib import metadata
 
-from .phases import PhaseCost, PhaseKey, phase_entry, total_cost
-from .power_sources import PowerSources
+from modelcard.record.model import Emissions, PhaseCost, PowerMeasured
+from modelcard.record.typed import as_section
 
-EMISSIONS_KEYS = ("emissions_kg", "emissions_rate_kg_per_s", "energy_kwh", "cpu_energy_kwh",
-                  "ram_energy_kwh", "gpu_energy_kwh", "cpu_power_w", "ram_power_w", "gpu_power_w",
-                  "duration_s", "country_iso_code", "region", "cloud_provider", "cloud_region",
-                  "measured", "power_measured", "method", "tool", "phases")
+from .phases import PhaseKey, PhaseTally, phase_entry, total_cost
+from .power_sources import PowerSources
 
 
 def codecarbon_tool() -> str:
@@ -61,8 +59,18 @@ def describe_method(data, sources: PowerSources, tool: str, measure_power_secs: 
             f"RAM power {sources.ram}; GPU power {gpu}; energy = power x time; {grid}.")
 
 
+def _whole_run(data, gpu: bool, duration_s: float | None) -> PhaseCost:
+    """The tracker's whole-run figures over `duration_s` (default: its own duration)."""
+    duration = _number(duration_s) if duration_s is not None else _number(data.duration)
+    return PhaseCost(energy_kwh=_number(data.energy_consumed), cpu_energy_kwh=_number(data.cpu_energy),
+                     ram_energy_kwh=_number(data.ram_energy), gpu_energy_kwh=_number(data.gpu_energy) if gpu else None,
+                     cpu_power_w=_number(data.cpu_power), ram_power_w=_number(data.ram_power),
+                     gpu_power_w=_number(data.gpu_power) if gpu else None,
+                     emissions_kg=_number(data.emissions), duration_s=duration)
+
+
 def emissions_section(data, sources: PowerSources, tool: str, measure_power_secs: float,
-                      phases: dict[PhaseKey, PhaseCost] | None = None, duration_s: float | None = None) -> dict:
+                      phases: dict[PhaseKey, PhaseTally] | None = None, duration_s: float | None = None) -> Emissions:
     """`record["emissions"]` from codecarbon's final `EmissionsData` and the power sources.
 
     With `phases`, the figures are their sums (mean powers = energy / duration) and `phases`
@@ -71,35 +79,28 @@ def emissions_section(data, sources: PowerSources, tool: str, measure_power_secs
     """
     power_measured = sources.power_measured()
     if phases:
-        total = total_cost(phases.values()).figures(sources.gpu is not None)
+        total = total_cost(phases.values()).cost(sources.gpu is not None)
     else:
-        duration = _number(duration_s) if duration_s is not None else _number(data.duration)
-        total = {"energy_kwh": _number(data.energy_consumed), "cpu_energy_kwh": _number(data.cpu_energy),
-                 "ram_energy_kwh": _number(data.ram_energy),
-                 "gpu_energy_kwh": _number(data.gpu_energy) if sources.gpu else None,
-                 "cpu_power_w": _number(data.cpu_power), "ram_power_w": _number(data.ram_power),
-                 "gpu_power_w": _number(data.gpu_power) if sources.gpu else None,
-                 "emissions_kg": _number(data.emissions), "duration_s": duration}
-    emissions, duration = total["emissions_kg"], total["duration_s"]
-    return {
-        "emissions_kg": emissions,
-        "emissions_rate_kg_per_s": emissions / duration if emissions is not None and duration else None,
-        "energy_kwh": total["energy_kwh"],
-        "cpu_energy_kwh": total["cpu_energy_kwh"],
-        "ram_energy_kwh": total["ram_energy_kwh"],
-        "gpu_energy_kwh": total["gpu_energy_kwh"],
-        "cpu_power_w": total["cpu_power_w"],
-        "ram_power_w": total["ram_power_w"],
-        "gpu_power_w": total["gpu_power_w"],
-        "duration_s": duration,
-        "power_measured": power_measured,
-        "phases": ([phase_entry(key, cost, power_measured) for key, cost in phases.items()]
-                   if phases else None),
-        "country_iso_code": _text(data.country_iso_code),
-        "region": _text(data.region),
-        "cloud_provider": _text(data.cloud_provider),
-        "cloud_region": _text(data.cloud_region),
-        "measured": sources.measured,
-        "method": describe_method(data, sources, tool, measure_power_secs),
-        "tool": tool,
-    }
+        total = _whole_run(data, bool(sources.gpu), duration_s)
+    emissions, duration = total.emissions_kg, total.duration_s
+    return Emissions.build(
+        emissions_kg=emissions,
+        emissions_rate_kg_per_s=emissions / duration if emissions is not None and duration else None,
+        energy_kwh=total.energy_kwh,
+        cpu_energy_kwh=total.cpu_energy_kwh,
+        ram_energy_kwh=total.ram_energy_kwh,
+        gpu_energy_kwh=total.gpu_energy_kwh,
+        cpu_power_w=total.cpu_power_w,
+        ram_power_w=total.ram_power_w,
+        gpu_power_w=total.gpu_power_w,
+        duration_s=duration,
+        power_measured=as_section(PowerMeasured, power_measured),
+        phases=[phase_entry(key, tally, power_measured) for key, tally in phases.items()] if phases else None,
+        country_iso_code=_text(data.country_iso_code),
+        region=_text(data.region),
+        cloud_provider=_text(data.cloud_provider),
+        cloud_region=_text(data.cloud_region),
+        measured=sources.measured,
+        method=describe_method(data, sources, tool, measure_power_secs),
+        tool=tool,
+    )

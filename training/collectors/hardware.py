@@ -14,8 +14,7 @@ from pathlib import Path
 
 import psutil
 
-HARDWARE_KEYS = ("cpu_model", "cpu_count", "cpu_threads", "memory_gb", "gpu_models",
-                 "gpu_count", "accelerator", "platform", "tf_devices")
+from modelcard.record.model import Hardware
 
 # /proc/cpuinfo fields that name the processor: x86 first, then ARM/RISC-V spellings.
 _CPUINFO_MODEL_FIELDS = ("model name", "Model", "Hardware", "cpu model", "uarch")
@@ -96,21 +95,21 @@ def tensorflow_devices() -> tuple[list[str], list[str]]:
     return devices, gpu_names
 
 
-def collect_hardware() -> dict:
+def collect_hardware() -> Hardware:
     """`record["hardware"]`: CPU, memory, the GPUs TensorFlow can use, and the platform.
 
     `cpu_count` is the machine's logical CPU count (`os.cpu_count()`), `cpu_threads` those
     this process may use; `memory_gb` is total RAM in GiB (2**30 bytes), to 0.01.
     """
     tf_devices, gpu_models = tensorflow_devices()
-    return {
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "cpu_threads": usable_cpu_threads(),
-        "memory_gb": round(psutil.virtual_memory().total / 2**30, 2),
-        "gpu_models": gpu_models,
-        "gpu_count": len(gpu_models),
-        "accelerator": "gpu" if gpu_models else "cpu",
-        "platform": platform.platform(),
-        "tf_devices": tf_devices,
-    }
+    return Hardware.build(
+        cpu_model=cpu_model(),
+        cpu_count=os.cpu_count(),
+        cpu_threads=usable_cpu_threads(),
+        memory_gb=round(psutil.virtual_memory().total / 2**30, 2),
+        gpu_models=gpu_models,
+        gpu_count=len(gpu_models),
+        accelerator="gpu" if gpu_models else "cpu",
+        platform=platform.platform(),
+        tf_devices=tf_devices,
+    )

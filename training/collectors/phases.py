@@ -2,8 +2,9 @@
 
 A phase is one kind of work (`kind`), optionally about one thing (`subject`: a split, an
 evaluation set, a batch size) and for one sweep member (`run_id`). The emissions collector
-(`emissions.py`) feeds every codecarbon task delta into the `PhaseCost` of the phase that was
-running; this module only adds them up and turns them into record entries. No codecarbon here.
+(`emissions.py`) feeds every codecarbon task delta into the `PhaseTally` of the phase that was
+running; this module only adds them up and turns them into the record's `PhaseCost` and `Phase`.
+No codecarbon here.
 
 Mean power of a phase is its energy divided by its duration: codecarbon's own per-task power
 fields are running averages since the tracker started, not the task's, so they are not used.
@@ -14,12 +15,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from modelcard.record.phase_costs import PHASE_KINDS  # noqa: F401  (the standard kinds, re-exported)
+from modelcard.record.model import Phase, PhaseCost, PowerMeasured
+from modelcard.record.phase_costs import COST_KEYS, PHASE_KINDS  # noqa: F401  (the standard kinds, re-exported)
+from modelcard.record.typed import as_section, field_names
 
 OTHER = "other"
-PHASE_KEYS = ("kind", "subject", "run_id", "duration_s", "energy_kwh", "cpu_energy_kwh", "gpu_energy_kwh",
-              "ram_energy_kwh", "cpu_power_w", "gpu_power_w", "ram_power_w", "emissions_kg", "power_measured")
-_SUMMED = ("duration_s", "energy_kwh", "cpu_energy_kwh", "gpu_energy_kwh", "ram_energy_kwh", "emissions_kg")
+#: The figures a phase entry holds: the fields `Phase` shares with `PhaseCost`.
+PHASE_FIGURES = tuple(name for name in field_names(Phase) if name in field_names(PhaseCost))
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,9 @@ def _finite(value) -> float:
 
 
 @dataclass
-class PhaseCost:
-    """Summed duration, energy and emissions of one phase (all its codecarbon tasks)."""
+class PhaseTally:
+    """The running sums of one phase's codecarbon tasks (duration, energies, emissions); `cost()` is
+    the record's `PhaseCost` of them."""
 
     duration_s: float = 0.0
     energy_kwh: float = 0.0
@@ -61,8 +64,8 @@ class PhaseCost:
         self.emissions_kg += _finite(data.emissions)
         self.tasks += 1
 
-    def add(self, other: "PhaseCost") -> None:
-        for name in _SUMMED:
+    def add(self, other: "PhaseTally") -> None:
+        for name in COST_KEYS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.tasks += other.tasks
 
@@ -70,32 +73,34 @@ class PhaseCost:
         """Mean power over the phase (energy / duration), None for a phase of no duration."""
         return energy_kwh * 3.6e6 / self.duration_s if self.duration_s > 0 else None
 
-    def figures(self, gpu_tracked: bool) -> dict:
+    def cost(self, gpu_tracked: bool) -> PhaseCost:
         """Duration, energies, mean powers and emissions (GPU figures None when no GPU was tracked)."""
-        return {
-            "duration_s": self.duration_s,
-            "energy_kwh": self.energy_kwh,
-            "cpu_energy_kwh": self.cpu_energy_kwh,
-            "gpu_energy_kwh": self.gpu_energy_kwh if gpu_tracked else None,
-            "ram_energy_kwh": self.ram_energy_kwh,
-            "cpu_power_w": self.mean_power_w(self.cpu_energy_kwh),
-            "gpu_power_w": self.mean_power_w(self.gpu_energy_kwh) if gpu_tracked else None,
-            "ram_power_w": self.mean_power_w(self.ram_energy_kwh),
-            "emissions_kg": self.emissions_kg,
-        }
+        return PhaseCost(
+            duration_s=self.duration_s,
+            energy_kwh=self.energy_kwh,
+            cpu_energy_kwh=self.cpu_energy_kwh,
+            gpu_energy_kwh=self.gpu_energy_kwh if gpu_tracked else None,
+            ram_energy_kwh=self.ram_energy_kwh,
+            cpu_power_w=self.mean_power_w(self.cpu_energy_kwh),
+            gpu_power_w=self.mean_power_w(self.gpu_energy_kwh) if gpu_tracked else None,
+            ram_power_w=self.mean_power_w(self.ram_energy_kwh),
+            emissions_kg=self.emissions_kg,
+        )
 
 
-def phase_entry(key: PhaseKey, cost: PhaseCost, power_measured: dict) -> dict:
-    """One `emissions.phases[]` entry (keys: `PHASE_KEYS`)."""
-    return {"kind": key.kind, "subject": key.subject, "run_id": key.run_id,
-            **cost.figures(power_measured.get("gpu") is not None), "power_measured": dict(power_measured)}
+def phase_entry(key: PhaseKey, tally: PhaseTally, power_measured: dict) -> Phase:
+    """One `emissions.phases[]` entry: the phase, its figures (`PHASE_FIGURES`) and where its powers came from."""
+    cost = tally.cost(power_measured.get("gpu") is not None)
+    return Phase.build(kind=key.kind, subject=key.subject, run_id=key.run_id,
+                       **{name: getattr(cost, name) for name in PHASE_FIGURES},
+                       power_measured=as_section(PowerMeasured, dict(power_measured)))
 
 
-def total_cost(costs) -> PhaseCost:
-    """The sum of several phase costs."""
-    total = PhaseCost()
-    for cost in costs:
-        total.add(cost)
+def total_cost(tallies) -> PhaseTally:
+    """The sum of several phase tallies."""
+    total = PhaseTally()
+    for tally in tallies:
+        total.add(tally)
     return total
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from modelcard.errors import UserError
 from modelcard.record import Predictions, open_run
-from modelcard.record.typed import dump
+from modelcard.record.typed import with_fields
 from modelcard.ingest.shard_files import FORMATS, write_shard
 from modelcard.ingest.shards import Shard
 
@@ -123,7 +123,7 @@ def evaluate_data_card(label_issues: bool) -> Stage:
         """The data card of the evaluated set (collected here: evaluate has no training data)."""
         with emissions_phase("data_card"):
             collector = DataCardCollector({MAIN_SET: ctx.sets[MAIN_SET].samples}, ctx.class_names,
-                                          dump(ctx.writer.view().data.duplicates), created_by="evaluate",
+                                          ctx.writer.view().data.duplicates, created_by="evaluate",
                                           label_issues=label_issues)
             collector.collect()
             return post_fit.data_card_sections(collector, ctx)
@@ -148,7 +148,7 @@ def emissions_stage(emissions: EmissionsCollector) -> Stage:
         if emissions.warning:
             ctx.writer.warn(emissions.warning)
         ctx.measured["predict_images_per_s"] = ctx.n_predicted / ctx.predict_s if ctx.predict_s > 0 else None
-        return {"emissions": None if result is None else {**result, "inference": inference_section(ctx.inference, result)}}
+        return {"emissions": None if result is None else with_fields(result, inference=inference_section(ctx.inference, result))}
 
     return emissions_section
 

@@ -22,7 +22,8 @@ from modelcard.analysis.crossval import DEFAULT_K, HEAD_METHOD, TooSmall, cross_
 from modelcard.errors import UserError
 from modelcard.record import RunWriter
 from modelcard.record.predictions import read_predictions
-from modelcard.record.typed import dump
+from modelcard.record.model import Duplicates
+from modelcard.record.typed import as_section, dump
 
 from ..progress import log
 from .composition import composition
@@ -41,13 +42,14 @@ def thumb_name(relpath: str) -> str:
 class DataCardCollector:
     """The data card of one dataset, shared by every run (sweep member) made from it."""
 
-    def __init__(self, splits: dict[str, Sequence], class_names: Sequence[str], duplicates: dict | None, *,
+    def __init__(self, splits: dict[str, Sequence], class_names: Sequence[str], duplicates: Duplicates | dict | None, *,
                  created_by: str, label_issues: bool = True, k: int = DEFAULT_K, seed: int = 0):
         self.splits = {name: list(samples) for name, samples in splits.items()}
         self.class_names = list(class_names)
-        self.duplicates = duplicates or {}
-        # the guard's confirmed near duplicates (a 1.0-style pair without `confirmed` was grouped, so it counts)
-        self.near_pairs = [p for p in self.duplicates.get("near_pairs") or [] if p.get("confirmed", True)]
+        # `data.duplicates` (its JSON typed at the door, for older callers); the guard's confirmed near
+        # duplicates (a 1.0-style pair without `confirmed` was grouped, so it counts)
+        self.duplicates = as_section(Duplicates, duplicates or {})
+        self.near_pairs = [p for p in self.duplicates.near_pairs or [] if p.counts_as_confirmed()]
         self.label_issues_on, self.k, self.seed = label_issues, k, seed
         self.section: dict = {"collected_by": created_by, "errors": []}
         self.images: DecodedImages | None = None
@@ -82,7 +84,7 @@ class DataCardCollector:
         self.wanted.update(group[0] for group in self.section["exact_duplicates"])
         self._guard("cleanvision", self._quality)
         pairs = self.near_pairs[:MAX_NEAR_PAIRS_SHOWN]
-        self.wanted.update(f for p in pairs for f in (p["a"], p["b"]))
+        self.wanted.update(f for p in pairs for f in (p.a, p.b))
         self.images.release()  # training needs the memory; thumbnails decode their few images again
 
     def _quality(self) -> None:
@@ -90,7 +92,7 @@ class DataCardCollector:
         quality = quality_section(self.images, lab, order)
         quality["duplicates"] = compare_duplicates(lab, order, self.images, self.exact,
                                                    self.near_pairs,
-                                                   self.duplicates.get("near_threshold"))
+                                                   self.duplicates.near_threshold)
         self.section["quality"] = quality
         self.wanted.update(x["path"] for rows in quality["examples"].values() for x in rows)
 

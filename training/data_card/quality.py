@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from modelcard.record.model import NearPair
+
 from .images import DecodedImages
 
 ISSUE_TYPES = ("dark", "light", "blurry", "low_information", "odd_aspect_ratio", "odd_size", "grayscale")
@@ -81,7 +83,7 @@ def _sets(lab, order: list[int], images: DecodedImages, issue: str) -> list[list
 
 
 def compare_duplicates(lab, order: list[int], images: DecodedImages, exact_groups: list[list[str]],
-                       near_pairs: list[dict], near_threshold) -> dict:
+                       near_pairs: list[NearPair], near_threshold) -> dict:
     """cleanvision's duplicate sets next to the leakage guard's, and why they differ where they do.
 
     `exact_groups` are the guard's byte-identical files; `near_pairs` the record's
@@ -103,7 +105,7 @@ def compare_duplicates(lab, order: list[int], images: DecodedImages, exact_group
         for other in group[1:]:
             union(group[0], other)
     for pair in near_pairs:
-        union(pair["a"], pair["b"])
+        union(pair.a, pair.b)
     cv_exact, cv_near = _sets(lab, order, images, "exact_duplicates"), _sets(lab, order, images, "near_duplicates")
     only_cleanvision = []
     for kind, sets in (("exact", cv_exact), ("near", cv_near)):
@@ -117,12 +119,12 @@ def compare_duplicates(lab, order: list[int], images: DecodedImages, exact_group
     cv_parent = {f: tuple(s) for s in cv_exact + cv_near for f in s}
     only_guard = []
     for pair in near_pairs:
-        found = cv_parent.get(pair["a"]) is not None and cv_parent.get(pair["a"]) == cv_parent.get(pair["b"])
+        found = cv_parent.get(pair.a) is not None and cv_parent.get(pair.a) == cv_parent.get(pair.b)
         if not found:
             why = ("a mirrored or flipped copy: cleanvision does not compare mirrored images"
-                   if pair.get("kind") in ("mirror", "flip") else
-                   f"pHash distance {pair.get('distance')}: cleanvision's near duplicates need identical pHashes")
-            only_guard.append({"kind": "near", "files": [pair["a"], pair["b"]], "why": why})
+                   if pair.kind in ("mirror", "flip") else
+                   f"pHash distance {pair.distance}: cleanvision's near duplicates need identical pHashes")
+            only_guard.append({"kind": "near", "files": [pair.a, pair.b], "why": why})
     for group in exact_groups:
         if len({cv_parent.get(f) for f in group}) > 1 or cv_parent.get(group[0]) is None:
             only_guard.append({"kind": "exact", "files": list(group),

@@ -21,6 +21,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from modelcard.record.model import Emissions, Inference, InferenceCost
+from modelcard.record.phase_costs import MEASUREMENT_KINDS
+from modelcard.record.typed import with_fields
+
 from ..collectors import emissions_phase
 from ..collectors.emissions import measuring
 from ..collectors.efficiency import (LATENCY_RUNS, THROUGHPUT_BATCH, latency_entry, materialize,
@@ -72,10 +76,10 @@ def _per_1000(value: float, n: int) -> float:
 
 
 def measure_inference_cost(predict: Callable, batch: np.ndarray, n_predictions: int,
-                           run_id: str | None = None) -> dict | None:
-    """`{batch_32: {...}, batch_1: {...}}`, each `{kwh_per_1000, kg_per_1000, n_predictions,
-    duration_s, measured}`; None when `n_predictions` is 0 or no emissions collector is
-    measuring (the loops would time nothing worth their cost)."""
+                           run_id: str | None = None) -> Inference | None:
+    """`Inference` with `batch_32` and `batch_1`, each an `InferenceCost` (kwh_per_1000, kg_per_1000,
+    n_predictions, duration_s, measured); None when `n_predictions` is 0 or no emissions collector
+    is measuring (the loops would time nothing worth their cost)."""
     if n_predictions <= 0 or not measuring():
         return None
     materialize(predict(batch))  # warm: tracing is not inference cost
@@ -91,44 +95,41 @@ def measure_inference_cost(predict: Callable, batch: np.ndarray, n_predictions: 
             duration = time.perf_counter() - started
         done = calls * size
         cost = phase.cost if phase.measured else None
-        out[f"batch_{size}"] = {
-            "n_predictions": done, "duration_s": duration,
-            "kwh_per_1000": _per_1000(cost.energy_kwh, done) if cost else None,
-            "kg_per_1000": _per_1000(cost.emissions_kg, done) if cost else None,
-            "measured": bool(cost),
-        }
-    return out
+        out[f"batch_{size}"] = InferenceCost.build(
+            n_predictions=done, duration_s=duration,
+            kwh_per_1000=_per_1000(cost.energy_kwh, done) if cost else None,
+            kg_per_1000=_per_1000(cost.emissions_kg, done) if cost else None,
+            measured=bool(cost))
+    return Inference.build(**out)
 
 
-def breakeven_predictions(training_kg: float | None, inference: dict | None) -> dict | None:
+def breakeven_predictions(training_kg: float | None, inference: Inference | None) -> dict | None:
     """`{batch_32: n, batch_1: n}`: predictions whose emissions equal `training_kg`."""
     if not inference or not training_kg:
         return None
     out = {}
-    for key, entry in sorted(inference.items()):
-        if not key.startswith("batch_"):
+    for key in sorted(f"batch_{size}" for size in INFERENCE_BATCHES):
+        entry = getattr(inference, key)
+        if entry is None:
             continue
-        per_1000 = entry.get("kg_per_1000")
+        per_1000 = entry.kg_per_1000
         out[key] = int(round(training_kg / per_1000 * 1000)) if per_1000 else None
     return out
 
 
-def training_kg(emissions: dict | None) -> float | None:
+def training_kg(emissions: Emissions | None) -> float | None:
     """What training cost, from `record["emissions"]`: every phase except the measurements of
-    the finished model (efficiency, inference cost); the whole-run total without phases."""
+    the finished model (`MEASUREMENT_KINDS`: efficiency, inference cost); the whole-run total without phases."""
     if not emissions:
         return None
-    phases = emissions.get("phases")
-    if not phases:
-        return emissions.get("emissions_kg")
-    return sum(p["emissions_kg"] or 0.0 for p in phases if p["kind"] not in ("efficiency", "inference_cost"))
+    if not emissions.phases:
+        return emissions.emissions_kg
+    return sum(p.emissions_kg or 0.0 for p in emissions.phases if p.kind not in MEASUREMENT_KINDS)
 
 
-def inference_section(measured: dict | None, emissions: dict | None) -> dict | None:
+def inference_section(measured: Inference | None, emissions: Emissions | None) -> Inference | None:
     """`record["emissions"]["inference"]`: the per-batch figures plus the break-even counts."""
     if not measured:
         return None
     basis = training_kg(emissions)
-    return {**measured, "training_emissions_kg": basis, "breakeven_predictions": breakeven_predictions(basis, measured)}
-
-
+    return with_fields(measured, training_emissions_kg=basis, breakeven_predictions=breakeven_predictions(basis, measured))

@@ -23,13 +23,16 @@ from typing import Iterator
 import numpy as np
 
 from modelcard.errors import UserError
+from modelcard.record.model import Emissions, Hardware
+from modelcard.record.phase_costs import COST_KEYS
+from modelcard.record.typed import with_fields
 
 from ..distributed import cluster as clusters
 from ..distributed.strategy import active_cluster, active_strategy, make_strategy
 from ..model.features import FeatureKey, extract, split_features
 from ..progress import log
 
-ENERGY_KEYS = ("energy_kwh", "cpu_energy_kwh", "ram_energy_kwh", "gpu_energy_kwh", "emissions_kg", "duration_s")
+ENERGY_KEYS = COST_KEYS  # the figures each worker reports: duration, energies, emissions
 
 
 @contextlib.contextmanager
@@ -72,21 +75,21 @@ def shared_split_features(key: FeatureKey, extractor, paths: list[str], input_si
                           all_agree=agree)
 
 
-def cluster_hardware(hardware: dict | None) -> dict | None:
+def cluster_hardware(hardware: Hardware | None) -> Hardware | None:
     """The chief's hardware, plus `workers` (the number of workers) on a cluster."""
     cluster = active_cluster()
     if cluster is None or hardware is None:
         return hardware
-    return {**hardware, "workers": cluster.size}
+    return with_fields(hardware, workers=cluster.size)
 
 
-def _row(result: dict | None) -> np.ndarray:
+def _row(result: Emissions | None) -> np.ndarray:
     """[measured, figures...] of one worker (NaN for a figure it has not)."""
     if result is None:
         row = np.full(1 + len(ENERGY_KEYS), np.nan)
         row[0] = 0.0
         return row
-    values = [result.get(k) for k in ENERGY_KEYS]
+    values = [getattr(result, k) for k in ENERGY_KEYS]
     return np.asarray([1.0, *(np.nan if v is None else float(v) for v in values)], dtype=np.float64)
 
 
@@ -109,7 +112,7 @@ def summarize(rows: np.ndarray) -> dict:
     return {"workers": len(workers), "workers_measured": len(measured), **sums, "per_worker": workers}
 
 
-def cluster_emissions(result: dict | None) -> dict | None:
+def cluster_emissions(result: Emissions | None) -> Emissions | None:
     """The chief's `emissions` with `cluster` added (on a cluster; unchanged without one).
 
     Every worker must call it (it all-gathers each worker's figures). `cluster.per_worker` says
@@ -126,4 +129,4 @@ def cluster_emissions(result: dict | None) -> dict | None:
         section = summarize(np.stack([_row(result)] + [_row(None)] * (cluster.size - 1)))
     if result is None:
         return None
-    return {**result, "cluster": section}
+    return with_fields(result, cluster=section)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from modelcard.errors import UserError
 from modelcard.record import RunWriter
 from modelcard.record.measured import MODEL_MEASURED, PROCESS_WIDE, SWEEP
-from modelcard.record.model import Efficiency
+from modelcard.record.model import Efficiency, Member
 
 from ..config import SWEEPABLE, TrainConfig, coerce
 
@@ -84,14 +84,14 @@ class SelectionRule:
         return -max(scored)[1] if scored else None
 
 
-def selection_facts(rule: SelectionRule, table: list[dict]) -> dict:
+def selection_facts(rule: SelectionRule, table: list[Member]) -> dict:
     """What the record keeps about the choice besides the rule (record 1.2): how a tie is broken
     and which members tie with the chosen one on the selection metric, e.g.
     {"tie_break": "first in the sweep's order", "tied_run_ids": ["...-11c318", "...-9a29a4"]}
     (the chosen member first; empty when no other member has the same value)."""
-    values = [row.get(rule.metric) for row in table]
+    values = [getattr(row, rule.metric, None) for row in table]
     index = rule.choose(values)
-    tied = [] if index is None else [row["run_id"] for row in table if row.get(rule.metric) == values[index]]
+    tied = [] if index is None else [row.run_id for row, value in zip(table, values) if value == values[index]]
     return {"tie_break": TIE_BREAK, "tied_run_ids": tied if len(tied) > 1 else []}
 
 

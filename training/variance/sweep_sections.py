@@ -15,25 +15,24 @@ from . import sweep as sweeps
 def record_emissions(members: list[Member], emissions) -> None:
     """The whole sweep's emissions, phase by phase, in every member; its inference cost in the
     members that measured one. Without phases (task API failed) the old whole-sweep warning."""
-    from modelcard.record.model import Emissions
     from modelcard.record.phase_costs import shared_cost
-    from modelcard.record.typed import dump
+    from modelcard.record.typed import with_fields
 
     from ..measure.model_cost import inference_section
 
     result = cluster_emissions(emissions.result())  # a cluster: every worker's energy
-    shared = None if result is None else dump(shared_cost(Emissions.from_dict(result)))
+    shared = None if result is None else shared_cost(result)
 
     @stage(fills=("emissions",))
     def sweep_emissions(ctx: MemberContext) -> dict:
         if emissions.warning:
             ctx.writer.warn(emissions.warning)
-        if result is not None and not result.get("phases") and len(members) > 1:
+        if result is not None and not result.phases and len(members) > 1:
             ctx.writer.warn(f"emissions cover the whole sweep of {len(members)} configurations "
                             "(shared data loading and feature extraction included)")
-        return {"emissions": None if result is None else {
-            **result, "inference": inference_section(ctx.inference, result), "shared_cost": shared,
-            "scope": "sweep" if len(members) > 1 else "run"}}
+        return {"emissions": None if result is None else with_fields(
+            result, inference=inference_section(ctx.inference, result), shared_cost=shared,
+            scope="sweep" if len(members) > 1 else "run")}
 
     for member in members:
         run_stages((sweep_emissions,), member.ctx)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...record.model import Emissions, InferenceCost, Member, Phase, PhaseCost, RunRecord
-from ...record.phase_costs import PHASE_KINDS, cost_of, fit_cost, own_cost, phases_of, shared_cost
+from ...record.phase_costs import PHASE_KINDS, fit_cost, own_cost, phases_of, shared_cost, sum_cost
 
 @dataclass
 class CostRow:
@@ -108,7 +108,7 @@ def run_costs(record: RunRecord) -> RunCosts | None:
                                    n_predictions=int(v.n_predictions), duration_s=float(v.duration_s),
                                    breakeven_predictions=breakeven.get(f"batch_{size}"))
                       for size, v in _per_batch(inference)]
-    return RunCosts(phases=rows, total=_row("whole run", cost_of(phases or [])), inference=inference_rows,
+    return RunCosts(phases=rows, total=_row("whole run", sum_cost(phases or [])), inference=inference_rows,
                     training_emissions_kg=inference.training_emissions_kg if inference is not None else None,
                     estimated=estimated(em))
 
@@ -127,5 +127,5 @@ def sweep_cost(record: RunRecord, members: list[Member]) -> SweepCost | None:
         shared=shared, shared_total=_row("shared cost", shared_cost(em)),
         selected_fit=_row("selected configuration: fit", fit_cost(em, selected)) if selected else None,
         selected_own=_row("selected configuration: all its phases", own_cost(em, selected)) if selected else None,
-        selected_run_id=selected, total=_row("whole sweep", cost_of(phases)), n_configurations=len(members),
+        selected_run_id=selected, total=_row("whole sweep", sum_cost(phases)), n_configurations=len(members),
         estimated=estimated(em))

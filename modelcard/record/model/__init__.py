@@ -9,7 +9,8 @@ docs/run-record.md, "Typed model".
 from .data import Data, Duplicates, EvalSetSummary, IgnoredFiles, NearPair, SkippedFile, SplitBalance, SplitSummary
 from .datacard import Composition, DataCardMeasurements, LabelIssues, Quality
 from .efficiency import Efficiency, Hardware, Latency
-from .emissions import ClusterEmissions, Emissions, Inference, InferenceCost, Phase, PowerMeasured, WorkerMeasured
+from .emissions import (ClusterEmissions, Emissions, Inference, InferenceCost, Phase, PhaseCost, PowerMeasured,
+                        WorkerMeasured)
 from .evaluation import (Bootstrap, Calibration, ClassResult, Confusion, ConfusionMatrix, Evaluation,
                          Intervals, Slice, SliceGroup)
 from .examples import ConfusedPair, ExampleItem, Examples, GradCam
@@ -18,7 +19,7 @@ from .network import Head, Model, Weights
 from .provenance import Artifacts, Provenance, RunError
 from .robustness import CorruptedResult, Robustness
 from .run import RunRecord, migrate
-from .sweep import Member, PhaseCost, Sweep
+from .sweep import Member, Sweep
 from .training import Distribution, EarlyStopping, Training
 from .variance import AccuracyInterval, CrossValidation, CvClassResult, SeedResult, Seeds, Spread
 

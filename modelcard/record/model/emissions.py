@@ -1,4 +1,4 @@
-"""The `emissions` section (codecarbon collector): totals, power sources, phases, inference cost."""
+"""The `emissions` section (codecarbon collector): totals, power sources, phases and their summed cost, inference cost."""
 
 from __future__ import annotations
 
@@ -29,6 +29,27 @@ class Phase(Section):
     gpu_power_w: float | None = None  # e.g. None
     ram_power_w: float | None = None  # e.g. 19.98
     power_measured: PowerMeasured | None = None  # where each power came from
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhaseCost(Section):
+    """The cost of some phases summed (`phase_costs.sum_cost`): a member's `fit_cost` / `own_cost`
+    keeps a few of its figures, `emissions.shared_cost` all of them."""
+
+    duration_s: float | None = None  # e.g. 1.023
+    energy_kwh: float | None = None  # e.g. 6.19e-06
+    emissions_kg: float | None = None  # e.g. 2.29e-06
+    cpu_power_w: float | None = None  # fit_cost only, e.g. 1.78
+    ram_power_w: float | None = None  # fit_cost only, e.g. 19.99
+    gpu_power_w: float | None = None  # fit_cost only, e.g. None
+    cpu_energy_kwh: float | None = None  # shared_cost only, e.g. 8.18e-07
+    gpu_energy_kwh: float | None = None  # shared_cost only; None when no phase tracked a GPU, e.g. None
+    ram_energy_kwh: float | None = None  # shared_cost only, e.g. 3.89e-06
+    phases: int | None = None  # phases summed, shared_cost only, e.g. 3
+
+    def only(self, *names: str) -> PhaseCost:
+        """The same cost whose JSON holds just `names`, e.g. `cost.only("duration_s", "energy_kwh")`."""
+        return PhaseCost.build(**{name: getattr(self, name) for name in names})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,7 +109,7 @@ class Emissions(Section):
     tool: str | None = None  # e.g. "codecarbon 3.3.2"
     power_measured: PowerMeasured | None = None  # where each power came from (1.1)
     phases: list[Phase] | None = None  # one per phase of the run (1.1); None when the task API failed
-    shared_cost: dict | None = None  # phases no configuration owns, summed (1.1), e.g. {"duration_s": 20.75, ...}
+    shared_cost: PhaseCost | None = None  # phases no configuration owns, summed (1.1), e.g. PhaseCost(duration_s=20.75, ...)
     scope: str | None = None  # "run" or "sweep": whose totals these are (1.2), e.g. "sweep"
     inference: Inference | None = None  # energy per 1,000 predictions (1.1)
     cluster: ClusterEmissions | None = None  # every worker's energy on a multi-worker cluster (1.2)

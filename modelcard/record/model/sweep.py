@@ -5,17 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..typed import Section
+from .emissions import PhaseCost
 from .metric import Metric
-
-
-@dataclass(frozen=True, kw_only=True)
-class PhaseCost(Section):
-    duration_s: float | None = None  # e.g. 1.023
-    energy_kwh: float | None = None  # e.g. 6.19e-06
-    emissions_kg: float | None = None  # e.g. 2.29e-06
-    cpu_power_w: float | None = None  # fit_cost only, e.g. 1.78
-    ram_power_w: float | None = None  # fit_cost only, e.g. 19.99
-    gpu_power_w: float | None = None  # fit_cost only, e.g. None
 
 
 @dataclass(frozen=True, kw_only=True)
