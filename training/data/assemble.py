@@ -20,7 +20,8 @@ from modelcard.errors import UserError
 from modelcard.record.model import IgnoredFiles
 
 from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample, SkippedFile
-from .phash import HASH_NAME, NEAR_THRESHOLD, NearMatch, near_duplicates
+from .near_index import near_duplicates
+from .phash import HASH_NAME, NEAR_THRESHOLD, NearMatch
 from .scan import Inspected
 from .similarity import CONFIRM_THRESHOLD, MAX_DIFFERENCE, METHOD as CONFIRM_METHOD, confirmed, difference, similarity
 from ..progress import log
