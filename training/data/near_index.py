@@ -5,11 +5,11 @@ popcounts per variant: seconds at 10,000 images, most of an hour at 100,000.
 
 Technique (exact, the block-permutation tables of Manku, Jain and Das Sarma, "Detecting
 near-duplicates for web crawling", WWW 2007; pigeonhole as in multi-index hashing): split the 64
-bits into `m` = threshold + `EXACT_BANDS` bands. Two hashes within Hamming distance `threshold`
-differ in at most `threshold` bands, so they agree exactly on at least `EXACT_BANDS` of them. One
-table per choice of `EXACT_BANDS` bands (84 tables of about 21 bits at threshold 6) keys every
+bits into `m` = threshold + e bands (e = `exact_bands(threshold)`). Two hashes within Hamming distance `threshold`
+differ in at most `threshold` bands, so they agree exactly on at least e of them. One
+table per choice of e bands (84 tables of about 21 bits at threshold 6) keys every
 plain hash by those bits; each variant hash (identical, mirror, flip) looks up its own key in
-each table (a sort and a binary search). Every pair found is then verified on the full 64 bits,
+each table (a counter per key, or a sort and a binary search). Every pair found is then verified on the full 64 bits,
 both directions and all three variants, exactly as the exhaustive search computes them, so the
 result (pairs, kinds, distances, order, ties at the threshold) is the same.
 
