@@ -17,7 +17,8 @@ from skimage import data as skdata
 
 from modelcard.errors import UserError
 from training.data import resolve_source
-from training.data.phash import near_duplicates, phash_variants
+from training.data.near_index import near_duplicates
+from training.data.phash import phash_variants
 from training.data.similarity import CONFIRM_THRESHOLD, MAX_DIFFERENCE, confirmed, difference, similarity, thumbnail
 
 from tests.test_data_folder import pattern

@@ -20,11 +20,13 @@ from modelcard.errors import UserError
 from modelcard.record.model import IgnoredFiles
 
 from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample, SkippedFile
-from .phash import HASH_NAME, NEAR_THRESHOLD, NearMatch, near_duplicates
+from .near_index import near_duplicates
+from .phash import HASH_NAME, NEAR_THRESHOLD, NearMatch
 from .scan import Inspected
 from .similarity import CONFIRM_THRESHOLD, MAX_DIFFERENCE, METHOD as CONFIRM_METHOD, confirmed, difference, similarity
 from ..progress import log
-from .split import BALANCE_TOLERANCE, SPLITS, UnionFind, UnsplittableClass, balance_warnings, split_deviation, stratified_group_split
+from .split import (BALANCE_POINTS, BALANCE_TOLERANCE, SPLITS, UnionFind, UnsplittableClass, balance_line, balance_warnings,
+                    moved_classes, split_deviation, stratified_group_split)
 
 #: `--near-duplicates` values: group confirmed near duplicates (default), only report them, or skip the search.
 NEAR_MODES = ("group", "report", "off")
@@ -121,23 +123,40 @@ def _split(ok: list[Inspected], labels: list[int], group_ids: list[int], exact_i
         ) from None
 
 
+@dataclass(frozen=True)
+class Balance:
+    """How far duplicate grouping moved each class off a plain stratified split, and what the run says about it."""
+
+    deviation: dict[str, dict[str, int]]  # class -> split -> images minus the stratified target
+    moved: list[str]  # the classes warned about (`split.moved_classes`)
+    warnings: list[str]  # one per moved class, for the run record and the card
+
+
+def balance(labels: list[int], assignment: list[str], class_names: list[str], fractions: dict[str, float]) -> Balance:
+    """The split's `Balance`; prints one terminal line for all its warnings (`split.balance_line`)."""
+    deviation = split_deviation(labels, assignment, class_names, fractions)
+    counts = {name: dict.fromkeys(SPLITS, 0) for name in class_names}
+    for split, y in zip(assignment, labels):
+        counts[class_names[y]][split] += 1
+    moved = moved_classes(deviation, {name: sum(c.values()) for name, c in counts.items()})
+    warnings = balance_warnings(deviation, counts)
+    if line := balance_line(warnings, moved):
+        log(f"warning: {line}")
+    return Balance(deviation, moved, warnings)
+
+
 def _assign_splits(ok: list[Inspected], labels: list[int], group_ids: list[int], exact: UnionFind,
-                   class_names: list[str], plan: SplitPlan) -> tuple[list[str], dict[str, dict[str, int]] | None, list[str]]:
-    """(split of each image, the split's deviation from the fractions, its balance warnings): a
-    stratified group split, or the predefined one (checked for train/test copies; no deviation)."""
-    deviation, warnings = None, []
+                   class_names: list[str], plan: SplitPlan) -> tuple[list[str], Balance | None]:
+    """(split of each image, how far it moved classes off their fractions): a stratified group
+    split, or the predefined one (checked for train/test copies; no balance)."""
+    found = None
     if plan.predefined is None:
         assignment = _split(ok, labels, group_ids, exact.groups(), class_names, plan)
-        deviation = split_deviation(labels, assignment, class_names, plan.fractions)
-        counts = {name: {s: sum(1 for a, y in zip(assignment, labels) if a == s and y == k) for s in SPLITS}
-                  for k, name in enumerate(class_names)}
-        warnings = balance_warnings(deviation, counts)
-        for warning in warnings:
-            log(f"warning: {warning}")
+        found = balance(labels, assignment, class_names, plan.fractions)
     else:
         assignment = [plan.predefined[i.candidate.relpath] for i in ok]
         _check_no_train_test_copies(ok, assignment)
-    return assignment, deviation, warnings
+    return assignment, found
 
 
 def build_dataset(
@@ -164,7 +183,7 @@ def build_dataset(
                 groups.union(m.i, m.j)
     group_ids = groups.groups()
 
-    assignment, deviation, warnings = _assign_splits(ok, labels, group_ids, exact, class_names, plan)
+    assignment, found = _assign_splits(ok, labels, group_ids, exact, class_names, plan)
     splits: dict[str, list[Sample]] = {name: [] for name in plan.names}
     for item, label, group, split in zip(ok, labels, group_ids, assignment):
         c = item.candidate
@@ -190,7 +209,9 @@ def build_dataset(
         duplicates=DuplicateReport(exact_groups, exact_files, sorted(pairs, key=lambda p: (p.a, p.b)), NEAR_THRESHOLD, HASH_NAME,
                                    plan.near_duplicates, CONFIRM_METHOD, CONFIRM_THRESHOLD, MAX_DIFFERENCE),
         content_hash=content_hash([(i.candidate.class_name, i.candidate.relpath, i.sha256) for i in ok]),
-        split_deviation=deviation,
-        split_tolerance=None if deviation is None else BALANCE_TOLERANCE,
-        warnings=warnings,
+        split_deviation=None if found is None else found.deviation,
+        split_tolerance=None if found is None else BALANCE_TOLERANCE,
+        split_points=None if found is None else BALANCE_POINTS,
+        split_moved=[] if found is None else found.moved,
+        warnings=[] if found is None else found.warnings,
     )

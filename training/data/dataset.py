@@ -89,7 +89,9 @@ class Dataset:
     content_hash: str
     #: per class and split, images minus a plain stratified split's target (stratified splits only)
     split_deviation: dict[str, dict[str, int]] | None = None
-    split_tolerance: int | None = None
+    split_tolerance: int | None = None  # images a class may move before a warning (and more than split_points)
+    split_points: float | None = None  # percentage points of the class's images it may move before a warning
+    split_moved: list[str] = field(default_factory=list)  # the classes moved by more than both
     #: things the run's `warnings` must carry (a class moved off its stratified proportions)
     warnings: list[str] = field(default_factory=list)
 
@@ -120,7 +122,7 @@ class Dataset:
             "splits": {name: {"n": len(samples), "class_counts": self.class_counts(name)} for name, samples in self.splits.items()},
             "split_balance": None if self.split_deviation is None else
             {"deviation": {c: dict(d) for c, d in self.split_deviation.items()}, "tolerance": self.split_tolerance,
-             "warned": sorted(c for c, d in self.split_deviation.items() if max(map(abs, d.values())) > self.split_tolerance)},
+             "tolerance_points": self.split_points, "warned": sorted(self.split_moved)},
             "skipped_files": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "ignored_files": self.ignored.total,
             "ignored": self.ignored.to_dict(),

@@ -23,8 +23,11 @@ import numpy as np
 from modelcard.errors import UserError
 
 SPLITS = ("train", "val", "test")
-#: Images a class may be off a plain stratified split (per split) before the run warns.
+#: A class moved off a plain stratified split is warned about when, in some split, the move is
+#: more than `BALANCE_TOLERANCE` images and more than `BALANCE_POINTS` percentage points of the
+#: class's images: a fixed count of images alone would flag every class of a large data set.
 BALANCE_TOLERANCE = 3
+BALANCE_POINTS = 2.0
 
 
 class UnsplittableClass(UserError):
@@ -140,15 +143,35 @@ def split_deviation(labels: list[int], assignment: list[str], class_names: list[
     return out
 
 
+def moved_classes(deviation: dict[str, dict[str, int]], sizes: dict[str, int], tolerance: int = BALANCE_TOLERANCE,
+                  points: float = BALANCE_POINTS) -> list[str]:
+    """Classes (in `deviation` order) off a plain stratified split by more than `tolerance` images
+    and more than `points` percentage points of the class's `sizes` images, in some split."""
+    return [name for name, by_split in deviation.items()
+            if any(abs(d) > tolerance and 100 * abs(d) > points * sizes[name] for d in by_split.values())]
+
+
 def balance_warnings(deviation: dict[str, dict[str, int]], counts: dict[str, dict[str, int]],
-                     tolerance: int = BALANCE_TOLERANCE) -> list[str]:
-    """One warning per class that duplicate grouping moved by more than `tolerance` images in a split."""
+                     tolerance: int = BALANCE_TOLERANCE, points: float = BALANCE_POINTS) -> list[str]:
+    """One warning per class that duplicate grouping moved off its stratified split (`moved_classes`)."""
+    sizes = {name: sum(by_split.values()) for name, by_split in counts.items()}
     warnings = []
-    for name, by_split in deviation.items():
-        if max(abs(d) for d in by_split.values()) > tolerance:
-            shown = ", ".join(f"{split} {counts[name][split]} (stratified: {counts[name][split] - d})"
-                              for split, d in by_split.items())
-            warnings.append(f"duplicate grouping moved class '{name}' off a stratified split by more than {tolerance} "
-                            f"images: {shown}; its split proportions differ from the other classes' (check the "
-                            "near-duplicate pairs, or pass --near-duplicates report)")
+    for name in moved_classes(deviation, sizes, tolerance, points):
+        shown = ", ".join(f"{split} {counts[name][split]} (stratified: {counts[name][split] - d})"
+                          for split, d in deviation[name].items())
+        warnings.append(f"duplicate grouping moved class '{name}' off a stratified split by more than {tolerance} images "
+                        f"and {points:g} points of the class: {shown}; its split proportions differ from the other "
+                        "classes' (check the near-duplicate pairs, or pass --near-duplicates report)")
     return warnings
+
+
+def balance_line(warnings: list[str], moved: list[str], tolerance: int = BALANCE_TOLERANCE,
+                 points: float = BALANCE_POINTS) -> str | None:
+    """The one terminal line for the balance warnings: the warning itself when there is one, a
+    count when there are more (the run record and the card list each)."""
+    if len(warnings) <= 1:
+        return warnings[0] if warnings else None
+    named = ", ".join(f"'{name}'" for name in moved[:3])
+    return (f"duplicate grouping moved {len(moved)} classes off a stratified split by more than {tolerance} images "
+            f"and {points:g} points ({named}, ...); the run record and the card list each (check the "
+            "near-duplicate pairs, or pass --near-duplicates report)")
