@@ -5,6 +5,6 @@ command needs only inside the handler, so `modelcard --help` stays fast, and `tr
 `evaluate` (in `train.py`) import `training`, and with it TensorFlow, only when they run.
 """
 
-from . import build, check, diff, init, publish, record, runs, train
+from . import build, check, diff, init, publish, record, runs, sign, train, verify
 
-COMMANDS = (build, runs, record, diff, check, init, publish, train)
+COMMANDS = (build, runs, record, diff, check, init, publish, sign, verify, train)

@@ -44,9 +44,11 @@ def written_files(card, cards_dir: Path | None, run_id: str, inputs: dict | None
 
 
 def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | None = None,
-              policy: Path | None = None, with_coverage: bool = False, cards_dir: Path | None = None) -> CheckReport:
+              policy: Path | None = None, with_coverage: bool = False, cards_dir: Path | None = None,
+              attest: Path | None = None) -> CheckReport:
     """Check the card `build` would render for `run`: the policy's gates, completeness, the consistency of its
-    claims and of the files `build` wrote for it in `cards_dir`, coverage."""
+    claims and of the files `build` wrote for it in `cards_dir`, coverage; `attest`: also write the result there
+    as an in-toto statement (`check_attest.py`)."""
     from ..built_card import card_for_run, data_texts
     from ..check.report import CheckReport
     from ..consistency import check_ledger, check_outputs
@@ -66,6 +68,10 @@ def check_run(run: RunRef, *, card_info: Path | None = None, runs_dir: Path | No
     report.warnings = list(built.text_warnings)
     if with_coverage:
         report.coverage = built.coverage
+    if attest is not None:
+        from .check_attest import write_check_statement
+
+        write_check_statement(built, report, run, cards_dir, attest)
     return report
 
 
@@ -96,8 +102,8 @@ def run_command(args) -> int:
     from ..check.report import format_text
 
     if args.card:
-        if args.policy or args.coverage:
-            flag = "--policy" if args.policy else "--coverage"
+        if args.policy or args.coverage or args.attest:
+            flag = "--policy" if args.policy else "--coverage" if args.coverage else "--attest"
             raise UserError(f"{flag} needs the run record, which a Markdown card does not hold; use --run instead "
                             "of --card")
         report = check_markdown(Path(args.card))
@@ -106,7 +112,7 @@ def run_command(args) -> int:
         run = resolve_run(args.run or "latest", runs_dir)
         report = check_run(run, card_info=Path(args.card_info) if args.card_info else None, runs_dir=runs_dir,
                            policy=Path(args.policy) if args.policy else None, with_coverage=args.coverage,
-                           cards_dir=Path(args.cards))
+                           cards_dir=Path(args.cards), attest=Path(args.attest) if args.attest else None)
     if args.json:
         print(json.dumps(report.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
     else:
@@ -133,6 +139,9 @@ def register(sub) -> None:
                    help="folder where `build` wrote this run's card: its files are checked against the card's claims "
                         "(default: cards/; none there for this run: the claims alone are checked)")
     c.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    c.add_argument("--attest", default=None, metavar="FILE",
+                   help="also write the result as an in-toto Statement v1 (test-result predicate: each gate's value, "
+                        "interval, bound and outcome, the policy's sha256) about the model and the card files in --cards")
     c.add_argument("--card-info", default=None, metavar="YAML",
                    help="human-written card information (default: ./card.yaml when it exists)")
     add_runs_dir(c)

@@ -88,6 +88,11 @@ def train(config: TrainConfig, runs_dir: Path, command_line: list[str]) -> list[
                 data = load_data(config)
             paths = _train_sweep(config, runs_dir, command_line, rule, spec, grid, member_cfgs, specs, data, emissions,
                                  start)
+        if keep:  # the model's provenance statement beside each finished run that kept its model (issue 27)
+            from modelcard.evidence.provenance import write_provenance
+
+            for path in paths:
+                write_provenance(path)
         return paths if keep else []
 
 
