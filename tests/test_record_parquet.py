@@ -140,6 +140,15 @@ def test_a_y_prob_list_column_named_by_classes(tmp_path, capsys):
     _same_counts(whole, _record(capsys, tmp_path / "named.parquet", tmp_path / "runs-named"))
 
 
+def test_classes_pick_the_class_columns_of_a_wide_table(tmp_path, capsys):
+    frame = _frame().drop(columns=["setting"])
+    whole = _record(capsys, _write_csv(tmp_path / "all.csv", frame), tmp_path / "runs-csv")
+    extra = frame.assign(region="north", score=1.0)  # columns an engine keeps beside the probabilities
+    parts = _write_parts(tmp_path / "parts", extra)
+    _refused(capsys, tmp_path, parts, "'region'", "--classes")
+    _same_counts(whole, _record(capsys, parts, tmp_path / "runs-parts", "--classes", ",".join(CLASSES)))
+
+
 def test_slice_reads_the_parts_into_memory_as_the_csv(tmp_path, capsys):
     frame = _frame()
     whole = _record(capsys, _write_csv(tmp_path / "all.csv", frame), tmp_path / "runs-csv", "--slice", "setting")
@@ -188,6 +197,8 @@ def test_bad_wide_tables_are_refused_in_one_line(tmp_path, capsys):
     _refused(capsys, tmp_path, folder, "'img-0003'", "part-00000.parquet and part-00002.parquet")
     pd.concat([frame, frame.iloc[[5]]]).to_parquet(tmp_path / "twice.parquet")
     _refused(capsys, tmp_path, tmp_path / "twice.parquet", "'img-0005'", "twice in twice.parquet")
+    frame.assign(setting="indoor").to_parquet(tmp_path / "partitioned", partition_cols=["setting"])
+    _refused(capsys, tmp_path, tmp_path / "partitioned", "partition folders", "partitionBy")
     unlabelled = tmp_path / "no-label.parquet"
     frame.drop(columns=["label"]).to_parquet(unlabelled)
     _refused(capsys, tmp_path, unlabelled, "no `label` column")

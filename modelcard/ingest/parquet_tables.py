@@ -1,4 +1,4 @@
-"""Parquet predictions written by any engine (pandas, pyarrow, Spark, Dask, Polars), in row batches.
+"""Parquet predictions written by any engine (pandas, pyarrow, Spark, Dask), in row batches.
 
 A Parquet file's layout is told from its footer (its schema), never from its name:
 

@@ -119,6 +119,9 @@ def shard_paths(spec: Path | str) -> list[Path] | None:
         return [Path(text)] if Path(text).is_file() else _missing(text)
     else:
         return None
+    if not paths and Path(text).is_dir() and any(p.is_dir() and "=" in p.name for p in Path(text).iterdir()):
+        raise UserError(f"{text} holds partition folders (column=value/), which record does not read; write the "
+                        "Parquet without partitionBy / partition_cols, one folder of part files")
     if not paths:
         raise UserError(f"no .npz or .parquet shard files in {where}; write shards with evaluate --shard K/N "
                         "--shard-out, or Parquet with a label column from any engine")
