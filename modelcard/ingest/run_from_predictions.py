@@ -2,9 +2,10 @@
 
 `--predictions` is one CSV or `.npz` (read whole), or shards (`shard_files.py`): a folder or a
 glob of `.npz` shards (merged in memory, then exactly as one `.npz`) or of `.parquet` shards,
-or one `.parquet` file (streamed in row batches, `record_streamed.py`). Everything is parsed
-and analysed before the run folder is created, so a bad file or a bad set of shards leaves no
-trace in `runs/`.
+or one `.parquet` file (streamed in row batches, `streamed.py`). Parquet written by any engine
+in the CSV's layout or with a `y_prob` list column (`parquet_tables.py`) is streamed the same
+way, or read into memory when `--slice` needs every row. Everything is parsed and analysed
+before the run folder is created, so a bad file or a bad set of shards leaves no trace in `runs/`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from ..record import open_run
 from ..record.artifacts import sha256_hex
 from ..record.model import Data, DataCardMeasurements, Evaluation, SplitSummary
 from ..record.predictions import Predictions
-from .streamed import NOT_IN_MEMORY, stream_shards
-from .shard_files import merge_npz, read_npz_header, shard_paths, shard_set
+from .parquet_tables import SHARD, TableFile, load_tables, parquet_layout, table_set
+from .streamed import NOT_IN_MEMORY, stream_shards, stream_tables
+from .shard_files import batch_rows, merge_npz, read_npz_header, shard_paths, shard_set
 
 EVAL_SET = "test"
 
@@ -55,13 +57,29 @@ class Analysed:
     preds: Predictions | None  # None when streamed (rows never held at once)
 
 
+def _hash_of(files) -> str:
+    lines = "".join(f"{f.path.name} {sha256_hex(f.path)}\n" for f in files)
+    return "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
+
+
 def _shards_source(spec: Path, files) -> Source:
     kind = "Parquet" if files[0].path.suffix.lower() == ".parquet" else ".npz"
     folder = files[0].path.parent
-    lines = "".join(f"{f.path.name} {sha256_hex(f.path)}\n" for f in files)
     name = f"{len(files)} {kind} shard{'s' if len(files) > 1 else ''} in {folder.name or folder}"
     return Source(name=name, default_run=(Path(spec).name if Path(spec).is_dir() else folder.name) or "shards",
-                  content_hash="sha256:" + hashlib.sha256(lines.encode()).hexdigest(), n_shards=len(files))
+                  content_hash=_hash_of(files), n_shards=len(files))
+
+
+def _tables_source(spec: Path, files: list[TableFile]) -> Source:
+    """One Parquet file is named as a file; parts as "3 Parquet files in out" (hashed like shards)."""
+    spec = Path(spec)
+    if spec.is_file():
+        return Source(name=spec.name, default_run=spec.name.split(".")[0] or "predictions",
+                      content_hash=file_sha256(spec), n_shards=None)
+    folder = files[0].path.parent
+    name = f"{len(files)} Parquet file{'s' if len(files) > 1 else ''} in {folder.name or folder}"
+    return Source(name=name, default_run=(spec.name if spec.is_dir() else folder.name) or "predictions",
+                  content_hash=_hash_of(files), n_shards=len(files))
 
 
 def _evaluated(preds: Predictions, n_resamples: int, seed: int, source: str) -> Evaluation:
@@ -79,21 +97,26 @@ def analyse_predictions_file(predictions: Path, slices: Sequence[str] = (), *, n
 
 
 def analyse(predictions: Path, slices: Sequence[str] = (), *, normalize: bool = False, n_resamples: int = 1000,
-            seed: int = 0) -> Analysed:
-    """Read and evaluate what `--predictions` names (one file or a set of shards)."""
+            seed: int = 0, classes: Sequence[str] | None = None) -> Analysed:
+    """Read and evaluate what `--predictions` names (one file, a set of shards, or a Parquet table's parts);
+    `classes`: the class names `--classes` gives (Parquet only)."""
     paths = shard_paths(predictions)
     if paths is None:
-        path = Path(predictions)
-        if path.suffix.lower() == ".npz" and path.is_file() and read_npz_header(path).shard.count > 1:
-            raise UserError(f"{path.name} is shard {read_npz_header(path).shard} only; pass the folder holding "
-                            "all the shards with --predictions")
-        preds, evaluation = analyse_predictions_file(path, slices, normalize=normalize, n_resamples=n_resamples,
-                                                     seed=seed)
-        source = Source(name=path.name, default_run=path.stem, content_hash=file_sha256(path), n_shards=None)
-        return Analysed(source, list(preds.class_names), class_counts(preds.y_true, preds.class_names), evaluation, preds)
+        if classes:
+            raise UserError("--classes names the classes of Parquet predictions; a CSV names them in its header and "
+                            "an .npz in its class_names array")
+        return _analyse_file(Path(predictions), slices, normalize=normalize, n_resamples=n_resamples, seed=seed)
+    if all(p.suffix.lower() == ".parquet" for p in paths):
+        layout = parquet_layout(paths)
+        if layout != SHARD:
+            files = table_set(paths, layout, classes, slices)
+            return _analyse_tables(predictions, files, slices, normalize=normalize, n_resamples=n_resamples, seed=seed)
     files = shard_set(paths)
-    source = _shards_source(predictions, files)
     names = list(files[0].class_names)
+    if classes and list(classes) != names:
+        raise UserError(f"--classes {','.join(classes)} disagrees with the shards' classes {','.join(names)}; "
+                        "shards name their own classes, so leave --classes out")
+    source = _shards_source(predictions, files)
     if files[0].path.suffix.lower() == ".npz":
         preds = merge_npz(files, slices, normalize=normalize)
         evaluation = _evaluated(preds, n_resamples, seed, f"predictions: {source.name}")
@@ -102,9 +125,34 @@ def analyse(predictions: Path, slices: Sequence[str] = (), *, normalize: bool = 
         raise UserError("--slice needs every row in memory; Parquet predictions are streamed without attribute "
                         "columns (record .npz shards or a CSV to slice)")
     streamed = stream_shards(files, normalize=normalize, n_resamples=n_resamples, seed=seed)
+    return _streamed(source, names, streamed)
+
+
+def _analyse_file(path: Path, slices: Sequence[str], *, normalize: bool, n_resamples: int, seed: int) -> Analysed:
+    if path.suffix.lower() == ".npz" and path.is_file() and read_npz_header(path).shard.count > 1:
+        raise UserError(f"{path.name} is shard {read_npz_header(path).shard} only; pass the folder holding "
+                        "all the shards with --predictions")
+    preds, evaluation = analyse_predictions_file(path, slices, normalize=normalize, n_resamples=n_resamples, seed=seed)
+    source = Source(name=path.name, default_run=path.stem, content_hash=file_sha256(path), n_shards=None)
+    return Analysed(source, list(preds.class_names), class_counts(preds.y_true, preds.class_names), evaluation, preds)
+
+
+def _streamed(source: Source, names: list[str], streamed) -> Analysed:
     evaluation = replace(streamed.evaluation, source=f"predictions: {source.name} (streamed)")
     counts = {name: int(c) for name, c in zip(names, streamed.class_counts)}
     return Analysed(source, names, counts, evaluation, None)
+
+
+def _analyse_tables(spec: Path, files: list[TableFile], slices: Sequence[str], *, normalize: bool, n_resamples: int,
+                    seed: int) -> Analysed:
+    """A wide or list Parquet table in parts: streamed, or in memory when `--slice` needs every row."""
+    source = _tables_source(spec, files)
+    names = list(files[0].class_names)
+    if not slices:
+        return _streamed(source, names, stream_tables(files, normalize=normalize, n_resamples=n_resamples, seed=seed))
+    preds = load_tables(files, slices, normalize=normalize, batch_rows=batch_rows(len(names)))
+    evaluation = _evaluated(preds, n_resamples, seed, f"predictions: {source.name}")
+    return Analysed(source, names, class_counts(preds.y_true, names), evaluation, preds)
 
 
 def _label_issues(analysed: Analysed, wanted: bool):
@@ -121,15 +169,18 @@ def _label_issues(analysed: Analysed, wanted: bool):
 
 def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = None,
                        slices: Sequence[str] = (), normalize: bool = False, n_resamples: int = 1000,
-                       seed: int = 0, command_line: list[str] | None = None, label_issues: bool = True) -> Path:
+                       seed: int = 0, command_line: list[str] | None = None, label_issues: bool = True,
+                       classes: Sequence[str] | None = None) -> Path:
     """Validate `predictions`, analyse them, and write a `complete` run; returns its folder."""
-    analysed = analyse(predictions, slices, normalize=normalize, n_resamples=n_resamples, seed=seed)
+    analysed = analyse(predictions, slices, normalize=normalize, n_resamples=n_resamples, seed=seed, classes=classes)
     issues = _label_issues(analysed, label_issues)
     source = analysed.source
     config = {"predictions": str(predictions), "slices": list(slices), "normalize": normalize,
               "n_resamples": n_resamples, "seed": seed, "label_issues": "cleanlab" if label_issues else "none"}
     if source.n_shards is not None:
         config["shards"] = source.n_shards
+    if classes:
+        config["classes"] = list(classes)
     with open_run(runs_dir, name or source.default_run, "record", command_line=command_line, config=config) as run:
         run.set(data=Data.build(
             source=f"predictions:{source.name}",

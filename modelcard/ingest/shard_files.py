@@ -110,18 +110,28 @@ def shard_paths(spec: Path | str) -> list[Path] | None:
     for a single `.csv`/`.npz`, which `record` reads as before."""
     text = str(spec)
     if any(c in text for c in "*?["):
-        paths = [Path(p) for p in sorted(glob.glob(text)) if Path(p).suffix.lower() in FORMATS]
+        paths = [Path(p) for p in sorted(glob.glob(text)) if _is_part(Path(p))]
         where = f"the pattern {text}"
     elif Path(text).is_dir():
-        paths = sorted(p for p in Path(text).iterdir() if p.is_file() and p.suffix.lower() in FORMATS)
+        paths = sorted(p for p in Path(text).iterdir() if _is_part(p))
         where = f"the folder {text}"
     elif Path(text).suffix.lower() == ".parquet":
         return [Path(text)] if Path(text).is_file() else _missing(text)
     else:
         return None
+    if not paths and Path(text).is_dir() and any(p.is_dir() and "=" in p.name for p in Path(text).iterdir()):
+        raise UserError(f"{text} holds partition folders (column=value/), which record does not read; write the "
+                        "Parquet without partitionBy / partition_cols, one folder of part files")
     if not paths:
-        raise UserError(f"no .npz or .parquet shard files in {where}; write them with evaluate --shard K/N --shard-out")
+        raise UserError(f"no .npz or .parquet shard files in {where}; write shards with evaluate --shard K/N "
+                        "--shard-out, or Parquet with a label column from any engine")
     return paths
+
+
+def _is_part(path: Path) -> bool:
+    """A predictions file of a folder or glob: `.npz` or `.parquet`, not hidden or `_`-marked (Spark's
+    `_SUCCESS`, `.part-*.crc`, Dask's `_metadata` are skipped, as Spark and Hive skip them)."""
+    return path.is_file() and path.suffix.lower() in FORMATS and not path.name.startswith(("_", "."))
 
 
 def _missing(text: str):
