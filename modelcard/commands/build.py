@@ -39,6 +39,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..record import resolve_run, resolve_runs_dir
+    from ..record.liveness import liveness
     from ..render.build import build_cards
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
@@ -47,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"unknown --format {','.join(unknown) or '(empty)'}; choose from {','.join(FORMATS)}")
     runs_dir = resolve_runs_dir(args.runs_dir)
     run = resolve_run(args.run, runs_dir)
+    shown = liveness(run.model, run.path)
+    if shown.gone:  # the record is read as it is: it still says `running`
+        print(f"warning: run {run.run_id} is {shown.status}: {shown.reason}; its record still says `running`, so "
+              "the card shows an unfinished run", file=sys.stderr)
     compare = [resolve_run(ref, runs_dir) for ref in args.compare]
     result = build_cards(run, Path(args.out), card_info=Path(args.card_info) if args.card_info else None,
                          formats=formats, templates_dir=Path(args.templates) if args.templates else None,

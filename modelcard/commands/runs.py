@@ -25,14 +25,19 @@ def _headline(record):
 
 def run(args: argparse.Namespace) -> int:
     from ..record import list_runs, resolve_runs_dir
+    from ..record.liveness import liveness
     from ..record.typed import dump
 
     runs_dir = resolve_runs_dir(args.runs_dir)
     runs, bad = list_runs(runs_dir)
-    rows = [{"run_id": r.run_id, "status": r.model.status, "name": r.model.name,
-             "started_at": r.model.provenance.started_at, "created_by": r.model.created_by,
-             "sweep_id": r.model.sweep.sweep_id if r.model.sweep else None,
-             "test_accuracy": _headline(r.model), "path": str(r.path)} for r in runs]
+    rows = []
+    for r in runs:  # reading never rewrites a record: a run whose process died keeps `running` in run.json
+        shown = liveness(r.model, r.path)
+        rows.append({"run_id": r.run_id, "status": shown.status, "recorded_status": r.model.status,
+                     "status_reason": shown.reason, "name": r.model.name,
+                     "started_at": r.model.provenance.started_at, "created_by": r.model.created_by,
+                     "sweep_id": r.model.sweep.sweep_id if r.model.sweep else None,
+                     "test_accuracy": _headline(r.model), "path": str(r.path)})
     if args.json:
         print(json.dumps({"runs_dir": str(runs_dir), "runs": dump(rows),
                           "invalid": [{"path": str(p), "error": e} for p, e in bad]}, indent=2, sort_keys=True))

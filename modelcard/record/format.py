@@ -19,10 +19,10 @@ from pathlib import Path
 
 from .. import __version__
 
-SCHEMA_VERSION = "1.3"
-#: Every version this modelcard reads. 1.1, 1.2 and 1.3 only add optional fields, so older records
-#: read unchanged; readers must treat every 1.1, 1.2 and 1.3 addition as possibly absent.
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
+SCHEMA_VERSION = "1.4"
+#: Every version this modelcard reads. 1.1 to 1.4 only add optional fields, so older records
+#: read unchanged; readers must treat every 1.1 to 1.4 addition as possibly absent.
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4")
 RUN_JSON = "run.json"
 PREDICTIONS_DIR = "predictions"
 HISTORY_CSV = "history.csv"

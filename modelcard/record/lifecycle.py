@@ -21,6 +21,7 @@ from ..errors import UserError
 from .artifacts import artifact_checksums
 from .model import Evaluation, RunError, RunRecord
 from .typed import Section, as_section, with_fields, without
+from .liveness import Heartbeat, this_process
 from .format import HISTORY_CSV, PREDICTIONS_DIR, RUN_JSON, RunStart, new_record, utc_now
 from .predictions import Predictions, write_predictions
 from .store import create_run_dir, write_record
@@ -49,7 +50,7 @@ class RunWriter:
     validates and persists it."""
 
     path: Path  # the run folder, e.g. runs/20261203T141342Z-5a32bf
-    record: RunRecord  # the live record, e.g. RunRecord(schema_version="1.3", status="running", ...)
+    record: RunRecord  # the live record, e.g. RunRecord(schema_version="1.4", status="running", ...)
     start: RunStart | None = None  # when the run began; None: no `provenance.duration_s` is written
 
     @property
@@ -150,17 +151,19 @@ def open_run(runs_dir: Path, name: str, created_by: str, *, command_line: list[s
     run_id, run_dir = create_run_dir(runs_dir)
     record = new_record(run_id, name, created_by, command_line=command_line, config=config, start=start)
     writer = RunWriter(run_dir, RunRecord.of(record), start)
+    writer.set(provenance=with_fields(writer.record.provenance, process=this_process()))
     writer.save()
+    heartbeat = Heartbeat(run_dir).start()  # a reader tells a run killed with SIGKILL by it (liveness.py)
     try:
         yield writer
     except KeyboardInterrupt:
-        _finish(writer, "interrupted", KeyboardInterrupt("interrupted by the user (Ctrl-C)"))
+        _finish(writer, "interrupted", KeyboardInterrupt("interrupted by the user (Ctrl-C)"), heartbeat)
         raise
     except BaseException as exc:
-        _finish(writer, "failed", exc)
+        _finish(writer, "failed", exc, heartbeat)
         raise
     else:
-        _finish(writer, "complete", None)
+        _finish(writer, "complete", None, heartbeat)
 
 
 @contextlib.contextmanager
@@ -177,9 +180,12 @@ def _ignoring_ctrl_c() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _finish(writer: RunWriter, status: str, exc: BaseException | None) -> None:
+def _finish(writer: RunWriter, status: str, exc: BaseException | None, heartbeat: Heartbeat) -> None:
     with _ignoring_ctrl_c():
-        _write_final(writer, status, exc)
+        try:
+            _write_final(writer, status, exc)
+        finally:
+            heartbeat.stop()
 
 
 def _write_final(writer: RunWriter, status: str, exc: BaseException | None) -> None:

@@ -16,7 +16,7 @@ from .evaluation import (Bootstrap, Calibration, ClassResult, Confusion, Confusi
 from .examples import ConfusedPair, ExampleItem, Examples, GradCam
 from .metric import MeasuredFact, Metric, MetricFact, metric_of
 from .network import Head, Model, Weights
-from .provenance import Artifacts, Provenance, RunError
+from .provenance import Artifacts, Process, Provenance, RunError
 from .robustness import CorruptedResult, Robustness
 from .run import RunRecord, migrate
 from .sweep import Member, Sweep
@@ -29,7 +29,7 @@ __all__ = [
     "EarlyStopping", "Efficiency", "Emissions", "EvalSetSummary", "Evaluation", "ExampleItem", "Examples",
     "GradCam", "Hardware", "Head", "IgnoredFiles", "Inference", "InferenceCost", "Intervals", "LabelIssues", "Latency",
     "MeasuredFact", "Member", "Metric", "MetricFact", "metric_of", "Model", "NearPair", "Phase", "PhaseCost",
-    "PowerMeasured", "Provenance", "Quality", "Robustness", "RunError", "RunRecord", "SeedResult", "Seeds",
+    "PowerMeasured", "Process", "Provenance", "Quality", "Robustness", "RunError", "RunRecord", "SeedResult", "Seeds",
     "SkippedFile", "Slice", "SliceGroup", "SplitBalance", "SplitSummary", "Spread", "Sweep", "Training",
     "Weights", "WorkerMeasured", "migrate",
 ]

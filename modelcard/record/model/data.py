@@ -63,7 +63,7 @@ class Duplicates(Section):
 class SplitBalance(Section):
     deviation: dict[str, dict[str, int]] | None = None  # class -> split -> images off a plain split, e.g. {"birds": {"test": 0}}
     tolerance: int | None = None  # images a class may be off before a warning, e.g. 3
-    tolerance_points: float | None = None  # (1.3) and percentage points of the class's images, e.g. 2.0
+    tolerance_points: float | None = None  # (1.4) and percentage points of the class's images, e.g. 2.0
     warned: list[str] | None = None  # classes off by more than both (before 1.3: than `tolerance`), e.g. []
 
 

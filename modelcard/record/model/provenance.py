@@ -8,6 +8,16 @@ from ..typed import Section
 
 
 @dataclass(frozen=True, kw_only=True)
+class Process(Section):
+    """The process writing the run (1.4), so a reader can tell a run whose process died from one still going."""
+
+    pid: int  # the writing process, e.g. 41327
+    host: str  # the machine it runs on (socket.gethostname()), e.g. "trainer-7"
+    heartbeat: str  # a file in the run folder rewritten while the run is `running`, e.g. "heartbeat"
+    heartbeat_s: float  # seconds between two heartbeats, e.g. 30.0
+
+
+@dataclass(frozen=True, kw_only=True)
 class Provenance(Section):
     started_at: str  # UTC ISO 8601, e.g. "2026-12-03T14:13:42Z"
     ended_at: str | None  # None while running, e.g. "2026-12-03T14:15:13Z"
@@ -18,6 +28,7 @@ class Provenance(Section):
     platform: str | None = None  # e.g. "Linux-6.18.44-x86_64-with-glibc2.36"
     modelcard_version: str | None = None  # e.g. "0.1.0"
     duration_s: float | None = None  # monotonic seconds from start to finish (1.3), e.g. 91.734215
+    process: Process | None = None  # the writing process and its heartbeat (1.4)
 
 
 @dataclass(frozen=True, kw_only=True)

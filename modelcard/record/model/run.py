@@ -41,7 +41,7 @@ def migrate(record: dict) -> dict:
 
 @dataclass(frozen=True, kw_only=True)
 class RunRecord(Section):
-    schema_version: str  # "1.0", "1.1", "1.2" or "1.3", e.g. "1.3"
+    schema_version: str  # "1.0" to "1.4", e.g. "1.4"
     run_id: str  # UTC time plus 6 hex digits, e.g. "20261203T141342Z-5a32bf"
     name: str  # names the card files, e.g. "tuxpaint-stamps-mobilenetv2"
     status: str  # "running", "complete", "failed" or "interrupted", e.g. "complete"
