@@ -21,6 +21,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from modelcard.record.phase_costs import MEASUREMENT_KINDS
+
 from ..collectors import emissions_phase
 from ..collectors.emissions import measuring
 from ..collectors.efficiency import (LATENCY_RUNS, THROUGHPUT_BATCH, latency_entry, materialize,
@@ -121,7 +123,7 @@ def training_kg(emissions: dict | None) -> float | None:
     phases = emissions.get("phases")
     if not phases:
         return emissions.get("emissions_kg")
-    return sum(p["emissions_kg"] or 0.0 for p in phases if p["kind"] not in ("efficiency", "inference_cost"))
+    return sum(p["emissions_kg"] or 0.0 for p in phases if p["kind"] not in MEASUREMENT_KINDS)
 
 
 def inference_section(measured: dict | None, emissions: dict | None) -> dict | None:
