@@ -1,5 +1,6 @@
-"""The stage runner itself (training/stages/pipeline.py): declared sections, one owner per
-section, order kept, a stage that breaks its declaration refused. No TensorFlow, no training."""
+"""The stage runner itself (training/stages/pipeline.py): declared sections and made values, one
+owner per section and one maker per value, reads made before they are read, order kept, a stage
+that breaks its declaration refused. No TensorFlow, no training."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from modelcard.record import RunRecord, RunWriter
-from training.stages.pipeline import OMIT, Stage, StageError, check_pipeline, run_stages, stage
+from training.stages.pipeline import OMIT, Made, Stage, StageError, check_pipeline, output, run_stages, stage
 
 
 @dataclass
@@ -28,8 +29,12 @@ class Writer(RunWriter):
 @dataclass
 class Ctx:
     writer: Writer = field(default_factory=Writer)
-    filled: dict = field(default_factory=dict)
+    made: Made = field(default_factory=Made)
     order: list = field(default_factory=list)
+
+
+def run(stages, ctx):
+    run_stages(stages, ctx, ctx.made)
 
 
 def returning(name, fills=(), amends=(), **values):
@@ -41,7 +46,7 @@ def returning(name, fills=(), amends=(), **values):
 
 def test_stages_run_in_order_and_their_sections_are_written_and_saved():
     ctx = Ctx()
-    run_stages([returning("fit", ["model"], model={"n": 1}),
+    run([returning("fit", ["model"], model={"n": 1}),
                 returning("evaluate", ["evaluations"], evaluations={"test": 0.9}),
                 returning("more", amends=["model"], model={"n": 1, "file": "m.keras"})], ctx)
     assert ctx.order == ["fit", "evaluate", "more"]
@@ -49,22 +54,22 @@ def test_stages_run_in_order_and_their_sections_are_written_and_saved():
     # saved after every stage, each save with what the stages so far wrote
     assert [s.get("evaluations") for s in ctx.writer.saved] == [None, {"test": 0.9}, {"test": 0.9}]
     assert ctx.writer.saved[0]["model"] == {"n": 1}
-    assert ctx.filled == {"model": "fit", "evaluations": "evaluate"}
+    assert ctx.made.filled == {"model": "fit", "evaluations": "evaluate"}
 
 
 def test_two_stages_filling_one_section_are_refused_before_anything_runs():
     ctx = Ctx()
     with pytest.raises(StageError, match="'a' and 'b' both fill 'robustness'"):
-        run_stages([returning("a", ["robustness"], robustness=1), returning("b", ["robustness"], robustness=2)], ctx)
+        run([returning("a", ["robustness"], robustness=1), returning("b", ["robustness"], robustness=2)], ctx)
     assert ctx.order == [] and ctx.writer.saved == []
 
 
 def test_ownership_carries_over_to_a_later_pipeline_on_the_same_context():
     ctx = Ctx()
-    run_stages([returning("fit", ["training"], training={})], ctx)
+    run([returning("fit", ["training"], training={})], ctx)
     with pytest.raises(StageError, match="both fill 'training'"):
-        run_stages([returning("again", ["training"], training={})], ctx)
-    run_stages([returning("timings", amends=["training"], training={"t": 1})], ctx)  # amending is allowed
+        run([returning("again", ["training"], training={})], ctx)
+    run([returning("timings", amends=["training"], training={"t": 1})], ctx)  # amending is allowed
     assert ctx.writer.json()["training"] == {"t": 1}
 
 
@@ -82,9 +87,9 @@ def test_shared_sections_cannot_be_declared(shared):
 def test_a_stage_that_does_not_write_what_it_declared_is_a_programming_error():
     ctx = Ctx()
     with pytest.raises(StageError, match=r"'examples' declared \['examples'\] but did not write \['examples'\]"):
-        run_stages([returning("examples", ["examples"])], ctx)
+        run([returning("examples", ["examples"])], ctx)
     with pytest.raises(StageError, match=r"wrote undeclared \['cv'\]"):
-        run_stages([returning("seeds", ["seeds"], seeds={}, cv={})], Ctx())
+        run([returning("seeds", ["seeds"], seeds={}, cv={})], Ctx())
     assert "examples" not in ctx.writer.json()
 
 
@@ -95,31 +100,142 @@ def test_omit_leaves_a_declared_section_out_and_shared_sections_take_appends():
         return {"robustness": OMIT}
 
     ctx = Ctx()
-    run_stages([robustness], ctx)
+    run([robustness], ctx)
     assert robustness.name == "robustness" and "robustness" not in ctx.writer.json()
     assert ctx.writer.record.warnings == ["robustness under corruptions not measured: boom"]
 
 
-def test_the_real_pipelines_declare_one_owner_per_section():
-    from training.stages import finetune_mode, head_mode, post_fit
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
 
-    fit = returning("fit", ["training", "model"])
-    check_pipeline([*head_mode.head_member(fit), *head_mode.HEAD_CHOSEN, *head_mode.HEAD_FINISH])
-    check_pipeline([*finetune_mode.finetune_member(fit), *finetune_mode.FINETUNE_FINISH])
+
+@dataclass(frozen=True)
+class Size:
+    n: int
+
+
+def test_made_values_are_handed_to_the_stages_that_read_them_in_declared_order():
+    seen = []
+
+    @stage(fills=("evaluations",), makes=(Timing,))
+    def evaluate(ctx):
+        return output(Timing(2.5), evaluations={"test": 0.9})
+
+    @stage(makes=(Size,))
+    def save(ctx):
+        return output(Size(7))
+
+    @stage(fills=("efficiency",), reads=(Size, Timing))
+    def efficiency(ctx, size, timing):
+        seen.append((size, timing))
+        return {"efficiency": {"n": size.n, "s": timing.seconds}}
+
+    ctx = Ctx()
+    run([evaluate, save], ctx)
+    run([efficiency], ctx)  # a later pipeline on the same context reads what the earlier one made
+    assert seen == [(Size(7), Timing(2.5))]
+    assert ctx.made[Timing] == Timing(2.5) and ctx.made.makers == {Timing: "evaluate", Size: "save"}
+    assert ctx.writer.json()["efficiency"] == {"n": 7, "s": 2.5}
+
+
+def test_reading_a_value_no_earlier_stage_makes_is_refused_before_anything_runs():
+    ctx = Ctx()
+    reader = Stage("efficiency", ("efficiency",), lambda ctx, size: {"efficiency": {"n": size.n}}, reads=(Size,))
+    maker = Stage("save", (), lambda ctx: output(Size(1)), makes=(Size,))
+    with pytest.raises(StageError, match="'efficiency' reads Size, which no earlier stage makes"):
+        run([reader, maker], ctx)  # made, but too late
+    assert ctx.writer.saved == [] and Size not in ctx.made
+    with pytest.raises(StageError, match="no stage made a Size"):
+        ctx.made[Size]
+    given = Ctx(made=Made(Size(3)))  # an input given before any stage counts as made
+    run([reader], given)
+    assert given.writer.json()["efficiency"] == {"n": 3}
+
+
+def test_two_stages_making_one_value_are_refused():
+    maker = Stage("save", (), lambda ctx: output(Size(1)), makes=(Size,))
+    with pytest.raises(StageError, match="'save' and 'again' both make Size"):
+        check_pipeline([maker, Stage("again", (), maker.step, makes=(Size,))])
+    ctx = Ctx()
+    run([maker], ctx)
+    with pytest.raises(StageError, match="both make Size"):
+        run([maker], ctx)  # across pipelines on one context too
+
+
+def test_a_stage_that_returns_other_values_than_it_declared_is_a_programming_error():
+    with pytest.raises(StageError, match=r"'save' declared \[\] but made undeclared \['Timing'\]"):
+        run([Stage("save", (), lambda ctx: output(Timing(1.0)))], Ctx())
+    with pytest.raises(StageError, match=r"and makes \['Size'\] but did not make \['Size'\]"):
+        run([Stage("save", (), lambda ctx: {}, makes=(Size,))], Ctx())
+    with pytest.raises(StageError, match=r"did not make \['Size'\]; made undeclared \['Timing'\]"):
+        run([Stage("save", (), lambda ctx: output(Timing(1.0)), makes=(Size,))], Ctx())
+    with pytest.raises(StageError, match="made one type twice"):
+        run([Stage("save", (), lambda ctx: output(Size(1), Size(2)), makes=(Size,))], Ctx())
+    ctx = Ctx()
+    with pytest.raises(StageError):
+        run([Stage("save", ("examples",), lambda ctx: output(Timing(1.0), examples={}), makes=(Size,))], ctx)
+    assert "examples" not in ctx.writer.json() and Timing not in ctx.made and ctx.made.filled == {}
+
+
+def real_pipelines():
+    """{name: the stages one context of that mode goes through, every pipeline of it in order}."""
+    from types import SimpleNamespace
+
+    from training.commands.evaluate import described, evaluate_finish, evaluate_stages
+    from training.stages import finetune_mode, head_mode, post_fit
+    from training.stages.context import Measured
+
+    fit = post_fit.fit_stage("fit", lambda ctx: None)
+    chosen = SimpleNamespace(made=Made(Measured({})), writer=SimpleNamespace(run_id="chosen"))
+    return {
+        "head, the chosen member": [*head_mode.head_member(fit), *head_mode.HEAD_CHOSEN, *head_mode.HEAD_FINISH],
+        "head, another member": [*head_mode.head_member(fit), head_mode.borrowed_measurement(chosen),
+                                 *head_mode.HEAD_FINISH],
+        "finetune": [*finetune_mode.finetune_member(fit), *finetune_mode.FINETUNE_FINISH],
+        "evaluate": [described({"test": None}, None, Path("m.keras"), 160, None), *evaluate_stages(False),
+                     *evaluate_finish(None)],
+    }
+
+
+@pytest.mark.parametrize("mode", ["head, the chosen member", "head, another member", "finetune", "evaluate"])
+def test_the_real_pipelines_declare_one_owner_per_section_and_make_what_they_read(mode):
+    check_pipeline(real_pipelines()[mode])
+
+
+def test_the_post_fit_stages_declare_their_data_flow():
+    from training.stages import finetune_mode, head_mode, post_fit
+    from training.stages.context import EvaluationTiming, FitTimings, Measured, Pace, SavedModel
+
+    flow = {s.name: (s.fills, s.amends, s.reads, s.makes) for s in post_fit.POST_FIT}
+    assert flow == {
+        "evaluation": (("evaluations",), (), (), (EvaluationTiming,)),
+        "training_timings": ((), ("training",), (FitTimings, EvaluationTiming), ()),
+        "data_card": (("data_card", "label_issues"), (), (), ()),
+        "save_model": ((), ("model",), (), (SavedModel,)),
+        "measure_model": ((), (), (SavedModel,), (Measured,)),
+        "robustness": (("robustness",), (), (), ()),
+        "examples": (("examples",), (), (), ()),
+        "efficiency": (("efficiency",), (), (Measured, Pace), ()),
+    }
+    fit = post_fit.fit_stage("fit", lambda ctx: None)
+    assert (fit.fills, fit.makes) == (("training", "model"), (FitTimings, Pace))
     assert [s.name for s in finetune_mode.finetune_member(fit)] == [
         "fit", "evaluation", "training_timings", "data_card", "save_model", "measure_model", "robustness", "examples"]
-    assert post_fit.evaluation.fills == ("evaluations",) and post_fit.save_model.amends == ("model",)
+    # a head member other than the chosen one has no model of its own to measure: without the
+    # chosen member's figures its efficiency would read a Measured nobody made
+    with pytest.raises(StageError, match="'efficiency' reads Measured, which no earlier stage makes"):
+        check_pipeline([*head_mode.head_member(fit), *head_mode.HEAD_FINISH])
+    with pytest.raises(StageError, match="'training_timings' reads FitTimings"):  # a fit that makes no timings
+        check_pipeline([returning("fit", ["training", "model"]), post_fit.evaluation, post_fit.training_timings])
 
 
 def test_every_mode_runs_the_post_fit_stages_in_the_one_order():
     """Head, finetune and evaluate run parts of one pipeline (`post_fit.POST_FIT`), never reordered."""
-    from training.commands.evaluate import evaluate_stages
-    from training.stages import finetune_mode, head_mode, post_fit
+    from training.stages import post_fit
 
-    fit = returning("fit", ["training", "model"])
-    head = [*head_mode.head_member(fit), *head_mode.HEAD_CHOSEN, *head_mode.HEAD_FINISH]
-    finetune = [*finetune_mode.finetune_member(fit), *finetune_mode.FINETUNE_FINISH]
-    evaluate = [*evaluate_stages(False), post_fit.efficiency]
-    assert all(post_fit.in_post_fit_order(mode) for mode in (head, finetune, evaluate))
+    pipelines = real_pipelines()
+    assert all(post_fit.in_post_fit_order(mode) for mode in pipelines.values())
+    head = pipelines["head, the chosen member"]
     assert {s.name for s in head} - {"fit"} == {s.name for s in post_fit.POST_FIT}  # head runs every stage
     assert not post_fit.in_post_fit_order([post_fit.examples, post_fit.evaluation])  # the check can fail

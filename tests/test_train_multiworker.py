@@ -172,9 +172,10 @@ def test_shards_cover_every_row_once():
 def test_cluster_emissions_sum_the_measured_workers():
     from training.stages.worker_steps import summarize
 
-    rows = np.asarray([[1.0, 2e-4, 1e-4, 1e-4, np.nan, 5e-5, 10.0],
+    # columns: measured, then phase_costs.COST_KEYS (duration, energy, cpu, gpu, ram, emissions)
+    rows = np.asarray([[1.0, 10.0, 2e-4, 1e-4, np.nan, 1e-4, 5e-5],
                        [0.0, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan],
-                       [1.0, 3e-4, 2e-4, 1e-4, np.nan, 7e-5, 12.0]])
+                       [1.0, 12.0, 3e-4, 2e-4, np.nan, 1e-4, 7e-5]])
     section = summarize(rows)
     assert section["workers"] == 3 and section["workers_measured"] == 2
     assert section["energy_kwh"] == pytest.approx(5e-4) and section["emissions_kg"] == pytest.approx(1.2e-4)

@@ -7,6 +7,7 @@ to the model's own input size in the same tf.data pipeline training uses.
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 
@@ -30,8 +31,8 @@ from ..model.backbones import count_params
 from ..model.features import extract
 from ..model.full_model import model_input_size
 from ..stages import post_fit
-from ..stages.context import EvalSet, MemberContext, metadata_attributes
-from ..stages.pipeline import Stage, run_stages, stage
+from ..stages.context import EvalSet, EvaluationTiming, Measured, MemberContext, Pace, SavedModel, metadata_attributes
+from ..stages.pipeline import Made, Output, Stage, output, run_stages, stage
 from ..stages.run_sections import data_section, write_data_files
 from ..weights.source import sha256_of
 
@@ -98,11 +99,12 @@ def model_record(model, model_path: Path, size: int) -> dict:
 
 
 def described(sets: dict[str, EvalSet], model, model_path: Path, size: int, meta) -> Stage:
-    """Evaluate's "fit" stage: the data, hardware and the loaded model, before anything is measured."""
+    """Evaluate's "fit" stage: the data, hardware and the loaded model (its file and parameter
+    counts, `SavedModel`), before anything is measured."""
     main = sets[MAIN_SET]
 
-    @stage(fills=("data", "hardware", "model"))
-    def describe(ctx: MemberContext) -> dict:
+    @stage(fills=("data", "hardware", "model"), makes=(SavedModel,))
+    def describe(ctx: MemberContext) -> Output:
         summary = data_section(main.dataset, {n: s.dataset for n, s in sets.items() if n != MAIN_SET})
         if main.split == "eval":  # the whole folder is the evaluation set: call it what the record calls it
             summary["splits"] = {MAIN_SET: summary["splits"].pop("eval")}
@@ -112,7 +114,9 @@ def described(sets: dict[str, EvalSet], model, model_path: Path, size: int, meta
             ctx.writer.warn(line)
         if unmatched := unmatched_warning(meta, [s.dataset for s in sets.values()]):
             ctx.writer.warn(unmatched)
-        return {"data": summary, "hardware": hardware, "model": model_record(model, model_path, size)}
+        loaded = model_record(model, model_path, size)
+        saved = SavedModel(loaded["file_bytes"], loaded["total_params"], loaded["trainable_params"])
+        return output(saved, data=summary, hardware=hardware, model=loaded)
 
     return describe
 
@@ -139,18 +143,30 @@ def evaluate_stages(label_issues: bool) -> tuple[Stage, ...]:
 
 
 def emissions_stage(emissions: EmissionsCollector) -> Stage:
-    @stage(fills=("emissions",))
-    def emissions_section(ctx: MemberContext) -> dict:
-        """The evaluation's emissions and its inference cost; then its own prediction pace."""
+    @stage(fills=("emissions",), reads=(Measured,))
+    def emissions_section(ctx: MemberContext, measured: Measured) -> dict:
+        """The evaluation's emissions and its inference cost."""
         from ..measure.model_cost import inference_section
 
         result = emissions.result()
         if emissions.warning:
             ctx.writer.warn(emissions.warning)
-        ctx.measured["predict_images_per_s"] = ctx.n_predicted / ctx.predict_s if ctx.predict_s > 0 else None
-        return {"emissions": None if result is None else with_fields(result, inference=inference_section(ctx.inference, result))}
+        return {"emissions": None if result is None else with_fields(
+            result, inference=inference_section(measured.inference, result))}
 
     return emissions_section
+
+
+@stage(reads=(EvaluationTiming,), makes=(Pace,))
+def prediction_pace(ctx: MemberContext, timing: EvaluationTiming) -> Output:
+    """Evaluate's own pace for `efficiency`: the images it predicted over every set, per second
+    of predicting (in place of the throughput at batch 32: no training, no extraction)."""
+    return output(Pace(predict_images_per_s=timing.n_predicted / timing.predict_s if timing.predict_s > 0 else None))
+
+
+def evaluate_finish(emissions: EmissionsCollector) -> tuple[Stage, ...]:
+    """After the emissions tracker: the emissions, the prediction pace and `efficiency`."""
+    return (emissions_stage(emissions), prediction_pace, post_fit.efficiency)
 
 
 def model_for(model_path: Path, data: Path, class_names: list[str], input_size: int | None):
@@ -206,13 +222,11 @@ def evaluate(model_path: Path, data: Path, runs_dir: Path, *, name: str | None, 
             attributes=metadata_attributes(meta), test_paths=[], test_labels=np.asarray([s.label for s in main.samples]),
             input_size=size, batch_size=batch_size, robustness_suite=robustness, robustness_batch=batch_size,
             inference_predictions=inference_predictions)
-        run_stages((described(sets, model, Path(model_path), size, meta),), ctx)
-        loaded = run.view().model
-        ctx.measured = {"model_file_bytes": loaded.file_bytes, "total_params": loaded.total_params,
-                        "trainable_params": loaded.trainable_params}
+        made = Made()
+        run_stages((described(sets, model, Path(model_path), size, meta),), ctx, made)
         with EmissionsCollector(country_iso_code) as emissions:
             inputs = {set_name: s.dataset.tf_inputs(s.split, cache)[0] for set_name, s in sets.items()}
-            ctx.test_paths = inputs[MAIN_SET]
-            run_stages(evaluate_stages(label_issues), ctx)
-        run_stages((emissions_stage(emissions), post_fit.efficiency), ctx)
+            ctx = dataclasses.replace(ctx, test_paths=inputs[MAIN_SET])
+            run_stages(evaluate_stages(label_issues), ctx, made)
+        run_stages(evaluate_finish(emissions), ctx, made)
     return run.path

@@ -30,7 +30,7 @@ from ..data.sources import DEFAULT_SEED, default_cache_dir
 from ..data_card import DataCardCollector
 from ..model.backbones import BackboneSpec, check_weights_available
 from ..progress import about, detail, log
-from ..stages import FinetuneEngine, HeadEngine, LoadedData, Member
+from ..stages import FinetuneEngine, HeadEngine, LoadedData, MemberRun
 from ..stages.run_sections import data_section, write_data_files
 from ..stages.worker_steps import cluster_hardware, for_this_worker
 from ..variance import sweep as sweeps
@@ -126,7 +126,7 @@ def _train_sweep(config: TrainConfig, runs_dir: Path, command_line: list[str], r
                 writer.set(sweep={"sweep_id": sweep_id, "index": index, "parameters": parameters,
                                   "selected": None, "selection_rule": str(rule), "members": []})
             writer.save()
-            members.append(Member(index, parameters, member_cfg, writer, specs[index]))
+            members.append(MemberRun(index, parameters, member_cfg, writer, specs[index]))
         for member in members:
             member.label = sweeps.member_label(member, len(members))
         detail(f"runs: {', '.join(m.writer.run_id for m in members)}")
@@ -146,12 +146,12 @@ def data_card_collector(dataset: Dataset, config: TrainConfig) -> DataCardCollec
     return collector
 
 
-def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[Member], distribution: dict,
-                       rule: sweeps.SelectionRule) -> Member:
+def _train_by_backbone(config: TrainConfig, data: LoadedData, members: list[MemberRun], distribution: dict,
+                       rule: sweeps.SelectionRule) -> MemberRun:
     """Members with the same backbone spec share one engine (one feature extraction in head mode);
     a sweep over backbones or input sizes gets one engine per spec, and each spec's best member
     keeps its full model (so every backbone's latency and size are measured). Returns the chosen one."""
-    groups: dict[BackboneSpec, list[Member]] = {}
+    groups: dict[BackboneSpec, list[MemberRun]] = {}
     for member in members:
         groups.setdefault(member.spec, []).append(member)
     engine_class = HeadEngine if config.mode == "head" else FinetuneEngine

@@ -11,7 +11,7 @@ Public API (no TensorFlow is imported here; only `tfds:` sources import it, lazi
 - `load_rgb(path) -> np.ndarray`: one image as RGB uint8, alpha composited onto white.
 """
 
-from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample, SkippedFile
+from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample
 from .images import load_rgb
 from .sources import DEFAULT_FRACTIONS, DEFAULT_SEED, DataSpec, load_eval_set, parse_data_spec, parse_eval_set_option, resolve_source
 
@@ -23,7 +23,6 @@ __all__ = [
     "DuplicateReport",
     "NearDuplicatePair",
     "Sample",
-    "SkippedFile",
     "load_eval_set",
     "load_rgb",
     "parse_data_spec",

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelcard.errors import UserError
-from modelcard.record.model import IgnoredFiles
+from modelcard.record.model import IgnoredFiles, SkippedFile
 
-from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample, SkippedFile
+from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample
 from .near_index import near_duplicates
 from .phash import HASH_NAME, NEAR_THRESHOLD, NearMatch
 from .scan import Inspected
@@ -168,7 +168,7 @@ def build_dataset(
         found = ", ".join(class_names) or "none"
         raise UserError(f"{where} has {len(class_names)} class folder(s) ({found}); a classifier needs at least 2: add one subfolder of images per class")
     ok = sorted((i for i in inspected if i.reason is None), key=lambda i: i.candidate.relpath)
-    skipped = sorted((SkippedFile(i.candidate.relpath, i.reason) for i in inspected if i.reason is not None), key=lambda s: s.path)
+    skipped = sorted((SkippedFile(path=i.candidate.relpath, reason=i.reason) for i in inspected if i.reason is not None), key=lambda s: s.path)
     if not ok:
         raise UserError(f"{where} holds no readable images (jpg, png, gif, bmp or webp); put them in one subfolder per class")
     index_of = {name: k for k, name in enumerate(class_names)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modelcard.record.model import IgnoredFiles
+from modelcard.record.model import IgnoredFiles, SkippedFile
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,6 @@ class Sample:
     group: int
     tf_ready: bool = True
     size_bytes: int = 0  # the file's size when it was scanned, e.g. 48213 (data_files.csv)
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    """An image-named file that would not decode, and why (relative path)."""
-
-    path: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ class Dataset:
     split_method: str
     split_fractions: dict[str, float] | None
     split_seed: int | None
-    skipped: list[SkippedFile]
+    skipped: list[SkippedFile]  # the record's: image-named files that would not decode, and why
     ignored: IgnoredFiles  # the files left out, by why, e.g. IgnoredFiles.of(["not_image", "root_file"])
     duplicates: DuplicateReport
     content_hash: str

@@ -22,8 +22,8 @@ from .images import load_rgb
 CACHE_VERSION = "rgb-v1"  # bump when `to_rgb` changes, so stale conversions are not reused
 
 
-class Sample(Protocol):
-    """What this module reads of a `dataset.Sample` (not imported: dataset imports this module)."""
+class SampleFile(Protocol):
+    """The file of a `dataset.Sample`, what this module reads of it (not imported: dataset imports this module)."""
 
     path: Path        # e.g. Path("stamps/animals/cat.png")
     sha256: str       # e.g. "9f2c..."
@@ -37,7 +37,7 @@ def flat_png_bytes(path: Path) -> bytes:
     return buffer.getvalue()
 
 
-def tf_ready_path(sample: Sample, cache_dir: Path) -> Path:
+def tf_ready_path(sample: SampleFile, cache_dir: Path) -> Path:
     """`sample.path` itself when TF decodes it identically, else its cached flat PNG."""
     if sample.tf_ready:
         return sample.path

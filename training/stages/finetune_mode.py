@@ -17,11 +17,12 @@ from ..model.finetune import AUGMENTATION, fit_end_to_end
 from ..model.fit import epoch_usage
 from ..model.full_model import build_full_model, preprocessing_text
 from .context import metadata_attributes
-from .members import EXTRACT_BATCH, LoadedData, Member, member_context
-from .pipeline import Stage, run_stages
+from .members import EXTRACT_BATCH, LoadedData, MemberRun, member_context
+from .context import FitTimings, Pace
+from .pipeline import Output, Stage, output, run_stages
 from .run_sections import model_section, training_section, write_history
-from .post_fit import (data_card, efficiency, evaluation, examples, measure_model, robustness, save_model,
-                       training_timings)
+from .post_fit import (data_card, efficiency, evaluation, examples, fit_stage, measure_model, robustness,
+                       save_model, training_timings)
 
 FINETUNE_FINISH = (efficiency,)
 
@@ -52,7 +53,7 @@ class FinetuneEngine:
         model = fit_end_to_end(self.spec, self.data, cfg)[0]
         return extract(model, paths, self.spec.input_size, EXTRACT_BATCH, "predicting test")
 
-    def train_member(self, member: Member, distribution: dict, data_card) -> None:
+    def train_member(self, member: MemberRun, distribution: dict, data_card) -> None:
         """Train `member` end to end and run all its stages but `efficiency`."""
         trained = {}
 
@@ -67,29 +68,29 @@ class FinetuneEngine:
             return trained["full"]
 
         member.ctx = member_context(member, self.data, predict=predict, full_model=full_model,
-                                    attributes=metadata_attributes(self.data.metadata), data_card=data_card)
-        member.ctx.robust_model = lambda: trained["model"]
-        fit_stage = Stage("finetune_fit", ("training", "model"), lambda ctx: self._fit(member, distribution, trained))
-        run_stages(finetune_member(fit_stage), member.ctx)
+                                    attributes=metadata_attributes(self.data.metadata), data_card=data_card,
+                                    robust_model=lambda: trained["model"])
+        fit = fit_stage("finetune_fit", lambda ctx: self._fit(member, distribution, trained))
+        run_stages(finetune_member(fit), member.ctx, member.made)
 
-    def _fit(self, member: Member, distribution: dict, trained: dict) -> dict:
+    def _fit(self, member: MemberRun, distribution: dict, trained: dict) -> Output:
         """The fit stage: the trained model, `training`, `history.csv`, `model` and its warnings."""
-        cfg, ds, ctx = member.config, self.data.dataset, member.ctx
+        cfg, ds = member.config, self.data.dataset
         n_train = len(ds.splits["train"])
         with emissions_phase("fit", run_id=member.writer.run_id):
             model, head, extractor, result, blocks, info = fit_end_to_end(self.spec, self.data, cfg)
         member.result, member.head, member.extractor, trained["model"] = result, head, extractor, model
-        ctx.timings = {"fit_s": result.fit_s}
-        training = training_section(cfg, result, ctx.timings, distribution, unfrozen_blocks=blocks,
+        timings = {"fit_s": result.fit_s}
+        training = training_section(cfg, result, timings, distribution, unfrozen_blocks=blocks,
                                     batchnorm_frozen=True, augmentation=AUGMENTATION,
                                     **epoch_usage(n_train, cfg.batch_size, drop_remainder=False))
         write_history(member.writer, result.history)
         total, trainable = count_params(model)
-        ctx.train_ips = n_train * result.epochs_run / result.fit_s if result.fit_s > 0 else None
-        return {"training": training, "model": model_section(
+        pace = Pace(train_images_per_s=n_train * result.epochs_run / result.fit_s if result.fit_s > 0 else None)
+        return output(FitTimings(timings), pace, training=training, model=model_section(
             self.spec, info.to_dict(), dropout=cfg.dropout, n_classes=len(ds.class_names),
-            preprocessing=self.preprocessing, total_params=total, trainable_params=trainable, file_info=None)}
+            preprocessing=self.preprocessing, total_params=total, trainable_params=trainable, file_info=None))
 
-    def finish(self, members: list[Member], chosen: Member) -> None:
+    def finish(self, members: list[MemberRun], chosen: MemberRun) -> None:
         for member in members:
-            run_stages(FINETUNE_FINISH, member.ctx)
+            run_stages(FINETUNE_FINISH, member.ctx, member.made)

@@ -4,11 +4,13 @@ Its fit stage fits a head on the cached features; the stages after it are the sh
 (`post_fit.py`), in the order `HEAD_MEMBER` / `HEAD_CHOSEN` / `HEAD_FINISH` give: every
 member is fitted and evaluated first, then the selected member's full model is saved and
 measured, one corrupted pass serves every member's head, and each member gets its examples
-and efficiency (its head has the selected member's shape, so that model's figures stand for it).
+and efficiency (its head has the selected member's shape, so that model's figures stand for it:
+`borrowed_measurement` makes the other members' `Measured` from the chosen one's).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -22,16 +24,18 @@ from ..model.features import FeatureKey, cache_root, samples_digest, weights_id
 from ..model.fit import epoch_usage, fit_head
 from ..model.full_model import build_extractor, build_full_model, preprocessing_text
 from ..progress import about, log
-from .members import EXTRACT_BATCH, LoadedData, Member, member_context
-from .pipeline import Stage, run_stages
+from .members import EXTRACT_BATCH, LoadedData, MemberRun, member_context
+from .context import FitTimings, Measured, MemberContext, Pace
+from .pipeline import Output, Stage, output, run_stages, stage
 from .run_sections import model_section, training_section, write_history
 from .worker_steps import shared_split_features
-from .post_fit import (data_card, efficiency, examples, evaluation, measure_model, robustness, save_model,
-                       training_timings)
+from .post_fit import (data_card, efficiency, examples, evaluation, fit_stage, measure_model, robustness,
+                       save_model, training_timings)
 
 HEAD_WEIGHTS_FILE = "head.weights.h5"
 HEAD_CHOSEN = (save_model, measure_model)      # the selected member of a spec group only
-HEAD_FINISH = (robustness, examples, efficiency)  # every member, once the group is fitted
+HEAD_FINISH = (robustness, examples, efficiency)  # every member, once the group is fitted (the others
+                                                  # first `borrowed_measurement`)
 
 
 def head_member(fit_stage: Stage) -> tuple[Stage, ...]:
@@ -95,27 +99,26 @@ class HeadEngine:
         """Test-split probabilities of a head retrained with `cfg` (`--seeds`)."""
         return self.fit_head(cfg)[0].predict(self.features[("test", "test")], batch_size=256, verbose=0)
 
-    def train_member(self, member: Member, distribution: dict, data_card) -> None:
+    def train_member(self, member: MemberRun, distribution: dict, data_card) -> None:
         """Fit `member`'s head and run its stages up to the group's end (`head_member`)."""
         member.ctx = member_context(
             member, self.data, predict=lambda name, s: member.head.predict(self.features[(name, s.split)],
                                                                             batch_size=256, verbose=0),
             full_model=lambda: build_full_model(self.extractor, member.head, self.spec.input_size),
             attributes=self._attributes, data_card=data_card)
-        member.ctx.extract_ips = self.extract_ips
-        fit_stage = Stage("head_fit", ("training", "model"), lambda ctx: self._fit(member, distribution))
-        run_stages(head_member(fit_stage), member.ctx)
+        fit = fit_stage("head_fit", lambda ctx: self._fit(member, distribution))
+        run_stages(head_member(fit), member.ctx, member.made)
 
-    def _fit(self, member: Member, distribution: dict) -> dict:
+    def _fit(self, member: MemberRun, distribution: dict) -> Output:
         """The fit stage: the head, `training`, `history.csv`, `model`, `head.weights.h5`."""
         from ..weights.keras_io import save_weights_atomic
 
-        cfg, ds, ctx = member.config, self.data.dataset, member.ctx
+        cfg, ds = member.config, self.data.dataset
         with emissions_phase("fit", run_id=member.writer.run_id):
             head, result = self.fit_head(cfg)
         member.result, member.head = result, head
-        ctx.timings = {"feature_extraction_s": self.extract_s, "fit_s": result.fit_s}
-        training = training_section(cfg, result, ctx.timings, distribution, features_from_cache=self.from_cache,
+        timings = {"feature_extraction_s": self.extract_s, "fit_s": result.fit_s}
+        training = training_section(cfg, result, timings, distribution, features_from_cache=self.from_cache,
                                     **epoch_usage(len(ds.splits["train"]), cfg.batch_size))
         write_history(member.writer, result.history)
         head_params = count_params(head)
@@ -125,8 +128,9 @@ class HeadEngine:
         save_weights_atomic(head, member.writer.path / HEAD_WEIGHTS_FILE)
         member.writer.add_artifact("head_weights", HEAD_WEIGHTS_FILE)
         n_train = training["images_per_epoch"] * result.epochs_run  # the images the fit used
-        ctx.train_ips = n_train / result.fit_s if result.fit_s > 0 else None
-        return {"training": training, "model": model}
+        pace = Pace(train_images_per_s=n_train / result.fit_s if result.fit_s > 0 else None,
+                    extract_images_per_s=self.extract_ips)
+        return output(FitTimings(timings), pace, training=training, model=model)
 
     def _attributes(self, set_name: str, eval_set):
         """Slice attributes of a set, read from the files once for all members."""
@@ -134,13 +138,13 @@ class HeadEngine:
             self.attributes[set_name] = slice_attributes(eval_set.samples, self.data.metadata)
         return self.attributes[set_name]
 
-    def finish(self, members: list[Member], chosen: Member) -> None:
+    def finish(self, members: list[MemberRun], chosen: MemberRun) -> None:
         """Save and measure the chosen member's full model, then every member's last stages."""
         full = build_full_model(self.extractor, chosen.head, self.spec.input_size, name=chosen.writer.name)
-        chosen.ctx.full_model = lambda: full
+        chosen.ctx = dataclasses.replace(chosen.ctx, full_model=lambda: full)
         with about(chosen.label):
-            run_stages(HEAD_CHOSEN, chosen.ctx)
-        shared = {k: v for k, v in chosen.ctx.measured.items() if k != "trainable_params"}
+            run_stages(HEAD_CHOSEN, chosen.ctx, chosen.made)
+        borrowed = borrowed_measurement(chosen)
         results = []
 
         def shared_robustness():
@@ -156,15 +160,27 @@ class HeadEngine:
             return results
 
         for index, member in enumerate(members):
-            member.ctx.shared_robustness = lambda index=index: shared_robustness()[index]
-            if member is not chosen:  # same backbone and head shape: the selected member's model stands for it
-                member.ctx.measured = {**shared, "measured_on_run": chosen.writer.run_id, "model_file_bytes": None,
-                                       "trainable_params": _trainable_params(member)}
+            member.ctx = dataclasses.replace(member.ctx,
+                                             shared_robustness=lambda index=index: shared_robustness()[index])
         for member in members:
-            run_stages(HEAD_FINISH, member.ctx)
+            run_stages(HEAD_FINISH if member is chosen else (borrowed, *HEAD_FINISH), member.ctx, member.made)
 
 
-def _trainable_params(member: Member) -> int | None:
+def borrowed_measurement(chosen: MemberRun) -> Stage:
+    """The stage that gives a member other than the chosen one its `Measured`: same backbone and head
+    shape, so the chosen member's model figures stand for its own, with its own trainable parameters,
+    no model file and no inference cost of its own."""
+    shared = {k: v for k, v in chosen.made[Measured].figures.items() if k != "trainable_params"}
+
+    @stage(makes=(Measured,), name="borrowed_measurement")
+    def borrowed(ctx: MemberContext) -> Output:
+        return output(Measured({**shared, "measured_on_run": chosen.writer.run_id, "model_file_bytes": None,
+                                "trainable_params": _trainable_params(ctx.writer)}))
+
+    return borrowed
+
+
+def _trainable_params(writer) -> int | None:
     """The trainable parameters its fit recorded (its own head), e.g. 10248."""
-    model = member.writer.view().model
+    model = writer.view().model
     return model.trainable_params if model else None

@@ -1,8 +1,9 @@
 """The stages every run folder shares once it has a model: evaluate each set, robustness,
 save and measure the model, the example grid, the data card and efficiency.
 
-Each is a `Stage` (`pipeline.py`) over a `MemberContext`; which order a mode runs them in is
-in `pipelines.py`. They reuse the analyses (`evaluation.record_evaluation`, `run_robustness`,
+Each is a `Stage` (`pipeline.py`) over a `MemberContext`, declaring the sections it fills and
+the typed values it reads and makes (`context.py`); `POST_FIT` below is their one order, of
+which each mode runs a part. They reuse the analyses (`evaluation.record_evaluation`, `run_robustness`,
 `record_examples`, `model_cost`), so the record's sections keep their one definition each.
 """
 
@@ -17,37 +18,43 @@ from ..measure.examples import record_examples
 from ..model.backbones import count_params
 from ..model.full_model import save_model_atomic
 from ..progress import about, log_timing_model
-from .context import MemberContext
-from .pipeline import OMIT, stage
+from .context import EvaluationTiming, FitTimings, Measured, MemberContext, Pace, SavedModel
+from .pipeline import OMIT, Output, Stage, output, stage
 from .run_sections import timings_entry
 
 MODEL_FILE = "model.keras"
 
 
-@stage(fills=("evaluations",))
-def evaluation(ctx: MemberContext) -> dict:
+def fit_stage(name: str, step) -> Stage:
+    """A mode's fit stage: `step(ctx)` returns `output(FitTimings(...), Pace(...), training=..., model=...)`."""
+    return stage(fills=("training", "model"), makes=(FitTimings, Pace), name=name)(step)
+
+
+@stage(fills=("evaluations",), makes=(EvaluationTiming,))
+def evaluation(ctx: MemberContext) -> Output:
     """Predict every evaluation set, store `predictions/<set>.npz` and its metrics, intervals,
     slices and calibration (`evaluations.<set>`)."""
     evaluations = dict(ctx.writer.view().evaluations)
     start = time.perf_counter()
+    predict_s, n_predicted = 0.0, 0
     for name, eval_set in ctx.sets.items():
         with emissions_phase("evaluation", subject=name, run_id=ctx.phase_run_id):
             predict_start = time.perf_counter()
             probs = ctx.predict(name, eval_set)
-            ctx.predict_s += time.perf_counter() - predict_start
-            ctx.n_predicted += len(eval_set.samples)
+            predict_s += time.perf_counter() - predict_start
+            n_predicted += len(eval_set.samples)
             evaluations[name] = record_evaluation(ctx.writer, name, eval_set.samples, probs, ctx.class_names,
                                                   eval_set.source, attributes=ctx.attributes(name, eval_set))
         ctx.writer.save()
-    ctx.evaluation_s = time.perf_counter() - start
-    return {"evaluations": evaluations}
+    timing = EvaluationTiming(time.perf_counter() - start, predict_s, n_predicted)
+    return output(timing, evaluations=evaluations)
 
 
-@stage(amends=("training",))
-def training_timings(ctx: MemberContext) -> dict:
+@stage(amends=("training",), reads=(FitTimings, EvaluationTiming))
+def training_timings(ctx: MemberContext, fit: FitTimings, timing: EvaluationTiming) -> dict:
     """`training.timings` gets the evaluation's duration."""
-    ctx.timings["evaluation_s"] = ctx.evaluation_s
-    return {"training": dataclasses.replace(ctx.writer.view().training, timings=timings_entry(ctx.timings))}
+    timings = {**fit.timings, "evaluation_s": timing.evaluation_s}
+    return {"training": dataclasses.replace(ctx.writer.view().training, timings=timings_entry(timings))}
 
 
 @stage(fills=("robustness",))
@@ -68,36 +75,37 @@ def robustness(ctx: MemberContext) -> dict:
     return {"robustness": OMIT if result.section is None else result.section}
 
 
-@stage(amends=("model",))
-def save_model(ctx: MemberContext) -> dict:
+@stage(amends=("model",), makes=(SavedModel,))
+def save_model(ctx: MemberContext) -> Output:
     """Save `model.keras`; the model section gets its size, hash and parameter counts."""
     full = ctx.full_model()
     file_info = save_model_atomic(full, ctx.writer.path / MODEL_FILE)
     ctx.writer.add_artifact("model", MODEL_FILE)
     total, trainable = count_params(full)
-    ctx.measured = {"model_file_bytes": file_info["file_bytes"], "total_params": total, "trainable_params": trainable}
-    return {"model": dataclasses.replace(ctx.writer.view().model, **file_info, total_params=total,
-                                         trainable_params=trainable)}
+    return output(SavedModel(file_info["file_bytes"], total, trainable),
+                  model=dataclasses.replace(ctx.writer.view().model, **file_info, total_params=total,
+                                            trainable_params=trainable))
 
 
-@stage()
-def measure_model(ctx: MemberContext) -> dict:
+@stage(reads=(SavedModel,), makes=(Measured,))
+def measure_model(ctx: MemberContext, saved: SavedModel) -> Output:
     """Time the saved model and measure its inference cost on real test images (skipped, and
-    said so in the card, when the collectors are off); the figures go to `ctx.measured`."""
+    said so in the card, when the collectors are off: the saved model's figures alone)."""
     from ..collectors import collectors_enabled
     from ..measure.model_cost import graph_predict, measure_inference_cost, measure_model as measure, test_batch
 
-    if collectors_enabled():
-        log_timing_model(ctx.inference_predictions)
-        model, run_id = ctx.full_model(), ctx.phase_run_id
-        batch = test_batch(ctx.test_paths, ctx.input_size)
-        warnings, predict = ctx.writer.warnings, graph_predict(model)
-        ctx.measured = guarded("efficiency (latency, throughput, size)", measure, model, batch,
-                               model_file_bytes=ctx.measured["model_file_bytes"], run_id=run_id,
-                               predict=predict, warnings=warnings) or ctx.measured
-        ctx.inference = guarded("inference cost", measure_inference_cost, predict, batch,
-                                ctx.inference_predictions, run_id=run_id, warnings=warnings)
-    return {}
+    if not collectors_enabled():
+        return output(Measured(saved.figures()))
+    log_timing_model(ctx.inference_predictions)
+    model, run_id = ctx.full_model(), ctx.phase_run_id
+    batch = test_batch(ctx.test_paths, ctx.input_size)
+    warnings, predict = ctx.writer.warnings, graph_predict(model)
+    figures = guarded("efficiency (latency, throughput, size)", measure, model, batch,
+                      model_file_bytes=saved.file_bytes, run_id=run_id, predict=predict,
+                      warnings=warnings) or saved.figures()
+    inference = guarded("inference cost", measure_inference_cost, predict, batch, ctx.inference_predictions,
+                        run_id=run_id, warnings=warnings)
+    return output(Measured(figures, inference))
 
 
 @stage(fills=("examples",))
@@ -120,13 +128,13 @@ def data_card(ctx: MemberContext) -> dict:
     return data_card_sections(ctx.data_card, ctx)
 
 
-@stage(fills=("efficiency",))
-def efficiency(ctx: MemberContext) -> dict:
-    """`efficiency`: the saved model's figures (`ctx.measured`), the training and extraction
-    pace, peak memory so far."""
-    return {"efficiency": efficiency_section(train_images_per_s=ctx.train_ips, extract_images_per_s=ctx.extract_ips,
-                                             peak_rss_mb=peak_rss_mb(), batch_size=ctx.batch_size,
-                                             input_size=ctx.input_size, **ctx.measured)}
+@stage(fills=("efficiency",), reads=(Measured, Pace))
+def efficiency(ctx: MemberContext, measured: Measured, pace: Pace) -> dict:
+    """`efficiency`: the model's figures (`Measured`), the run's own paces (`Pace`: training and
+    extraction, or evaluate's prediction), peak memory so far."""
+    figures = {**measured.figures, **pace.given()}
+    return {"efficiency": efficiency_section(peak_rss_mb=peak_rss_mb(), batch_size=ctx.batch_size,
+                                             input_size=ctx.input_size, **figures)}
 
 
 #: The one order of the stages after a fit. Every mode runs a part of it, in this order, and

@@ -32,9 +32,6 @@ from ..distributed.strategy import active_cluster, active_strategy, make_strateg
 from ..model.features import FeatureKey, extract, split_features
 from ..progress import log
 
-ENERGY_KEYS = COST_KEYS  # the figures each worker reports: duration, energies, emissions
-
-
 @contextlib.contextmanager
 def for_this_worker(strategy_name: str, runs_dir: Path) -> Iterator[tuple[Path, bool]]:
     """(runs folder, keep): make the strategy first (a cluster starts here, before any data is
@@ -86,10 +83,10 @@ def cluster_hardware(hardware: Hardware | None) -> Hardware | None:
 def _row(result: Emissions | None) -> np.ndarray:
     """[measured, figures...] of one worker (NaN for a figure it has not)."""
     if result is None:
-        row = np.full(1 + len(ENERGY_KEYS), np.nan)
+        row = np.full(1 + len(COST_KEYS), np.nan)
         row[0] = 0.0
         return row
-    values = [getattr(result, k) for k in ENERGY_KEYS]
+    values = [getattr(result, k) for k in COST_KEYS]
     return np.asarray([1.0, *(np.nan if v is None else float(v) for v in values)], dtype=np.float64)
 
 
@@ -103,10 +100,10 @@ def summarize(rows: np.ndarray) -> dict:
     for index, row in enumerate(rows):
         measured = bool(row[0] > 0.5)
         workers.append({"worker": index, "measured": measured,
-                        **{k: _number(v) if measured else None for k, v in zip(ENERGY_KEYS, row[1:])}})
+                        **{k: _number(v) if measured else None for k, v in zip(COST_KEYS, row[1:])}})
     measured = [w for w in workers if w["measured"]]
     sums = {}
-    for key in ENERGY_KEYS:
+    for key in COST_KEYS:
         values = [w[key] for w in measured if w[key] is not None]
         sums[key] = (max(values) if key == "duration_s" else sum(values)) if values else None
     return {"workers": len(workers), "workers_measured": len(measured), **sums, "per_worker": workers}

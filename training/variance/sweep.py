@@ -115,7 +115,7 @@ def shared_efficiency(efficiency: Efficiency | None, n_members: int) -> dict[str
     return dict(sorted(shared.items()))
 
 
-# -- the members of a running sweep (stages.members.Member: index, parameters, metric(), writer) --
+# -- the members of a running sweep (stages.members.MemberRun: index, parameters, metric(), writer) --
 
 def member_label(member, n_members: int) -> str:
     """`[3/8] optimizer=sgd batch_size=32` for a sweep member, "" for a single configuration."""

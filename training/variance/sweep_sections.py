@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from modelcard.record.sweep_table import member_row
 
-from ..stages.context import MemberContext
-from ..stages.members import Member
+from ..stages.context import Measured, MemberContext
+from ..stages.members import MemberRun
 from ..stages.pipeline import run_stages, stage
 from ..stages.worker_steps import cluster_emissions
 from . import sweep as sweeps
 
 
-def record_emissions(members: list[Member], emissions) -> None:
+def record_emissions(members: list[MemberRun], emissions) -> None:
     """The whole sweep's emissions, phase by phase, in every member; its inference cost in the
     members that measured one. Without phases (task API failed) the old whole-sweep warning."""
     from modelcard.record.phase_costs import shared_cost
@@ -23,22 +23,22 @@ def record_emissions(members: list[Member], emissions) -> None:
     result = cluster_emissions(emissions.result())  # a cluster: every worker's energy
     shared = None if result is None else shared_cost(result)
 
-    @stage(fills=("emissions",))
-    def sweep_emissions(ctx: MemberContext) -> dict:
+    @stage(fills=("emissions",), reads=(Measured,))
+    def sweep_emissions(ctx: MemberContext, measured: Measured) -> dict:
         if emissions.warning:
             ctx.writer.warn(emissions.warning)
         if result is not None and not result.phases and len(members) > 1:
             ctx.writer.warn(f"emissions cover the whole sweep of {len(members)} configurations "
                             "(shared data loading and feature extraction included)")
         return {"emissions": None if result is None else with_fields(
-            result, inference=inference_section(ctx.inference, result), shared_cost=shared,
+            result, inference=inference_section(measured.inference, result), shared_cost=shared,
             scope="sweep" if len(members) > 1 else "run")}
 
     for member in members:
-        run_stages((sweep_emissions,), member.ctx)
+        run_stages((sweep_emissions,), member.ctx, member.made)
 
 
-def record_sweep(members: list[Member], chosen: Member, rule, sweep_id: str | None) -> None:
+def record_sweep(members: list[MemberRun], chosen: MemberRun, rule, sweep_id: str | None) -> None:
     """The sweep table and the selection in every member; `efficiency.shared` marks what it shares."""
     table = [member_row(m.writer.record, m.parameters, status="complete", selected=m is chosen) for m in members]
     for member in members:
