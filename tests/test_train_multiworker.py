@@ -172,10 +172,16 @@ def test_shards_cover_every_row_once():
 def test_cluster_emissions_sum_the_measured_workers():
     from training.stages.worker_steps import summarize
 
-    # columns: measured, then phase_costs.COST_KEYS (duration, energy, cpu, gpu, ram, emissions)
-    rows = np.asarray([[1.0, 10.0, 2e-4, 1e-4, np.nan, 1e-4, 5e-5],
-                       [0.0, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan],
-                       [1.0, 12.0, 3e-4, 2e-4, np.nan, 1e-4, 7e-5]])
+    from modelcard.record.phase_costs import COST_KEYS
+
+    def row(measured, **figures):  # columns: measured, then phase_costs.COST_KEYS in its order
+        return [measured] + [figures.get(k, np.nan) for k in COST_KEYS]
+
+    rows = np.asarray([row(1.0, duration_s=10.0, energy_kwh=2e-4, cpu_energy_kwh=1e-4, ram_energy_kwh=1e-4,
+                           emissions_kg=5e-5),
+                       row(0.0),
+                       row(1.0, duration_s=12.0, energy_kwh=3e-4, cpu_energy_kwh=2e-4, ram_energy_kwh=1e-4,
+                           emissions_kg=7e-5)])
     section = summarize(rows)
     assert section["workers"] == 3 and section["workers_measured"] == 2
     assert section["energy_kwh"] == pytest.approx(5e-4) and section["emissions_kg"] == pytest.approx(1.2e-4)
