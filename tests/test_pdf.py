@@ -172,3 +172,20 @@ def test_margin_text_is_escaped_as_css_strings():
     assert '"Model card · run x\\"}{"' in css
     assert pdf.with_print_style("<head><style>a{}</style></head><body>", "b{}") == (
         "<head><style>a{}</style><style>\nb{}</style>\n</head><body>")
+
+
+@needs_pdf
+def test_a_minimal_record_without_a_policy(tmp_path):
+    """A run with no policy, no data card and no end date still gets its PDF: page 1 says the gates were
+    not checked, and the pages are dated from the run's start."""
+    from card_fixtures import base_record, write_run
+    from modelcard.render.build import build_cards
+
+    record = base_record()
+    record["provenance"]["ended_at"] = None
+    run = write_run(tmp_path, record)
+    result = build_cards(run, tmp_path / "cards", formats=["pdf"])
+    assert [p.suffix for p in result.written] == [".pdf"]
+    text = _flat(_text(result.written[0], 1, layout=True))
+    assert "Policy gates Not checked: built without --policy" in text
+    assert f"run {record['run_id']}" in text and f"run started {record['provenance']['started_at']}" in text
