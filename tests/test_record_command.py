@@ -109,8 +109,8 @@ def test_wrong_flag_is_one_line_exit_2():
     proc = subprocess.run([sys.executable, "-m", "modelcard", "build", "--frobnicate"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "unrecognized arguments: --frobnicate" in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "modelcard", "build", "--format", "pdf"], capture_output=True, text=True)
-    assert proc.returncode == 2 and "unknown --format pdf" in proc.stderr and proc.stderr.count("\n") == 1
+    proc = subprocess.run([sys.executable, "-m", "modelcard", "build", "--format", "docx"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "unknown --format docx" in proc.stderr and proc.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize("cmd", [[], ["build"], ["runs"], ["record"], ["train"], ["evaluate"]])

@@ -307,8 +307,8 @@ def test_templates_override_is_used(tmp_path):
 
 def test_unknown_format_is_a_user_error(tmp_path):
     run = cf.write_run(tmp_path, cf.base_record())
-    with pytest.raises(UserError, match="pdf"):
-        build_cards(run, tmp_path / "cards", formats=["pdf"])
+    with pytest.raises(UserError, match="docx"):
+        build_cards(run, tmp_path / "cards", formats=["docx"])
 
 
 def test_sweep_members_from_sibling_runs(tmp_path):

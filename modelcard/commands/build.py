@@ -10,7 +10,8 @@ from pathlib import Path
 from ..errors import UserError
 from .options import add_runs_dir
 
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "pdf")
+DEFAULT_FORMATS = ("md", "html", "json")  # pdf (WeasyPrint, tens of seconds) only when asked
 
 
 def register(sub) -> None:
@@ -24,8 +25,9 @@ def register(sub) -> None:
     b.add_argument("--out", default="cards", metavar="DIR", help="output folder (default: cards/)")
     b.add_argument("--card-info", default=None, metavar="YAML",
                    help="human-written card information (default: ./card.yaml when it exists)")
-    b.add_argument("--format", default=",".join(FORMATS), metavar="md,html,json",
-                   help="comma-separated output formats (default: all three)")
+    b.add_argument("--format", default=",".join(DEFAULT_FORMATS), metavar="md,html,json[,pdf]",
+                   help="comma-separated output formats (default: md,html,json); pdf also writes <name>.pdf "
+                   "and <name>.data.pdf for print (needs WeasyPrint: the `pdf` extra)")
     b.add_argument("--templates", default=None, metavar="DIR", help="override the Jinja templates folder")
     b.add_argument("--mct-graphics", action="store_true",
                    help="embed the figures as PNG in the .mct.json too (slower; the MCT schema takes only PNG)")

@@ -1,5 +1,6 @@
 """`build_cards`: run record + card.yaml -> cards/<name>.md, .html, .mct.json, .cdx.json (CycloneDX
-ML-BOM), .croissant.json (the data card as Croissant JSON-LD) and SVG figures.
+ML-BOM), .croissant.json (the data card as Croissant JSON-LD) and SVG figures; with format `pdf`,
+<name>.pdf and <name>.data.pdf (render/pdf.py).
 
 Everything is rendered in memory first and only then written, each file atomically, so a
 failure (bad template, bad input) never leaves a half-written or mixed-version card.
@@ -34,7 +35,8 @@ from .mct import dump_mct, mct_document, validate_mct
 from .meta import META_SUFFIX, card_meta, dump_meta
 from .sections import SECTIONS
 
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "pdf")
+DEFAULT_FORMATS = ("md", "html", "json")  # pdf only when asked: it needs WeasyPrint and takes tens of seconds
 
 
 @dataclass
@@ -53,7 +55,7 @@ def _check_formats(formats: Sequence[str]) -> None:
         raise UserError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
 
 
-def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
+def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
                  templates_dir_override: Path | None = None, runs_dir: Path | None = None,
                  mct_graphics: bool = False, policy: Path | None = None, compare: Sequence[RunRef] | None = None,
                  figures: bool = True):
@@ -69,7 +71,7 @@ def render_cards(run: RunRef, *, card_info: Path | None = None, formats: Sequenc
                                     mct_graphics=mct_graphics, figures=figures)
 
 
-def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORMATS,
+def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = DEFAULT_FORMATS,
                  templates_dir_override: Path | None = None, mct_graphics: bool = False,
                  figures: bool = True) -> dict[str, str | bytes]:
     """{relative path: bytes or str} for the card `card.build.card_for_run` built for `run`; an
@@ -115,10 +117,14 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = FORM
                           tuple(card.decision.printed()) if card.decision is not None else ())
     if found:
         raise InconsistentCard(found)
+    if "pdf" in formats:  # from the HTML of the checked card; WeasyPrint is imported only here
+        from .pdf import render_pdfs
+        outputs.update(render_pdfs(card, context, env=env, folder=folder, run_path=Path(run.path),
+                                   finish=lambda text: _tidy_lines(add_anchors(text))))
     return outputs
 
 
-def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = FORMATS,
+def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
                 templates_dir: Path | None = None, runs_dir: Path | None = None,
                 mct_graphics: bool = False, policy: Path | None = None,
                 compare: Sequence[RunRef] | None = None) -> BuildResult:
