@@ -36,8 +36,6 @@ WORDS = {"wilson": "Wilson score interval", "expanded_percentile_bootstrap": "ex
          "percentile_bootstrap": "percentile bootstrap",
          "simultaneous_group_projection": "simultaneous group intervals projected onto the gap"}
 #: Front matter metric names (`<set> <pretty>`) and the metrics tables' names of the record's keys.
-FRONT_MATTER = {"accuracy": "accuracy", "balanced_accuracy": "balanced accuracy", "top5_accuracy": "top-5 accuracy",
-                "f1_macro": "macro F1", "precision_macro": "macro precision", "recall_macro": "macro recall"}
 TABLE = {"accuracy": "accuracy", "balanced_accuracy": "balanced accuracy", "top5_accuracy": "top-5 accuracy",
          "f1_macro": "F1 (macro)", "precision_macro": "precision (macro)", "recall_macro": "recall (macro)",
          "f1_weighted": "F1 (weighted)", "precision_weighted": "precision (weighted)",
@@ -98,17 +96,13 @@ def card(request):
     return request.getfixturevalue(request.param)
 
 
-def test_front_matter_names_each_metrics_own_interval_method(card):
-    results = card.front["model-index"][0]["results"]
-    checked = 0
-    for result in results:
-        ev = card.record["evaluations"][result["dataset"]["split"]]
-        by_name = {f"{result['dataset']['split']} {pretty}": key for key, pretty in FRONT_MATTER.items()}
-        for metric in result["metrics"]:
-            key = by_name[metric["name"].split(" (95% CI")[0]]
-            assert metric["args"]["ci_method"] == WORDS[_method(ev, key)], metric["name"]
-            checked += 1
-    assert checked >= 6
+def test_front_matter_has_a_model_index_only_with_a_hub_dataset_id(card):
+    """The demo data has no Hub dataset id, so neither card states a model-index (its `dataset.type` must be
+    one); the metric ids name distinct metrics (tests/test_render_hub.py builds one with an id)."""
+    assert "model-index" not in card.front
+    assert "balanced_accuracy" in card.front["metrics"]
+    assert set(card.front["metrics"]) <= {"accuracy", "balanced_accuracy", "top_k_accuracy", "f1", "precision", "recall"}
+    assert not list(card.cards.glob("*.eval_results"))
 
 
 def test_mct_json_names_each_metrics_own_interval_method(card):
@@ -178,9 +172,12 @@ def test_units_follow_the_record(card):
     phases = emissions.get("phases") or []
     training_kg = (sum(p["emissions_kg"] for p in phases if p["kind"] not in ("efficiency", "inference_cost"))
                    if phases else emissions["emissions_kg"])  # Hugging Face's figure is training's (issue 24)
-    co2 = card.front["co2_eq_emissions"]
-    assert co2["emissions"] == pytest.approx(training_kg * 1000)  # grams
-    assert ("scope: training: every phase except" in co2["source"]) == bool(phases)
+    if phases:  # the Hub's co2_eq_emissions is training's: stated only when the record has a training scope
+        co2 = card.front["co2_eq_emissions"]
+        assert co2["emissions"] == pytest.approx(training_kg * 1000)  # grams
+        assert co2["source"] == "codecarbon"
+    else:
+        assert "co2_eq_emissions" not in card.front
     file_bytes = card.record["model"]["file_bytes"]
     assert f"({file_bytes:,} bytes)" in card.md
 
@@ -196,14 +193,12 @@ def test_licence_strings_are_the_records(card):
 
 
 def test_training_type_follows_the_recorded_mode(card):
-    mode = card.record["training"]["mode"]
+    """The Hub's two values: fine-tuning from pretrained weights, pre-training from random ones."""
     pretrained = card.record["model"]["weights"]["pretrained"]
-    training_type = card.front["co2_eq_emissions"]["training_type"]
-    if mode == "head":
-        assert "frozen" in training_type and "head" in training_type and "fine-tuning" not in training_type
-        assert ("transfer learning" in training_type) == pretrained
-    else:
-        assert training_type.startswith("fine-tuning") == pretrained
+    co2 = card.front.get("co2_eq_emissions")
+    if co2 is None:
+        return  # no training-scoped figure (a record without phases): no co2_eq_emissions at all
+    assert co2["training_type"] == ("fine-tuning" if pretrained else "pre-training")
 
 
 def _files_present_and_matching(run_dir: Path, record: dict) -> tuple[list[str], dict]:

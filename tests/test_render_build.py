@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 from modelcard.errors import UserError
 from modelcard.record import RunRef
@@ -67,8 +68,8 @@ def test_written_files_and_names(built):
     assert not [p for p in (root / "cards").rglob("*.tmp")]
 
 
-def test_huggingface_parses_metadata_and_eval_results(built):
-    from huggingface_hub import ModelCard
+def test_huggingface_parses_metadata_and_eval_results(built, tmp_path):
+    from huggingface_hub import ModelCard, parse_eval_result_entries
 
     root, run, _ = built
     card = ModelCard.load(root / "cards" / "stamp-classifier.md")
@@ -77,16 +78,22 @@ def test_huggingface_parses_metadata_and_eval_results(built):
     assert data["library_name"] == "keras"
     assert "image-classification" in data["tags"] and "clip-art" in data["tags"]
     assert "base_model" not in data  # offline torchvision weights have no Hub id
-    results = {(r.dataset_split, r.metric_name.split(" (")[0]): r for r in card.data.eval_results}
-    for split in ("test", "shifted"):
-        expected = run.record["evaluations"][split]["metrics"]["accuracy"]
-        got = results[(split, f"{split} accuracy")]
-        assert got.metric_value == expected["value"]
-        assert got.metric_args["ci_low"] == expected["ci_low"] and got.metric_args["ci_high"] == expected["ci_high"]
-        assert got.task_type == "image-classification" and got.verified is False
-    co2 = data["co2_eq_emissions"]
-    assert co2["emissions"] == pytest.approx(run.record["emissions"]["emissions_kg"] * 1000)
-    assert "estimated" in co2["source"]
+    assert card.data.eval_results is None  # the demo data has no Hub dataset id: no model-index (docs/hub.md)
+    assert "co2_eq_emissions" not in data  # a record without phases has no training-scoped CO2 figure
+    # with a Hub dataset id: the test set's scores (not the extra set's, whose id is unknown), by metric id
+    info = tmp_path / "card.yaml"
+    info.write_text(cf.CARD_YAML + "data:\n  hub_id: someone/stamps\n", encoding="utf-8")
+    result = build_cards(run, tmp_path / "cards", card_info=info, formats=["md"])
+    card = ModelCard.load(tmp_path / "cards" / "stamp-classifier.md")
+    results = {r.metric_name: r for r in card.data.eval_results}
+    expected = run.record["evaluations"]["test"]["metrics"]
+    assert results["test accuracy"].metric_value == expected["accuracy"]["value"]
+    assert results["test accuracy"].metric_args is None and results["test accuracy"].verified is None
+    assert results["test macro F1"].metric_type == "f1" and results["test macro F1"].metric_args == {"average": "macro"}
+    assert {r.dataset_type for r in results.values()} == {"someone/stamps"} and not [k for k in results if "shifted" in k]
+    (path,) = [p for p in result.written if ".eval_results" in str(p)]
+    (entry,) = parse_eval_result_entries(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert (entry.dataset_id, entry.value) == ("someone/stamps", expected["accuracy"]["value"])
 
 
 def test_mct_json_validates_against_toolkit_schema(built):

@@ -17,6 +17,8 @@ model_name: "Nasty <b>model</b>"
 uses:
   direct: "Use <img src=x onerror=alert(1)> freely | really"
 contact: "a & b"
+data:
+  hub_id: someone/nasty-stamps
 """
 
 

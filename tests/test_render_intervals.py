@@ -37,10 +37,12 @@ def _build(tmp_path, record: dict) -> dict[str, str]:
     run_dir = tmp_path / "runs" / record["run_id"]
     run_dir.mkdir(parents=True)
     write_record(run_dir, record)
-    result = build_cards(RunRef(run_dir, read_record(run_dir)), tmp_path / "cards")
+    info = tmp_path / "card.yaml"  # a Hub dataset id, so that the front matter has a model-index (docs/hub.md)
+    info.write_text("runs: ['*']\ndata:\n  hub_id: someone/stamps\n", encoding="utf-8")
+    result = build_cards(RunRef(run_dir, read_record(run_dir)), tmp_path / "cards", card_info=info)
     model_card = {p.name.removeprefix(p.name.split(".")[0]): p for p in result.written}  # ".md", ".mct.json", ...
     return {short: model_card[full].read_text(encoding="utf-8")
-            for short, full in ((".md", ".md"), (".json", ".mct.json"), (".html", ".html"))}
+            for short, full in ((".md", ".md"), (".json", ".mct.json"), (".html", ".html"), (".yaml", ".yaml"))}
 
 
 def _front_matter(md: str) -> dict:
@@ -66,10 +68,10 @@ def test_methods_are_named_once_per_table_and_undefined_scores_read_too_few_imag
     assert "not where the true calibration error lies" in md  # what the ECE interval means
     assert "too few images" in out[".html"]
     metrics = _front_matter(md)["model-index"][0]["results"][0]["metrics"]
-    by_type = {m["name"].split(" (")[0]: m["args"] for m in metrics}
-    assert by_type["test accuracy"]["ci_method"] == "Wilson score interval" and "n_resamples" not in by_type["test accuracy"]
-    assert by_type["test macro F1"]["ci_method"] == "expanded percentile bootstrap with pseudo-counts"
-    assert by_type["test macro F1"]["n_resamples"] == 100
+    args = {m["name"]: m.get("args") for m in metrics}  # only what compute() is given: no interval (docs/hub.md)
+    assert args["test accuracy"] is None and args["test macro F1"] == {"average": "macro"}
+    (entry,) = yaml.safe_load(out[".yaml"])  # the interval and its method are in the eval results notes
+    assert entry["notes"].endswith("(Wilson score interval)") and entry["value"] == metrics[0]["value"]
     mct = json.loads(out[".json"])["quantitative_analysis"]["performance_metrics"]
     methods = {(m["type"], m["slice"]): m["confidence_interval"]["method"] for m in mct if "confidence_interval" in m}
     assert methods["accuracy", "test"] == "Wilson score interval"
@@ -90,7 +92,9 @@ def test_a_1_0_record_keeps_its_percentile_bootstrap_words(tmp_path):
     assert md.count("Intervals: percentile bootstrap.") == 3  # results, per class, the slice
     assert "pseudo-counts" not in md and "expanded" not in md and "Wilson" not in md.split("## Evaluation")[1].split("## Model Examination")[0]
     metrics = _front_matter(md)["model-index"][0]["results"][0]["metrics"]
-    assert {m["args"]["ci_method"] for m in metrics} == {"percentile bootstrap"}
+    assert all(m.get("args") in (None, {"average": "macro"}, {"k": 5}) for m in metrics)
+    (entry,) = yaml.safe_load(out[".yaml"])
+    assert entry["notes"].endswith("(percentile bootstrap)")
 
 
 def test_without_resamples_only_wilson_intervals_are_claimed(tmp_path):

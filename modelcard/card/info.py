@@ -71,6 +71,8 @@ class DataInfo:
     consent: str | None = None       # e.g. "No people are shown; no consent was needed."
     known_biases: str | None = None  # e.g. "Mostly European and North American objects."
     label_review: list[LabelReview] = field(default_factory=list)  # reviewed label disagreements
+    hub_id: str | None = None        # e.g. "AI-Lab-Makerere/beans": this data on the Hugging Face Hub (model-index, .eval_results)
+    hub_task_id: str | None = None   # e.g. "default": the task of `hub_id` the results are for (its eval.yaml's task id)
 
 
 @dataclass
@@ -176,6 +178,9 @@ def parse_card_info(raw: Any, where: str = CARD_INFO_FILE) -> CardInfo:
     if info.base_model is not None and not _HUB_ID.match(info.base_model):
         raise UserError(f"{where}: `base_model` must be a Hugging Face Hub id like `google/mobilenet_v2_1.0_224`, "
                         f"got {info.base_model!r}")
+    if info.data.hub_id is not None and not _HUB_ID.match(info.data.hub_id):
+        raise UserError(f"{where}: `data.hub_id` must be a Hugging Face Hub dataset id like `user/name`, "
+                        f"got {info.data.hub_id!r}")
     for dataset in info.datasets:
         if not _HUB_ID.match(dataset):
             raise UserError(f"{where}: `datasets` entries must be Hub ids like `user/name`, got {dataset!r}")

@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
                          policy=Path(args.policy) if args.policy else None)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if result.gaps:
         print(f"{len(result.gaps)} section(s) not provided:", file=sys.stderr)
         for gap in result.gaps:

@@ -38,7 +38,7 @@ def written_files(card, cards_dir: Path | None, run_id: str, inputs: dict | None
     files = {meta_path.name: meta_path.read_text(encoding="utf-8")}
     for rel in meta.get("files") or {}:
         path = Path(cards_dir) / rel
-        if path.suffix in (".md", ".html", ".json") and path.is_file():
+        if path.suffix in (".md", ".html", ".json", ".yaml") and path.is_file():
             files[rel] = path.read_text(encoding="utf-8")
     return files, f"the card's claims and the {len(files)} files `build` wrote in {cards_dir}"
 

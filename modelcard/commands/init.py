@@ -28,7 +28,7 @@ class SkeletonKey:
     """One key of the skeleton."""
 
     key: str          # dotted, e.g. "uses.direct"
-    # "text" | "list" | "mapping" | "number" | "hub_id" | "hub_ids" | "signoff" | "reviews" (all but the first
+    # "text" | "list" | "mapping" | "number" | "hub_id" | "hub_ids" | "hub_task" | "signoff" | "reviews" (all but the first
     # three are written commented out: a marker is no number, id, sign-off or review)
     kind: str
     explanation: str  # one line, e.g. "What the model is for, used as it is."
@@ -88,6 +88,10 @@ KEYS = (
                 "confirmed (the label is wrong) or rejected (it is right), with reviewer and date.",
                 '[{file: food/fruit/banana.png, outcome: rejected, reviewer: Jane Doe, date: "2026-12-07", '
                 'note: a banana}]'),
+    SkeletonKey("data.hub_id", "hub_id", "The Hugging Face Hub id of this data set, if the Hub hosts it: the front "
+                "matter's model-index and the .eval_results files need one (none is guessed).", "AI-Lab-Makerere/beans"),
+    SkeletonKey("data.hub_task_id", "hub_task", "The task of that data set the results are for, as its eval.yaml "
+                "names it (default: default).", "default"),
     SkeletonKey("citation.bibtex", "text", "How to cite the model, as BibTeX.", '"@misc{stamps2026, title={Stamp Classifier}}"'),
     SkeletonKey("citation.apa", "text", "How to cite the model, in APA style.", "Doe, J. (2026). Stamp Classifier."),
     SkeletonKey("glossary", "mapping", "Terms a reader may not know, with their meaning.",
@@ -127,6 +131,8 @@ def _value(entry: SkeletonKey, run: RunRef | None) -> tuple[str | None, str]:
         return (f"[{_scalar(run.model.name)}]", "") if run else (f"[{marker}]", "")
     if entry.kind in ("hub_id", "hub_ids"):
         return None, "optional: uncomment with a real Hub id (a marker is not a valid id)"
+    if entry.kind == "hub_task":
+        return None, "optional: uncomment with the task id of the data set's eval.yaml (a marker is no task id)"
     if entry.kind == "number":
         return None, "optional: uncomment with a number (a marker is not a number)"
     if entry.kind == "signoff":

@@ -63,6 +63,17 @@ def _close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))
 
 
+def _same_bounds(s, claim: Claim) -> bool:
+    """The bounds a place states are the claim's (rounded as the place rounds them); a place with no field for an
+    interval (`bounds=False`) states none."""
+    if not s.bounds:
+        return True
+    if s.decimals is None or claim.ci_low is None or s.low is None:
+        return _close(s.low, claim.ci_low) and _close(s.high, claim.ci_high)
+    return (round(claim.ci_low, s.decimals), round(claim.ci_high, s.decimals)) == (round(s.low, s.decimals),
+                                                                                   round(s.high, s.decimals))
+
+
 def identical_quantities(e: Evidence) -> list[Violation]:
     """A score that is another by definition has its number; every file states each score as its claim does."""
     from ..card.intervals import method_label
@@ -82,7 +93,7 @@ def identical_quantities(e: Evidence) -> list[Violation]:
                 out.append(Violation("identical-quantities", f"{f.path}: {s.place}", "the card's claims",
                                      "states a number the card has no claim for"))
                 continue
-            if not (_close(s.value, claim.value) and _close(s.low, claim.ci_low) and _close(s.high, claim.ci_high)):
+            if not (_close(s.value, claim.value) and _same_bounds(s, claim)):
                 out.append(Violation("identical-quantities", f"{f.path}: {s.place}", f"claim {claim.key}",
                                      f"{_num(s.value)} {_interval(s.low, s.high)} against {_num(claim.value)} "
                                      f"{_interval(claim.ci_low, claim.ci_high)}"))

@@ -2,8 +2,9 @@
 
 Each reader takes the text of one output format and returns what it states about claims,
 without importing any renderer: the Markdown card's tables and risk list, the YAML front
-matter's model-index and CO2, the MCT JSON's and the CycloneDX BOM's performance metrics,
-limitations and energy, `meta.json`'s headline and the Croissant file's slice gaps.
+matter's model-index and CO2, the Hub's `.eval_results/*.yaml` entries (value, and the interval
+their notes state), the MCT JSON's and the CycloneDX BOM's performance metrics, limitations and
+energy, `meta.json`'s headline and the Croissant file's slice gaps.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+
+from ..card.sections.emission_claims import TRAINING_SCOPE
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when built with it: 10x faster
 
@@ -28,6 +31,8 @@ class Stated:
     low: float | None = None   # e.g. 0.822
     high: float | None = None  # e.g. 0.999
     method: str | None = None  # the interval's method in the card's words, e.g. "Wilson score interval"
+    bounds: bool = True        # False: the place has no field for an interval (the Hub's model-index): value only
+    decimals: int | None = None  # the bounds are stated rounded to this many decimals (e.g. 3 in eval results notes)
 
 
 @dataclass
@@ -53,15 +58,18 @@ def _float(value) -> float | None:
         return None
 
 
-#: The front matter's metric names (render/frontmatter.py PRETTY) read back to quantities.
+#: The front matter's metric names (render/frontmatter.py HUB_METRICS) read back to quantities.
 FRONT_MATTER_NAMES = {"accuracy": "accuracy", "balanced accuracy": "balanced_accuracy",
                       "top-5 accuracy": "top5_accuracy", "macro F1": "f1_macro", "macro precision": "precision_macro",
                       "macro recall": "recall_macro"}
-_FM_NAME = re.compile(r"^(?P<set>\S+) (?P<name>.+?)(?: \(95% CI [^)]*\))?$")
+_FM_NAME = re.compile(r"^(?P<set>\S+) (?P<name>.+)$")
+#: The Hub's `co2_eq_emissions` is training's CO2 by its definition: the card's training scope.
+HUB_CO2_SCOPE = TRAINING_SCOPE
 
 
 def front_matter(path: str, text: str) -> FileFacts:
-    """The YAML front matter of the Markdown card: model-index metrics and co2_eq_emissions."""
+    """The YAML front matter of the Markdown card: model-index metrics (values: the Hub's model-index has no
+    interval field) and co2_eq_emissions (training's, by the Hub's definition)."""
     facts = FileFacts(path=f"{path} (front matter)")
     match = re.match(r"^---\n(.*?)\n---\n", text, re.S)
     meta = yaml.load(match.group(1), Loader=_LOADER) if match else {}
@@ -72,13 +80,31 @@ def front_matter(path: str, text: str) -> FileFacts:
                 quantity = FRONT_MATTER_NAMES.get(name.group("name")) if name else None
                 if quantity is None:
                     continue
-                args = m.get("args") or {}
                 facts.numbers.append(Stated(f"front matter, model-index: {m.get('name')}", name.group("set"),
-                                            quantity, _float(m.get("value")), _float(args.get("ci_low")),
-                                            _float(args.get("ci_high")), args.get("ci_method")))
+                                            quantity, _float(m.get("value")), bounds=False))
     co2 = meta.get("co2_eq_emissions") or {}
     if co2.get("emissions") is not None:
-        facts.scopes["CO2 (g)"] = (float(co2["emissions"]), str(co2.get("source", "")))
+        facts.scopes["CO2 (g), co2_eq_emissions (training)"] = (float(co2["emissions"]), HUB_CO2_SCOPE)
+    return facts
+
+
+_NOTES = re.compile(r"^(?P<quantity>\w+) on the (?P<set>\S+) set of this run .*?; (?:\d+% CI (?P<low>[0-9.]+) to "
+                    r"(?P<high>[0-9.]+) \((?P<method>.*)\)|no interval .*)$")
+
+
+def eval_results(path: str, text: str) -> FileFacts:
+    """A `.eval_results/*.yaml` file (the Hub's format): each entry's value, and the set, interval and method its
+    notes name (rounded to 3 decimals there)."""
+    facts = FileFacts(path=path, text=text)
+    for i, entry in enumerate(yaml.load(text, Loader=_LOADER) or []):
+        notes = _NOTES.match(str(entry.get("notes") or ""))
+        if notes is None:
+            facts.numbers.append(Stated(f"eval results entry {i}", "", "", _float(entry.get("value")), bounds=False))
+            continue
+        facts.numbers.append(Stated(f"eval results entry {i} ({notes.group('set')} {notes.group('quantity')})",
+                                    notes.group("set"), notes.group("quantity"), _float(entry.get("value")),
+                                    _float(notes.group("low")), _float(notes.group("high")), notes.group("method"),
+                                    decimals=3))
     return facts
 
 
@@ -177,7 +203,7 @@ def html_card(path: str, text: str) -> FileFacts:
 
 
 #: Readers by the file name's ending (the longest match wins).
-READERS = {".cdx.json": cyclonedx, ".mct.json": mct, ".meta.json": meta, ".croissant.json": croissant,
+READERS = {".cdx.json": cyclonedx, ".yaml": eval_results, ".mct.json": mct, ".meta.json": meta, ".croissant.json": croissant,
            ".data.md": markdown, ".data.html": html_card, ".md": markdown, ".html": html_card}
 
 
@@ -189,7 +215,7 @@ def read_outputs(outputs: dict[str, str | bytes]) -> list[FileFacts]:
         if not isinstance(content, str) or rel.startswith("figures/"):
             continue
         ending = max((e for e in READERS if rel.endswith(e)), key=len, default=None)
-        if ending is None:
+        if ending is None or (ending == ".yaml" and ".eval_results/" not in rel):
             continue
         found.append(READERS[ending](rel, content))
         if ending == ".md":

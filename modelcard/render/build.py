@@ -1,6 +1,7 @@
 """`build_cards`: run record + card.yaml -> cards/<name>.md, .html, .mct.json, .cdx.json (CycloneDX
-ML-BOM), .croissant.json (the data card as Croissant JSON-LD) and SVG figures; with format `pdf`,
-<name>.pdf and <name>.data.pdf (render/pdf.py).
+ML-BOM), .croissant.json (the data card as Croissant JSON-LD), the Hub's <name>.eval_results/*.yaml
+(when the data has a Hub dataset id, docs/hub.md) and SVG figures; with format `pdf`, <name>.pdf and
+<name>.data.pdf (render/pdf.py).
 
 Everything is rendered in memory first and only then written, each file atomically, so a
 failure (bad template, bad input) never leaves a half-written or mixed-version card.
@@ -29,6 +30,7 @@ from .anchors import add_anchors
 from .environment import environment, macros, templates_dir
 from .figures import build_figures, figure_views
 from .frontmatter import dump_front_matter
+from .hub import hub_dataset, eval_results_files, no_results_line
 from .gallery import build_gallery
 from .cyclonedx import CDX_SUFFIX, cyclonedx_document, dump_cyclonedx
 from .mct import dump_mct, mct_document, validate_mct
@@ -47,6 +49,7 @@ class BuildResult:
     gaps: list[str] = field(default_factory=list)       # e.g. "Uses / Out-of-scope use: add `uses.out_of_scope` to card.yaml"
     warnings: list[str] = field(default_factory=list)   # e.g. "run ... is not complete (status: failed) ..."
     checks: ChecksSection | None = None                 # with --policy: what the card's Checks subsection shows
+    notes: list[str] = field(default_factory=list)      # e.g. "no Hub eval results and no model-index written: ..."
 
 
 def _check_formats(formats: Sequence[str]) -> None:
@@ -91,9 +94,11 @@ def render_built(built: BuiltCard, run: RunRef, *, formats: Sequence[str] = DEFA
     gallery = build_gallery(card, Path(run.path), figdir)
     context = {"card": card, "sections": SECTIONS, "figures": views, "figdir": figdir, "gallery": gallery}
     if "md" in formats:
-        text = env.get_template("card.md.jinja").render(context, m=macros(env, "md"), front_matter=dump_front_matter(card),
-                                                        ext="md")
+        hub = hub_dataset(card, built.info)
+        text = env.get_template("card.md.jinja").render(context, m=macros(env, "md"),
+                                                        front_matter=dump_front_matter(card, hub), ext="md")
         outputs[f"{card.slug}.md"] = tidy_markdown(text)
+        outputs.update(eval_results_files(card, hub))
         outputs.update(gallery.files)
         for f in drawn:
             outputs[f"{figdir}/{f.name}.svg"] = f.svg
@@ -129,8 +134,11 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
                 mct_graphics: bool = False, policy: Path | None = None,
                 compare: Sequence[RunRef] | None = None) -> BuildResult:
     """Render the run's card in every requested format and write them under `out_dir`."""
-    card, outputs = render_cards(run, card_info=card_info, formats=formats, templates_dir_override=templates_dir,
-                                 runs_dir=runs_dir, mct_graphics=mct_graphics, policy=policy, compare=compare)
+    _check_formats(formats)
+    built = card_for_run(run, card_info, runs_dir, policy, compare=compare)
+    card = built.card
+    outputs = render_built(built, run, formats=formats, templates_dir_override=templates_dir, mct_graphics=mct_graphics)
+    hub_note = no_results_line(card, hub_dataset(card, built.info)) if "md" in formats else None
     out_dir = atomic.ensure_writable_dir(Path(out_dir))  # after the card: a user's mistake leaves no folder behind
     written = []
     for rel, content in sorted(outputs.items()):
@@ -144,7 +152,8 @@ def build_cards(run: RunRef, out_dir: Path, *, card_info: Path | None = None, fo
         written.append(path)
     gaps = [gap_line(k) for k in card.gaps] + (card.data_card.gap_lines() if card.data_card else [])
     return BuildResult(written=sorted(written), gaps=gaps,
-                       warnings=card.build_notes + card.warnings + card.artifact_problems, checks=card.checks)
+                       warnings=card.build_notes + card.warnings + card.artifact_problems, checks=card.checks,
+                       notes=[hub_note] if hub_note else [])
 
 
 def _tidy_lines(text: str) -> str:

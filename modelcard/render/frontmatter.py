@@ -1,35 +1,51 @@
 """The Markdown card's YAML front matter, in the shape huggingface_hub's `ModelCardData` reads.
 
 Built as a dict and dumped with `yaml.safe_dump(sort_keys=True)`: never string templating, so
-no value can break the YAML. Evaluation results go into `model-index` with full-precision
-values; each metric's interval is stated in its `name` and kept in `args` with its method
-(`ci_method`, e.g. "Wilson score interval"; bootstrap methods add `n_resamples` and `seed`).
+no value can break the YAML. By the Hub's model card spec (hub-docs `modelcard.md`, read by
+`huggingface_hub.repocard_data`):
+
+- `model-index` holds each score of the run's own evaluation sets, full precision, with the metric
+  id it is (`accuracy`, `balanced_accuracy`, `top_k_accuracy`, `f1`, `precision`, `recall`) and in
+  `args` only what the metric's `compute()` is given (`average: macro`, `k: 5`). Its `dataset.type`
+  is required and must be a Hub dataset id: without a known one (`hub.py`) there is no
+  `model-index`. It has no field for an interval, so intervals, sizes and methods are in the card's
+  body and in the `.eval_results` notes (`hub.py`). `verified` is the Hub's to set, so it is left out.
+- `co2_eq_emissions` is the training's CO2 in grams (the card's training-scoped claim), `source` the
+  tool ("codecarbon"), `training_type` the Hub's "fine-tuning" (from pretrained weights) or
+  "pre-training" (from random weights). A run with no training-scoped figure states none.
 """
 
 from __future__ import annotations
 
 import yaml
 
-from ..card.intervals import method_label
 from ..card.model import Card
+from .hub import HubDataset, own_sets
 
-HF_METRICS = {"accuracy": "accuracy", "balanced_accuracy": "accuracy", "top5_accuracy": "accuracy",
-              "f1_macro": "f1", "precision_macro": "precision", "recall_macro": "recall"}
-PRETTY = {"accuracy": "accuracy", "balanced_accuracy": "balanced accuracy", "top5_accuracy": "top-5 accuracy",
-          "f1_macro": "macro F1", "precision_macro": "macro precision", "recall_macro": "macro recall"}
+#: The card's score key -> (Hub/evaluate metric id, the `compute()` arguments it was given, pretty name).
+HUB_METRICS = {"accuracy": ("accuracy", None, "accuracy"),
+               "balanced_accuracy": ("balanced_accuracy", None, "balanced accuracy"),
+               "top5_accuracy": ("top_k_accuracy", {"k": 5}, "top-5 accuracy"),
+               "f1_macro": ("f1", {"average": "macro"}, "macro F1"),
+               "precision_macro": ("precision", {"average": "macro"}, "macro precision"),
+               "recall_macro": ("recall", {"average": "macro"}, "macro recall")}
 
 
-def front_matter(card: Card) -> dict:
+def front_matter(card: Card, hub: HubDataset | None = None) -> dict:
     """The metadata dict: licence, library, tags, datasets, metrics, base model, model-index, CO2."""
     meta: dict = {"library_name": "keras", "pipeline_tag": "image-classification", "tags": list(card.tags)}
     if card.details.license:
         meta["license"] = card.details.license.lower()
-    if card.datasets:
-        meta["datasets"] = list(card.datasets)
+    datasets = list(card.datasets)
+    if hub is not None and hub.id and card.training.trained_here and hub.id not in datasets:
+        datasets.append(hub.id)  # the run's own data, trained on here
+    if datasets:
+        meta["datasets"] = datasets
     if card.base_model:
         meta["base_model"] = card.base_model
-    meta["metrics"] = sorted({HF_METRICS[k] for ev in card.evaluation.sets for k in ev.metrics if k in HF_METRICS})
-    results = [_result(card, ev) for ev in card.evaluation.sets]
+    meta["metrics"] = sorted({HUB_METRICS[k][0] for ev in card.evaluation.sets for k in ev.metrics if k in HUB_METRICS})
+    results = [_result(card, ev, hub.id) for ev in own_sets(card)] if hub is not None and hub.id else []
+    results = [r for r in results if r["metrics"]]
     if results:
         meta["model-index"] = [{"name": card.details.name, "results": results}]
     co2 = _co2(card)
@@ -38,38 +54,41 @@ def front_matter(card: Card) -> dict:
     return meta
 
 
-def _result(card: Card, ev) -> dict:
-    dataset_type = card.datasets[0] if card.datasets else card.training.data.source
+def _result(card: Card, ev, dataset_id: str) -> dict:
+    """One set's scores on the Hub dataset `dataset_id`; no `split`: the set is this run's own split of the data,
+    not necessarily the split `load_dataset()` names."""
     description = card.training.data.description or card.training.data.source
     metrics = []
-    for key, pretty in PRETTY.items():
-        metric = ev.metrics.get(key)
-        if metric is None or metric.value is None:
+    for key, (hub_type, args, pretty) in HUB_METRICS.items():
+        claim = ev.metrics.get(key)
+        if claim is None or claim.value is None:
             continue
-        entry = {"type": HF_METRICS[key], "value": metric.value, "verified": False,
-                 "name": f"{ev.name} {pretty}"}
-        if metric.interval is not None:
-            b = ev.bootstrap
-            entry["name"] += f" (95% CI {metric.ci_low:.3f}-{metric.ci_high:.3f})"
-            entry["args"] = {"ci_low": metric.ci_low, "ci_high": metric.ci_high, "confidence": metric.interval.level,
-                             "ci_method": method_label(metric.method)}
-            if (metric.method or "").endswith("bootstrap"):
-                entry["args"].update({"n_resamples": b.n_resamples, "seed": b.seed})
+        entry = {"type": hub_type, "value": claim.value, "name": f"{ev.name} {pretty}"}
+        if args:
+            entry["args"] = dict(args)
         metrics.append(entry)
     return {"task": {"type": "image-classification", "name": "Image Classification"},
-            "dataset": {"type": dataset_type, "name": f"{description} ({ev.name})", "split": ev.name},
+            "dataset": {"type": dataset_id, "name": f"{description} ({ev.name} set of this run)"},
             "metrics": metrics}
+
+
+def hub_training_type(card: Card) -> str | None:
+    """The Hub's `training_type`: "fine-tuning" from pretrained weights, "pre-training" from random ones,
+    None when unknown (or no training in this run)."""
+    weights = card.details.weights
+    if not card.training.trained_here or weights is None or weights.pretrained is None:
+        return None
+    return "fine-tuning" if weights.pretrained else "pre-training"
 
 
 def _co2(card: Card) -> dict | None:
     em, figures = card.environment.emissions, card.environment.figures
-    if not em or figures is None:
-        return None
-    claim = figures.training.co2 if figures.training is not None else figures.run.co2
-    how = "measured" if em.measured else "estimated"
-    co2 = {"emissions": claim.value, "source": f"{em.tool or 'codecarbon'} ({how}: {em.method}); scope: {claim.scope}"}
-    if card.training.trained_here:  # not for `evaluate`/`record`: how that model was trained is unknown
-        co2["training_type"] = card.specs.training_type
+    if not em or figures is None or figures.training is None or not card.training.trained_here:
+        return None  # the Hub's figure is training's: a run without one states none
+    co2 = {"emissions": figures.training.co2.value, "source": (em.tool or "codecarbon").split()[0]}
+    training_type = hub_training_type(card)
+    if training_type:
+        co2["training_type"] = training_type
     location = card.environment.cloud_region.value
     if location:
         co2["geographical_location"] = location
@@ -78,7 +97,8 @@ def _co2(card: Card) -> dict | None:
     return co2
 
 
-def dump_front_matter(card: Card) -> str:
+def dump_front_matter(card: Card, hub: HubDataset | None = None) -> str:
     """`---\\n<yaml>---\\n`, stable across runs (sorted keys, fixed width)."""
-    text = yaml.safe_dump(front_matter(card), sort_keys=True, allow_unicode=True, width=1000, default_flow_style=False)
+    text = yaml.safe_dump(front_matter(card, hub), sort_keys=True, allow_unicode=True, width=1000,
+                          default_flow_style=False)
     return f"---\n{text}---\n"
