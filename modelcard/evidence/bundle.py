@@ -9,13 +9,12 @@ with a DSSE envelope. With a key or certificate this is offline; with Sigstore i
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from ..record import RUN_JSON, read_run
+from ..record import read_run
 from . import statement as st
 from .claims import Problem, check_claims
 from .layout import ATTESTATIONS, CARDS, RUN, SIGNATURE, bundle_files, card_files
@@ -104,8 +103,7 @@ def sign_release(run_dir: Path, cards_dir: Path, out: Path, signer: Signer, atte
     out.mkdir(parents=True, exist_ok=True)
     _copy(files, out)
     in_bundle = bundle_files(out)
-    record = json.loads((out / RUN / RUN_JSON).read_text(encoding="utf-8"))
-    problems = check_claims(in_bundle, record)
+    problems = check_claims(in_bundle, read_run(out / RUN))
     if problems:
         shutil.rmtree(out)
         return Signed(out, problems=problems)

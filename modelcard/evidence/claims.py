@@ -14,13 +14,13 @@ Claims checked (each drift is a `Problem` naming the file and the claim it break
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..record.data_files import content_hash_of, parse_data_files
+from ..record.model import RunRecord
 from .layout import CARDS, RUN, sha256_file
 
 HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
@@ -55,24 +55,21 @@ class Truth:
 
 
 def data_content_hash(path: Path) -> str:
-    """The content hash of a `data_files.csv` (hex), as `training/data/assemble.py::content_hash` computes it."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = [(r["class"], r["path"], r["sha256"]) for r in csv.DictReader(handle)]
-    text = "".join(f"{cls}\t{rel}\t{sha}\n" for cls, rel, sha in sorted(rows))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The content hash of a `data_files.csv` (hex), as training computed `data.content_hash` (`record.data_files`)."""
+    return content_hash_of(parse_data_files(path.read_text(encoding="utf-8"))).removeprefix("sha256:")
 
 
-def _record_claims(files: dict[str, Path], record: dict) -> list[Problem]:
+def _record_claims(files: dict[str, Path], record: RunRecord) -> list[Problem]:
     """artifacts_sha256 and model.file_sha256 against the files in run/."""
     problems = []
-    stated = dict(record.get("artifacts_sha256") or {})
-    model = (record.get("artifacts") or {}).get("model")
-    if model and (record.get("model") or {}).get("file_sha256"):
-        stated.setdefault(model, record["model"]["file_sha256"])
-        if stated[model] != record["model"]["file_sha256"]:
+    stated = dict(record.artifacts_sha256 or {})
+    model = record.artifacts.model if record.artifacts is not None else None
+    file_sha = record.model.file_sha256 if record.model is not None else None
+    if model and file_sha:
+        stated.setdefault(model, file_sha)
+        if stated[model] != file_sha:
             problems.append(Problem(f"{RUN}/run.json", "model.file_sha256 and artifacts_sha256 state different "
-                                    f"hashes for {model}", f"{short(record['model']['file_sha256'])} vs "
-                                    f"{short(stated[model])}"))
+                                    f"hashes for {model}", f"{short(file_sha)} vs {short(stated[model])}"))
     for rel, sha in sorted(stated.items()):
         name = f"{RUN}/{rel}"
         claim = f"{RUN}/run.json states sha256 {short(sha)}"
@@ -83,21 +80,24 @@ def _record_claims(files: dict[str, Path], record: dict) -> list[Problem]:
     return problems
 
 
-def truth_of(files: dict[str, Path], record: dict, weights: Path | None) -> tuple[Truth, list[Problem]]:
+def truth_of(files: dict[str, Path], record: RunRecord, weights: Path | None) -> tuple[Truth, list[Problem]]:
     """What the files say, and where the record already disagrees with them (data content hash, weights file)."""
     problems = []
-    model_rel = (record.get("artifacts") or {}).get("model")
+    model_rel = record.artifacts.model if record.artifacts is not None else None
     model_name = f"{RUN}/{model_rel}" if model_rel else None
     model_sha = sha256_file(files[model_name]) if model_name in files else None
-    recorded_data = ((record.get("data") or {}).get("content_hash") or "").removeprefix("sha256:") or None
+    recorded_data = (record.data.content_hash or "").removeprefix("sha256:") or None
     data_csv = f"{RUN}/data_files.csv"
     data_hash, data_source = recorded_data, f"{RUN}/run.json data.content_hash"
     if data_csv in files:
-        data_hash, data_source = data_content_hash(files[data_csv]), data_csv
+        try:
+            data_hash, data_source = data_content_hash(files[data_csv]), data_csv
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(data_csv, "the run's data manifest", f"cannot be read: {exc}"))
         if recorded_data and data_hash != recorded_data:
             problems.append(Problem(data_csv, f"{RUN}/run.json states the data content hash sha256:{short(recorded_data)}",
                                     f"the files listed in it hash to sha256:{short(data_hash)}"))
-    recorded_weights = ((record.get("model") or {}).get("weights") or {}).get("sha256")
+    recorded_weights = record.model.weights.sha256 if record.model is not None and record.model.weights else None
     weights_sha, weights_source = recorded_weights, f"{RUN}/run.json model.weights.sha256"
     if weights is not None:
         weights_sha, weights_source = sha256_file(weights), str(weights)
@@ -149,15 +149,15 @@ def _cyclonedx_claims(name: str, document: dict, truth: Truth) -> list[Problem]:
     return [p for p in found if p is not None]
 
 
-def _meta_claims(files: dict[str, Path], meta_name: str, record: dict) -> list[Problem]:
+def _meta_claims(files: dict[str, Path], meta_name: str, record: RunRecord) -> list[Problem]:
     """The card's meta.json: the run it names and the sha256 it lists for each card file."""
     try:
         meta = json.loads(files[meta_name].read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [Problem(meta_name, "the card's meta.json", f"cannot be read: {exc}")]
     problems = []
-    if meta.get("run_id") != record.get("run_id"):
-        problems.append(Problem(meta_name, f"states run {meta.get('run_id')}", f"the bundle's run is {record.get('run_id')}"))
+    if meta.get("run_id") != record.run_id:
+        problems.append(Problem(meta_name, f"states run {meta.get('run_id')}", f"the bundle's run is {record.run_id}"))
     for rel, sha in sorted((meta.get("files") or {}).items()):
         name, claim = f"{CARDS}/{rel}", f"{meta_name} states sha256 {short(sha)}"
         if name not in files:
@@ -167,7 +167,7 @@ def _meta_claims(files: dict[str, Path], meta_name: str, record: dict) -> list[P
     return problems
 
 
-def check_claims(files: dict[str, Path], record: dict, weights: Path | None = None) -> list[Problem]:
+def check_claims(files: dict[str, Path], record: RunRecord, weights: Path | None = None) -> list[Problem]:
     """Every hash claim of the bundle's record and card against its files (see the module docstring)."""
     problems = _record_claims(files, record)
     truth, found = truth_of(files, record, weights)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from . import statement as st
+from ..record.model import RunRecord
 from .claims import Problem, check_claims, short
 from .layout import RUN, SIGNATURE, bundle_files, sha256_file, statement_names
 
@@ -122,11 +123,11 @@ def verify_bundle(bundle: Path, verifier: Verifier, weights: Path | None = None)
     result = Verification(files=len(files))
     result.problems += check_signature(bundle, verifier, files)
     try:
-        record = json.loads((bundle / RUN / "run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        record = RunRecord.from_json((bundle / RUN / "run.json").read_text(encoding="utf-8"), where=f"{RUN}/run.json")
+    except (OSError, ValueError, UserError) as exc:
         result.problems.append(Problem(f"{RUN}/run.json", "the run record", f"cannot be read: {exc}"))
-        record = {}
-    result.problems += check_claims(files, record, weights)
+    else:
+        result.problems += check_claims(files, record, weights)
     result.statements, found = check_statements(files)
     result.problems = list(dict.fromkeys(result.problems + found))  # one line per drift
     return result

@@ -18,6 +18,7 @@ gives them to the card build.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,23 @@ class DataFiles:
     paths: tuple[str, ...]    # every file's path, sorted, e.g. ("animals/birds/robin.png", ...)
     problem: str | None = None  # why no path could be read, e.g. "data_files.csv is missing from the run folder"
     rows: tuple[DataFile, ...] = ()  # every row, sorted by path (class, split and sha256 of each file)
+
+
+def content_hash(lines: Iterable[tuple[str, str, str]]) -> str:
+    """`data.content_hash`: "sha256:" + the sha256 over the sorted `class\trelpath\tsha256` lines of the
+    files, e.g. content_hash([("birds", "birds/robin.png", "9f2c...")]) -> "sha256:5e1b...". Training computes it
+    from its scan, a verifier from `data_files.csv` (`content_hash_of`).
+
+    >>> content_hash([("b", "b/2.png", "22"), ("a", "a/1.png", "11")]) == content_hash([("a", "a/1.png", "11"), ("b", "b/2.png", "22")])
+    True
+    """
+    text = "".join(f"{cls}\t{rel}\t{sha}\n" for cls, rel, sha in sorted(lines))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_hash_of(files: Iterable[DataFile]) -> str:
+    """The content hash of a manifest's rows, as training computed it for the record."""
+    return content_hash((f.class_name, f.path, f.sha256) for f in files)
 
 
 def data_files_text(files: Iterable[DataFile]) -> str:

@@ -11,12 +11,12 @@ not count; renaming, relabelling or changing any byte of an image changes it.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from modelcard.errors import UserError
+from modelcard.record.data_files import content_hash
 from modelcard.record.model import IgnoredFiles, SkippedFile
 
 from .dataset import Dataset, DuplicateReport, NearDuplicatePair, Sample
@@ -51,12 +51,6 @@ class SourceInfo:
     description: str | None
     license: str | None
     root: Path | None
-
-
-def content_hash(lines: list[tuple[str, str, str]]) -> str:
-    """sha256 over sorted `class\\trelpath\\tsha256` lines (see the module docstring)."""
-    text = "".join(f"{cls}\t{rel}\t{sha}\n" for cls, rel, sha in sorted(lines))
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _exact_groups(shas: list[str]) -> tuple[int, int]:
