@@ -41,17 +41,18 @@ def gate_evidence(built, record) -> list:
 def subjects(run, cards_dir: Path | None, slug: str) -> list[dict]:
     """The model file (hashed; the recorded sha256 when the file is not stored beside the record) and the card files."""
     from ..evidence import statement as st
-    from ..evidence.layout import CARDS, RUN, card_files, sha256_file
+    from ..evidence.layout import CARDS, RUN, card_files
+    from ..record.artifacts import sha256_hex
 
     out = []
     model = run.model.artifacts.model if run.model.artifacts is not None else None
     if model and (run.path / model).is_file():
-        out.append(st.subject(f"{RUN}/{model}", sha256_file(run.path / model)))
+        out.append(st.subject(f"{RUN}/{model}", sha256_hex(run.path / model)))
     elif model and run.model.model is not None and run.model.model.file_sha256:
         out.append(st.subject(f"{RUN}/{model}", run.model.model.file_sha256,
                               note="sha256 as recorded: the file is not stored beside the record"))
     if cards_dir is not None and (Path(cards_dir) / f"{slug}.meta.json").is_file():
-        out += [st.subject(f"{CARDS}/{rel}", sha256_file(path))
+        out += [st.subject(f"{CARDS}/{rel}", sha256_hex(path))
                 for rel, path in card_files(cards_dir, slug, run.run_id).items()]
     if not out:
         raise UserError(f"--attest: run {run.run_id} has no model file and no card in {cards_dir}; build the card "

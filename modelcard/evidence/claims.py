@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..record.data_files import content_hash_of, parse_data_files
 from ..record.model import RunRecord
-from .layout import CARDS, RUN, sha256_file
+from ..record.artifacts import sha256_hex
+from .layout import CARDS, RUN
 
 HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 
@@ -75,7 +76,7 @@ def _record_claims(files: dict[str, Path], record: RunRecord) -> list[Problem]:
         claim = f"{RUN}/run.json states sha256 {short(sha)}"
         if name not in files:
             problems.append(Problem(name, claim, "the file is not in the bundle"))
-        elif (found := sha256_file(files[name])) != sha:
+        elif (found := sha256_hex(files[name])) != sha:
             problems.append(Problem(name, claim, f"the file has {short(found)}"))
     return problems
 
@@ -85,7 +86,7 @@ def truth_of(files: dict[str, Path], record: RunRecord, weights: Path | None) ->
     problems = []
     model_rel = record.artifacts.model if record.artifacts is not None else None
     model_name = f"{RUN}/{model_rel}" if model_rel else None
-    model_sha = sha256_file(files[model_name]) if model_name in files else None
+    model_sha = sha256_hex(files[model_name]) if model_name in files else None
     recorded_data = (record.data.content_hash or "").removeprefix("sha256:") or None
     data_csv = f"{RUN}/data_files.csv"
     data_hash, data_source = recorded_data, f"{RUN}/run.json data.content_hash"
@@ -100,7 +101,7 @@ def truth_of(files: dict[str, Path], record: RunRecord, weights: Path | None) ->
     recorded_weights = record.model.weights.sha256 if record.model is not None and record.model.weights else None
     weights_sha, weights_source = recorded_weights, f"{RUN}/run.json model.weights.sha256"
     if weights is not None:
-        weights_sha, weights_source = sha256_file(weights), str(weights)
+        weights_sha, weights_source = sha256_hex(weights), str(weights)
         if recorded_weights and recorded_weights != weights_sha:
             problems.append(Problem(str(weights), f"{RUN}/run.json states the starting weights' sha256 "
                                     f"{short(recorded_weights)}", f"the file has {short(weights_sha)}"))
@@ -162,7 +163,7 @@ def _meta_claims(files: dict[str, Path], meta_name: str, record: RunRecord) -> l
         name, claim = f"{CARDS}/{rel}", f"{meta_name} states sha256 {short(sha)}"
         if name not in files:
             problems.append(Problem(name, claim, "the file is not in the bundle"))
-        elif (found := sha256_file(files[name])) != sha:
+        elif (found := sha256_hex(files[name])) != sha:
             problems.append(Problem(name, claim, f"the file has {short(found)}"))
     return problems
 

@@ -12,7 +12,6 @@ Names inside a bundle are POSIX paths relative to BUNDLE; in-toto subjects name 
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 SIGNATURE = "model.sig"   # model-signing's default name, so its own CLI verifies a bundle too
@@ -21,15 +20,6 @@ CARDS = "cards"
 ATTESTATIONS = "attestations"
 PROVENANCE = "provenance.intoto.json"  # written by `train` in the run folder
 STATEMENT_SUFFIX = ".intoto.json"
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def bundle_files(root: Path) -> dict[str, Path]:

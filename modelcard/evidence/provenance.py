@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..record import RUN_JSON, RunRecord, read_run
 from . import statement as st
-from .layout import PROVENANCE, RUN, sha256_file
+from ..record.artifacts import sha256_hex
+from .layout import PROVENANCE, RUN
 
 BUILD_TYPE = "https://github.com/modelcard/modelcard/blob/main/docs/run-record.md#provenance-statement"
 BUILDER = "https://github.com/modelcard/modelcard#modelcard-train"
@@ -73,7 +74,7 @@ def provenance_statement(run_dir: Path, record: RunRecord) -> dict | None:
                                     **({"startedOn": prov.started_at} if prov and prov.started_at else {}),
                                     **({"finishedOn": prov.ended_at} if prov and prov.ended_at else {})}},
     }
-    model = st.subject(f"{RUN}/{model_name}", sha256_file(Path(run_dir) / model_name))
+    model = st.subject(f"{RUN}/{model_name}", sha256_hex(Path(run_dir) / model_name))
     return st.statement([model], st.SLSA_PROVENANCE, predicate)
 
 

@@ -12,7 +12,8 @@ from ..errors import UserError
 from . import statement as st
 from ..record.model import RunRecord
 from .claims import Problem, check_claims, short
-from .layout import RUN, SIGNATURE, bundle_files, sha256_file, statement_names
+from ..record.artifacts import sha256_hex
+from .layout import RUN, SIGNATURE, bundle_files, statement_names
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def _file_drift(bundle: Path, files: dict[str, Path]) -> list[Problem]:
             problems.append(Problem(name, "signed in model.sig", "the file is missing from the bundle"))
         elif name not in signed:
             problems.append(Problem(name, "not signed in model.sig", "the file was added after signing"))
-        elif (found := sha256_file(files[name])) != signed[name]:
+        elif (found := sha256_hex(files[name])) != signed[name]:
             problems.append(Problem(name, f"model.sig signed sha256 {short(signed[name])}",
                                     f"the file has {short(found)}"))
     return problems
@@ -107,7 +108,7 @@ def check_statements(files: dict[str, Path]) -> tuple[list[str], list[Problem]]:
             claim = f"{name} states sha256 {short(sha)}"
             if target not in files:
                 problems.append(Problem(target or name, claim, "the file is not in the bundle"))
-            elif sha and (found := sha256_file(files[target])) != sha:
+            elif sha and (found := sha256_hex(files[target])) != sha:
                 problems.append(Problem(target, claim, f"the file has {short(found)}"))
     return seen, problems
 

@@ -34,7 +34,7 @@ from ..stages import post_fit
 from ..stages.context import EvalSet, EvaluationTiming, Measured, MemberContext, Pace, SavedModel, metadata_attributes
 from ..stages.pipeline import Made, Output, Stage, output, run_stages, stage
 from ..stages.run_sections import data_section, write_data_files
-from ..weights.source import sha256_of
+from modelcard.record.artifacts import sha256_hex
 
 MAIN_SET = "test"
 
@@ -94,7 +94,7 @@ def model_record(model, model_path: Path, size: int) -> dict:
                     "sha256": None, "license": None, "path": str(model_path)},
         "head": None, "preprocessing": f"resize to {size}x{size} (bilinear), then the model's own layers",
         "total_params": total, "trainable_params": trainable,
-        "file_bytes": model_path.stat().st_size, "file_sha256": sha256_of(model_path),
+        "file_bytes": model_path.stat().st_size, "file_sha256": sha256_hex(model_path),
     }
 
 

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from modelcard.errors import UserError
+from modelcard.record.artifacts import sha256_hex
 
 from ..weights import source as offline_source
 from ..weights.keras_io import SUFFIX as WEIGHTS_SUFFIX
@@ -133,7 +134,7 @@ def _file_info(path: Path) -> WeightsInfo:
         source="file",
         description=f"weights loaded from the file {path.name}",
         origin=f"user-supplied {WEIGHTS_SUFFIX} file",
-        sha256=offline_source.sha256_of(path),
+        sha256=sha256_hex(path),
         license=None,
         pretrained=True,
         path=str(path),

