@@ -126,12 +126,16 @@ def test_task_api_failure_keeps_the_whole_run_totals(monkeypatch):
 
     monkeypatch.setattr(BaseEmissionsTracker, "start_task", broken)
     threads_before = set(threading.enumerate())
+    start = time.perf_counter()
     with EmissionsCollector() as em:
         with emissions_phase("fit"):
             _busy(0.4)
+    block = time.perf_counter() - start
     result = em.result().to_dict()
     assert result is not None and result["phases"] is None
-    assert result["energy_kwh"] > 0 and result["duration_s"] == pytest.approx(0.4, abs=0.3)
+    # the whole run's own totals: at least the busy work, at most the block (no wall-clock bound: a loaded
+    # machine stretches both alike)
+    assert result["energy_kwh"] > 0 and 0.4 <= result["duration_s"] <= block + 0.05
     assert "per phase not measured" in em.warning and "task API broke" in em.warning
     assert set(threading.enumerate()) <= threads_before
 
