@@ -18,6 +18,7 @@ from modelcard.record import measured, new_record, read_record, read_run, write_
 from modelcard.record.format import record_text
 from modelcard.record.model import Efficiency, MeasuredFact, Metric, RunRecord
 from modelcard.record.typed import Section, json_key, public_fields, section_in
+from modelcard.record.validate import run_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "modelcard/record/run.schema.json").read_text("utf-8"))
@@ -177,8 +178,10 @@ def _child(node: dict, key: str) -> dict:
 
 def drift(cls: type, node: dict, path: str = "run.json") -> list[str]:
     """Every schema property without a field, field without a schema property, and object the
-    schema describes but the model leaves a plain dict, below `cls` / `node`."""
-    props, fields = _properties(node), {json_key(f): tp for f, tp in public_fields(cls)}
+    schema describes but the model leaves a plain dict, below `cls` / `node`; a class's registered
+    sections (`RunRecord`: record/sections/) count as its fields."""
+    props = _properties(node)
+    fields = {json_key(f): tp for f, tp in public_fields(cls)} | dict(cls.registered_sections())
     problems = [f"{path}.{k}: in the schema, no field of {cls.__name__}" for k in sorted(set(props) - set(fields))]
     problems += [f"{path}.{k}: field of {cls.__name__}, not in the schema" for k in sorted(set(fields) - set(props))]
     for key in sorted(set(props) & set(fields)):
@@ -194,7 +197,7 @@ def drift(cls: type, node: dict, path: str = "run.json") -> list[str]:
 
 
 def test_schema_and_model_name_the_same_fields():
-    assert drift(RunRecord, SCHEMA) == []
+    assert drift(RunRecord, run_schema()) == []  # the schema validation uses: core and registered sections
 
 
 def test_the_drift_check_can_fail():
@@ -334,3 +337,107 @@ def test_every_kind_of_file_left_out_has_the_cards_words():
     assert tuple(kind.field for kind in LEFT_OUT_KINDS) == IgnoredFiles.kinds()
     with pytest.raises(ValueError):
         IgnoredFiles.of(["not_a_kind"])
+
+
+# -- registered sections (record/sections/): typed, validated against their generated schema ------
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ToyRow(Section):
+    name: str  # e.g. "a"
+    weight: float | None = None  # e.g. 0.5
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ToySection(Section):
+    n: int  # e.g. 3
+    ok: bool  # e.g. True
+    first: ToyRow  # a nested section
+    rows: list[ToyRow] = dataclasses.field(default_factory=list)  # e.g. [ToyRow(name="a")]
+    by_class: dict[str, int | None] | None = None  # e.g. {"a": 1, "b": None}
+    note: str | None = None  # e.g. None
+
+
+@pytest.fixture
+def toy_registered(monkeypatch):
+    """The registry as if `record/sections/toy.py` registered `ToySection` under "toy"."""
+    from modelcard.record import registry, validate
+    from modelcard.record.model import run
+    from modelcard.record.registered import RecordSection
+
+    toy = registry.Registry((RecordSection("toy", ToySection),))
+    monkeypatch.setattr(registry, "REGISTRY", toy)
+    monkeypatch.setattr(run, "REGISTRY", toy)
+    validate._validator.cache_clear()
+    yield toy
+    validate._validator.cache_clear()
+
+
+def _toy_record() -> dict:
+    record = _minimal("1.4", intervals=True)
+    record["toy"] = {"n": 3, "ok": True, "first": {"name": "a", "weight": 0.5}, "rows": [{"name": "b"}],
+                     "by_class": {"a": 1, "b": None}, "a_newer_writers_field": [1]}
+    return record
+
+
+def test_a_registered_section_is_read_typed_and_written_back_byte_identical(toy_registered):
+    text = record_text(_toy_record())
+    typed = RunRecord.from_json(text)
+    toy = typed.section(ToySection)
+    assert isinstance(toy, ToySection) and isinstance(toy.first, ToyRow) and isinstance(toy.rows[0], ToyRow)
+    assert (toy.n, toy.first.weight, toy.rows[0].weight, toy.by_class, toy.note) == (3, 0.5, None, {"a": 1, "b": None}, None)
+    assert typed.to_json() == text
+    # written in code, typed at the door either way; absent reads as None and leaves the record unchanged
+    from modelcard.record.typed import with_fields
+
+    plain = RunRecord.from_json(record_text(_minimal("1.4", intervals=True)))
+    assert plain.section(ToySection) is None and "toy" not in plain.to_dict()
+    made = with_fields(plain, toy=ToySection(n=1, ok=False, first=ToyRow(name="x")))
+    assert made.to_dict()["toy"] == {"n": 1, "ok": False, "first": {"name": "x"}}
+    assert with_fields(plain, toy={"n": 1, "ok": False, "first": {"name": "x"}}).section(ToySection) == made.section(ToySection)
+    with pytest.raises(KeyError, match="ToyRow is not a registered record section"):
+        typed.section(ToyRow)
+
+
+def test_the_generated_schema_matches_the_dataclass_and_refuses_a_malformed_section(toy_registered):
+    schema = run_schema()
+    assert drift(RunRecord, schema) == []  # the registered section's fields, nested ones included
+    assert schema["properties"]["toy"]["required"] == ["n", "ok", "first"]
+    assert "toy" not in SCHEMA["properties"]  # the hand-written schema is unchanged
+    for change, where in [(lambda t: t.update(n="3"), "toy/n"), (lambda t: t.update(ok=1), "toy/ok"),
+                          (lambda t: t["first"].update(weight="heavy"), "toy/first/weight"),
+                          (lambda t: t["rows"].append({"weight": 1.0}), "toy/rows/1"),
+                          (lambda t: t["by_class"].update(c=0.5), "toy/by_class/c"),
+                          (lambda t: t.pop("first"), "toy")]:
+        record = _toy_record()
+        change(record["toy"])
+        with pytest.raises(UserError, match=f"malformed run record at {where}") as err:
+            RunRecord.from_json(record_text(record))
+        assert "\n" not in str(err.value)
+
+
+def test_a_registered_key_is_never_a_core_field_and_an_unknown_one_is_refused(monkeypatch, toy_registered):
+    from modelcard.record import registry, validate
+    from modelcard.record.registered import RecordSection
+    from modelcard.record.section_schema import schema_of
+
+    record = _toy_record()
+    record["not_registered"] = {"n": 1}
+    with pytest.raises(UserError, match="Additional properties.*not_registered"):
+        RunRecord.from_json(record_text(record))
+    monkeypatch.setattr(registry, "REGISTRY", registry.Registry((RecordSection("data", ToySection),)))
+    validate._validator.cache_clear()
+    with pytest.raises(ValueError, match="'data' is a core field"):
+        run_schema()
+    with pytest.raises(TypeError, match="Bad.x: type"):
+        schema_of(dataclasses.make_dataclass("Bad", [("x", "set[int]")], bases=(Section,), frozen=True, kw_only=True))
+    with pytest.raises(ValueError, match="snake_case"):
+        RecordSection("Toy-Section", ToySection)
+    with pytest.raises(TypeError, match="not a dataclass deriving"):
+        RecordSection("toy", dict)
+
+
+def test_every_registered_section_is_documented():
+    from modelcard.record.registry import REGISTRY
+
+    doc = (ROOT / "docs" / "run-record.md").read_text("utf-8").split("\n## Registered sections", 1)[1]
+    assert [key for key in REGISTRY.types if f"### `{key}`" not in doc] == []

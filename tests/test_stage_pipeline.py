@@ -239,3 +239,72 @@ def test_every_mode_runs_the_post_fit_stages_in_the_one_order():
     head = pipelines["head, the chosen member"]
     assert {s.name for s in head} - {"fit"} == {s.name for s in post_fit.POST_FIT}  # head runs every stage
     assert not post_fit.in_post_fit_order([post_fit.examples, post_fit.evaluation])  # the check can fail
+
+
+# -- discovered collectors (training/stages/collected.py) ---------------------------------------
+
+def test_every_mode_runs_the_discovered_collectors_just_before_efficiency():
+    from training.commands.evaluate import evaluate_finish
+    from training.stages import collected, finetune_mode, head_mode, post_fit
+
+    for mode, finish in [("head", head_mode.HEAD_FINISH), ("finetune", finetune_mode.FINETUNE_FINISH),
+                         ("evaluate", evaluate_finish(None))]:
+        found = [s.name for s in collected.collected_stages(mode)]
+        assert [s.name for s in finish][-1 - len(found):] == [*found, "efficiency"], mode
+        assert finish[-1] is post_fit.efficiency
+
+
+def _toy_registry(monkeypatch):
+    """The record registry as if `record/sections/toy.py` registered a `toy` section."""
+    import dataclasses
+    from modelcard.record import registry
+    from modelcard.record.model import run
+    from modelcard.record.registered import RecordSection
+    from modelcard.record.typed import Section
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Toy(Section):
+        n: int  # e.g. 3
+
+    toy = registry.Registry((RecordSection("toy", Toy),))
+    monkeypatch.setattr(run, "REGISTRY", toy)
+    return Toy
+
+
+def test_a_collector_is_a_guarded_stage_that_writes_its_registered_section_typed(monkeypatch):
+    from training.collectors.collector_spec import Collector
+    from training.stages.collected import collected_stages
+
+    Toy = _toy_registry(monkeypatch)
+
+    def boom(ctx):
+        raise OSError("no disk")
+
+    found = {"a_toy": Collector("toy", lambda ctx: Toy(n=3), what="toy"),
+             "b_train_only": Collector("toy_train", boom, what="toy", modes=("head",))}
+    stages = collected_stages("evaluate", {"a_toy": found["a_toy"]})
+    assert [(s.name, s.fills) for s in stages] == [("a_toy", ("toy",))]
+    ctx = Ctx()
+    run(stages, ctx)
+    assert ctx.writer.record.section(Toy) == Toy(n=3) and ctx.writer.json()["toy"] == {"n": 3}
+    with pytest.raises(Exception, match="'toy_train', which no module of modelcard/record/sections/ registers"):
+        collected_stages("head", found)
+    assert collected_stages("finetune", {"a_toy": found["a_toy"]})  # runs in every mode by default
+    failing = collected_stages("evaluate", {"a_toy": Collector("toy", boom, what="toy")})
+    ctx = Ctx()
+    run(failing, ctx)
+    assert "toy" not in ctx.writer.json() and ctx.writer.record.warnings == ["toy not measured: OSError: no disk"]
+    wrong = collected_stages("evaluate", {"a_toy": Collector("toy", lambda ctx: {"n": 3}, what="toy")})
+    with pytest.raises(StageError, match="returned a dict, not its section's Toy"):
+        run(wrong, Ctx())
+
+
+def test_a_collector_of_a_core_section_or_an_unknown_mode_is_refused():
+    from modelcard.errors import UserError
+    from training.collectors.collector_spec import Collector
+    from training.stages.collected import collected_stages
+
+    with pytest.raises(UserError, match="'hardware', a core section"):
+        collected_stages("head", {"mine": Collector("hardware", lambda ctx: None, what="x")})
+    with pytest.raises(ValueError, match="modes"):
+        Collector("toy", lambda ctx: None, what="x", modes=("train",))

@@ -8,7 +8,9 @@ Rules, so a record read and written back is unchanged:
 - `_present` remembers which keys the JSON had, so a field absent on read stays absent on write
   (unless code gave it a value other than its default); a required field absent from a partial,
   unvalidated object reads as None;
-- `_extra` keeps the keys no field names (written by older or newer writers) and writes them back.
+- `_extra` keeps the keys no field names (written by older or newer writers) and writes them back;
+  a key the class registers beyond its fields (`registered_sections`: `RunRecord`'s sections of
+  `record/sections/`) is kept there typed, as its section class.
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ class Section:
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)
+
+    @classmethod
+    def registered_sections(cls) -> Mapping[str, type]:
+        """JSON keys beyond the fields whose values are typed as a section class, e.g. {"toy_counts": ToyCounts};
+        they are kept among the unknown keys (`_extra`), typed. None here; `RunRecord` has its registry's."""
+        return {}
 
     def has(self, key: str) -> bool:
         """True when the JSON held `key` (or code set it): tells "absent" from "null"."""
@@ -113,7 +121,8 @@ def from_dict(cls: type[S], data: Mapping[str, Any]) -> S:
             kwargs[f.name] = _load(*section_in(tp), data[key])
         elif _default(f) is dataclasses.MISSING:
             kwargs[f.name] = None  # a partial (unvalidated) object: required but absent reads as None
-    extra = {k: v for k, v in data.items() if k not in known}
+    registered = cls.registered_sections()
+    extra = {k: _load("", registered.get(k), v) for k, v in data.items() if k not in known}
     return cls(**kwargs, _present=frozenset(k for k in data if k in known), _extra=extra)
 
 
@@ -184,7 +193,8 @@ def with_fields(section: S, **values: Any) -> S:
     as an unknown key (`_extra`), e.g. `with_fields(record, status="complete")`."""
     names = {f.name: json_key(f) for f, _ in public_fields(type(section))}
     known = {k: load_field(type(section), k, v) for k, v in values.items() if k in names}
-    extra = {**section._extra, **{k: v for k, v in values.items() if k not in names}}
+    registered = type(section).registered_sections()
+    extra = {**section._extra, **{k: _load("", registered.get(k), v) for k, v in values.items() if k not in names}}
     present = _written(section) | {names[k] for k in known}
     return dataclasses.replace(section, **known, _present=present, _extra=extra)
 

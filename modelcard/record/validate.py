@@ -1,5 +1,9 @@
 """Validate a run record on read, so a malformed or foreign `run.json` fails with one clear
-line instead of a KeyError deep inside rendering."""
+line instead of a KeyError deep inside rendering.
+
+The schema is `run.schema.json` (the core sections, hand-written) plus, at its top level, one
+optional property per registered section (`record/sections/`), its schema generated from the
+section's dataclass (`section_schema.py`)."""
 
 from __future__ import annotations
 
@@ -13,10 +17,22 @@ from ..errors import UserError
 from .format import READABLE_SCHEMA_VERSIONS
 
 
+def run_schema() -> dict:
+    """`run.schema.json` with every registered section's generated schema merged into its top level
+    (a registered key that is already a core property is refused: `ValueError`)."""
+    from .registry import REGISTRY  # here, not above: the registry's sections import the record model
+
+    schema = json.loads(resources.files(__package__).joinpath("run.schema.json").read_text("utf-8"))
+    for key, generated in REGISTRY.schemas().items():
+        if key in schema["properties"]:
+            raise ValueError(f"registered record section {key!r} is a core field of run.json; give it another key")
+        schema["properties"][key] = {**generated, "description": f"registered section ({key}), optional"}
+    return schema
+
+
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(resources.files(__package__).joinpath("run.schema.json").read_text("utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(run_schema())
 
 
 def parse_record_text(text: str | bytes, where: str = "run.json") -> object:

@@ -31,6 +31,7 @@ from ..model.backbones import count_params
 from ..model.features import extract
 from ..model.full_model import model_input_size
 from ..stages import post_fit
+from ..stages.collected import collected_stages
 from ..stages.context import EvalSet, EvaluationTiming, Measured, MemberContext, Pace, SavedModel, metadata_attributes
 from ..stages.pipeline import Made, Output, Stage, output, run_stages, stage
 from ..stages.run_sections import data_section, write_data_files
@@ -165,8 +166,9 @@ def prediction_pace(ctx: MemberContext, timing: EvaluationTiming) -> Output:
 
 
 def evaluate_finish(emissions: EmissionsCollector) -> tuple[Stage, ...]:
-    """After the emissions tracker: the emissions, the prediction pace and `efficiency`."""
-    return (emissions_stage(emissions), prediction_pace, post_fit.efficiency)
+    """After the emissions tracker: the emissions, the prediction pace, the discovered collectors
+    (`stages/collected.py`) and `efficiency`."""
+    return (emissions_stage(emissions), prediction_pace, *collected_stages("evaluate"), post_fit.efficiency)
 
 
 def model_for(model_path: Path, data: Path, class_names: list[str], input_size: int | None):

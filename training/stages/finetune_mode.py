@@ -17,6 +17,7 @@ from ..model.finetune import AUGMENTATION, fit_end_to_end
 from ..model.fit import epoch_usage
 from ..model.full_model import build_full_model, preprocessing_text
 from .context import metadata_attributes
+from .collected import collected_stages
 from .members import EXTRACT_BATCH, LoadedData, MemberRun, member_context
 from .context import FitTimings, Pace
 from .pipeline import Output, Stage, output, run_stages
@@ -24,7 +25,7 @@ from .run_sections import model_section, training_section, write_history
 from .post_fit import (data_card, efficiency, evaluation, examples, fit_stage, measure_model, robustness,
                        save_model, training_timings)
 
-FINETUNE_FINISH = (efficiency,)
+FINETUNE_FINISH = (*collected_stages("finetune"), efficiency)  # the discovered collectors (`collected.py`) first
 
 
 def finetune_member(fit_stage: Stage) -> tuple[Stage, ...]:

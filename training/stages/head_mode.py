@@ -24,6 +24,7 @@ from ..model.features import FeatureKey, cache_root, samples_digest, weights_id
 from ..model.fit import epoch_usage, fit_head
 from ..model.full_model import build_extractor, build_full_model, preprocessing_text
 from ..progress import about, log
+from .collected import collected_stages
 from .members import EXTRACT_BATCH, LoadedData, MemberRun, member_context
 from .context import FitTimings, Measured, MemberContext, Pace
 from .pipeline import Output, Stage, output, run_stages, stage
@@ -34,8 +35,9 @@ from .post_fit import (data_card, efficiency, examples, evaluation, fit_stage, m
 
 HEAD_WEIGHTS_FILE = "head.weights.h5"
 HEAD_CHOSEN = (save_model, measure_model)      # the selected member of a spec group only
-HEAD_FINISH = (robustness, examples, efficiency)  # every member, once the group is fitted (the others
-                                                  # first `borrowed_measurement`)
+# every member, once the group is fitted (the others first `borrowed_measurement`); the discovered
+# collectors (`collected.py`) run just before `efficiency`
+HEAD_FINISH = (robustness, examples, *collected_stages("head"), efficiency)
 
 
 def head_member(fit_stage: Stage) -> tuple[Stage, ...]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 
 from ...errors import UserError
 from .. import measured as _measured
 from ..format import READABLE_SCHEMA_VERSIONS, record_text
+from ..registry import REGISTRY
 from ..typed import Section, from_dict, to_dict
 from ..validate import parse_record_text, validate_record
 from .datacard import DataCardMeasurements, LabelIssues
@@ -23,6 +24,8 @@ from .robustness import Robustness
 from .sweep import Sweep
 from .training import Training
 from .variance import CrossValidation, Seeds
+
+S = TypeVar("S", bound=Section)
 
 
 def migrate(record: dict) -> dict:
@@ -67,6 +70,18 @@ class RunRecord(Section):
     robustness: Robustness | None = None  # accuracy under corruptions (1.1)
     seeds: Seeds | None = None  # training-seed variance (1.2)
     cv: CrossValidation | None = None  # K-fold cross-validation (1.2)
+    # Registered sections (modelcard/record/sections/, optional, any version) are not fields: read
+    # them with `record.section(ToyCounts)`, write them with `writer.set(toy_counts=ToyCounts(...))`.
+
+    @classmethod
+    def registered_sections(cls) -> Mapping[str, type]:
+        """JSON key -> dataclass of every registered section, e.g. {"toy_counts": ToyCounts}."""
+        return REGISTRY.types
+
+    def section(self, kind: type[S]) -> S | None:
+        """A registered section, typed, e.g. `record.section(ToyCounts)` -> ToyCounts(even=7); None when the
+        record has none (it is optional); a `KeyError` when `kind` is not registered."""
+        return self._extra.get(REGISTRY.key_of(kind))
 
     # -- reading and writing ------------------------------------------------------------------
     @classmethod
