@@ -119,3 +119,87 @@ def test_csv_lists_every_suspect_with_its_split():
     text = csv_text(rows)
     assert text.splitlines() == ["split,path,given_label,suggested_label,confidence,score",
                                  "train,a/1.png,a,b,0.900000,0.010000", 'test,"b,2.png",b,a,0.800000,0.050000']
+
+
+# -- the bounded estimator (float32, at most MAX_ITER iterations, folds in threads) against the one before --------
+
+DEMO_COUNTS = (25, 17, 18, 22, 45, 11, 12, 12)  # the demo's training split: 162 images in 8 classes
+
+
+def demo_like(seed: int, dims: int = 1280, flips: int = 8):
+    """Features shaped like the demo's cached MobileNetV2 features (162 x 1280, non-negative, float32),
+    with a few labels moved to another class."""
+    rng = np.random.default_rng(seed)
+    truth = np.repeat(np.arange(len(DEMO_COUNTS)), DEMO_COUNTS)
+    centres = rng.gamma(0.5, 1.0, (len(DEMO_COUNTS), dims))
+    features = np.maximum(centres[truth] + rng.normal(0, 1.2, (len(truth), dims)), 0).astype(np.float32)
+    given = truth.copy()
+    moved = rng.choice(len(truth), size=flips, replace=False)
+    given[moved] = (truth[moved] + rng.integers(1, len(DEMO_COUNTS), flips)) % len(DEMO_COUNTS)
+    return features, given
+
+
+def reference_probs(features, labels, n_classes: int, k: int = 5, seed: int = 0) -> np.ndarray:
+    """The estimator as it was before the bound: float64 copies, up to 300 iterations, folds in turn."""
+    import warnings
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    from modelcard.analysis.crossval import C, folds, out_of_fold
+
+    x, y = np.asarray(features, dtype=np.float64), np.asarray(labels)
+
+    def fit_predict(fit_rows, held_out):
+        head = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=300))
+        head.fit(x[fit_rows], y[fit_rows])
+        return head.classes_, head.predict_proba(x[held_out])
+
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return out_of_fold(n_classes, folds(y, k, seed), fit_predict)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bounded_estimator_flags_what_the_previous_one_flagged_on_demo_like_data(seed):
+    features, given = demo_like(seed)
+    names = [f"class{c}" for c in range(len(DEMO_COUNTS))]
+    ids = [f"{i}.png" for i in range(len(given))]
+    before, flagged_before = measure(given, reference_probs(features, given, len(names)), names, ids, method="m")
+    cv = cross_validated_probs(features, given, names, seed=0)
+    now, flagged_now = measure(given, cv.probs, names, ids, method="m", k_folds=cv.k)
+    assert flagged_now and [f.index for f in flagged_now] == [f.index for f in flagged_before]
+    assert (now["count"], now["rate"], now["per_class"]) == (before["count"], before["rate"], before["per_class"])
+    assert [f.suggested for f in flagged_now] == [f.suggested for f in flagged_before]
+    assert np.abs(cv.probs - reference_probs(features, given, len(names))).max() < 0.01  # float32 vs float64 fits
+
+
+def test_folds_in_threads_give_the_same_probabilities_and_leave_the_features_alone():
+    features, given = demo_like(3, dims=256)
+    kept = features.copy()
+    names = [f"class{c}" for c in range(len(DEMO_COUNTS))]
+    one = cross_validated_probs(features, given, names, n_jobs=1)
+    two = cross_validated_probs(features, given, names, n_jobs=2)
+    assert np.array_equal(one.probs, two.probs)
+    assert np.array_equal(features, kept)  # the in-place standardization works on each fold's own copy
+
+
+def test_memory_stays_near_one_copy_of_the_fit_rows():
+    """Peak traced memory (numpy reports its buffers to tracemalloc) of a serial estimation on float32
+    features: each fold's standardized copy of its fit rows (4/5 of the matrix) and of its held-out rows,
+    plus one float64 block of 1,024 rows and the head's own buffers; no float64 copy of the matrix (that alone would be 2x)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    labels = np.arange(10_000) % 3
+    features = (rng.normal(0, 1, (3, 256))[labels] + rng.normal(0, 2, (10_000, 256))).astype(np.float32)
+    cross_validated_probs(features[:100], labels[:100], ["a", "b", "c"], n_jobs=1)  # imports outside the trace
+    tracemalloc.start()
+    try:
+        cross_validated_probs(features, labels, ["a", "b", "c"], n_jobs=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * features.nbytes, peak / features.nbytes
