@@ -45,6 +45,8 @@ Three more intervals, each measured on its own with `--method` (known truth in e
   (`bench/cv_scores_coverage.py`): folds of Bernoulli outcomes with a fold-level random effect.
 - `--method ratio`: relative robustness, mean corrupted / clean accuracy (`bench/ratio_coverage.py`):
   paired clean and corrupted outcomes with known rates.
+- `--method drop-sample`: the accuracy drop's paired interval when the corruption suite runs on a
+  stratified sample of a large test set (`bench/drop_sample_coverage.py`): known population truth.
 """
 
 from __future__ import annotations
@@ -222,20 +224,22 @@ def main() -> int:
     parser.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples per record (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--full-record", action="store_true", help="write every run folder with record_predictions (slower)")
-    parser.add_argument("--method", choices=("resample", "poisson", "slice-gap", "cv-scores", "ratio"),
+    parser.add_argument("--method", choices=("resample", "poisson", "slice-gap", "cv-scores", "ratio", "drop-sample"),
                         default="resample",
                         help="resample: record of an .npz (the in-memory bootstrap, default); poisson: record of a "
                         "Parquet file, streamed with the Poisson bootstrap (no slices: group accuracy not measured); "
-                        "slice-gap, cv-scores, ratio: only that interval (see above)")
+                        "slice-gap, cv-scores, ratio, drop-sample: only that interval (see above)")
     parser.add_argument("--gap-sets", type=int, default=2000, help="--method slice-gap: draws per cell (default 2000)")
     parser.add_argument("--gap-record-sets", type=int, default=200, help="--method slice-gap: sets per cell analysed "
                         "by evaluate_predictions (default 200, 0 skips)")
     parser.add_argument("--cv-score-reps", type=int, default=200, help="--method cv-scores: recipes per cell")
     parser.add_argument("--ratio-reps", type=int, default=300, help="--method ratio: test sets per cell")
+    parser.add_argument("--drop-reps", type=int, default=200, help="--method drop-sample: test sets per scenario")
+    parser.add_argument("--drop-n", type=int, default=8813, help="--method drop-sample: images per test set")
     parser.add_argument("--cv-reps", type=int, default=200, help="simulated data sets per n for the cross-validated "
                         "accuracy interval (bench/cv_coverage.py; default 200, 0 skips)")
     args = parser.parse_args()
-    if args.method in ("slice-gap", "cv-scores", "ratio"):
+    if args.method in ("slice-gap", "cv-scores", "ratio", "drop-sample"):
         return only(args)
     analytic, sampled = check_f1_truth()
     print(f"population macro F1 at p=0.9: analytic {analytic:.4f}, one simulated set of 1,000,000 images {sampled:.4f}")
@@ -292,6 +296,10 @@ def only(args) -> int:
         from cv_scores_coverage import report as cv_scores_report
 
         cv_scores_report(args.cv_score_reps, args.seed)
+    elif args.method == "drop-sample":
+        from drop_sample_coverage import report as drop_report
+
+        drop_report(args.drop_reps, args.drop_n, args.seed)
     else:
         from ratio_coverage import report as ratio_report
 

@@ -79,3 +79,39 @@ def test_none_runs_nothing_and_a_raising_stage_returns_the_reason(setup, monkeyp
     assert failed.warning == "robustness under corruptions not measured: RuntimeError: corruption pipeline exploded"
     # the stage (training/stages/post_fit.robustness) leaves the section out and appends the warning:
     # tests/test_stage_pipeline.py::test_omit_leaves_a_declared_section_out_and_shared_sections_take_appends
+
+
+def test_a_sample_uses_the_headline_predictions_of_its_stratified_images(setup):
+    """A set larger than the plan is sampled (stratified, seeded); its clean accuracy is the headline's
+    predictions on those images, exactly, and each sampled image gets the corruption it gets in the whole set."""
+    from modelcard.analysis import evaluate_predictions
+    from modelcard.analysis.robustness_sample import allocation, n_for_drop_half_width
+    from training.model.features import image_dataset
+    from training.robustness import predict_passes, run_robustness
+
+    paths, labels, features, head = setup
+    names = ["blue", "green", "red"]
+    pixels = np.concatenate([b.numpy() for b in image_dataset(paths, SIZE, 7)])
+    headline = np.asarray(head.predict_on_batch(features.predict_on_batch(pixels)))
+    kwargs = dict(model=features.predict_on_batch, heads=[head.predict_on_batch], paths=paths, y_true=labels,
+                  class_names=names, input_size=SIZE, seed=2, batch_size=8, clean_probs=[headline], half_width=0.55)
+    (result,) = run_robustness("quick", **kwargs)
+    section = result.section
+    sample, y = section["sample"], np.asarray(labels)
+    assert result.warning is None and sample["n"] == section["n"] < sample["of"] == len(paths)
+    assert sample["method"] == "stratified by class, seed 2" and sample["target_half_width"] == 0.55
+    accuracy = float(np.mean(headline.argmax(axis=1) == y))
+    assert sample["planned_clean_accuracy"] == accuracy and sample["n"] == n_for_drop_half_width(0.55, accuracy)
+    picked = np.asarray(sample["indices"])
+    assert np.bincount(y[picked], minlength=3).tolist() == allocation(y, sample["n"]).tolist()
+    probs = headline[picked].astype(np.float64)
+    expected = evaluate_predictions(y[picked], probs / probs.sum(axis=1, keepdims=True), names, seed=2)
+    assert section["clean_accuracy"] == expected["metrics"]["accuracy"]
+    (again,) = run_robustness("quick", **kwargs)
+    assert again.section == section  # seeded
+    whole = predict_passes(features.predict_on_batch, [head.predict_on_batch], paths, SIZE, "quick", 2, 8, clean=False)
+    part = predict_passes(features.predict_on_batch, [head.predict_on_batch], [paths[i] for i in picked], SIZE,
+                          "quick", 2, 8, ids=picked, clean=False)
+    assert whole[0] == part[0] == [None]
+    for step, probs in part[1][0].items():
+        assert np.allclose(probs, whole[1][0][step][picked], atol=1e-5, rtol=0), step

@@ -205,16 +205,16 @@ def test_the_real_pipelines_declare_one_owner_per_section_and_make_what_they_rea
 
 def test_the_post_fit_stages_declare_their_data_flow():
     from training.stages import finetune_mode, head_mode, post_fit
-    from training.stages.context import EvaluationTiming, FitTimings, Measured, Pace, SavedModel
+    from training.stages.context import EvaluationTiming, FitTimings, Measured, Pace, SavedModel, TestPredictions
 
     flow = {s.name: (s.fills, s.amends, s.reads, s.makes) for s in post_fit.POST_FIT}
     assert flow == {
-        "evaluation": (("evaluations",), (), (), (EvaluationTiming,)),
+        "evaluation": (("evaluations",), (), (), (EvaluationTiming, TestPredictions)),
         "training_timings": ((), ("training",), (FitTimings, EvaluationTiming), ()),
         "data_card": (("data_card", "label_issues"), (), (), ()),
         "save_model": ((), ("model",), (), (SavedModel,)),
         "measure_model": ((), (), (SavedModel,), (Measured,)),
-        "robustness": (("robustness",), (), (), ()),
+        "robustness": (("robustness",), (), (TestPredictions,), ()),
         "examples": (("examples",), (), (), ()),
         "efficiency": (("efficiency",), (), (Measured, Pace), ()),
     }

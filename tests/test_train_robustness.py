@@ -49,3 +49,19 @@ def test_robustness_none_is_named_on_the_card(tmp_path):
 def test_bad_robustness_value_is_a_one_line_error(tmp_path, capsys):
     code, _, err = run_cli(["train", "--data", str(tmp_path), "--robustness", "heavy"], capsys)
     assert code == 2 and "--robustness 'heavy' is unknown; choose one of quick, full, none" in err
+
+
+def test_a_real_run_records_its_images_and_the_headline_as_clean_accuracy(tmp_path, capsys):
+    """A small test set is used whole (no sample to name on the card) and its clean accuracy is the
+    headline test accuracy, exactly."""
+    data = make_folder(tmp_path / "data", per_class=6)
+    code, out, err = run_cli(["train", "--data", str(data), "--weights", "none", "--input-size", "96", "--epochs", "1",
+                              "--runs-dir", str(tmp_path / "runs"), "--no-feature-cache", "--name", "small"], capsys)
+    assert code == 0, err[-2000:]
+    record = read_record(out.strip().splitlines()[0])
+    robustness, test = record["robustness"], record["evaluations"]["test"]
+    assert robustness["clean_accuracy"] == test["metrics"]["accuracy"]
+    assert robustness["sample"] == {"n": test["n_samples"], "of": test["n_samples"], "method": "all test images",
+                                    "seed": 0, "target_half_width": 0.05, "needed": robustness["sample"]["needed"],
+                                    "planned_clean_accuracy": test["metrics"]["accuracy"]["value"]}
+    assert robustness["n"] == test["n_samples"] and "sample" not in robustness["method"]

@@ -39,7 +39,11 @@ def accuracy_metric(y_true, y_prob, class_names: Sequence[str], *, n_resamples: 
 
 def paired_drop(correct_clean: np.ndarray, correct_corrupted: np.ndarray, *, confidence: float) -> list[dict]:
     """Metric of `mean(clean) - mean(corrupted[p])` for each row p of `(P, n)` correctness, with
-    the paired score interval over the same n images (`paired.paired_difference_interval`)."""
+    the paired score interval over the same n images (`paired.paired_difference_interval`).
+
+    >>> [round(m["value"], 2) for m in paired_drop([1, 1, 1, 0], [[1, 0, 1, 0], [1, 1, 1, 1]], confidence=0.95)]
+    [0.25, -0.25]
+    """
     clean = np.asarray(correct_clean, dtype=bool)
     corrupted = np.atleast_2d(np.asarray(correct_corrupted, dtype=bool))
     lost = (clean[None, :] & ~corrupted).sum(axis=1)    # right when clean, wrong when corrupted
@@ -51,10 +55,12 @@ def paired_drop(correct_clean: np.ndarray, correct_corrupted: np.ndarray, *, con
 def robustness_section(y_true, clean_prob, corrupted: Mapping[tuple[str, int], np.ndarray],
                        class_names: Sequence[str], *, suite: str, seed: int, parameters: dict, resolution: int,
                        n_resamples: int = 1000, confidence: float = 0.95, eval_set: str = "test",
-                       reference: str = "") -> dict:
+                       reference: str = "", sample: dict | None = None) -> dict:
     """The record's `robustness` object from clean and corrupted probabilities of one set.
 
     `corrupted` maps (corruption, severity) to an (n, k) probability array, in record order.
+    `sample` (the record's `robustness.sample`, `robustness_sample.sample_plan`) says which of the
+    set's images these are; the arrays hold those images only.
 
     >>> clean = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]]
     >>> blurred = [[0.9, 0.1], [0.6, 0.4], [0.6, 0.4], [0.7, 0.3]]  # the second image is lost
@@ -93,15 +99,25 @@ def robustness_section(y_true, clean_prob, corrupted: Mapping[tuple[str, int], n
                                          "seed": int(seed)}}
     return {
         "suite": suite, "set": eval_set, "n": int(len(y_true)), "seed": int(seed),
+        **({} if sample is None else {"sample": sample}),
         "clean_accuracy": clean, "relative_robustness": relative, "corruptions": table, **extra,
         "parameters": parameters,
-        "method": (f"ImageNet-C corruptions (Hendrycks & Dietterich 2019) applied to the {eval_set} images at "
+        "method": (f"ImageNet-C corruptions (Hendrycks & Dietterich 2019) applied to {_which(eval_set, sample)} at "
                    f"{resolution}x{resolution} px{', parameters from ' + reference if reference else ''}; accuracy "
                    f"intervals as for the {eval_set} set; accuracy_drop = clean minus corrupted accuracy on the "
                    f"same images, {confidence:.0%} {PAIRED_METHOD} over the images whose outcome changed; "
                    "relative_robustness = mean corrupted accuracy / clean accuracy, "
                    f"{confidence:.0%} smoothed paired bootstrap over the images"),
     }
+
+
+def _which(eval_set: str, sample: dict | None) -> str:
+    """"test images", or for a sample "692 of the 8813 test images (stratified by class, seed 0, ...)"."""
+    if sample is None or sample["n"] >= sample["of"]:
+        return f"the {eval_set} images"
+    return (f"{sample['n']} of the {sample['of']} {eval_set} images ({sample['method']}; the smallest number whose "
+            f"paired drop interval is at most +-{sample['target_half_width'] * 100:g} points whatever the "
+            "corruptions do)")
 
 
 def _normalised(y_prob) -> np.ndarray:

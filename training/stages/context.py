@@ -101,6 +101,15 @@ class EvaluationTiming:
 
 
 @dataclass(frozen=True)
+class TestPredictions:
+    """The headline evaluation's class probabilities of the first set (`test`), as the model gave them,
+    in `test_paths` order: robustness restricts them to its images, so its clean accuracy is the
+    headline's on those images, exactly."""
+
+    probs: Any  # (n, k) array, e.g. float32 softmax rows
+
+
+@dataclass(frozen=True)
 class SavedModel:
     """The model file's size (None: no file of its own) and the model's parameter counts."""
 

@@ -26,7 +26,7 @@ from ..model.full_model import build_extractor, build_full_model, preprocessing_
 from ..progress import about, log
 from .collected import collected_stages
 from .members import EXTRACT_BATCH, LoadedData, MemberRun, member_context
-from .context import FitTimings, Measured, MemberContext, Pace
+from .context import FitTimings, Measured, MemberContext, Pace, TestPredictions
 from .pipeline import Output, Stage, output, run_stages, stage
 from .run_sections import model_section, training_section, write_history
 from .worker_steps import shared_split_features
@@ -158,7 +158,8 @@ class HeadEngine:
                         self.config.robustness, model=self.extractor.predict_on_batch,
                         heads=[m.head.predict_on_batch for m in members], paths=chosen.ctx.test_paths,
                         y_true=chosen.ctx.test_labels, class_names=self.data.dataset.class_names,
-                        input_size=self.spec.input_size, seed=self.config.seed, batch_size=EXTRACT_BATCH))
+                        input_size=self.spec.input_size, seed=self.config.seed, batch_size=EXTRACT_BATCH,
+                        clean_probs=_headlines(members)))
             return results
 
         for index, member in enumerate(members):
@@ -166,6 +167,12 @@ class HeadEngine:
                                              shared_robustness=lambda index=index: shared_robustness()[index])
         for member in members:
             run_stages(HEAD_FINISH if member is chosen else (borrowed, *HEAD_FINISH), member.ctx, member.made)
+
+
+def _headlines(members: list[MemberRun]) -> list | None:
+    """Each member's headline test probabilities (its evaluation's `TestPredictions`), None if one lacks them."""
+    probs = [m.made[TestPredictions].probs if TestPredictions in m.made else None for m in members]
+    return None if any(p is None for p in probs) else probs
 
 
 def borrowed_measurement(chosen: MemberRun) -> Stage:

@@ -18,7 +18,7 @@ from ..measure.examples import record_examples
 from ..model.backbones import count_params
 from ..model.full_model import save_model_atomic
 from ..progress import about, log_timing_model
-from .context import EvaluationTiming, FitTimings, Measured, MemberContext, Pace, SavedModel
+from .context import EvaluationTiming, FitTimings, Measured, MemberContext, Pace, SavedModel, TestPredictions
 from .pipeline import OMIT, Output, Stage, output, stage
 from .run_sections import timings_entry
 
@@ -30,24 +30,25 @@ def fit_stage(name: str, step) -> Stage:
     return stage(fills=("training", "model"), makes=(FitTimings, Pace), name=name)(step)
 
 
-@stage(fills=("evaluations",), makes=(EvaluationTiming,))
+@stage(fills=("evaluations",), makes=(EvaluationTiming, TestPredictions))
 def evaluation(ctx: MemberContext) -> Output:
     """Predict every evaluation set, store `predictions/<set>.npz` and its metrics, intervals,
     slices and calibration (`evaluations.<set>`)."""
     evaluations = dict(ctx.writer.view().evaluations)
     start = time.perf_counter()
-    predict_s, n_predicted = 0.0, 0
+    predict_s, n_predicted, first = 0.0, 0, None
     for name, eval_set in ctx.sets.items():
         with emissions_phase("evaluation", subject=name, run_id=ctx.phase_run_id):
             predict_start = time.perf_counter()
             probs = ctx.predict(name, eval_set)
             predict_s += time.perf_counter() - predict_start
+            first = probs if first is None else first
             n_predicted += len(eval_set.samples)
             evaluations[name] = record_evaluation(ctx.writer, name, eval_set.samples, probs, ctx.class_names,
                                                   eval_set.source, attributes=ctx.attributes(name, eval_set))
         ctx.writer.save()
     timing = EvaluationTiming(time.perf_counter() - start, predict_s, n_predicted)
-    return output(timing, evaluations=evaluations)
+    return output(timing, TestPredictions(first), evaluations=evaluations)
 
 
 @stage(amends=("training",), reads=(FitTimings, EvaluationTiming))
@@ -57,9 +58,10 @@ def training_timings(ctx: MemberContext, fit: FitTimings, timing: EvaluationTimi
     return {"training": dataclasses.replace(ctx.writer.view().training, timings=timings_entry(timings))}
 
 
-@stage(fills=("robustness",))
-def robustness(ctx: MemberContext) -> dict:
-    """Accuracy under image corruptions (`robustness`; left out, with a warning, when it failed)."""
+@stage(fills=("robustness",), reads=(TestPredictions,))
+def robustness(ctx: MemberContext, headline: TestPredictions) -> dict:
+    """Accuracy under image corruptions (`robustness`; left out, with a warning, when it failed), on the
+    test images or a stratified sample of them, with the headline's predictions as the clean ones."""
     from ..robustness import run_robustness
 
     if ctx.shared_robustness is not None:  # head mode: one corrupted pass serves every member's head
@@ -69,7 +71,8 @@ def robustness(ctx: MemberContext) -> dict:
         with emissions_phase("robustness", subject="test", run_id=ctx.phase_run_id):
             result = run_robustness(ctx.robustness_suite, model=model.predict_on_batch, paths=ctx.test_paths,
                                     y_true=ctx.test_labels, class_names=ctx.class_names, input_size=ctx.input_size,
-                                    seed=ctx.seed, batch_size=ctx.robustness_batch)[0]
+                                    seed=ctx.seed, batch_size=ctx.robustness_batch,
+                                    clean_probs=None if headline.probs is None else [headline.probs])[0]
     if result.warning:
         ctx.writer.warn(result.warning)
     return {"robustness": OMIT if result.section is None else result.section}

@@ -15,7 +15,7 @@ from ...claims import Claim, Statement, metric_claim
 from ...claims.relations import ExcludesZero
 from .. import formatting as fmt
 from ..intervals import method_label
-from ...record.model import Metric, metric_of
+from ...record.model import Metric, RobustnessSample, metric_of
 
 #: Prefix of the record warning written when the stage failed (training.robustness writes it).
 ROBUSTNESS_WARNING = ROBUSTNESS_NOT_MEASURED  # the record's warning prefix (modelcard.record.format)
@@ -54,6 +54,18 @@ class RobustnessResults:
     severities: list[int] = field(default_factory=list)  # e.g. [1, 3, 5]
     corruptions: list[CorruptionResult] = field(default_factory=list)
     method: str | None = None            # e.g. "ImageNet-C corruptions ... paired percentile bootstrap ..."
+    sample: RobustnessSample | None = None  # a sample of the set (1.4), e.g. 692 of 8813, stratified; None: all of it
+
+    @property
+    def images(self) -> str:
+        """The images it ran on, e.g. "the 60 test images" or "692 of the 8,813 test images (a sample
+        stratified by class, seed 0, sized for a drop interval of at most ±5 points)"."""
+        if self.sample is None:
+            return f"the {fmt.count(self.n)} {self.eval_set} images"
+        width = self.sample.target_half_width
+        sized = "" if width is None else f", sized for a drop interval of at most ±{fmt.plain(round(width * 100, 2))} points"
+        return (f"{fmt.count(self.n)} of the {fmt.count(self.sample.of)} {self.eval_set} images "
+                f"(a sample {self.sample.method}{sized})")
 
 
 def robustness(record: RunRecord) -> RobustnessResults:
@@ -71,7 +83,8 @@ def robustness(record: RunRecord) -> RobustnessResults:
     clean, relative = _headline_claims(record, section)
     return RobustnessResults(measured=True, suite=section.suite, eval_set=section.set, n=section.n,
                       seed=section.seed, clean_accuracy=clean, relative=relative, severities=sorted(severities),
-                      corruptions=corruptions, method=section.method)
+                      corruptions=corruptions, method=section.method,
+                      sample=section.sample if section.sample is not None and section.sample.sampled else None)
 
 
 def _headline_claims(record: RunRecord, section) -> tuple[Claim, Claim]:
@@ -79,19 +92,29 @@ def _headline_claims(record: RunRecord, section) -> tuple[Claim, Claim]:
     else a number of the robustness pipeline, scoped so) and relative robustness with its interval (1.3)."""
     evaluated = record.evaluations.get(section.set) if record.evaluations else None
     own = evaluated.metric("accuracy") if evaluated is not None else None
+    if section.sample is not None and section.sample.sampled:  # the headline's predictions on the sampled images
+        clean = metric_claim(f"robustness.{section.set}.clean_accuracy", section.set, "clean accuracy",
+                             section.clean_accuracy, method=own.method if own is not None else ACCURACY_METHOD,
+                             level=0.95, n=section.n, scope=f"the {section.n} sampled {section.set} images")
+        return clean, _relative_claim(section)
     same = (own is not None and evaluated.n_samples == section.n and own.value == section.clean_accuracy.value
             and own.ci_low == section.clean_accuracy.ci_low and own.ci_high == section.clean_accuracy.ci_high)
     clean = metric_claim(f"robustness.{section.set}.clean_accuracy", section.set, "clean accuracy",
                          section.clean_accuracy, method=own.method if same else ACCURACY_METHOD, level=0.95,
                          n=section.n, same_as=f"{section.set}.accuracy" if same else None,
                          scope=None if same else "the clean images in the robustness pipeline")
+    return clean, _relative_claim(section)
+
+
+def _relative_claim(section) -> Claim:
+    """Relative robustness with its interval (1.3; none in older records)."""
     how = section.relative_robustness_interval
     relative = metric_claim(f"robustness.{section.set}.relative", section.set, "relative robustness",
                             section.relative_robustness_ci or Metric(section.relative_robustness, None, None),
                             method=how.method if how is not None else None,
                             level=(how.confidence if how is not None else None) or 0.95, n=section.n, unit="ratio",
                             no_interval="relative robustness in records made before 1.3")
-    return clean, relative
+    return relative
 
 
 #: The method ids of the robustness intervals (the accuracies are the test set's; the drop is paired).

@@ -17,7 +17,7 @@ from .examples import ConfusedPair, ExampleItem, Examples, GradCam
 from .metric import MeasuredFact, Metric, MetricFact, metric_of
 from .network import Head, Model, Weights
 from .provenance import Artifacts, Process, Provenance, RunError
-from .robustness import CorruptedResult, Robustness
+from .robustness import CorruptedResult, Robustness, RobustnessSample
 from .run import RunRecord, migrate
 from .sweep import Member, Sweep
 from .training import Distribution, EarlyStopping, Training
@@ -25,7 +25,7 @@ from .variance import AccuracyInterval, CrossValidation, CvClassResult, SeedResu
 
 __all__ = [
     "AccuracyInterval", "Artifacts", "Bootstrap", "Calibration", "ClassResult", "ClusterEmissions", "Composition", "Confusion", "ConfusedPair",
-    "ConfusionMatrix", "CorruptedResult", "CrossValidation", "CvClassResult", "Data", "DataCardMeasurements", "Distribution", "Duplicates",
+    "ConfusionMatrix", "CorruptedResult", "RobustnessSample", "CrossValidation", "CvClassResult", "Data", "DataCardMeasurements", "Distribution", "Duplicates",
     "EarlyStopping", "Efficiency", "Emissions", "EvalSetSummary", "Evaluation", "ExampleItem", "Examples",
     "GradCam", "Hardware", "Head", "IgnoredFiles", "Inference", "InferenceCost", "Intervals", "LabelIssues", "Latency",
     "MeasuredFact", "Member", "Metric", "MetricFact", "metric_of", "Model", "NearPair", "Phase", "PhaseCost",
