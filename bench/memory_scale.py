@@ -156,8 +156,8 @@ def child(data: str, runs: str, cache: str) -> None:
 def measure(tree: Path, data: Path, work: Path) -> dict:
     """The phases of one `train` with the code in `tree`, in a fresh process."""
     env = dict(os.environ, PYTHONPATH=str(tree), TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
-    with tempfile.TemporaryDirectory(dir=work) as runs:
-        out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(data), runs, str(work / "cache")],
+    with tempfile.TemporaryDirectory(dir=work) as runs:  # a fresh feature cache too: every run extracts
+        out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(data), runs, runs + "/cache"],
                              cwd=tree, env=env, capture_output=True, text=True, check=False)
     lines = [x for x in out.stdout.splitlines() if x.startswith("PHASES ")]
     if not lines:
@@ -171,6 +171,16 @@ def export(ref: str, into: Path) -> Path:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into
+
+
+def data_peak(result: dict) -> float:
+    """Peak RSS (MB) of the phases that read the images before training: the scan and the data card."""
+    peaks = []
+    for phase, peak, _ in result["phases"]:
+        peaks.append(peak)
+        if phase == "[after DataCardCollector.collect]":
+            return max(peaks) / 2**20
+    return float("nan")
 
 
 def report(label: str, n: int, result: dict) -> None:
@@ -199,19 +209,26 @@ def main() -> None:
                                           if args.against else [])
         folders = {n: make_images(work / f"images{n}", n) for n in (small, large)}
         peaks: dict[str, dict[int, float]] = {}
+        data: dict[str, dict[int, float]] = {}
         for n in (small, large):  # interleaved: both trees at one size, then the other
             for label, tree in trees:
                 measured = measure(tree, folders[n], work)
                 report(label, n, measured)
                 peaks.setdefault(label, {})[n] = measured["peak"] / 2**20
+                data.setdefault(label, {})[n] = data_peak(measured)
     print()
     for label, _ in trees:
         ratio = round(peaks[label][large] / peaks[label][small], 3)
         print(f"{label}: peak RSS {peaks[label][small]:.0f} MB at {small}, {peaks[label][large]:.0f} MB at {large}: "
               f"x{ratio}")
+        scan = round(data[label][large] / data[label][small], 3)
+        print(f"{label}: data scan + data card peak {data[label][small]:.0f} MB at {small}, "
+              f"{data[label][large]:.0f} MB at {large}: x{scan}")
         name = "memory_scale" if label == "this tree" else "memory_scale_before"
         result(name, f"peak RSS at {large} / at {small} images ({label})", ratio, "<=", TARGET,
                scale=f"{small},{large}", peak_mb=round(peaks[label][large]))
+        result(f"{name}_data", f"data scan + data card peak RSS at {large} / at {small} ({label})", scan, "<=",
+               TARGET, scale=f"{small},{large}", peak_mb=round(data[label][large]))
 
 
 if __name__ == "__main__":
