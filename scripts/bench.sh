@@ -18,7 +18,7 @@ esac
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
 BENCHES=(build_speed bootstrap coverage coverage_poisson coverage_slice_gap coverage_cv_scores coverage_ratio record_scale sweep
-         extract collector_overhead robustness data_card seeds_cv near_duplicates label_issues_scale)
+         extract collector_overhead robustness data_card seeds_cv near_duplicates label_issues_scale memory_scale)
 # Benchmarks that run another benchmark's script with other flags (default: bench/<name>.py).
 declare -A SCRIPT=([coverage_poisson]=coverage [coverage_slice_gap]=coverage [coverage_cv_scores]=coverage
                    [coverage_ratio]=coverage)
@@ -28,7 +28,8 @@ declare -A FULL=(
   [coverage]="--sets 200" [coverage_poisson]="--method poisson --sets 200 --cv-reps 0"
   [coverage_slice_gap]="--method slice-gap" [coverage_cv_scores]="--method cv-scores" [coverage_ratio]="--method ratio"
   [record_scale]="--rows 100000 1000000" [data_card]="--images 2000" [seeds_cv]=""
-  [near_duplicates]="--sizes 10000,100000 --repeats 3" [label_issues_scale]="--repeats 3 --baseline")
+  [near_duplicates]="--sizes 10000,100000 --repeats 3" [label_issues_scale]="--repeats 3 --baseline"
+  [memory_scale]="--sizes 2000,20000")
 declare -A QUICK=(
   [build_speed]="--repeats 3" [bootstrap]="--repeats 1" [sweep]="--scales demo --skip-naive"
   [extract]="--images 200 --rss 300" [collector_overhead]="--images 300" [robustness]="--images 200"
@@ -36,7 +37,8 @@ declare -A QUICK=(
   [coverage_slice_gap]="--method slice-gap --gap-sets 300 --gap-record-sets 20"
   [coverage_cv_scores]="--method cv-scores --cv-score-reps 30" [coverage_ratio]="--method ratio --ratio-reps 50"
   [record_scale]="--rows 20000 200000" [data_card]="--images 200" [seeds_cv]="--quick"
-  [near_duplicates]="--sizes 10000,100000 --repeats 1" [label_issues_scale]="--scales 500x4,2000x12")
+  [near_duplicates]="--sizes 10000,100000 --repeats 1" [label_issues_scale]="--scales 500x4,2000x12"
+  [memory_scale]="--sizes 300,1200")
 
 log="$(mktemp -d)/bench.log"
 flags=()

@@ -3,14 +3,15 @@
 Why a full decode here: a file that only fails halfway through training is far more costly than
 one skipped (and listed with its reason) up front. Each file is read once; the bytes give the
 sha256 and, decoded from memory, the pHash. Pillow releases the GIL while decoding, so a thread
-pool uses every core.
+pool uses every core. Memory stays flat in the number of files: a decoded image lives only inside
+`inspect`, and `bounded_map` keeps at most a window of files in flight; what is kept per image is
+its hashes, its size and a 3 KB thumbnail (the near-duplicate confirmation reads it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from modelcard.record.model import IgnoredFiles
 from .images import decode_bytes, failure_reason, is_image_name, tf_decodes_identically, to_rgb
 from .phash import phash_variants
 from .similarity import thumbnail
+from .stream import bounded_map, default_workers
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,7 @@ def inspect(candidate: Candidate) -> Inspected:
 
 
 def inspect_all(candidates: list[Candidate], progress: bool = True, desc: str = "checking images") -> list[Inspected]:
-    """Inspect every candidate (threaded, order preserved); progress bar on stderr if a TTY."""
-    workers = max(1, min(8, os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(inspect, candidates)
-        bar = tqdm(results, total=len(candidates), desc=desc, unit="img", disable=None if progress else True)
-        return list(bar)
+    """Inspect every candidate (threaded, order preserved, a bounded window in flight); progress bar
+    on stderr if a TTY."""
+    results = bounded_map(inspect, candidates, default_workers())
+    return list(tqdm(results, total=len(candidates), desc=desc, unit="img", disable=None if progress else True))

@@ -71,7 +71,7 @@ class DataCardCollector:
 
     # -- once per command -------------------------------------------------------------
     def collect(self) -> None:
-        """Decode every image once; composition, cleanvision and duplicates from that decode."""
+        """Composition, cleanvision and duplicates, each pass over the images streamed (no pixels kept)."""
         entries = [Entry(s.relpath, s.path, split) for split, samples in self.splits.items() for s in samples]
         self.images = self._guard("reading images", lambda: DecodedImages(entries))
         if self.images is None:
@@ -85,7 +85,6 @@ class DataCardCollector:
         self._guard("cleanvision", self._quality)
         pairs = self.near_pairs[:MAX_NEAR_PAIRS_SHOWN]
         self.wanted.update(f for p in pairs for f in (p.a, p.b))
-        self.images.release()  # training needs the memory; thumbnails decode their few images again
 
     def _quality(self) -> None:
         lab, order = run_cleanvision(self.images)

@@ -1,26 +1,30 @@
-"""One decode per image for the data card: file facts, the RGB pixels for cleanvision, thumbnails.
+"""Streamed decodes for the data card: file facts, the RGB pixels for cleanvision, thumbnails.
 
-Why one place: cleanvision would open every file again (twice: image properties, then hashes),
-and the card also wants sizes, colour modes, formats and thumbnails. Each file is decoded once
-(in a thread pool: Pillow releases the GIL while decoding) with the project's own decoder, so
-cleanvision sees exactly the pixels the model sees (alpha composited onto white). The decoded
-images stay in memory up to a byte budget; beyond it, an image is decoded again when asked for.
+Why streamed: the data card reads every image, and keeping the decoded pixels grows memory by the
+size of the data set (about 100 KB an image). Instead each pass decodes the files again, in order,
+a bounded window ahead (`training.data.stream.bounded_map`): `DecodedImages` keeps only the small
+facts of each file (size, colour mode, format, subfolder), and `rgb_stream` hands cleanvision one
+image after another. Decoding a small file costs far less than cleanvision's own measures of it.
+Every pass uses the project's own decoder, so cleanvision sees exactly the pixels the model sees
+(alpha composited onto white), and the results are those of one decode kept in memory.
 """
 
 from __future__ import annotations
 
 import io
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from PIL import Image
 
 from ..data.images import decode_bytes, failure_reason, to_rgb
+from ..data.stream import bounded_map, default_workers
 
-CACHE_BUDGET_BYTES = 512 * 1024 * 1024
 THUMBNAIL_PX = 96
+#: Images decoded and not yet taken, at most, per pass (with `WORKERS` threads decoding).
+WINDOW = 16
+WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -49,34 +53,28 @@ def subfolder_of(relpath: str) -> str:
 
 
 class DecodedImages:
-    """Every entry decoded once; `facts[i]` is None and `failures[relpath]` set for a bad file."""
+    """The facts of every entry, from one streamed decode; `facts[i]` is None and `failures[relpath]`
+    set for a bad file. No pixels are kept: `rgb(i)` and `rgb_stream(order)` decode again."""
 
-    def __init__(self, entries: list[Entry], budget_bytes: int = CACHE_BUDGET_BYTES, workers: int | None = None):
+    def __init__(self, entries: list[Entry], workers: int | None = None, window: int | None = None):
         self.entries = entries
+        self.workers, self.window = workers or default_workers(WORKERS), window or WINDOW
         self.facts: list[ImageFacts | None] = [None] * len(entries)
         self.failures: dict[str, str] = {}
-        self._cache: dict[int, Image.Image] = {}
-        used = 0
-        workers = workers or max(1, min(4, os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for i, (facts, rgb, reason) in enumerate(pool.map(self._decode, range(len(entries)))):
-                if reason is not None:
-                    self.failures[entries[i].relpath] = reason
-                    continue
+        for i, (facts, reason) in enumerate(bounded_map(self._facts, range(len(entries)), self.workers, self.window)):
+            if reason is not None:
+                self.failures[entries[i].relpath] = reason
+            else:
                 self.facts[i] = facts
-                size = rgb.width * rgb.height * 3
-                if used + size <= budget_bytes:
-                    self._cache[i] = rgb
-                    used += size
 
-    def _decode(self, i: int):
+    def _facts(self, i: int) -> tuple[ImageFacts | None, str | None]:
         entry = self.entries[i]
         try:
             img = decode_bytes(entry.path.read_bytes())
-            facts = ImageFacts(img.width, img.height, img.mode, img.format or "unknown", subfolder_of(entry.relpath))
-            return facts, to_rgb(img), None
+            to_rgb(img)  # a file that fails only while converting is listed here, as it was when pixels were kept
+            return ImageFacts(img.width, img.height, img.mode, img.format or "unknown", subfolder_of(entry.relpath)), None
         except Exception as exc:  # noqa: BLE001 - a bad file is listed, never fatal
-            return None, None, failure_reason(exc)
+            return None, failure_reason(exc)
 
     @property
     def readable(self) -> list[int]:
@@ -84,19 +82,19 @@ class DecodedImages:
         return [i for i, f in enumerate(self.facts) if f is not None]
 
     def rgb(self, i: int) -> Image.Image:
-        """The RGB image of entry `i` (from memory, or decoded again past the budget)."""
-        cached = self._cache.get(i)
-        if cached is not None:
-            return cached
+        """The RGB image of entry `i`, decoded now."""
         return to_rgb(decode_bytes(self.entries[i].path.read_bytes()))
 
-    def release(self) -> None:
-        """Drop the decoded pixels (facts stay); later `rgb()` calls decode again."""
-        self._cache.clear()
+    def rgb_stream(self, order: list[int], convert=None) -> Iterator[Image.Image]:
+        """`convert(i, rgb(i))` (default: the RGB image) for each `i` of `order`, decoded a bounded window ahead."""
+        def one(i: int) -> Image.Image:
+            return self.rgb(i) if convert is None else convert(i, self.rgb(i))
+
+        return bounded_map(one, order, self.workers, self.window)
 
     def thumbnail_png(self, i: int, px: int = THUMBNAIL_PX) -> bytes:
         """A PNG no larger than px x px (same pixels give the same bytes)."""
-        img = self.rgb(i).copy()
+        img = self.rgb(i)
         img.thumbnail((px, px), Image.Resampling.LANCZOS)
         out = io.BytesIO()
         img.save(out, format="PNG", optimize=False)

@@ -3,7 +3,9 @@
 cleanvision's own detectors decide every flag (nothing is re-implemented here): dark, light,
 blurry, low information, odd aspect ratio, odd size and grayscale, plus exact (MD5 of the
 pixels) and near (equal pHash) duplicates. It runs once over all splits, because its size
-thresholds are relative to the whole dataset, and reads the already decoded images.
+thresholds are relative to the whole dataset. It reads each image twice (image properties, then
+hashes) and keeps only small per-image scores and hashes, never the pixels; `_Images` hands it
+the images streamed, a bounded window decoded ahead, so memory does not grow with the data set.
 
 cleanvision calls an image grayscale only when its Pillow mode is "L", so an image whose file
 holds no colour (modes `GRAY_FILE_MODES`) is handed over in mode "L": the same decoded pixels
@@ -25,19 +27,37 @@ GRAY_FILE_MODES = frozenset({"L", "LA", "La", "I;16", "I;16L", "I;16B", "I;16N",
 
 
 class _Images:
-    """The torchvision-style view cleanvision accepts: item i is (PIL image, i)."""
+    """The torchvision-style view cleanvision accepts: item k is (PIL image, k).
+
+    cleanvision reads the items in order, once per pass (image properties, then hashes), so the
+    view streams them: a read of the next item takes it from `DecodedImages.rgb_stream`, decoded a
+    bounded window ahead; any other read starts the stream again there. At most a window of
+    decoded images is alive at once, whatever the number of images.
+    """
 
     def __init__(self, images: DecodedImages, order: list[int]):
         self.images, self.order = images, order
+        self._stream, self._next = None, -1
 
     def __len__(self) -> int:
         return len(self.order)
 
-    def __getitem__(self, k: int):
-        i = self.order[k]
-        rgb = self.images.rgb(i)
+    def _as_cleanvision_sees(self, i: int, rgb):
         facts = self.images.facts[i]
-        return (rgb.convert("L") if facts is not None and facts.mode in GRAY_FILE_MODES else rgb), k
+        return rgb.convert("L") if facts is not None and facts.mode in GRAY_FILE_MODES else rgb
+
+    def __getitem__(self, k: int):
+        if self._stream is None or k != self._next:
+            self.close()
+            self._stream = self.images.rgb_stream(self.order[k:], self._as_cleanvision_sees)
+        self._next = k + 1
+        return next(self._stream), k
+
+    def close(self) -> None:
+        """Stop the stream (its decoding threads end)."""
+        if self._stream is not None:
+            self._stream.close()
+        self._stream = None
 
 
 def run_cleanvision(images: DecodedImages):
@@ -48,10 +68,14 @@ def run_cleanvision(images: DecodedImages):
     from cleanvision import Imagelab
 
     order = images.readable
-    with contextlib.redirect_stderr(io.StringIO()):  # its progress bars ignore verbose=False
-        lab = Imagelab(torchvision_dataset=_Images(images, order), verbose=False)
-        lab.find_issues(issue_types={t: {} for t in (*ISSUE_TYPES, "exact_duplicates", "near_duplicates")},
-                        verbose=False)
+    view = _Images(images, order)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):  # its progress bars ignore verbose=False
+            lab = Imagelab(torchvision_dataset=view, verbose=False)
+            lab.find_issues(issue_types={t: {} for t in (*ISSUE_TYPES, "exact_duplicates", "near_duplicates")},
+                            n_jobs=1, verbose=False)  # one process: the view streams, nothing is pickled
+    finally:
+        view.close()
     return lab, order
 
 
