@@ -76,11 +76,11 @@ def record_cell(sizes, truth: np.ndarray, sets: int, rng: np.random.Generator) -
     zero = 0
     for s in range(sets):
         y, prob, group = _predictions(sizes, truth, rng)
-        block = evaluate_predictions(y, prob, ["a", "b", "c"], {"g": group}, n_resamples=1000, seed=s)["slices"][0]
+        block = evaluate_predictions(y, prob, ["a", "b", "c"], {"g": group}, n_resamples=1000, seed=s).slices[0]
         for name, delta in deltas.items():
-            m = block["difference_ci"][name]
-            hits[name] += m["ci_low"] <= delta <= m["ci_high"]
-        zero += block["difference_ci"]["f1_macro"]["ci_low"] == 0
+            m = block.difference_ci[name]
+            hits[name] += m.ci_low <= delta <= m.ci_high
+        zero += block.difference_ci["f1_macro"].ci_low == 0
     return {"accuracy": hits["accuracy"] / sets, "f1_macro": hits["f1_macro"] / sets, "f1_holds_zero": zero / sets,
             "delta_f1": deltas["f1_macro"]}
 

@@ -34,7 +34,8 @@ def predictions(class_names, n: int, seed: int, skill: float = 2.5, with_groups:
 
 def evaluation(class_names, n: int, seed: int, source: str, skill: float = 2.5, with_groups: bool = True) -> dict:
     y_true, prob, groups = predictions(class_names, n, seed, skill, with_groups)
-    ev = evaluate_predictions(y_true, prob, class_names, groups, n_resamples=N_RESAMPLES, seed=0, min_group_size=30)
+    ev = evaluate_predictions(y_true, prob, class_names, groups, n_resamples=N_RESAMPLES, seed=0,
+                              min_group_size=30).to_dict()
     ev["source"] = source
     return ev
 

@@ -75,13 +75,13 @@ def run_records(draw) -> dict:
         if made_by == "train" else cf.record_only(classes, measured=False)
     y, prob = _predictions(rng, k, n, skill)
     groups = _groups(draw, rng, n)
-    ev = evaluate_predictions(y, prob, classes, groups, n_resamples=resamples, seed=0, min_group_size=30)
+    ev = evaluate_predictions(y, prob, classes, groups, n_resamples=resamples, seed=0, min_group_size=30).to_dict()
     ev["source"] = "test split"
     record["evaluations"] = {"test": ev}
     if draw(st.booleans()):  # an extra evaluation set
         m = draw(st.integers(3, 60))
         ys, ps = _predictions(rng, k, m, draw(st.sampled_from([-1.0, 0.5, 3.0])))
-        extra = evaluate_predictions(ys, ps, classes, n_resamples=resamples, seed=0)
+        extra = evaluate_predictions(ys, ps, classes, n_resamples=resamples, seed=0).to_dict()
         extra["source"] = "data/shifted"
         record["evaluations"]["shifted"] = extra
         if made_by == "train":

@@ -32,7 +32,7 @@ def test_wilson_interval_is_scipys_for_every_pair_and_undefined_without_trials()
 def test_proportions_use_wilson_on_their_counts():
     y_true, y_prob = random_predictions(90, 6, seed=4)
     groups = {"site": np.where(np.arange(90) < 7, "tiny", "big")}
-    ev = evaluate_predictions(y_true, y_prob, names(6), groups, n_resamples=50, seed=0)
+    ev = evaluate_predictions(y_true, y_prob, names(6), groups, n_resamples=50, seed=0).to_dict()
     y_pred = y_prob.argmax(axis=1)
     right = y_pred == y_true
     acc = ev["metrics"]["accuracy"]
@@ -54,7 +54,7 @@ def test_a_perfect_tiny_class_is_not_certain():
     y_prob = np.full((40, 3), 0.1)
     y_prob[np.arange(40), y_true] = 0.8
     y_prob[0] = [0.1, 0.8, 0.1]  # one error elsewhere
-    ev = evaluate_predictions(y_true, y_prob, ["a", "b", "space"], n_resamples=300, seed=0)
+    ev = evaluate_predictions(y_true, y_prob, ["a", "b", "space"], n_resamples=300, seed=0).to_dict()
     space = ev["per_class"][2]
     for name in ("precision", "recall", "f1"):
         m = space[name]
@@ -67,7 +67,8 @@ def test_a_set_without_errors_still_gets_intervals_below_one():
     y_true = np.repeat(np.arange(3), 10)
     y_prob = np.full((30, 3), 0.1)
     y_prob[np.arange(30), y_true] = 0.8
-    ev = evaluate_predictions(y_true, y_prob, ["a", "b", "c"], {"g": ["x", "y"] * 15}, n_resamples=300, seed=0)
+    ev = evaluate_predictions(y_true, y_prob, ["a", "b", "c"], {"g": ["x", "y"] * 15}, n_resamples=300,
+                              seed=0).to_dict()
     for name in ("accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "precision_macro", "recall_macro"):
         m = ev["metrics"][name]
         assert m["value"] == 1.0 and m["ci_high"] == 1.0 and m["ci_low"] < 0.97, (name, m)
@@ -78,7 +79,7 @@ def test_a_set_without_errors_still_gets_intervals_below_one():
 
 def test_undefined_scores_say_why():
     y_true, y_prob = random_predictions(120, 5, seed=6, starve=3)
-    ev = evaluate_predictions(y_true, y_prob, names(5), n_resamples=20, seed=0)
+    ev = evaluate_predictions(y_true, y_prob, names(5), n_resamples=20, seed=0).to_dict()
     starved = ev["per_class"][3]
     assert starved["precision"] == {"value": None, "ci_low": None, "ci_high": None,
                                     "reason": "the model never predicted this class"}
@@ -88,7 +89,7 @@ def test_undefined_scores_say_why():
 
 def test_every_interval_holds_its_value():
     y_true, y_prob = random_predictions(200, 7, seed=12)
-    ev = evaluate_predictions(y_true, y_prob, names(7), {"g": np.arange(200) % 3}, n_resamples=100, seed=3)
+    ev = evaluate_predictions(y_true, y_prob, names(7), {"g": np.arange(200) % 3}, n_resamples=100, seed=3).to_dict()
     metrics = list(ev["metrics"].values()) + [e[m] for e in ev["per_class"] for m in ("precision", "recall", "f1")]
     metrics += [g[m] for g in ev["slices"][0]["groups"] for m in ("accuracy", "f1_macro")]
     metrics += list(ev["slices"][0]["difference_ci"].values())
@@ -116,17 +117,18 @@ def proportion_coverage(sets: int = 300, n: int = 20, p: float = 0.9, seed: int 
 
     labels = np.repeat(np.arange(sets), n)  # every class is one replicate
     ev = evaluate_predictions(labels, _simulated(labels, sets, p, rng), [f"c{i}" for i in range(sets)],
-                              n_resamples=200, seed=seed)
+                              n_resamples=200, seed=seed).to_dict()
     recall = share([entry["recall"] for entry in ev["per_class"]])
     labels = rng.integers(0, 2, sets * n)  # every slice group is one replicate
     groups = {"g": np.repeat(np.arange(sets), n).astype(str)}
-    ev = evaluate_predictions(labels, _simulated(labels, 2, p, rng), ["a", "b"], groups, n_resamples=200, seed=seed)
+    ev = evaluate_predictions(labels, _simulated(labels, 2, p, rng), ["a", "b"], groups, n_resamples=200,
+                              seed=seed).to_dict()
     group = share([g["accuracy"] for g in ev["slices"][0]["groups"]])
     whole = []
     for s in range(sets):
         labels = rng.integers(0, 2, n)
         whole.append(evaluate_predictions(labels, _simulated(labels, 2, p, rng), ["a", "b"], n_resamples=200,
-                                          seed=s)["metrics"]["accuracy"])
+                                          seed=s).metrics["accuracy"].to_dict())
     return {"class recall": recall, "group accuracy": group, "accuracy": share(whole)}
 
 

@@ -43,7 +43,8 @@ def test_accuracy_and_drop_match_sklearn_and_test_set_method():
     k = 4
     assert section["clean_accuracy"]["value"] == pytest.approx(accuracy_score(y, clean))
     # same interval as the test set's accuracy (one method, from evaluate_predictions)
-    expected = evaluate_predictions(y, _onehot(clean, k), [f"c{i}" for i in range(k)], seed=3)["metrics"]["accuracy"]
+    expected = evaluate_predictions(y, _onehot(clean, k), [f"c{i}" for i in range(k)], seed=3).metrics["accuracy"]
+    expected = expected.to_dict()
     assert section["clean_accuracy"] == expected
     accs = []
     for (name, severity), probs in corrupted.items():

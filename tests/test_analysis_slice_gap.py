@@ -61,7 +61,7 @@ def test_the_record_names_the_method_and_a_tiny_group_no_longer_reads_as_a_gap()
     predicted[:2] = (y_true[:2] + 1) % 3  # two errors, both in the big group
     y_prob[np.arange(32), predicted] = 0.8
     ev = evaluate_predictions(y_true, y_prob, ["a", "b", "c"], {"colour": ["colour"] * 31 + ["grey"]},
-                              n_resamples=300, seed=0)
+                              n_resamples=300, seed=0).to_dict()
     assert ev["intervals"]["slices"]["difference"] == GAP_METHOD and GAP_METHOD in ev["intervals"]["methods"]
     block = ev["slices"][0]
     for name in ("accuracy", "f1_macro"):
@@ -71,7 +71,7 @@ def test_the_record_names_the_method_and_a_tiny_group_no_longer_reads_as_a_gap()
     expected = accuracy_gap([29, 1], [31, 1])
     assert block["difference_ci"]["accuracy"]["ci_high"] == pytest.approx(expected.ci_high)
     without = evaluate_predictions(y_true, y_prob, ["a", "b", "c"], {"colour": ["colour"] * 31 + ["grey"]},
-                                   n_resamples=0)
+                                   n_resamples=0).to_dict()
     assert without["slices"][0]["difference_ci"]["accuracy"]["ci_high"] == pytest.approx(expected.ci_high)
     assert without["slices"][0]["difference_ci"]["f1_macro"]["ci_low"] is None  # F1 needs the resamples
     assert without["intervals"]["slices"]["difference"] == GAP_METHOD

@@ -35,12 +35,12 @@ def _streamed(y, p, cuts, seed=0, n_resamples=B):
     total = parts[0]
     for part in parts[1:]:
         total = merge(total, part)
-    return streamed_evaluation(total, NAMES, n_resamples=n_resamples, seed=seed)
+    return streamed_evaluation(total, NAMES, n_resamples=n_resamples, seed=seed).to_dict()
 
 
 def test_counts_based_results_are_identical_to_the_in_memory_path():
     y, p = _data()
-    memory = evaluate_predictions(y, p, NAMES, n_resamples=B, seed=0)
+    memory = evaluate_predictions(y, p, NAMES, n_resamples=B, seed=0).to_dict()
     streamed = _streamed(y, p, [0, 100, 450, N])
     for name in COUNTED:
         assert streamed["metrics"][name] == memory["metrics"][name]

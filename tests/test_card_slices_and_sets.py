@@ -41,7 +41,8 @@ def _predictions(n: int, wrong: set[int], seed: int = 0):
 
 def _with_test(record: dict, n: int, wrong: set[int], groups: dict, min_group_size: int = 30) -> dict:
     y, prob = _predictions(n, wrong)
-    ev = evaluate_predictions(y, prob, CLASSES, groups, n_resamples=100, seed=0, min_group_size=min_group_size)
+    ev = evaluate_predictions(y, prob, CLASSES, groups, n_resamples=100, seed=0,
+                              min_group_size=min_group_size).to_dict()
     ev["source"] = "test split"
     record["evaluations"]["test"] = ev
     for member in (record.get("sweep") or {}).get("members") or []:  # the run's own sweep row says the same
@@ -141,7 +142,7 @@ def test_a_small_gap_whose_interval_holds_zero_is_no_risk():
 
 def _inverted(record: dict, n: int = 30) -> dict:
     y, prob = _predictions(n, set(range(n)), seed=3)  # wrong on every image, as on inverted images
-    ev = evaluate_predictions(y, prob, CLASSES, n_resamples=100, seed=0)
+    ev = evaluate_predictions(y, prob, CLASSES, n_resamples=100, seed=0).to_dict()
     ev["source"] = "data/inverted"
     record["evaluations"]["inverted"] = ev
     record["data"]["eval_sets"]["inverted"] = {"source": "data/inverted", "n": n,
@@ -168,7 +169,7 @@ def test_an_extra_set_within_reach_of_test_is_not_called_worse():
     assert not any(s.startswith("It does clearly worse") for s in _card(record).summary.sentences)
     record = _with_test(cf.base_record(extra_set=False), 60, {3}, None)
     y, prob = _predictions(30, {0, 1, 2})
-    record["evaluations"]["similar"] = evaluate_predictions(y, prob, CLASSES, n_resamples=100, seed=0)
+    record["evaluations"]["similar"] = evaluate_predictions(y, prob, CLASSES, n_resamples=100, seed=0).to_dict()
     assert not any(s.startswith("It does clearly worse") for s in _card(record).summary.sentences)
 
 

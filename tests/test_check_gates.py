@@ -42,7 +42,7 @@ def test_metric_vocabularies_are_what_evaluation_writes():
     rng = np.random.default_rng(0)
     prob = rng.dirichlet(np.ones(7), size=60)
     written = evaluate_predictions(rng.integers(0, 7, 60), prob, [f"c{i}" for i in range(7)], n_resamples=100)
-    assert tuple(written["metrics"]) == gate_names.SCALAR_METRICS
+    assert tuple(written.metrics) == gate_names.SCALAR_METRICS
     assert analysis_rows.SCALAR_METRICS is gate_names.SCALAR_METRICS
 
 

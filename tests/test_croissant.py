@@ -4,6 +4,8 @@ and every record's label is the image's class."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import logging
 import shutil
@@ -128,7 +130,7 @@ def _run_from_folder(root: Path, runs: Path) -> Path:
         writer.add_predictions("test", Predictions(np.array([s.relpath for s in test]), labels, probs,
                                                    list(dataset.class_names)))
         evaluation = evaluate_predictions(labels, probs, dataset.class_names, n_resamples=20)
-        writer.add_evaluation("test", {**evaluation, "source": "test split"})
+        writer.add_evaluation("test", dataclasses.replace(evaluation, source="test split"))
     return writer.path
 
 

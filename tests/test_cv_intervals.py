@@ -35,7 +35,7 @@ def test_f1_and_balanced_accuracy_are_the_union_of_the_pooled_bootstrap_and_the_
     y, prob, fold_of = recipe
     pred = prob.argmax(axis=1)
     scores = cv_score_intervals(y, prob, fold_of, ["a", "b", "c"], n_resamples=300, seed=2)
-    pooled = evaluate_predictions(y, prob, ["a", "b", "c"], n_resamples=300, seed=2)["metrics"]
+    pooled = evaluate_predictions(y, prob, ["a", "b", "c"], n_resamples=300, seed=2).metrics
     folds = range(5)
     sizes = [int((fold_of == f).sum()) for f in folds]
     for name, sklearn_score in (("f1_macro", lambda t, p: f1_score(t, p, average="macro", zero_division=0)),
@@ -44,7 +44,7 @@ def test_f1_and_balanced_accuracy_are_the_union_of_the_pooled_bootstrap_and_the_
         fold_values = [sklearn_score(y[fold_of == f], pred[fold_of == f]) for f in folds]
         assert score.fold_scores == pytest.approx(fold_values)
         assert score.value == pytest.approx(sklearn_score(y, pred))
-        assert score.pooled == (pooled[name]["ci_low"], pooled[name]["ci_high"])
+        assert score.pooled == (pooled[name].ci_low, pooled[name].ci_high)
         assert score.corrected_t == pytest.approx(corrected_t_interval(fold_values, sizes))
         assert score.ci_low == min(score.pooled[0], score.corrected_t[0])
         assert score.ci_high == max(score.pooled[1], score.corrected_t[1])

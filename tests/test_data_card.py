@@ -3,6 +3,8 @@ images), write into a run, validate the record, render the Markdown and HTML dat
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from PIL import Image
 
 from modelcard.analysis import evaluate_predictions
 from modelcard.analysis.label_issues import moves_accuracy
+from modelcard.record.model import LabelIssues, Metric
 from modelcard.cli import main
 from modelcard.record import Predictions, open_run, read_record
 from train_fixtures import make_folder
@@ -50,7 +53,7 @@ def _run(tmp_path, dataset, collector, name="tiny"):
         writer.add_predictions("test", Predictions(np.array([s.relpath for s in test]), labels, probs,
                                                    list(dataset.class_names)))
         evaluation = evaluate_predictions(labels, probs, dataset.class_names, n_resamples=100)
-        writer.add_evaluation("test", {**evaluation, "source": "test split"})
+        writer.add_evaluation("test", dataclasses.replace(evaluation, source="test split"))
         collector.write(writer)
     return writer.path
 
@@ -187,19 +190,20 @@ def test_small_classes_shrink_k_or_are_not_measured(tmp_path):
     dataset = resolve_source(str(root), progress=False)
     collector = DataCardCollector(dataset.splits, dataset.class_names, {}, created_by="train")
     collector.measure_train(lambda: _features(dataset.splits["train"]))
-    assert collector.train_entry["measured"] is False
-    assert "class 'c' has 1 training image" in collector.train_entry["reason"]
+    assert collector.train_entry.measured is False
+    assert "class 'c' has 1 training image" in collector.train_entry.reason
     two = DataCardCollector({"train": [s for s in dataset.splits["train"] if s.label < 2]}, dataset.class_names, {},
                             created_by="train")
     two.measure_train(lambda: _features([s for s in dataset.splits["train"] if s.label < 2]))
-    assert two.train_entry["measured"] and two.train_entry["k_folds"] == 3
-    assert two.train_entry["k_note"] == "K shrank from 5 to 3: class 'b' has only 3 training images"
+    assert two.train_entry.measured and two.train_entry.k_folds == 3
+    assert two.train_entry.k_note == "K shrank from 5 to 3: class 'b' has only 3 training images"
 
 
 def test_a_malformed_section_is_dropped_not_fatal(tmp_path, monkeypatch):
     dataset = resolve_source(str(make_folder(tmp_path / "data", per_class=8)), progress=False)
     collector = DataCardCollector(dataset.splits, dataset.class_names, {}, created_by="train")
-    monkeypatch.setattr(DataCardCollector, "_test_issues", lambda self, writer, test_set: ({"measured": "yes"}, []))
+    monkeypatch.setattr(DataCardCollector, "_test_issues", lambda self, writer, test_set:
+                        (LabelIssues.from_dict({"measured": "yes"}), []))  # typed, but not a valid entry
     run = _run(tmp_path, dataset, collector)
     record = read_record(run)
     assert record["status"] == "complete" and "label_issues" not in record
@@ -217,7 +221,8 @@ def test_risks_line_when_label_issues_could_move_test_accuracy():
         rate = {"value": rate, "ci_low": 0.0, "ci_high": 0.2}
         # the writer decides it when measuring (modelcard.analysis.label_issues.from_predictions); the card reads it
         record["label_issues"] = {"test": {"measured": True, "n": 100, "count": 5, "method": "m", "rate": rate,
-                                           "moves_accuracy": moves_accuracy(rate, acc)}}
+                                           "moves_accuracy": moves_accuracy(Metric.from_dict(rate),
+                                                                           Metric.from_dict(acc))}}
         card = assemble_card(record, CardInfo(), run_path=Path("."))
         lines = [r.text for r in card.risks.measured if "of the test labels as disagreements to review" in r.text]
         assert bool(lines) is expected

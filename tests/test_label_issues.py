@@ -8,6 +8,7 @@ from scipy.stats import binomtest
 
 from modelcard.analysis.crossval import TooSmall, choose_k, cross_validated_probs
 from modelcard.analysis.label_issues import csv_text, from_predictions, measure, moves_accuracy, sensitivity
+from modelcard.record.model import Metric
 from modelcard.analysis.proportions import proportion_interval
 
 CLASSES = ["a", "b", "c", "d"]
@@ -41,10 +42,10 @@ def test_planted_flips_are_mostly_found(seed):
     precision = len(found & flipped) / max(1, len(found))
     assert recall >= RECALL_THRESHOLD, (recall, len(found))
     assert precision >= 0.7, precision  # and it does not get there by flagging everything
-    assert entry["count"] == len(flagged) and entry["n"] == len(given)
-    assert entry["rate"]["ci_low"] <= 0.10 <= entry["rate"]["ci_high"]  # the planted rate is inside the interval
-    assert len(entry["suspects"]) == min(12, len(flagged))
-    assert sum(entry["per_class"].values()) == entry["count"]
+    assert entry.count == len(flagged) and entry.n == len(given)
+    assert entry.rate.ci_low <= 0.10 <= entry.rate.ci_high  # the planted rate is inside the interval
+    assert len(entry.suspects) == min(12, len(flagged))
+    assert sum(entry.per_class.values()) == entry.count
 
 
 def test_clean_labels_give_few_suspects():
@@ -52,7 +53,7 @@ def test_clean_labels_give_few_suspects():
     truth = np.repeat(np.arange(len(CLASSES)), 50)
     cv = cross_validated_probs(features, truth, CLASSES)
     entry, _ = measure(truth, cv.probs, CLASSES, [str(i) for i in range(len(truth))], method="test")
-    assert entry["count"] <= 2
+    assert entry.count <= 2
 
 
 def test_probabilities_are_out_of_sample_and_rows_sum_to_one():
@@ -75,9 +76,9 @@ def test_under_two_images_per_class_is_not_measured():
     with pytest.raises(TooSmall, match="class 'y' has 1 training image"):
         choose_k(np.array([0, 0, 0, 1]), ["x", "y"])
     entry, flagged = measure(np.array([0, 0, 0, 1]), np.full((4, 2), 0.5), ["x", "y"], list("abcd"), method="m")
-    assert entry["measured"] is False and flagged == []
-    assert entry["rate"] == {"value": None, "ci_low": None, "ci_high": None}
-    assert "under 2 images in class(es) y (1)" in entry["reason"]
+    assert entry.measured is False and flagged == []
+    assert entry.to_dict()["rate"] == {"value": None, "ci_low": None, "ci_high": None}
+    assert "under 2 images in class(es) y (1)" in entry.reason
 
 
 @pytest.mark.parametrize("k, n", [(0, 1), (0, 10), (3, 40), (7, 7), (1, 1000), (500, 1000)])
@@ -97,19 +98,19 @@ def test_sensitivity_drops_the_suspects_only():
     labels = np.array([0, 0, 1, 1, 1])
     probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.1, 0.9], [0.2, 0.8], [0.95, 0.05]])
     entry, flagged = from_predictions(labels, probs, ["x", "y"], list("abcde"),
-                                      accuracy={"value": 0.6, "ci_low": 0.2, "ci_high": 0.9})
+                                      accuracy=Metric(0.6, 0.2, 0.9))
     kept = np.ones(5, bool)
     kept[[f.index for f in flagged]] = False
     expected = float((labels == probs.argmax(1))[kept].mean()) if kept.any() else None
-    assert entry["sensitivity"]["accuracy"] == pytest.approx(0.6)
-    assert entry["sensitivity"]["accuracy_without_suspects"] == pytest.approx(expected)
+    assert entry.sensitivity["accuracy"] == pytest.approx(0.6)
+    assert entry.sensitivity["accuracy_without_suspects"] == pytest.approx(expected)
     assert sensitivity(labels, probs.argmax(1), [])["accuracy_without_suspects"] == pytest.approx(0.6)
 
 
 def test_risk_when_the_rate_exceeds_the_accuracy_half_width():
-    accuracy = {"value": 0.9, "ci_low": 0.86, "ci_high": 0.94}  # half-width 0.04
-    assert moves_accuracy({"value": 0.05, "ci_low": 0.02, "ci_high": 0.1}, accuracy)
-    assert not moves_accuracy({"value": 0.03, "ci_low": 0.01, "ci_high": 0.08}, accuracy)
+    accuracy = Metric(0.9, 0.86, 0.94)  # half-width 0.04
+    assert moves_accuracy(Metric(0.05, 0.02, 0.1), accuracy)
+    assert not moves_accuracy(Metric(0.03, 0.01, 0.08), accuracy)
     assert not moves_accuracy(None, accuracy)
 
 
@@ -171,7 +172,7 @@ def test_bounded_estimator_flags_what_the_previous_one_flagged_on_demo_like_data
     cv = cross_validated_probs(features, given, names, seed=0)
     now, flagged_now = measure(given, cv.probs, names, ids, method="m", k_folds=cv.k)
     assert flagged_now and [f.index for f in flagged_now] == [f.index for f in flagged_before]
-    assert (now["count"], now["rate"], now["per_class"]) == (before["count"], before["rate"], before["per_class"])
+    assert (now.count, now.rate, now.per_class) == (before.count, before.rate, before.per_class)
     assert [f.suggested for f in flagged_now] == [f.suggested for f in flagged_before]
     assert np.abs(cv.probs - reference_probs(features, given, len(names))).max() < 0.01  # float32 vs float64 fits
 

@@ -30,7 +30,7 @@ def _evaluation(**kwargs) -> dict:
     y = np.array([0] * 20 + [1] * 16 + [2] * 2 + [3] * 2)
     prob = np.full((40, 4), 0.1)
     prob[np.arange(40), np.minimum(y, 2)] = 0.7  # class "never" is never predicted
-    return evaluate_predictions(y, prob, NAMES, {"site": ["x", "y"] * 20}, **kwargs)
+    return evaluate_predictions(y, prob, NAMES, {"site": ["x", "y"] * 20}, **kwargs).to_dict()
 
 
 def _build(tmp_path, record: dict) -> dict[str, str]:

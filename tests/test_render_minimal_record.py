@@ -18,7 +18,7 @@ def test_training_record_without_model_section(tmp_path):
     record["data"].update({"source": "somewhere", "class_names": names,
                            "splits": {"test": {"n": 60, "class_counts": {c: 20 for c in names}}}})
     record["training"] = {"mode": "head", "history": {"loss": [1.0, 0.5]}}
-    record["evaluations"] = {"test": evaluate_predictions(y, prob, names, n_resamples=100)}
+    record["evaluations"] = {"test": evaluate_predictions(y, prob, names, n_resamples=100).to_dict()}
     run_dir = tmp_path / "runs" / record["run_id"]
     run_dir.mkdir(parents=True)
     write_record(run_dir, record)

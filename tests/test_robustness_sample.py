@@ -100,7 +100,7 @@ def _headline(n=3000, k=4, seed=0):
 def _evaluated(y, probs):
     """What the headline evaluation does with a model's probabilities (training.measure.evaluation)."""
     y_prob = np.asarray(probs, dtype=np.float64)
-    return evaluate_predictions(y, y_prob / y_prob.sum(axis=1, keepdims=True), ["a", "b", "c", "d"], seed=0)
+    return evaluate_predictions(y, y_prob / y_prob.sum(axis=1, keepdims=True), ["a", "b", "c", "d"], seed=0).to_dict()
 
 
 def test_the_clean_baseline_is_the_headline_on_the_same_images_exactly():

@@ -106,7 +106,7 @@ def test_a_sample_uses_the_headline_predictions_of_its_stratified_images(setup):
     assert np.bincount(y[picked], minlength=3).tolist() == allocation(y, sample["n"]).tolist()
     probs = headline[picked].astype(np.float64)
     expected = evaluate_predictions(y[picked], probs / probs.sum(axis=1, keepdims=True), names, seed=2)
-    assert section["clean_accuracy"] == expected["metrics"]["accuracy"]
+    assert section["clean_accuracy"] == expected.metrics["accuracy"].to_dict()
     (again,) = run_robustness("quick", **kwargs)
     assert again.section == section  # seeded
     whole = predict_passes(features.predict_on_batch, [head.predict_on_batch], paths, SIZE, "quick", 2, 8, clean=False)

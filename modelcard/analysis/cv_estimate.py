@@ -164,10 +164,10 @@ def cv_score_intervals(y_true, y_prob, fold_of, class_names: Sequence[str], *, n
                                                 correct[None, fold_of == f], len(class_names))) for f in folds]
 
     def score(name: str) -> ScoreInterval:
-        pooled = ev["metrics"][name]
+        pooled = ev.metrics[name]
         values = [float(s[name][0]) for s in per_fold]
-        bounds = None if pooled["ci_low"] is None else (pooled["ci_low"], pooled["ci_high"])
-        return _union(pooled["value"], bounds, corrected_t_interval(values, sizes, confidence), values)
+        bounds = None if pooled.ci_low is None else (pooled.ci_low, pooled.ci_high)
+        return _union(pooled.value, bounds, corrected_t_interval(values, sizes, confidence), values)
 
     recall = tuple(rate_interval(correct[y_true == c], fold_of[y_true == c], confidence)
                    for c in range(len(class_names)))

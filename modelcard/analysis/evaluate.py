@@ -1,7 +1,8 @@
-"""Assemble the evaluation object stored in a run record's `evaluations[<set>]`.
+"""Assemble the evaluation stored in a run record's `evaluations[<set>]`: the record's typed
+`Evaluation` (`modelcard.record.model.evaluation`).
 
-Plain JSON types only (no numpy scalars, no NaN: undefined is None), nothing rounded, and
-deterministic: the same inputs and seed give an identical dict.
+Plain JSON types only inside (no numpy scalars, no NaN: undefined is None), nothing rounded, and
+deterministic: the same inputs and seed give an identical evaluation (and `to_dict()`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 from sklearn.metrics import confusion_matrix
+
+from ..record.model.evaluation import Bootstrap, Evaluation
 
 from .bootstrap import (BootstrapDistribution, GroupDistribution, bootstrap_samples, expanded_confidence,
                         percentile_interval)
@@ -148,7 +151,7 @@ def _per_class(summary: SetSummary, confidence: float, level: float) -> list[dic
 
 def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Mapping[str, object] | None = None, *,
                          n_resamples: int = 1000, seed: int = 0, confidence: float = 0.95, n_bins: int = 15,
-                         min_group_size: int = 30, top_confusions: int = 10) -> dict:
+                         min_group_size: int = 30, top_confusions: int = 10) -> Evaluation:
     """Every metric a model card reports, each with a confidence interval whose method is in `intervals`.
 
     Proportions of counted images (accuracy, top-5, per-class precision and recall, per-group
@@ -162,13 +165,16 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
 
     >>> y_prob = [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]]
     >>> ev = evaluate_predictions([0, 1, 1, 0], y_prob, ["cat", "dog"], n_resamples=0)
-    >>> ev["n_samples"], {key: round(value, 4) for key, value in ev["metrics"]["accuracy"].items()}
-    (4, {'value': 0.75, 'ci_low': 0.3006, 'ci_high': 0.9544})
-    >>> ev["top_confusions"], ev["metrics"]["f1_macro"]["ci_low"]  # no resamples: no interval for F1
-    ([{'true': 'dog', 'predicted': 'cat', 'count': 1, 'rate': 0.5}], None)
+    >>> accuracy = ev.metrics["accuracy"]
+    >>> ev.n_samples, accuracy.value, round(accuracy.ci_low, 4), round(accuracy.ci_high, 4)
+    (4, 0.75, 0.3006, 0.9544)
+    >>> ev.top_confusions[0].to_dict(), ev.metrics["f1_macro"].ci_low  # no resamples: no interval for F1
+    ({'true': 'dog', 'predicted': 'cat', 'count': 1, 'rate': 0.5}, None)
     >>> ev = evaluate_predictions([0, 1, 1, 0], y_prob, ["cat", "dog"], n_resamples=200)
-    >>> ev["intervals"]["metrics"]["accuracy"], ev["intervals"]["metrics"]["f1_macro"]
+    >>> ev.intervals.metrics["accuracy"], ev.intervals.metrics["f1_macro"]
     ('wilson', 'smoothed_bootstrap')
+    >>> ev.metric("f1_macro").method  # the metric with its interval's method, as the card reads it
+    'smoothed_bootstrap'
     """
     validate_options(n_resamples=n_resamples, seed=seed, confidence=confidence, n_bins=n_bins,
                      min_group_size=min_group_size, top_confusions=top_confusions)
@@ -197,15 +203,16 @@ def evaluate_predictions(y_true, y_prob, class_names: Sequence[str], groups: Map
                              _group_hits(samples, values), None if dist is None else dist.slices[column],
                              confidence, level, min_group_size)
               for column, values in columns.items()]
-    return evaluation_entry(summary, bootstrap={"method": METHOD, "n_resamples": int(n_resamples),
-                                                "confidence": float(confidence), "seed": int(seed)},
+    return evaluation_entry(summary, bootstrap=Bootstrap(method=METHOD, n_resamples=int(n_resamples),
+                                                         confidence=float(confidence), seed=int(seed)),
                             confidence=confidence, n_bins=n_bins, top_confusions=top_confusions, slices=slices)
 
 
-def evaluation_entry(summary: SetSummary, *, bootstrap: dict, confidence: float, n_bins: int, top_confusions: int,
-                     slices: list[dict], poisson: bool = False) -> dict:
-    """The record's `evaluations.<set>` object of a summary; `poisson`: its resamples are Poisson
-    bootstrap weights (the streamed path), named so in `intervals`."""
+def evaluation_entry(summary: SetSummary, *, bootstrap: Bootstrap, confidence: float, n_bins: int,
+                     top_confusions: int, slices: list[dict], poisson: bool = False) -> Evaluation:
+    """The record's typed `evaluations.<set>` of a summary; `poisson`: its resamples are Poisson
+    bootstrap weights (the streamed path), named so in `intervals`. The parts are assembled as the
+    record's JSON and typed once here (`Evaluation.from_dict`), so what is written is what they hold."""
     level = expanded_confidence(confidence, summary.n)
     metrics = {}
     for name, value in summary.point.items():
@@ -214,10 +221,10 @@ def evaluation_entry(summary: SetSummary, *, bootstrap: dict, confidence: float,
         else:
             metrics[name] = _with_interval(value, None if summary.draws is None else summary.draws[name], level)
     confusion = confusion_from_counts(summary.confusion, summary.names, top_confusions)
-    return {
+    return Evaluation.from_dict({
         "n_samples": summary.n,
         "n_classes": len(summary.names),
-        "bootstrap": bootstrap,
+        "bootstrap": bootstrap.to_dict(),
         "intervals": intervals_object(list(metrics), summary.draws is not None, confidence, poisson=poisson),
         "metrics": metrics,
         "per_class": _per_class(summary, confidence, level),
@@ -225,4 +232,4 @@ def evaluation_entry(summary: SetSummary, *, bootstrap: dict, confidence: float,
         "top_confusions": confusion["top_confusions"],
         "calibration": {"n_bins": int(n_bins), "ece": metrics["ece"], "bins": summary.calibration},
         "slices": slices,
-    }
+    })

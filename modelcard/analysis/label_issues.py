@@ -5,10 +5,10 @@ which given labels disagree with what held-out predictions say, without re-imple
 method. The probabilities must be out-of-sample (a model's test predictions, or K-fold
 cross-validated predictions on training data); in-sample probabilities hide label errors.
 
-Every result is a JSON-ready dict for the run record's `label_issues.<split>`:
-`{"measured": True, "n", "count", "rate": {value, ci_low, ci_high}, "method", "k_folds",
-"k_note", "per_class", "suspects": [...], "sensitivity"?}` or, when it cannot be measured,
-`{"measured": False, "n", "count": None, "rate": {all None}, "method", "reason"}`.
+Every result is the run record's typed `label_issues.<split>` entry (`record.model.LabelIssues`):
+measured, with `n`, `count`, `rate` (a `Metric`), `method`, `k_folds`, `k_note`, `per_class`,
+`suspects` and (from predictions) `sensitivity` and `moves_accuracy`; or, when it cannot be
+measured, `measured=False` with `count` None, a `rate` whose parts are None, and the `reason`.
 cleanlab is imported lazily, so importing this module stays cheap.
 """
 
@@ -19,6 +19,9 @@ from typing import Sequence
 
 import numpy as np
 
+from ..record.model.datacard import LabelIssues
+from ..record.model.metric import Metric
+from ..record.typed import with_fields
 from .proportions import PROPORTION_METHOD, proportion_interval
 
 MAX_SUSPECTS = 12
@@ -38,14 +41,17 @@ class Flagged:
     score: float        # cleanlab's label quality score of the given label (lower: more suspect), e.g. 0.02
 
 
-def not_measured(n: int, method: str, reason: str) -> dict:
+def not_measured(n: int, method: str, reason: str) -> LabelIssues:
     """The record entry for a split whose label issues could not be estimated, and why.
 
-    >>> not_measured(0, "cleanlab", "the split has no images")["rate"]
+    >>> entry = not_measured(0, "cleanlab", "the split has no images")
+    >>> entry.measured, entry.rate.value, entry.reason
+    (False, None, 'the split has no images')
+    >>> entry.to_dict()["rate"]  # always an object, so policies can read it
     {'value': None, 'ci_low': None, 'ci_high': None}
     """
-    empty = {"value": None, "ci_low": None, "ci_high": None}  # always an object, so policies can read it
-    return {"measured": False, "n": int(n), "count": None, "rate": empty, "method": method, "reason": reason}
+    empty = Metric(None, None, None)  # always an object, so policies can read it
+    return LabelIssues.build(measured=False, n=int(n), count=None, rate=empty, method=method, reason=reason)
 
 
 def find_flagged(labels: np.ndarray, probs: np.ndarray) -> list[Flagged]:
@@ -63,14 +69,14 @@ def find_flagged(labels: np.ndarray, probs: np.ndarray) -> list[Flagged]:
 
 
 def measure(labels, probs, class_names: Sequence[str], ids: Sequence[str], *, method: str,
-            k_folds: int | None = None, k_note: str | None = None) -> tuple[dict, list[Flagged]]:
+            k_folds: int | None = None, k_note: str | None = None) -> tuple[LabelIssues, list[Flagged]]:
     """(record entry, every flagged row) for one split; `ids` name the rows (relative paths).
 
     >>> y_prob = np.array([[0.9, 0.1]] * 4 + [[0.05, 0.95]] + [[0.1, 0.9]] * 5)  # row 4: a "cat" the model calls dog
     >>> entry, flagged = measure([0] * 5 + [1] * 5, y_prob, ["cat", "dog"], [f"{i}.png" for i in range(10)], method="m")
-    >>> entry["count"], entry["per_class"], [f.index for f in flagged]
-    (1, {'cat': 1, 'dog': 0}, [4])
-    >>> measure([0, 1, 1], y_prob[:3], ["cat", "dog"], ["a", "b", "c"], method="m")[0]["reason"]
+    >>> entry.count, entry.per_class, [f.index for f in flagged], round(entry.rate.value, 2)
+    (1, {'cat': 1, 'dog': 0}, [4], 0.1)
+    >>> measure([0, 1, 1], y_prob[:3], ["cat", "dog"], ["a", "b", "c"], method="m")[0].reason
     'too few images for an estimate: under 2 images in class(es) cat (1); add images so every class has at least 2'
     """
     labels = np.asarray(labels, dtype=np.int64)
@@ -86,12 +92,12 @@ def measure(labels, probs, class_names: Sequence[str], ids: Sequence[str], *, me
     per_class = dict.fromkeys(class_names, 0)
     for f in flagged:
         per_class[class_names[f.given]] += 1
-    entry = {
-        "measured": True, "n": n, "count": len(flagged),
-        "rate": proportion_interval(len(flagged), n), "rate_interval": PROPORTION_METHOD,
-        "method": method, "k_folds": k_folds, "k_note": k_note, "per_class": per_class,
-        "suspects": [suspect_row(f, class_names, ids) for f in flagged[:MAX_SUSPECTS]],
-    }
+    entry = LabelIssues.build(
+        measured=True, n=n, count=len(flagged),
+        rate=Metric.from_dict(proportion_interval(len(flagged), n)), rate_interval=PROPORTION_METHOD,
+        method=method, k_folds=k_folds, k_note=k_note, per_class=per_class,
+        suspects=[suspect_row(f, class_names, ids) for f in flagged[:MAX_SUSPECTS]],
+    )
     return entry, flagged
 
 
@@ -129,36 +135,42 @@ def sensitivity(labels, predictions, flagged: list[Flagged]) -> dict:
             "n_without_suspects": int(keep.sum())}
 
 
-def moves_accuracy(rate: dict | None, accuracy: dict | None) -> bool:
+def moves_accuracy(rate: Metric | None, accuracy: Metric | None) -> bool:
     """True when the estimated label-issue rate exceeds the accuracy interval's half-width: that
-    many wrong labels could move the accuracy further than its stated uncertainty."""
-    if not rate or not accuracy or rate.get("value") is None:
+    many wrong labels could move the accuracy further than its stated uncertainty.
+
+    >>> moves_accuracy(Metric(0.05, 0.02, 0.1), Metric(0.9, 0.86, 0.94))
+    True
+    >>> moves_accuracy(Metric(0.05, 0.02, 0.1), Metric(None, None, None))
+    False
+    """
+    if rate is None or accuracy is None or rate.value is None:
         return False
-    low, high = accuracy.get("ci_low"), accuracy.get("ci_high")
+    low, high = accuracy.ci_low, accuracy.ci_high
     if low is None or high is None:
         return False
-    return rate["value"] > (high - low) / 2
+    return rate.value > (high - low) / 2
 
 
 TEST_METHOD = "cleanlab find_label_issues on the model's own test predictions (out-of-sample)"
 
 
-def from_predictions(y_true, y_prob, class_names: Sequence[str], ids: Sequence[str], accuracy: dict | None = None,
-                     method: str = TEST_METHOD) -> tuple[dict, list[Flagged]]:
+def from_predictions(y_true, y_prob, class_names: Sequence[str], ids: Sequence[str], accuracy: Metric | None = None,
+                     method: str = TEST_METHOD) -> tuple[LabelIssues, list[Flagged]]:
     """Label issues of an evaluation set from the model's own (held-out) predictions, with the
     sensitivity of accuracy to the suspects and whether the rate could move accuracy beyond
-    its interval (`accuracy` is the evaluation's `{value, ci_low, ci_high}`).
+    its interval (`accuracy` is the evaluation's accuracy `Metric`, e.g. `ev.metrics["accuracy"]`).
 
     >>> y_prob = np.array([[0.9, 0.1]] * 4 + [[0.05, 0.95]] + [[0.1, 0.9]] * 5)
     >>> entry, _ = from_predictions([0] * 5 + [1] * 5, y_prob, ["cat", "dog"], [f"{i}.png" for i in range(10)],
-    ...                             accuracy={"value": 0.9, "ci_low": 0.6, "ci_high": 0.98})
-    >>> entry["suspects"][0]["path"], entry["sensitivity"]["accuracy_without_suspects"], entry["moves_accuracy"]
+    ...                             accuracy=Metric(0.9, 0.6, 0.98))
+    >>> entry.suspects[0]["path"], entry.sensitivity["accuracy_without_suspects"], entry.moves_accuracy
     ('4.png', 1.0, False)
     """
     entry, flagged = measure(y_true, y_prob, class_names, ids, method=method)
-    if entry["measured"]:
-        entry["sensitivity"] = sensitivity(y_true, np.asarray(y_prob).argmax(axis=1), flagged)
-        entry["moves_accuracy"] = moves_accuracy(entry["rate"], accuracy)
+    if entry.measured:
+        entry = with_fields(entry, sensitivity=sensitivity(y_true, np.asarray(y_prob).argmax(axis=1), flagged),
+                            moves_accuracy=moves_accuracy(entry.rate, accuracy))
     return entry, flagged
 
 

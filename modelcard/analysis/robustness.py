@@ -31,10 +31,11 @@ from .samples import per_sample
 
 def accuracy_metric(y_true, y_prob, class_names: Sequence[str], *, n_resamples: int, seed: int,
                     confidence: float) -> dict:
-    """Accuracy with the interval `evaluate_predictions` gives accuracy everywhere else."""
+    """Accuracy with the interval `evaluate_predictions` gives accuracy everywhere else, as the
+    `robustness` section's JSON holds it."""
     ev = evaluate_predictions(y_true, y_prob, class_names, n_resamples=n_resamples, seed=seed, confidence=confidence,
                               top_confusions=0)
-    return ev["metrics"]["accuracy"]
+    return ev.metrics["accuracy"].to_dict()
 
 
 def paired_drop(correct_clean: np.ndarray, correct_corrupted: np.ndarray, *, confidence: float) -> list[dict]:

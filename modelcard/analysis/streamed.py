@@ -29,6 +29,7 @@ import numpy as np
 
 from .calibration import bins_from_sums
 from .counts import ClassCounts, scores_from_counts
+from ..record.model.evaluation import Bootstrap, Evaluation
 from .evaluate import SetSummary, evaluation_entry
 from .inputs import validate_options
 from .pseudo import PseudoCounts
@@ -176,19 +177,19 @@ def summary_of(part: Partial, names: list[str], seed: int) -> SetSummary:
 
 
 def streamed_evaluation(part: Partial, names: list[str], *, n_resamples: int, seed: int, confidence: float = 0.95,
-                        n_bins: int = 15, top_confusions: int = 10) -> dict:
-    """The record's `evaluations.<set>` of streamed rows (no slices: the streamed path has none).
+                        n_bins: int = 15, top_confusions: int = 10) -> Evaluation:
+    """The record's typed `evaluations.<set>` of streamed rows (no slices: the streamed path has none).
 
     >>> part = Partial.empty(k=2, n_bins=15, n_resamples=100)
     >>> add_batch(part, np.array([0, 1, 1, 0]), np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]]),
     ...           n_bins=15, seed=0, key=(0, 0))
     >>> ev = streamed_evaluation(part, ["cat", "dog"], n_resamples=100, seed=0)
-    >>> ev["n_samples"], round(ev["metrics"]["accuracy"]["ci_low"], 4), ev["intervals"]["metrics"]["f1_macro"]
+    >>> ev.n_samples, round(ev.metrics["accuracy"].ci_low, 4), ev.intervals.metrics["f1_macro"]
     (4, 0.3006, 'smoothed_poisson_bootstrap')
     """
     validate_options(n_resamples=n_resamples, seed=seed, confidence=confidence, n_bins=n_bins,
                      top_confusions=top_confusions)
     summary = summary_of(part, names, seed)
-    bootstrap = {"method": METHOD, "n_resamples": int(n_resamples), "confidence": float(confidence), "seed": int(seed)}
+    bootstrap = Bootstrap(method=METHOD, n_resamples=int(n_resamples), confidence=float(confidence), seed=int(seed))
     return evaluation_entry(summary, bootstrap=bootstrap, confidence=confidence, n_bins=n_bins,
                             top_confusions=top_confusions, slices=[], poisson=True)

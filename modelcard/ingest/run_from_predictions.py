@@ -85,7 +85,7 @@ def _tables_source(spec: Path, files: list[TableFile]) -> Source:
 def _evaluated(preds: Predictions, n_resamples: int, seed: int, source: str) -> Evaluation:
     evaluation = evaluate_predictions(preds.y_true, preds.y_prob, preds.class_names, groups=preds.attributes or None,
                                       n_resamples=n_resamples, seed=seed)
-    return replace(Evaluation.from_dict(evaluation), source=source)
+    return replace(evaluation, source=source)
 
 
 def analyse_predictions_file(predictions: Path, slices: Sequence[str] = (), *, normalize: bool = False,
@@ -163,8 +163,7 @@ def _label_issues(analysed: Analysed, wanted: bool):
     if preds is None:
         return li.not_measured(analysed.evaluation.n_samples, li.TEST_METHOD, NOT_IN_MEMORY), []
     accuracy = analysed.evaluation.metrics.get("accuracy")  # predictions alone: no images, no thumbnails
-    return li.from_predictions(preds.y_true, preds.y_prob, preds.class_names, preds.ids,
-                               accuracy.to_dict() if accuracy is not None else None)
+    return li.from_predictions(preds.y_true, preds.y_prob, preds.class_names, preds.ids, accuracy)
 
 
 def record_predictions(predictions: Path, runs_dir: Path, *, name: str | None = None,

@@ -52,7 +52,7 @@ def stream_batches(sources: list, names: list[str], *, normalize: bool, n_resamp
     if total.n == 0:
         raise UserError(f"the {len(sources)} Parquet file(s) hold no predictions; evaluate a folder with images")
     evaluation = streamed_evaluation(total, names, n_resamples=n_resamples, seed=seed, n_bins=N_BINS)
-    return Streamed(n=total.n, class_counts=total.confusion.sum(axis=1), evaluation=Evaluation.from_dict(evaluation))
+    return Streamed(n=total.n, class_counts=total.confusion.sum(axis=1), evaluation=evaluation)
 
 
 def stream_shards(files: list[ShardFile], *, normalize: bool, n_resamples: int, seed: int) -> Streamed:

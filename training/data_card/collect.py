@@ -22,8 +22,8 @@ from modelcard.analysis.crossval import DEFAULT_K, HEAD_METHOD, TooSmall, cross_
 from modelcard.errors import UserError
 from modelcard.record import RunWriter
 from modelcard.record.predictions import read_predictions
-from modelcard.record.model import Duplicates
-from modelcard.record.typed import as_section, dump
+from modelcard.record.model import Duplicates, LabelIssues
+from modelcard.record.typed import as_section
 
 from ..progress import log
 from .composition import composition
@@ -57,7 +57,7 @@ class DataCardCollector:
         self.wanted: set[str] = set()
         self.exact: list[list[str]] = []
         self._thumbs: dict[int, bytes] = {}  # shared by every run folder written
-        self.train_entry: dict | None = None
+        self.train_entry: LabelIssues | None = None
         self.train_rows: list[dict] = []
 
     def _guard(self, step: str, fn: Callable[[], object]):
@@ -141,7 +141,7 @@ class DataCardCollector:
             test = self._guard_into(section, "label issues (test)", lambda: self._test_issues(writer, test_set))
             if test is not None:
                 issues["test"], rows["test"] = test
-        wanted = set(self.wanted) | {s["path"] for entry in issues.values() for s in entry.get("suspects", [])}
+        wanted = set(self.wanted) | {s["path"] for entry in issues.values() for s in entry.suspects or []}
         section["thumbnails"] = self._guard_into(section, "thumbnails", lambda: self._thumbnails(writer, wanted)) or {}
         if issues:
             self._guard_into(section, "label_issues.csv", lambda: atomic.write_text(writer.path / CSV_FILE, li.csv_text(rows)))
@@ -174,7 +174,7 @@ class DataCardCollector:
         if stored is None:
             return None
         preds = read_predictions(stored)
-        accuracy = dump(writer.view().evaluations[test_set].metrics.get("accuracy"))
+        accuracy = writer.view().evaluations[test_set].metrics.get("accuracy")
         entry, flagged = li.from_predictions(preds.y_true, preds.y_prob, preds.class_names, preds.ids, accuracy)
         return entry, [li.suspect_row(f, preds.class_names, preds.ids) for f in flagged]
 

@@ -15,6 +15,8 @@ from PIL import Image
 
 from modelcard.analysis import evaluate_predictions
 from modelcard.record import Predictions, RunWriter
+from modelcard.record.model import Evaluation
+from modelcard.record.typed import with_fields
 
 from ..data import Sample
 from ..data.metadata import Metadata
@@ -87,7 +89,7 @@ def slice_attributes(samples: Sequence[Sample], metadata: Metadata | None = None
 
 def record_evaluation(writer: RunWriter, eval_set: str, samples: Sequence[Sample], y_prob: np.ndarray,
                       class_names: list[str], source: str, attributes: SliceAttributes | None = None,
-                      seed: int = 0, metadata: Metadata | None = None) -> dict:
+                      seed: int = 0, metadata: Metadata | None = None) -> Evaluation:
     """Analyse one set's predictions, store `predictions/<set>.npz` and `evaluations[set]`."""
     attributes = slice_attributes(samples, metadata) if attributes is None else attributes
     y_true = np.asarray([s.label for s in samples], dtype=np.int64)
@@ -97,11 +99,11 @@ def record_evaluation(writer: RunWriter, eval_set: str, samples: Sequence[Sample
                         class_names=list(class_names), attributes=attributes.columns)
     writer.add_predictions(eval_set, preds)
     evaluation = evaluate_predictions(y_true, y_prob, class_names, groups=attributes.columns, seed=seed)
-    evaluation["source"] = source
-    evaluation["slice_cut_points"] = attributes.cut_points
-    evaluation["slice_definitions"] = {c: SLICE_DEFINITIONS[c] for c in attributes.columns if c in SLICE_DEFINITIONS}
+    described = {"source": source, "slice_cut_points": attributes.cut_points,
+                 "slice_definitions": {c: SLICE_DEFINITIONS[c] for c in attributes.columns if c in SLICE_DEFINITIONS}}
     if attributes.metadata_columns:
-        evaluation["metadata_columns"] = attributes.metadata_columns
+        described["metadata_columns"] = attributes.metadata_columns
+    evaluation = with_fields(evaluation, **described)
     for problem in attributes.problems:
         writer.warn(problem, once=True)
     writer.add_evaluation(eval_set, evaluation)
