@@ -189,3 +189,16 @@ def test_a_minimal_record_without_a_policy(tmp_path):
     text = _flat(_text(result.written[0], 1, layout=True))
     assert "Policy gates Not checked: built without --policy" in text
     assert f"run {record['run_id']}" in text and f"run started {record['provenance']['started_at']}" in text
+
+
+def test_loading_weasyprint_leaves_truncated_images_an_error():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import; the PDF renderer puts it back,
+    so a later data scan in the same process still skips a truncated file instead of padding it with grey."""
+    from PIL import ImageFile
+
+    from modelcard.render.pdf import _weasyprint
+
+    pytest.importorskip("weasyprint")
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    _weasyprint()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

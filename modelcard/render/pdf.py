@@ -87,12 +87,18 @@ def margin_css(kind: str, run_id: str, date_label: str, date: str | None) -> str
 def _weasyprint():
     """The weasyprint module, or a `UserError` saying how to install it (missing package, or missing
     Debian libraries such as Pango, which its import loads)."""
+    from PIL import ImageFile
+
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
+        import weasyprint.images  # noqa: F401 - it sets Pillow's LOAD_TRUNCATED_IMAGES on import
     except (ImportError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UserError(f"--format pdf needs WeasyPrint, which could not be loaded ({first}); "
                         f"{INSTALL_HINT}") from None
+    finally:  # a process-wide Pillow setting is not WeasyPrint's to change: a truncated image must stay an error
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return weasyprint
 
 

@@ -54,6 +54,7 @@ def to_rgb(img: Image.Image) -> Image.Image:
 def decode_bytes(data: bytes) -> Image.Image:
     """Fully decode `data` (first frame of animations); raises on corrupt or truncated input."""
     img = Image.open(io.BytesIO(data))
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # again here: a library imported later (WeasyPrint) may have set it
     img.load()  # `verify()` does not catch truncated pixel data; a full load does.
     return img
 
