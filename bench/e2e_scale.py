@@ -1,0 +1,158 @@
+"""Reference card 000's workload at its scale: about 20,000 real pictures in 120 classes, end to end.
+
+Assembles, offline after one download, a folder of real clip art and icons from Debian packages
+(bench/real_images.py: about 20,000 files in 120 classes) and a stratified 2,000-image subset of
+it (same classes), then runs the reference workload on each, subset first, each as one
+`modelcard train` command with an empty feature cache:
+
+    train --input-size 160 --sweep optimizer=adam,adamw,sgd,rmsprop --sweep batch_size=32,64
+          --seeds 3 --cv 5, every collector on (robustness quick, label issues, near-duplicate
+          grouping, inference cost with 1,000 predictions, codecarbon)
+
+and prints, measured in this one invocation:
+- end-to-end wall time / feature-extraction time of the same images, the extraction time taken
+  from the run's own record (`emissions.phases` of kind feature_extraction): target <= 3 at 20k;
+- peak RSS of the 20k command / of the 2k command (`os.wait4` of each child): target <= 1.15;
+- user+system CPU seconds / wall seconds of the 20k command: target >= 1.7 on 2 cores;
+- the 20k command's wall time: goal <= 15 minutes on the 2-core machine;
+with each command's phase breakdown from its record. `--quick` (600 and 120 images in 12
+classes, a 2 x 1 sweep, --seeds 1 --cv 0) is the CI-sized smoke run; there the end-to-end ratio
+and the wall time are printed without a target (the targets are set at 20k).
+
+The data is cached under $MODELCARD_BENCH_CACHE (default ~/.cache/modelcard/bench), never in
+the repository: about 310 MB of .deb files, 1.3 GB unpacked.
+
+    .venv/bin/python bench/e2e_scale.py [--quick] [--images 20000 --classes 120 --subset 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import real_images  # noqa: E402
+from result import result  # noqa: E402
+
+FULL = {"images": 20000, "classes": 120, "subset": 2000,
+        "sweep": ["--sweep", "optimizer=adam,adamw,sgd,rmsprop", "--sweep", "batch_size=32,64"],
+        "extra": ["--seeds", "3", "--cv", "5"]}
+QUICK = {"images": 600, "classes": 12, "subset": 120,
+         "sweep": ["--sweep", "optimizer=adam,sgd", "--sweep", "batch_size=32"],
+         "extra": ["--seeds", "1", "--cv", "0"]}
+COLLECTORS = ["--robustness", "quick", "--label-issues", "cleanlab", "--near-duplicates", "group",
+              "--inference-predictions", "1000"]
+COMMON = ["--input-size", "160", "--epochs", "10", "--weights", "offline"]
+
+
+def run_train(data: Path, work: Path, tag: str, args: list[str]) -> dict:
+    """One `python -m modelcard train` as a child: wall, CPU and peak RSS from os.wait4."""
+    runs, cache, log = work / f"runs-{tag}", work / f"cache-{tag}", work / f"train-{tag}.log"
+    cmd = [sys.executable, "-m", "modelcard", "train", "--data", str(data), "--name", f"e2e-{tag}", *COMMON,
+           *args, *COLLECTORS, "--runs-dir", str(runs), "--cache-dir", str(cache)]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "MODELCARD_COLLECTORS": "on"}
+    with open(log, "w") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.exit(f"failed ({child.returncode}): {' '.join(cmd)}\n{log.read_text()[-3000:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "phases": phases(runs), "log": str(log)}
+
+
+def phases(runs: Path) -> dict[str, float]:
+    """Seconds per phase kind of the sweep, from the selected run's record (the sweep's shared
+    phases and every member's are in it)."""
+    records = [json.loads(p.read_text()) for p in sorted(runs.glob("*/run.json"))]
+    chosen = next((r for r in records if (r.get("sweep") or {}).get("selected")), records[0])
+    seconds: dict[str, float] = defaultdict(float)
+    for phase in chosen["emissions"]["phases"]:
+        seconds[phase["kind"]] += phase["duration_s"] or 0.0
+    return dict(seconds)
+
+
+def report(label: str, n: int, m: dict) -> None:
+    extraction = m["phases"].get("feature_extraction", 0.0)
+    print(f"[{label}: {n} images] wall {m['wall_s']:.1f}s, CPU {m['cpu_s']:.1f}s "
+          f"({m['cpu_s'] / m['wall_s']:.2f} cores busy), peak RSS {m['peak_mb']:.0f} MiB, "
+          f"feature extraction {extraction:.1f}s (end to end {m['wall_s'] / max(extraction, 1e-9):.2f}x)")
+    recorded = sum(m["phases"].values())
+    for kind, s in sorted(m["phases"].items(), key=lambda kv: -kv[1]):
+        print(f"    {kind:<20} {s:8.1f}s  {100 * s / m['wall_s']:5.1f}%")
+    print(f"    {'(outside phases)':<20} {m['wall_s'] - recorded:8.1f}s  {100 * (m['wall_s'] - recorded) / m['wall_s']:5.1f}%"
+          "  (interpreter and TensorFlow start-up, writing records)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="600 and 120 images, 12 classes, 2x1 sweep, --seeds 1 --cv 0")
+    parser.add_argument("--images", type=int, help="images in the large folder (default 20000; quick 600)")
+    parser.add_argument("--classes", type=int, help="classes (default 120; quick 12)")
+    parser.add_argument("--subset", type=int, help="images in the stratified subset (default 2000; quick 120)")
+    parser.add_argument("--data-only", action="store_true", help="assemble the folders, print their statistics, stop")
+    parser.add_argument("--offline", action="store_true", help="never download: fail unless the .deb files are cached")
+    parser.add_argument("--keep", action="store_true", help="keep the run records and logs (printed at the end)")
+    args = parser.parse_args()
+    scale = dict(QUICK if args.quick else FULL)
+    for key in ("images", "classes", "subset"):
+        if getattr(args, key):
+            scale[key] = getattr(args, key)
+
+    start = time.perf_counter()
+    data_dir = real_images.CACHE / "data" / f"{scale['images']}-{scale['classes']}-{scale['subset']}"
+    full, subset, info = real_images.assemble(data_dir, scale["images"], scale["classes"], scale["subset"],
+                                              download=not args.offline)
+    print(f"data: {time.perf_counter() - start:.1f}s to assemble {full} and {subset} from "
+          + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
+    print("data statistics: " + json.dumps(info, sort_keys=True))
+    if args.data_only:
+        return
+
+    n_full, n_sub = info["full"]["images"], info["subset"]["images"]
+    classes = info["full"]["classes"]
+    workload = scale["sweep"] + scale["extra"]
+    work = Path(tempfile.mkdtemp(prefix="e2e-", dir=real_images.CACHE))
+    try:
+        small = run_train(subset, work, str(n_sub), workload)
+        report("subset", n_sub, small)
+        large = run_train(full, work, str(n_full), workload)
+        report("full", n_full, large)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.keep:
+        print(f"run records and logs kept in {work}")
+
+    at_target = not args.quick
+    where = f"{n_full} images, {classes} classes" + (", quick workload" if args.quick else "")
+    e2e = large["wall_s"] / max(large["phases"].get("feature_extraction", 0.0), 1e-9)
+    rss = large["peak_mb"] / small["peak_mb"]
+    cpu = large["cpu_s"] / large["wall_s"]
+    print(f"end to end / feature extraction: {e2e:.2f} (target <= 3 at 20k); peak RSS {n_full} / {n_sub}: "
+          f"{rss:.3f} (target <= 1.15); CPU / wall: {cpu:.2f} (target >= 1.7 on 2 cores, {os.cpu_count()} here); "
+          f"workload wall time {large['wall_s']:.0f}s (goal <= 900s at 20k)")
+    result("e2e_scale", "end-to-end time / feature-extraction time of the same images", round(e2e, 2),
+           *(("<=", 3) if at_target else ()), scale=where)
+    result("e2e_scale", f"peak RSS at {n_full} / at {n_sub} images", round(rss, 3), "<=", 1.15,
+           scale=where, peak_mb=round(large["peak_mb"], 1))
+    result("e2e_scale", "user+system CPU seconds / wall seconds", round(cpu, 2), ">=", 1.7,
+           scale=f"{where}, {os.cpu_count()} cores")
+    result("e2e_scale", "reference workload wall time (seconds)", round(large["wall_s"], 1),
+           *(("<=", 900) if at_target else ()), unit=" s", scale=where)
+
+
+if __name__ == "__main__":
+    main()
