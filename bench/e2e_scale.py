@@ -20,7 +20,7 @@ classes, a 2 x 1 sweep, --seeds 1 --cv 0) is the CI-sized smoke run; there the e
 and the wall time are printed without a target (the targets are set at 20k).
 
 The data is cached under $MODELCARD_BENCH_CACHE (default ~/.cache/modelcard/bench), never in
-the repository: about 310 MB of .deb files, 1.3 GB unpacked.
+the repository: about 260 MB of .deb files, 700 MB unpacked.
 
     .venv/bin/python bench/e2e_scale.py [--quick] [--images 20000 --classes 120 --subset 2000]
 """
