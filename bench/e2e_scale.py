@@ -55,22 +55,33 @@ COLLECTORS = ["--robustness", "quick", "--label-issues", "cleanlab", "--near-dup
 COMMON = ["--input-size", "160", "--epochs", "10", "--weights", "offline"]
 
 
-def run_train(data: Path, work: Path, tag: str, args: list[str]) -> dict:
-    """One `python -m modelcard train` as a child: wall, CPU and peak RSS from os.wait4."""
+def run_train(data: Path, work: Path, tag: str, args: list[str], limit_s: float | None = None) -> dict:
+    """One `python -m modelcard train` as a child: wall, CPU and peak RSS from os.wait4. Past
+    `limit_s` the child is killed and the figures so far are returned with finished False."""
     runs, cache, log = work / f"runs-{tag}", work / f"cache-{tag}", work / f"train-{tag}.log"
     cmd = [sys.executable, "-m", "modelcard", "train", "--data", str(data), "--name", f"e2e-{tag}", *COMMON,
            *args, *COLLECTORS, "--runs-dir", str(runs), "--cache-dir", str(cache)]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "MODELCARD_COLLECTORS": "on"}
+    finished = True
     with open(log, "w") as out:
         start = time.perf_counter()
         child = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG if limit_s else 0)
+            if pid:
+                break
+            if time.perf_counter() - start > limit_s:
+                child.kill()
+                finished = False
+                _, status, usage = os.wait4(child.pid, 0)
+                break
+            time.sleep(1)
         wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
+    if finished and child.returncode != 0:
         sys.exit(f"failed ({child.returncode}): {' '.join(cmd)}\n{log.read_text()[-3000:]}")
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
-            "phases": phases(runs), "log": str(log)}
+            "phases": phases(runs) if finished else {}, "log": str(log), "finished": finished}
 
 
 def phases(runs: Path) -> dict[str, float]:
@@ -86,6 +97,10 @@ def phases(runs: Path) -> dict[str, float]:
 
 
 def report(label: str, n: int, m: dict) -> None:
+    if not m["finished"]:
+        print(f"[{label}: {n} images] stopped at the time limit after {m['wall_s']:.1f}s: CPU {m['cpu_s']:.1f}s "
+              f"({m['cpu_s'] / m['wall_s']:.2f} cores busy), peak RSS so far {m['peak_mb']:.0f} MiB; log {m['log']}")
+        return
     extraction = m["phases"].get("feature_extraction", 0.0)
     print(f"[{label}: {n} images] wall {m['wall_s']:.1f}s, CPU {m['cpu_s']:.1f}s "
           f"({m['cpu_s'] / m['wall_s']:.2f} cores busy), peak RSS {m['peak_mb']:.0f} MiB, "
@@ -107,6 +122,8 @@ def main() -> None:
     parser.add_argument("--subset", type=int, help="images in the stratified subset (default 2000; quick 120)")
     parser.add_argument("--data-only", action="store_true", help="assemble the folders, print their statistics, stop")
     parser.add_argument("--offline", action="store_true", help="never download: fail unless the .deb files are cached")
+    parser.add_argument("--limit-s", type=float, help="stop each train command after this many seconds and "
+                        "report what was measured so far (default: no limit)")
     parser.add_argument("--keep", action="store_true", help="keep the run records and logs (printed at the end)")
     args = parser.parse_args()
     scale = dict(QUICK if args.quick else FULL)
@@ -129,9 +146,11 @@ def main() -> None:
     workload = scale["sweep"] + scale["extra"]
     work = Path(tempfile.mkdtemp(prefix="e2e-", dir=real_images.CACHE))
     try:
-        small = run_train(subset, work, str(n_sub), workload)
+        small = run_train(subset, work, str(n_sub), workload, args.limit_s)
         report("subset", n_sub, small)
-        large = run_train(full, work, str(n_full), workload)
+        if not small["finished"]:
+            sys.exit("the subset's run did not finish within --limit-s: no ratio to report")
+        large = run_train(full, work, str(n_full), workload, args.limit_s)
         report("full", n_full, large)
     finally:
         if not args.keep:
@@ -140,21 +159,27 @@ def main() -> None:
         print(f"run records and logs kept in {work}")
 
     at_target = not args.quick
+    done = large["finished"]
     where = f"{n_full} images, {classes} classes" + (", quick workload" if args.quick else "")
-    e2e = large["wall_s"] / max(large["phases"].get("feature_extraction", 0.0), 1e-9)
+    where += "" if done else f", stopped at {large['wall_s']:.0f}s"
     rss = large["peak_mb"] / small["peak_mb"]
     cpu = large["cpu_s"] / large["wall_s"]
-    print(f"end to end / feature extraction: {e2e:.2f} (target <= 3 at 20k); peak RSS {n_full} / {n_sub}: "
-          f"{rss:.3f} (target <= 1.15); CPU / wall: {cpu:.2f} (target >= 1.7 on 2 cores, {os.cpu_count()} here); "
-          f"workload wall time {large['wall_s']:.0f}s (goal <= 900s at 20k)")
-    result("e2e_scale", "end-to-end time / feature-extraction time of the same images", round(e2e, 2),
-           *(("<=", 3) if at_target else ()), scale=where)
-    result("e2e_scale", f"peak RSS at {n_full} / at {n_sub} images", round(rss, 3), "<=", 1.15,
-           scale=where, peak_mb=round(large["peak_mb"], 1))
+    e2e = large["wall_s"] / max(large["phases"].get("feature_extraction", 0.0), 1e-9) if done else None
+    print(f"end to end / feature extraction: {'not measured' if e2e is None else f'{e2e:.2f}'} (target <= 3 at 20k); "
+          f"peak RSS {n_full} / {n_sub}: {'at least ' if not done else ''}{rss:.3f} (target <= 1.15); CPU / wall: "
+          f"{cpu:.2f} (target >= 1.7 on 2 cores, {os.cpu_count()} here); workload wall time "
+          f"{'over ' if not done else ''}{large['wall_s']:.0f}s (goal <= 900s at 20k)")
+    result("e2e_scale", "end-to-end time / feature-extraction time of the same images",
+           None if e2e is None else round(e2e, 2), *(("<=", 3) if at_target else ()), scale=where)
+    # unfinished: the RSS so far is a lower bound of the peak, so a miss is a miss
+    rss_met = (("<=", 1.15) if done or rss > 1.15 else ())
+    result("e2e_scale", f"peak RSS at {n_full} / at {n_sub} images" + ("" if done else " (at least)"),
+           round(rss, 3), *rss_met, scale=where, peak_mb=round(large["peak_mb"], 1))
     result("e2e_scale", "user+system CPU seconds / wall seconds", round(cpu, 2), ">=", 1.7,
            scale=f"{where}, {os.cpu_count()} cores")
-    result("e2e_scale", "reference workload wall time (seconds)", round(large["wall_s"], 1),
-           *(("<=", 900) if at_target else ()), unit=" s", scale=where)
+    wall_target = ("<=", 900) if at_target and (done or large["wall_s"] > 900) else ()
+    result("e2e_scale", "reference workload wall time (seconds)" + ("" if done else " (at least)"),
+           round(large["wall_s"], 1), *wall_target, unit=" s", scale=where)
 
 
 if __name__ == "__main__":
