@@ -9,7 +9,7 @@ it (same classes), then runs the reference workload on each, subset first, each 
           --seeds 3 --cv 5, every collector on (robustness quick, label issues, near-duplicate
           grouping, inference cost with 1,000 predictions, codecarbon)
 
-and prints, measured in this one invocation:
+and prints, measured in this one invocation (each command with empty caches: features and flattened RGB copies):
 - end-to-end wall time / feature-extraction time of the same images, the extraction time taken
   from the run's own record (`emissions.phases` of kind feature_extraction): target <= 3 at 20k;
 - peak RSS of the 20k command / of the 2k command (`os.wait4` of each child): target <= 1.15;
@@ -61,7 +61,9 @@ def run_train(data: Path, work: Path, tag: str, args: list[str], limit_s: float 
     runs, cache, log = work / f"runs-{tag}", work / f"cache-{tag}", work / f"train-{tag}.log"
     cmd = [sys.executable, "-m", "modelcard", "train", "--data", str(data), "--name", f"e2e-{tag}", *COMMON,
            *args, *COLLECTORS, "--runs-dir", str(runs), "--cache-dir", str(cache)]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "MODELCARD_COLLECTORS": "on"}
+    # a cold start: the RGB-flattened copies of RGBA pictures (`training.data.prepared`) go under
+    # $XDG_CACHE_HOME/modelcard, shared by content across runs; each command gets its own
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "MODELCARD_COLLECTORS": "on", "XDG_CACHE_HOME": str(work / f"xdg-{tag}")}
     finished = True
     with open(log, "w") as out:
         start = time.perf_counter()
