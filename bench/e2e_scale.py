@@ -9,7 +9,8 @@ it (same classes), then runs the reference workload on each, subset first, each 
           --seeds 3 --cv 5, every collector on (robustness quick, label issues, near-duplicate
           grouping, inference cost with 1,000 predictions, codecarbon)
 
-and prints, measured in this one invocation (each command with empty caches: features and flattened RGB copies):
+and prints, measured in this one invocation (each command with empty caches: features and the
+flattened RGB copies of the pictures):
 - end-to-end wall time / feature-extraction time of the same images, the extraction time taken
   from the run's own record (`emissions.phases` of kind feature_extraction): target <= 3 at 20k;
 - peak RSS of the 20k command / of the 2k command (`os.wait4` of each child): target <= 1.15;
